@@ -1,0 +1,162 @@
+//! Reading the claims of a consumer JWT. The signature is never checked: the
+//! client only needs `sub` (the consumerId) and `exp`, and the service is the
+//! one that verifies the token.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD, URL_SAFE};
+use base64::engine::{DecodePaddingMode, general_purpose};
+use serde_json::{Map, Value};
+
+/// Why a token could not be read. The messages name the part that is wrong and
+/// never contain any of the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwtError {
+    Empty,
+    NotThreeParts(usize),
+    PayloadNotBase64,
+    PayloadNotJson,
+    PayloadNotObject,
+    NoSub,
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::Empty => write!(f, "the token is empty"),
+            JwtError::NotThreeParts(n) => write!(
+                f,
+                "the token has {n} dot-separated part{}, a JWT has 3 (header.payload.signature)",
+                if *n == 1 { "" } else { "s" }
+            ),
+            JwtError::PayloadNotBase64 => write!(f, "the payload (second part) is not base64"),
+            JwtError::PayloadNotJson => write!(f, "the payload (second part) is not JSON"),
+            JwtError::PayloadNotObject => {
+                write!(f, "the payload (second part) is not a JSON object")
+            }
+            JwtError::NoSub => write!(f, "the payload has no string \"sub\" claim"),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+/// The claims of a token, with `sub` checked to be a string.
+#[derive(Debug, Clone)]
+pub struct Claims {
+    claims: Map<String, Value>,
+}
+
+impl Claims {
+    pub fn sub(&self) -> &str {
+        self.claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .expect("checked in decode")
+    }
+
+    /// The `exp` claim in seconds since the epoch, when present and numeric.
+    pub fn exp(&self) -> Option<f64> {
+        self.claims.get("exp").and_then(Value::as_f64)
+    }
+
+    /// True when `exp` is present and not after `now` (seconds since the epoch).
+    pub fn expired_at(&self, now: u64) -> bool {
+        self.exp().is_some_and(|exp| exp <= now as f64)
+    }
+
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+}
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+
+/// Decodes base64url with or without padding, and also standard base64, since
+/// tokens pasted from other tools sometimes use it.
+fn decode_base64_any(part: &str) -> Option<Vec<u8>> {
+    URL_SAFE_LENIENT
+        .decode(part)
+        .or_else(|_| STANDARD_LENIENT.decode(part))
+        .ok()
+}
+
+/// Reads the claims of `token` (surrounding white space is ignored).
+pub fn decode(token: &str) -> Result<Claims, JwtError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(JwtError::Empty);
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() != 3 {
+        return Err(JwtError::NotThreeParts(parts.len()));
+    }
+    let payload = decode_base64_any(parts[1]).ok_or(JwtError::PayloadNotBase64)?;
+    let value: Value = serde_json::from_slice(&payload).map_err(|_| JwtError::PayloadNotJson)?;
+    let Value::Object(claims) = value else {
+        return Err(JwtError::PayloadNotObject);
+    };
+    if !claims.get("sub").is_some_and(Value::is_string) {
+        return Err(JwtError::NoSub);
+    }
+    Ok(Claims { claims })
+}
+
+/// Builds an unsigned-looking token around `claims`, for the local stand-in
+/// and for tests: header and payload are base64url without padding, the
+/// signature is a fixed placeholder (the stand-in does not check it).
+pub fn encode_unsigned(claims: &Value) -> String {
+    let engine = general_purpose::URL_SAFE_NO_PAD;
+    let header = engine.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload = engine.encode(claims.to_string());
+    let signature = engine.encode(b"lp-mock-signature-not-checked");
+    format!("{header}.{payload}.{signature}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn decodes_url_safe_without_padding() {
+        let token = encode_unsigned(&json!({"sub": "abc?>~", "exp": 1}));
+        let claims = decode(&token).unwrap();
+        assert_eq!(claims.sub(), "abc?>~");
+        assert!(claims.expired_at(2));
+        assert!(!claims.expired_at(0));
+    }
+
+    #[test]
+    fn decodes_standard_base64_with_padding() {
+        let payload = STANDARD.encode(r#"{"sub":"x","k":"???>>>"}"#);
+        let token = format!("a.{payload}.c");
+        assert_eq!(decode(&token).unwrap().sub(), "x");
+        let payload = URL_SAFE.encode(r#"{"sub":"y","k":"???>>>"}"#);
+        assert_eq!(decode(&format!("a.{payload}.c")).unwrap().sub(), "y");
+    }
+
+    #[test]
+    fn names_the_wrong_part() {
+        assert_eq!(decode("  ").unwrap_err(), JwtError::Empty);
+        assert_eq!(decode("a.b").unwrap_err(), JwtError::NotThreeParts(2));
+        assert_eq!(decode("a.!!.c").unwrap_err(), JwtError::PayloadNotBase64);
+        let not_json = general_purpose::URL_SAFE_NO_PAD.encode("nope");
+        assert_eq!(
+            decode(&format!("a.{not_json}.c")).unwrap_err(),
+            JwtError::PayloadNotJson
+        );
+        let array = general_purpose::URL_SAFE_NO_PAD.encode("[1]");
+        assert_eq!(
+            decode(&format!("a.{array}.c")).unwrap_err(),
+            JwtError::PayloadNotObject
+        );
+        let no_sub = general_purpose::URL_SAFE_NO_PAD.encode(r#"{"sub":1}"#);
+        assert_eq!(decode(&format!("a.{no_sub}.c")).unwrap_err(), JwtError::NoSub);
+    }
+}
