@@ -5,7 +5,7 @@
 use std::fmt;
 
 use base64::Engine;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD, URL_SAFE};
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, general_purpose};
 use serde_json::{Map, Value};
 
@@ -121,6 +121,7 @@ pub fn encode_unsigned(claims: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE};
     use serde_json::json;
 
     #[test]
@@ -157,6 +158,9 @@ mod tests {
             JwtError::PayloadNotObject
         );
         let no_sub = general_purpose::URL_SAFE_NO_PAD.encode(r#"{"sub":1}"#);
-        assert_eq!(decode(&format!("a.{no_sub}.c")).unwrap_err(), JwtError::NoSub);
+        assert_eq!(
+            decode(&format!("a.{no_sub}.c")).unwrap_err(),
+            JwtError::NoSub
+        );
     }
 }

@@ -1,0 +1,203 @@
+//! The command-line surface: every flag, subcommand and env fallback is
+//! declared here and nowhere else.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_TABLE;
+
+const AFTER_HELP: &str = "\
+Every command prints newline-delimited JSON on stdout (one compact object per line) and
+one line per diagnostic on stderr.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lp-consumer",
+    version,
+    about = "Command-line client for the LivePerson Messaging Window API (consumer side)",
+    long_about = "Command-line client for the LivePerson Messaging Window API (consumer side).\n\n\
+        Each subcommand opens the consumer WebSocket, does one job and prints newline-delimited \
+        JSON on stdout, so it chains with jq, shell pipelines and cron jobs.",
+    after_help = AFTER_HELP,
+    after_long_help = format!("{AFTER_HELP}\n\n{EXIT_TABLE}"),
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Print a man page or a shell completion script and exit.
+    #[arg(long, value_enum, hide = true)]
+    pub generate: Option<Generate>,
+}
+
+/// Flags every subcommand understands; environment variables fill in what
+/// the command line leaves out.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`.
+    #[arg(
+        long,
+        env = "LP_JWT",
+        hide_env_values = true,
+        global = true,
+        value_name = "TOKEN"
+    )]
+    pub jwt: Option<String>,
+
+    /// Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub jwt_file: Option<PathBuf>,
+
+    /// LivePerson account (site) id.
+    #[arg(long, env = "LP_ACCOUNT", global = true, value_name = "ID")]
+    pub account: Option<String>,
+
+    /// Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net.
+    #[arg(long, env = "LP_ASYNCMESSAGINGENT", global = true, value_name = "HOST")]
+    pub domain: Option<String>,
+
+    /// Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached).
+    #[arg(long, env = "LP_URL", global = true, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Extra trusted root certificate(s), PEM (a bundle is fine).
+    #[arg(long, global = true, value_name = "PEM")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not check the server's certificate (says so on stderr).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75).
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    pub keepalive: Duration,
+
+    /// Bound on connect, TLS and WebSocket handshake, and each request's response.
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    pub timeout: Duration,
+
+    /// Print each frame sent and received on stderr (the token is never shown).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the JWT's claims as one JSON line (no network); `.sub` is the consumerId.
+    JwtSub,
+    /// Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}.
+    Create(CreateArgs),
+    /// Publish text messages (ms.PublishEvent); prints one response body per message.
+    Send(SendArgs),
+    /// Print a conversation's events from a sequence on: history first, then live.
+    Subscribe(SubscribeArgs),
+    /// Close a conversation (cm.UpdateConversationField); prints the response.
+    Close(CloseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Route to this skill id (-1 = any skill).
+    #[arg(long, value_name = "ID")]
+    pub skill: Option<String>,
+
+    /// Campaign id (campaignInfo.campaignId); goes with --engagement.
+    #[arg(long, value_name = "ID", requires = "engagement")]
+    pub campaign: Option<String>,
+
+    /// Engagement id (campaignInfo.engagementId); goes with --campaign.
+    #[arg(long, value_name = "ID", requires = "campaign")]
+    pub engagement: Option<String>,
+
+    /// Brand id (body.brandId); LivePerson uses the account id.
+    #[arg(long, value_name = "ID")]
+    pub brand: Option<String>,
+
+    /// Conversation context as a JSON object, e.g. '{"type":"SharkContext","lang":"en-US"}'.
+    #[arg(long, value_name = "JSON")]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Conversation id (as printed by `create`).
+    #[arg(value_name = "CONV")]
+    pub conversation: String,
+
+    /// The message. Without it, every line of standard input is one message, sent in order over one connection; empty lines are skipped.
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SubscribeArgs {
+    /// Conversation id (as printed by `create`).
+    #[arg(value_name = "CONV")]
+    pub conversation: String,
+
+    /// First sequence to print (events with a lower one are skipped by the server).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub from_seq: u64,
+
+    /// Exit 0 once no event arrived for SECS (history included).
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub idle_timeout: Option<Duration>,
+
+    /// Exit 0 after printing N lines.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Print every frame received, verbatim, instead of one line per event.
+    #[arg(long)]
+    pub frames: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// Conversation id (as printed by `create`).
+    #[arg(value_name = "CONV")]
+    pub conversation: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Generate {
+    Man,
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
+    CompleteElvish,
+}
+
+/// Seconds as a whole or decimal number (`0.5`), for every SECS flag.
+fn parse_secs(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_accept_decimals_and_refuse_negatives() {
+        assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("soon").is_err());
+    }
+}

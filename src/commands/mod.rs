@@ -1,0 +1,26 @@
+//! One file per subcommand. Each takes the checked configuration and the
+//! output, and returns an error that `exit` turns into a code.
+
+pub mod close;
+pub mod create;
+pub mod jwt_sub;
+pub mod send;
+pub mod subscribe;
+
+use anyhow::Result;
+
+use crate::connection::Reply;
+use crate::frames::compact;
+use crate::output::Output;
+
+/// Prints a response body as one line: an object as it is, anything else
+/// (a string such as "OK Conversation resolved successfully", or nothing)
+/// wrapped as `{"code":..,"body":..}` so that every line is an object.
+fn print_reply(out: &mut Output, reply: &Reply) -> Result<()> {
+    match &reply.body {
+        Some(body) if body.get().starts_with('{') => out.raw_line(&compact(body.get()))?,
+        body => out.line(&serde_json::json!({"code": reply.code, "body": body}))?,
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Protocol frames: the requests lp-consumer builds and the shapes it reads
+//! back. Incoming frames are parsed by borrowing from the received text, so
+//! printing an event copies its bytes once, into the output buffer.
+
+use std::borrow::Cow;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use crate::exit::{Exit, fail};
+
+/// Request types, as the documentation spells them.
+pub mod types {
+    pub const REQUEST_CONVERSATION: &str = "cm.ConsumerRequestConversation";
+    pub const PUBLISH_EVENT: &str = "ms.PublishEvent";
+    pub const SUBSCRIBE_MESSAGING_EVENTS: &str = "ms.SubscribeMessagingEvents";
+    pub const UPDATE_CONVERSATION_FIELD: &str = "cm.UpdateConversationField";
+    pub const GET_CLOCK: &str = "GetClock";
+    pub const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    kind: &'static str,
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind_of_request: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a Value>,
+}
+
+/// A request frame. Ids are strings: the schema requires it.
+pub fn request(id: &str, request_type: &str, body: Option<&Value>) -> String {
+    serde_json::to_string(&Request {
+        kind: "req",
+        id,
+        kind_of_request: request_type,
+        body,
+    })
+    .expect("a request always serializes")
+}
+
+/// `ms.PublishEvent` body for a plain-text message.
+pub fn publish_text_body(conversation: &str, text: &str) -> Value {
+    json!({
+        "dialogId": conversation,
+        "event": {"type": "ContentEvent", "contentType": "text/plain", "message": text},
+    })
+}
+
+/// `ms.SubscribeMessagingEvents` body.
+pub fn subscribe_body(conversation: &str, from_seq: u64) -> Value {
+    json!({"dialogId": conversation, "fromSeq": from_seq})
+}
+
+/// `cm.UpdateConversationField` body that closes the conversation.
+pub fn close_body(conversation: &str) -> Value {
+    json!({
+        "conversationId": conversation,
+        "conversationField": [{"field": "ConversationStateField", "conversationState": "CLOSE"}],
+    })
+}
+
+/// A frame from the server, borrowing from its text.
+#[derive(Debug)]
+pub enum Incoming<'a> {
+    Response(Response<'a>),
+    Notification(Notification<'a>),
+}
+
+#[derive(Debug)]
+pub struct Response<'a> {
+    pub req_id: Cow<'a, str>,
+    pub code: i64,
+    pub body: Option<&'a RawValue>,
+}
+
+#[derive(Debug)]
+pub struct Notification<'a> {
+    pub notification_type: Cow<'a, str>,
+    pub body: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(rename = "reqId", borrow, default)]
+    req_id: Option<&'a RawValue>,
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(rename = "type", borrow, default)]
+    frame_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+}
+
+fn protocol(message: impl Into<String>) -> anyhow::Error {
+    fail(Exit::Protocol, message)
+}
+
+/// Reads the envelope of a frame. A frame without `kind` is classified by
+/// its fields (a `reqId` makes a response), as the schema does not require it.
+pub fn parse(text: &str) -> Result<Incoming<'_>> {
+    let head: Head = serde_json::from_str(text).map_err(|err| {
+        protocol(format!(
+            "the server sent a frame that is not a JSON object ({})",
+            json_problem(&err)
+        ))
+    })?;
+    let is_response = match head.kind.as_deref() {
+        Some("resp") => true,
+        Some("notification") => false,
+        Some(other) => {
+            return Err(protocol(format!(
+                "the server sent a frame of kind `{other}`"
+            )));
+        }
+        None => head.req_id.is_some(),
+    };
+    if is_response {
+        let req_id = head
+            .req_id
+            .ok_or_else(|| protocol("the server sent a response without reqId"))
+            .and_then(id_text)?;
+        let code = head
+            .code
+            .ok_or_else(|| protocol("the server sent a response without a numeric code"))?;
+        Ok(Incoming::Response(Response {
+            req_id,
+            code,
+            body: head.body,
+        }))
+    } else {
+        let notification_type = head
+            .frame_type
+            .ok_or_else(|| protocol("the server sent a notification without type"))?;
+        Ok(Incoming::Notification(Notification {
+            notification_type,
+            body: head.body,
+        }))
+    }
+}
+
+fn json_problem(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Data => "unexpected shape",
+        serde_json::error::Category::Eof => "truncated",
+        _ => "not JSON",
+    }
+}
+
+/// A `reqId` as text: the server may echo a string or a number.
+fn id_text(raw: &RawValue) -> Result<Cow<'_, str>> {
+    let text = raw.get();
+    if text.starts_with('"') {
+        serde_json::from_str::<Cow<str>>(text).map_err(|_| protocol("the server sent a bad reqId"))
+    } else if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        Ok(Cow::Borrowed(text))
+    } else {
+        Err(protocol(
+            "the server sent a reqId that is neither a string nor a number",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangesBody<'a> {
+    #[serde(borrow, default)]
+    changes: Option<&'a RawValue>,
+}
+
+/// The elements of `body.changes`. A one-element array may arrive as the bare
+/// element (the protocol's compatibility rule), so an object counts as one.
+pub fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
+    let Some(body) = body else {
+        return Ok(Vec::new());
+    };
+    let parsed: ChangesBody = serde_json::from_str(body.get())
+        .map_err(|_| protocol("a notification body is not an object"))?;
+    let Some(changes) = parsed.changes else {
+        return Ok(Vec::new());
+    };
+    match changes.get().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(changes.get())
+            .map_err(|_| protocol("a notification's changes are not valid")),
+        Some(b'{') => Ok(vec![changes]),
+        _ => Err(protocol(
+            "a notification's changes are neither an array nor an object",
+        )),
+    }
+}
+
+/// JSON text without white space outside strings, so that whatever the
+/// server's formatting, one value is one line. Already compact text is
+/// returned as is.
+pub fn compact(json: &str) -> Cow<'_, str> {
+    if !json
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+    {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The human part of an error response body: a string, an object with
+/// title/details/errorCode, or else the body itself as compact JSON.
+pub fn error_message(body: Option<&RawValue>) -> String {
+    let Some(body) = body else {
+        return "no message".to_owned();
+    };
+    match serde_json::from_str::<Value>(body.get()) {
+        Ok(Value::String(text)) => text,
+        Ok(Value::Object(map)) if map.contains_key("title") || map.contains_key("details") => {
+            let parts: Vec<String> = ["title", "details", "errorCode"]
+                .iter()
+                .filter_map(|key| map.get(*key))
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect();
+            parts.join(": ")
+        }
+        _ => compact(body.get()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_strings() {
+        let text = request("7", types::GET_CLOCK, None);
+        assert_eq!(text, r#"{"kind":"req","id":"7","type":"GetClock"}"#);
+    }
+
+    #[test]
+    fn numeric_and_string_req_ids_compare_as_text() {
+        for text in [
+            r#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{}}"#,
+            r#"{"reqId":1,"code":200}"#,
+        ] {
+            match parse(text).unwrap() {
+                Incoming::Response(r) => assert_eq!((r.req_id.as_ref(), r.code), ("1", 200)),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn bare_change_counts_as_one() {
+        let frame = r#"{"kind":"notification","type":"t","body":{"changes":{"sequence":1}}}"#;
+        let Incoming::Notification(n) = parse(frame).unwrap() else {
+            panic!()
+        };
+        assert_eq!(changes(n.body).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn compact_keeps_strings_and_order() {
+        assert_eq!(
+            compact("{\n  \"b\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}"),
+            r#"{"b":"a b\" c","a":[1,2]}"#
+        );
+        assert!(matches!(compact(r#"{"a":1}"#), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn error_messages_from_any_body() {
+        let raw = |s: &str| RawValue::from_string(s.to_owned()).unwrap();
+        assert_eq!(error_message(Some(&raw(r#""nope""#))), "nope");
+        assert_eq!(
+            error_message(Some(&raw(r#"{"title":"Unauthorized","errorCode":40104}"#))),
+            "Unauthorized: 40104"
+        );
+        assert_eq!(error_message(Some(&raw("[1, 2]"))), "[1,2]");
+    }
+}
