@@ -141,11 +141,11 @@ pub struct SubscribeArgs {
     #[arg(value_name = "CONV")]
     pub conversation: String,
 
-    /// First sequence to print (events with a lower one are skipped by the server).
+    /// First sequence to print (a --state-file cursor wins over it).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub from_seq: u64,
 
-    /// Exit 0 once no event arrived for SECS (history included).
+    /// Exit 0 once the history is printed and no event arrived for SECS.
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
 
@@ -153,9 +153,41 @@ pub struct SubscribeArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
-    /// Print every frame received, verbatim, instead of one line per event.
+    /// Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed).
+    #[arg(long, conflicts_with_all = ["idle_timeout", "count"])]
+    pub follow: bool,
+
+    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final.
     #[arg(long)]
+    pub reconnect: bool,
+
+    /// With --reconnect: give up after N failed attempts in a row (default: never).
+    #[arg(long, value_name = "N", requires = "reconnect")]
+    pub max_retries: Option<u32>,
+
+    /// Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file.
+    #[arg(long, value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
+
+    /// Keep only events sent by the agent side (originatorId is not the JWT's sub) or by the consumer.
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
+    pub from: Origin,
+
+    /// Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+
+    /// Print every frame received, verbatim, instead of one line per event.
+    #[arg(long, conflicts_with_all = ["from", "types"])]
     pub frames: bool,
+}
+
+/// Whose events `subscribe --from` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Origin {
+    Agent,
+    Consumer,
+    Any,
 }
 
 #[derive(Debug, Args)]

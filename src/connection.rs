@@ -24,7 +24,9 @@ use tungstenite::protocol::{WebSocket, WebSocketConfig};
 use tungstenite::{HandshakeError, Message, Utf8Bytes};
 
 use crate::config::{ConnectionConfig, err_text};
-use crate::exit::{Exit, fail, is_auth_close_code, websocket_exit};
+use crate::exit::{
+    Exit, fail, http_status_exit, is_auth_close_code, status_failure, websocket_exit,
+};
 use crate::frames::{self, Incoming, Response, types};
 use crate::signals;
 
@@ -413,9 +415,10 @@ pub fn check_response(request_type: &str, response: &Response) -> Result<()> {
         return Ok(());
     }
     let status = u16::try_from(response.code).unwrap_or(0);
-    let exit = crate::exit::http_status_exit(status);
-    Err(fail(
+    let exit = http_status_exit(status);
+    Err(status_failure(
         exit,
+        status,
         format!(
             "{request_type} refused with code {}: {}",
             response.code,
@@ -547,6 +550,7 @@ fn handshake_error(host: &str, err: tungstenite::Error) -> anyhow::Error {
     };
     let status = response.status();
     let exit = websocket_exit(&err);
+    let code = status.as_u16();
     let hint = match exit {
         Exit::NoPerm => ": the token was refused; check LP_JWT and LP_ACCOUNT",
         Exit::TempFail => ": retry later",
@@ -554,8 +558,9 @@ fn handshake_error(host: &str, err: tungstenite::Error) -> anyhow::Error {
             ": not a LivePerson consumer endpoint? check LP_URL or LP_ASYNCMESSAGINGENT and LP_ACCOUNT"
         }
     };
-    fail(
+    status_failure(
         exit,
+        code,
         format!("{host} answered the WebSocket handshake with HTTP {status}{hint}"),
     )
 }

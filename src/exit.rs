@@ -81,6 +81,8 @@ Exit status:
 pub struct Failure {
     pub exit: Exit,
     pub message: String,
+    /// The service said 429: a retry must wait at least a second.
+    pub throttled: bool,
 }
 
 /// An error with its exit code, ready for `?`.
@@ -88,7 +90,25 @@ pub fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         exit,
         message: message.into(),
+        throttled: false,
     })
+}
+
+/// The error for a handshake status or response code: 429 is marked as
+/// throttled for the retry policy.
+pub fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Failure {
+        exit,
+        message: message.into(),
+        throttled: status == 429,
+    })
+}
+
+/// True when a cause in the chain is a 429.
+pub fn is_throttled(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<Failure>())
+        .any(|failure| failure.throttled)
 }
 
 impl fmt::Display for Failure {

@@ -17,8 +17,19 @@ pub mod types {
     pub const PUBLISH_EVENT: &str = "ms.PublishEvent";
     pub const SUBSCRIBE_MESSAGING_EVENTS: &str = "ms.SubscribeMessagingEvents";
     pub const UPDATE_CONVERSATION_FIELD: &str = "cm.UpdateConversationField";
+    pub const SUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.SubscribeExConversations";
     pub const GET_CLOCK: &str = "GetClock";
     pub const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
+
+    /// The conversation-metadata notification, under any of the names it
+    /// goes by (`cqm.` in the tutorials, `aam.` in the reference, `.ams.`
+    /// prefixed on the wire of older clients).
+    pub fn is_conversation_change(notification_type: &str) -> bool {
+        notification_type
+            .trim_start_matches(".ams.")
+            .strip_suffix("ExConversationChangeNotification")
+            .is_some_and(|prefix| prefix == "cqm." || prefix == "aam.")
+    }
 }
 
 #[derive(Serialize)]
@@ -53,6 +64,12 @@ pub fn publish_text_body(conversation: &str, text: &str) -> Value {
 /// `ms.SubscribeMessagingEvents` body.
 pub fn subscribe_body(conversation: &str, from_seq: u64) -> Value {
     json!({"dialogId": conversation, "fromSeq": from_seq})
+}
+
+/// `cqm.SubscribeExConversations` body for every conversation of the
+/// consumer, open or closed.
+pub fn conversations_body() -> Value {
+    json!({"minLastUpdatedTime": 0, "convState": ["OPEN", "CLOSE"]})
 }
 
 /// `cm.UpdateConversationField` body that closes the conversation.
@@ -191,6 +208,59 @@ pub fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
             "a notification's changes are neither an array nor an object",
         )),
     }
+}
+
+/// What lp-consumer reads of one messaging event; the event itself is
+/// printed from its original text.
+#[derive(Deserialize)]
+pub struct ChangeMeta<'a> {
+    #[serde(default)]
+    pub sequence: Option<u64>,
+    #[serde(rename = "originatorId", borrow, default)]
+    pub originator_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub event: Option<EventMeta<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct EventMeta<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub event_type: Option<Cow<'a, str>>,
+}
+
+pub fn change_meta(change: &RawValue) -> Result<ChangeMeta<'_>> {
+    serde_json::from_str(change.get()).map_err(|err| {
+        protocol(format!(
+            "the server sent a messaging event of {} (sequence must be a whole number)",
+            json_problem(&err)
+        ))
+    })
+}
+
+/// One conversation's state, from an ExConversationChangeNotification change.
+pub struct ConversationChange {
+    pub conversation_id: String,
+    /// DELETE, or a CLOSE stage (or state, where the stage is missing).
+    pub closed: bool,
+    /// The sequence of the last content event, when the server says it.
+    pub last_content_sequence: Option<u64>,
+}
+
+pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
+    let value: Value = serde_json::from_str(change.get())
+        .map_err(|_| protocol("a conversation change is not JSON"))?;
+    let result = &value["result"];
+    let details = &result["conversationDetails"];
+    let conversation_id = result["convId"]
+        .as_str()
+        .ok_or_else(|| protocol("a conversation change has no result.convId"))?
+        .to_owned();
+    let stage_or_state = details["stage"].as_str().or(details["state"].as_str());
+    Ok(ConversationChange {
+        conversation_id,
+        closed: value["type"] == "DELETE" || stage_or_state == Some("CLOSE"),
+        last_content_sequence: result["lastContentEventNotification"]["sequence"].as_u64(),
+    })
 }
 
 /// JSON text without white space outside strings, so that whatever the

@@ -12,3 +12,4 @@ pub mod jwt;
 pub mod mock;
 pub mod output;
 pub mod signals;
+pub mod state;

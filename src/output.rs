@@ -2,11 +2,29 @@
 //! commands flush when a received frame has been handled.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::os::fd::AsRawFd;
 
+use anyhow::Result;
 use serde::Serialize;
+
+use crate::config::err_text;
+use crate::exit::{Exit, fail};
 
 pub struct Output {
     out: BufWriter<StdoutLock<'static>>,
+}
+
+/// A closed pipe stays an `io::Error` (a quiet exit 0); any other write
+/// failure is exit 74.
+fn write_error(err: io::Error) -> anyhow::Error {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        err.into()
+    } else {
+        fail(
+            Exit::IoErr,
+            format!("cannot write to standard output: {}", err_text(&err)),
+        )
+    }
 }
 
 impl Output {
@@ -17,18 +35,36 @@ impl Output {
     }
 
     /// Writes one line that is already compact JSON.
-    pub fn raw_line(&mut self, json: &str) -> io::Result<()> {
-        self.out.write_all(json.as_bytes())?;
-        self.out.write_all(b"\n")
+    pub fn raw_line(&mut self, json: &str) -> Result<()> {
+        self.out
+            .write_all(json.as_bytes())
+            .and_then(|()| self.out.write_all(b"\n"))
+            .map_err(write_error)
     }
 
     /// Writes a value as one compact JSON line.
-    pub fn line<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, value).map_err(io::Error::from)?;
-        self.out.write_all(b"\n")
+    pub fn line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer(&mut self.out, value)
+            .map_err(io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"))
+            .map_err(write_error)
     }
 
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush().map_err(write_error)
+    }
+
+    /// True when stdout is a pipe whose reader went away, noticed without
+    /// writing (as journalctl does), so an idle follower of `| head -n 1`
+    /// ends without waiting for the next event.
+    pub fn reader_gone(&self) -> bool {
+        let mut poll = libc::pollfd {
+            fd: self.out.get_ref().as_raw_fd(),
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
+        let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+        ready > 0 && poll.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 }

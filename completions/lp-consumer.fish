@@ -1,0 +1,128 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_lp_consumer_global_optspecs
+    string join \n jwt= jwt-file= account= domain= url= cacert= insecure keepalive= timeout= v/verbose generate= h/help V/version
+end
+
+function __fish_lp_consumer_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_lp_consumer_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_lp_consumer_using_subcommand
+    set -l cmd (__fish_lp_consumer_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l generate -d 'Print a man page or a shell completion script and exit' -r -f -a "man\t''
+complete-bash\t''
+complete-zsh\t''
+complete-fish\t''
+complete-powershell\t''
+complete-elvish\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s V -l version -d 'Print version'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l skill -d 'Route to this skill id (-1 = any skill)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l campaign -d 'Campaign id (campaignInfo.campaignId); goes with --engagement' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l engagement -d 'Engagement id (campaignInfo.engagementId); goes with --campaign' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l brand -d 'Brand id (body.brandId); LivePerson uses the account id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l context -d 'Conversation context as a JSON object, e.g. \'{"type":"SharkContext","lang":"en-US"}\'' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from-seq -d 'First sequence to print (a --state-file cursor wins over it)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idle-timeout -d 'Exit 0 once the history is printed and no event arrived for SECS' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l count -d 'Exit 0 after printing N lines' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N failed attempts in a row (default: never)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t''
+consumer\t''
+any\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,194 @@
+//! The `--state-file` cursor: the highest sequence a run has handled, so the
+//! next run resumes after it. Written atomically (temp file in the same
+//! folder, fsync, rename) after the output it covers is flushed: a crash at
+//! any moment leaves the old cursor or the new one, never a torn file.
+//! One run at a time: a lock on `PATH.lock` is held for the whole run.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::config::err_text;
+use crate::exit::{Exit, fail};
+
+#[derive(Serialize, Deserialize)]
+struct Stored<'a> {
+    #[serde(rename = "conversationId")]
+    conversation_id: &'a str,
+    sequence: u64,
+}
+
+pub struct StateFile {
+    path: PathBuf,
+    conversation: String,
+    /// Held, never read: dropping it releases the lock.
+    _lock: File,
+    stored: Option<u64>,
+}
+
+impl StateFile {
+    /// Takes the lock and reads the stored sequence, if the file exists.
+    pub fn open(path: &Path, conversation: &str) -> Result<StateFile> {
+        let lock = lock(path)?;
+        let stored = match fs::read_to_string(path) {
+            Ok(text) => Some(parse(path, &text, conversation)?),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => {
+                return Err(fail(
+                    Exit::NoInput,
+                    format!(
+                        "cannot read --state-file {}: {}",
+                        path.display(),
+                        err_text(&err)
+                    ),
+                ));
+            }
+        };
+        Ok(StateFile {
+            path: path.to_owned(),
+            conversation: conversation.to_owned(),
+            _lock: lock,
+            stored,
+        })
+    }
+
+    /// The sequence stored by an earlier run.
+    pub fn stored(&self) -> Option<u64> {
+        self.stored
+    }
+
+    /// Stores `sequence` unless it is already what the file holds.
+    pub fn store(&mut self, sequence: u64) -> Result<()> {
+        if self.stored == Some(sequence) {
+            return Ok(());
+        }
+        let text = serde_json::to_string(&Stored {
+            conversation_id: &self.conversation,
+            sequence,
+        })? + "\n";
+        write_atomically(&self.path, text.as_bytes()).map_err(|err| {
+            fail(
+                Exit::IoErr,
+                format!(
+                    "cannot write --state-file {}: {}",
+                    self.path.display(),
+                    err_text(&err)
+                ),
+            )
+        })?;
+        self.stored = Some(sequence);
+        Ok(())
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn lock(path: &Path) -> Result<File> {
+    let lock_path = with_suffix(path, ".lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|err| {
+            fail(
+                Exit::IoErr,
+                format!("cannot create {}: {}", lock_path.display(), err_text(&err)),
+            )
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(fail(
+            Exit::TempFail,
+            format!(
+                "another run holds {} (one run at a time per state file)",
+                lock_path.display()
+            ),
+        )),
+        Err(TryLockError::Error(err)) => Err(fail(
+            Exit::IoErr,
+            format!("cannot lock {}: {}", lock_path.display(), err_text(&err)),
+        )),
+    }
+}
+
+fn parse(path: &Path, text: &str, conversation: &str) -> Result<u64> {
+    let stored: Stored = serde_json::from_str(text).map_err(|_| {
+        fail(
+            Exit::DataErr,
+            format!(
+                "--state-file {} is corrupt (expected {{\"conversationId\":..,\"sequence\":N}}); \
+                 remove it to start again from --from-seq",
+                path.display()
+            ),
+        )
+    })?;
+    if stored.conversation_id != conversation {
+        return Err(fail(
+            Exit::DataErr,
+            format!(
+                "--state-file {} belongs to conversation {}, not {conversation}",
+                path.display(),
+                stored.conversation_id
+            ),
+        ));
+    }
+    Ok(stored.sequence)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = with_suffix(path, &format!(".{}.tmp", std::process::id()));
+    let written = File::create(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(err) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    // Make the rename itself durable; not every file system allows it.
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    if let Ok(folder) = File::open(folder) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_reads_and_refuses_other_conversations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cursor");
+        {
+            let mut state = StateFile::open(&path, "conv-a").unwrap();
+            assert_eq!(state.stored(), None);
+            state.store(7).unwrap();
+        }
+        assert_eq!(StateFile::open(&path, "conv-a").unwrap().stored(), Some(7));
+        assert!(StateFile::open(&path, "conv-b").is_err());
+        fs::write(&path, "{").unwrap();
+        assert!(StateFile::open(&path, "conv-a").is_err());
+    }
+
+    #[test]
+    fn one_run_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cursor");
+        let _held = StateFile::open(&path, "c").unwrap();
+        let err = StateFile::open(&path, "c").err().unwrap();
+        assert!(err.to_string().contains("another run holds"));
+    }
+}
