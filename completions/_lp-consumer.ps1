@@ -27,6 +27,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script and exit')
@@ -42,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Publish text messages (ms.PublishEvent); prints one response body per message')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print a conversation''s events from a sequence on: history first, then live')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
+            [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
+            [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -52,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
@@ -73,8 +79,11 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -89,6 +98,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
@@ -106,12 +117,15 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--state-file', '--state-file', [CompletionResultType]::ParameterName, 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable')
+            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)')
@@ -131,6 +145,48 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;conversations' {
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Only conversations in this stage (implies --all for CLOSE)')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Closed conversations too (LivePerson keeps them listed for a while)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;ack' {
+            [CompletionResult]::new('--seq', '--seq', [CompletionResultType]::ParameterName, 'Sequences to acknowledge (repeat the flag or separate with commas)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'READ (shown to the user) or ACCEPT (reached the device)')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
@@ -146,6 +202,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Publish text messages (ms.PublishEvent); prints one response body per message')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'Print a conversation''s events from a sequence on: history first, then live')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
+            [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
+            [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -162,6 +220,12 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;help;close' {
+            break
+        }
+        'lp-consumer;help;conversations' {
+            break
+        }
+        'lp-consumer;help;ack' {
             break
         }
         'lp-consumer;help;help' {

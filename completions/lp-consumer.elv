@@ -24,6 +24,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
             cand --generate 'Print a man page or a shell completion script and exit'
@@ -39,6 +41,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand send 'Publish text messages (ms.PublishEvent); prints one response body per message'
             cand subscribe 'Print a conversation''s events from a sequence on: history first, then live'
             cand close 'Close a conversation (cm.UpdateConversationField); prints the response'
+            cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
+            cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;jwt-sub'= {
@@ -48,6 +52,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
@@ -68,8 +74,11 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --reuse 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
@@ -83,6 +92,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
@@ -99,12 +110,15 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file'
             cand --from 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer'
             cand --type 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable'
+            cand --ack 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
             cand --follow 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
@@ -123,6 +137,46 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
             cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
             cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'lp-consumer;conversations'= {
+            cand --stage 'Only conversations in this stage (implies --all for CLOSE)'
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --all 'Closed conversations too (LivePerson keeps them listed for a while)'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'lp-consumer;ack'= {
+            cand --seq 'Sequences to acknowledge (repeat the flag or separate with commas)'
+            cand --status 'READ (shown to the user) or ACCEPT (reached the device)'
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
@@ -137,6 +191,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand send 'Publish text messages (ms.PublishEvent); prints one response body per message'
             cand subscribe 'Print a conversation''s events from a sequence on: history first, then live'
             cand close 'Close a conversation (cm.UpdateConversationField); prints the response'
+            cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
+            cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;help;jwt-sub'= {
@@ -148,6 +204,10 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         &'lp-consumer;help;subscribe'= {
         }
         &'lp-consumer;help;close'= {
+        }
+        &'lp-consumer;help;conversations'= {
+        }
+        &'lp-consumer;help;ack'= {
         }
         &'lp-consumer;help;help'= {
         }

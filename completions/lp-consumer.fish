@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lp_consumer_global_optspecs
-    string join \n jwt= jwt-file= account= domain= url= cacert= insecure keepalive= timeout= v/verbose generate= h/help V/version
+    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= v/verbose generate= h/help V/version
 end
 
 function __fish_lp_consumer_needs_command
@@ -30,6 +30,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l account -d 'Liv
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l generate -d 'Print a man page or a shell completion script and exit' -r -f -a "man\t''
@@ -47,6 +49,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "create" -d 
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -54,6 +58,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l acco
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
@@ -70,8 +76,11 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l accou
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help'
@@ -81,6 +90,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l account
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
@@ -95,12 +106,16 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l fr
 consumer\t''
 any\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)' -r -f -a "read\t''
+accept\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l account -d 'LivePerson account (site) id' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
@@ -115,14 +130,50 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l accoun
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l stage -d 'Only conversations in this stage (implies --all for CLOSE)' -r -f -a "open\t''
+close\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l seq -d 'Sequences to acknowledge (repeat the flag or separate with commas)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l status -d 'READ (shown to the user) or ACCEPT (reached the device)' -r -f -a "read\t''
+accept\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -70,6 +70,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PEM")]
     pub cacert: Option<PathBuf>,
 
+    /// HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches.
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Client properties as a JSON object, e.g. '{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}', sent in the Client-Properties header.
+    #[arg(long, global = true, value_name = "JSON")]
+    pub client_properties: Option<String>,
+
     /// Do not check the server's certificate (says so on stderr).
     #[arg(long, global = true)]
     pub insecure: bool,
@@ -99,6 +107,10 @@ pub enum Command {
     Subscribe(SubscribeArgs),
     /// Close a conversation (cm.UpdateConversationField); prints the response.
     Close(CloseArgs),
+    /// List this consumer's conversations (cqm.SubscribeExConversations), one line each.
+    Conversations(ConversationsArgs),
+    /// Mark agent events as read (or accepted): publishes an AcceptStatusEvent.
+    Ack(AckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -118,6 +130,10 @@ pub struct CreateArgs {
     /// Brand id (body.brandId); LivePerson uses the account id.
     #[arg(long, value_name = "ID")]
     pub brand: Option<String>,
+
+    /// If this consumer already has an open conversation, print its id (with "reused":true) instead of failing.
+    #[arg(long)]
+    pub reuse: bool,
 
     /// Conversation context as a JSON object, e.g. '{"type":"SharkContext","lang":"en-US"}'.
     #[arg(long, value_name = "JSON")]
@@ -177,9 +193,61 @@ pub struct SubscribeArgs {
     #[arg(long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
 
+    /// Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown).
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub ack: Option<AckStatus>,
+
     /// Print every frame received, verbatim, instead of one line per event.
-    #[arg(long, conflicts_with_all = ["from", "types"])]
+    #[arg(long, conflicts_with_all = ["from", "types", "ack"])]
     pub frames: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConversationsArgs {
+    /// Closed conversations too (LivePerson keeps them listed for a while).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only conversations in this stage (implies --all for CLOSE).
+    #[arg(long, value_enum, value_name = "STAGE")]
+    pub stage: Option<Stage>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    Open,
+    Close,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// Conversation id.
+    #[arg(value_name = "CONV")]
+    pub conversation: String,
+
+    /// Sequences to acknowledge (repeat the flag or separate with commas).
+    #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',')]
+    pub sequences: Vec<u64>,
+
+    /// READ (shown to the user) or ACCEPT (reached the device).
+    #[arg(long, value_enum, default_value_t = AckStatus::Read)]
+    pub status: AckStatus,
+}
+
+/// An AcceptStatusEvent status lp-consumer sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AckStatus {
+    Read,
+    Accept,
+}
+
+impl AckStatus {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            AckStatus::Read => "READ",
+            AckStatus::Accept => "ACCEPT",
+        }
+    }
 }
 
 /// Whose events `subscribe --from` keeps.

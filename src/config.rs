@@ -13,12 +13,17 @@ use tungstenite::http::Uri;
 use crate::cli::GlobalArgs;
 use crate::exit::{Exit, fail};
 use crate::jwt::{self, Claims};
+use crate::proxy::{self, Proxy};
 
 /// The token. Its `Debug` never shows it, so it cannot leak through `{:?}`.
 #[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(text: String) -> Secret {
+        Secret(text)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -54,6 +59,9 @@ pub struct Endpoint {
 
 pub struct ConnectionConfig {
     pub endpoint: Endpoint,
+    pub proxy: Option<Proxy>,
+    /// The `Client-Properties` header value, compact JSON.
+    pub client_properties: Option<String>,
     pub token: Token,
     pub cacerts: Vec<native_tls::Certificate>,
     pub insecure: bool,
@@ -135,8 +143,17 @@ pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         Some(path) => read_cacerts(path)?,
         None => Vec::new(),
     };
+    let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let proxy = proxy::choose(args.proxy.as_deref(), &endpoint, &env)?;
+    let client_properties = args
+        .client_properties
+        .as_deref()
+        .map(parse_client_properties)
+        .transpose()?;
     Ok(ConnectionConfig {
         endpoint,
+        proxy,
+        client_properties,
         token,
         cacerts,
         insecure: args.insecure,
@@ -144,6 +161,28 @@ pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         timeout: args.timeout,
         verbose: args.verbose,
     })
+}
+
+/// Client properties as LivePerson documents them: a JSON object, sent as
+/// the `Client-Properties` handshake header (`type` defaults to
+/// `.ClientProperties`).
+fn parse_client_properties(text: &str) -> Result<String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|err| {
+        fail(
+            Exit::DataErr,
+            format!("--client-properties is not JSON: {err}"),
+        )
+    })?;
+    let serde_json::Value::Object(mut properties) = value else {
+        return Err(fail(
+            Exit::DataErr,
+            "--client-properties must be a JSON object",
+        ));
+    };
+    properties
+        .entry("type")
+        .or_insert_with(|| ".ClientProperties".into());
+    Ok(serde_json::Value::Object(properties).to_string())
 }
 
 fn endpoint(args: &GlobalArgs) -> Result<Endpoint> {

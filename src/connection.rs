@@ -28,6 +28,7 @@ use crate::exit::{
     Exit, fail, http_status_exit, is_auth_close_code, status_failure, websocket_exit,
 };
 use crate::frames::{self, Incoming, Response, types};
+use crate::proxy;
 use crate::signals;
 
 /// How long a blocked read sleeps before it looks at timers and signals.
@@ -123,7 +124,10 @@ impl Connection {
         if verbose {
             eprintln!("lp-consumer: connecting to {}", endpoint.url);
         }
-        let tcp = connect_tcp(&endpoint.host, endpoint.port, deadline, config.timeout)?;
+        let mut tcp = match &config.proxy {
+            Some(proxy) => connect_tcp(&proxy.host, proxy.port, deadline, config.timeout)?,
+            None => connect_tcp(&endpoint.host, endpoint.port, deadline, config.timeout)?,
+        };
         let setup = |err: io::Error| {
             fail(
                 Exit::Unavailable,
@@ -133,6 +137,12 @@ impl Connection {
         tcp.set_nodelay(true).map_err(setup)?;
         tcp.set_read_timeout(Some(TICK)).map_err(setup)?;
         tcp.set_write_timeout(Some(config.timeout)).map_err(setup)?;
+        if let Some(proxy) = &config.proxy {
+            if verbose {
+                eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
+            }
+            proxy::tunnel(&mut tcp, proxy, &endpoint.host, endpoint.port, deadline)?;
+        }
         let stream = if endpoint.tls {
             Stream::Tls(Box::new(tls_handshake(config, tcp, deadline)?))
         } else {
@@ -524,6 +534,15 @@ fn websocket_handshake(
         })?;
     authorization.set_sensitive(true);
     request.headers_mut().insert("Authorization", authorization);
+    if let Some(properties) = &config.client_properties {
+        let value = HeaderValue::from_str(properties).map_err(|_| {
+            fail(
+                Exit::DataErr,
+                "--client-properties has characters that cannot go in an HTTP header",
+            )
+        })?;
+        request.headers_mut().insert("Client-Properties", value);
+    }
     let websocket_config = WebSocketConfig::default();
     let mut attempt =
         tungstenite::client::client_with_config(request, stream, Some(websocket_config));

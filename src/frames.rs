@@ -18,6 +18,7 @@ pub mod types {
     pub const SUBSCRIBE_MESSAGING_EVENTS: &str = "ms.SubscribeMessagingEvents";
     pub const UPDATE_CONVERSATION_FIELD: &str = "cm.UpdateConversationField";
     pub const SUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.SubscribeExConversations";
+    pub const UNSUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.UnsubscribeExConversations";
     pub const GET_CLOCK: &str = "GetClock";
     pub const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
 
@@ -66,10 +67,18 @@ pub fn subscribe_body(conversation: &str, from_seq: u64) -> Value {
     json!({"dialogId": conversation, "fromSeq": from_seq})
 }
 
-/// `cqm.SubscribeExConversations` body for every conversation of the
-/// consumer, open or closed.
-pub fn conversations_body() -> Value {
-    json!({"minLastUpdatedTime": 0, "convState": ["OPEN", "CLOSE"]})
+/// `cqm.SubscribeExConversations` body for the consumer's conversations in
+/// these states (OPEN, CLOSE).
+pub fn conversations_body(states: &[&str]) -> Value {
+    json!({"minLastUpdatedTime": 0, "convState": states})
+}
+
+/// `ms.PublishEvent` body with an AcceptStatusEvent (READ, ACCEPT).
+pub fn accept_status_body(conversation: &str, status: &str, sequences: &[u64]) -> Value {
+    json!({
+        "dialogId": conversation,
+        "event": {"type": "AcceptStatusEvent", "status": status, "sequenceList": sequences},
+    })
 }
 
 /// `cm.UpdateConversationField` body that closes the conversation.
@@ -222,6 +231,12 @@ pub struct ChangeMeta<'a> {
     pub event: Option<EventMeta<'a>>,
 }
 
+impl ChangeMeta<'_> {
+    pub fn event_type(&self) -> Option<&str> {
+        self.event.as_ref()?.event_type.as_deref()
+    }
+}
+
 #[derive(Deserialize)]
 pub struct EventMeta<'a> {
     #[serde(rename = "type", borrow, default)]
@@ -240,10 +255,39 @@ pub fn change_meta(change: &RawValue) -> Result<ChangeMeta<'_>> {
 /// One conversation's state, from an ExConversationChangeNotification change.
 pub struct ConversationChange {
     pub conversation_id: String,
-    /// DELETE, or a CLOSE stage (or state, where the stage is missing).
-    pub closed: bool,
+    pub deleted: bool,
+    pub state: Option<String>,
+    /// The container's stage; older servers send only `state`, which then
+    /// stands for it.
+    pub stage: Option<String>,
+    pub start_ts: Option<i64>,
+    pub end_ts: Option<i64>,
     /// The sequence of the last content event, when the server says it.
     pub last_content_sequence: Option<u64>,
+}
+
+impl ConversationChange {
+    /// DELETE, or a CLOSE stage.
+    pub fn closed(&self) -> bool {
+        self.deleted || self.stage.as_deref() == Some("CLOSE")
+    }
+
+    /// One output line for `conversations`.
+    pub fn summary(&self) -> Value {
+        let mut line = json!({
+            "conversationId": self.conversation_id,
+            "stage": self.stage,
+            "state": self.state,
+            "startTs": self.start_ts,
+        });
+        if let Some(end) = self.end_ts {
+            line["endTs"] = end.into();
+        }
+        if let Some(sequence) = self.last_content_sequence {
+            line["lastContentSequence"] = sequence.into();
+        }
+        line
+    }
 }
 
 pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
@@ -255,10 +299,15 @@ pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
         .as_str()
         .ok_or_else(|| protocol("a conversation change has no result.convId"))?
         .to_owned();
-    let stage_or_state = details["stage"].as_str().or(details["state"].as_str());
+    let text = |v: &Value| v.as_str().map(str::to_owned);
+    let state = text(&details["state"]);
     Ok(ConversationChange {
         conversation_id,
-        closed: value["type"] == "DELETE" || stage_or_state == Some("CLOSE"),
+        deleted: value["type"] == "DELETE",
+        stage: text(&details["stage"]).or_else(|| state.clone()),
+        state,
+        start_ts: details["startTs"].as_i64(),
+        end_ts: details["endTs"].as_i64(),
         last_content_sequence: result["lastContentEventNotification"]["sequence"].as_u64(),
     })
 }

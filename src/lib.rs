@@ -11,5 +11,6 @@ pub mod generate;
 pub mod jwt;
 pub mod mock;
 pub mod output;
+pub mod proxy;
 pub mod signals;
 pub mod state;

@@ -68,5 +68,9 @@ fn run() -> Result<()> {
             commands::subscribe::run(args, &config::connection(global)?, &mut out)
         }
         Command::Close(args) => commands::close::run(args, &config::connection(global)?, &mut out),
+        Command::Conversations(args) => {
+            commands::conversations::run(args, &config::connection(global)?, &mut out)
+        }
+        Command::Ack(args) => commands::ack::run(args, &config::connection(global)?, &mut out),
     }
 }

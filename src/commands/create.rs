@@ -14,8 +14,17 @@ use crate::output::Output;
 pub fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
     let mut connection = Connection::open(config)?;
-    let reply = connection.request(types::REQUEST_CONVERSATION, body.as_ref())?;
-    super::print_reply(out, &reply)?;
+    if args.reuse
+        && let Some(open) = super::conversations::snapshot(&mut connection, &["OPEN"])?
+            .into_iter()
+            .find(|conversation| !conversation.closed())
+    {
+        out.line(&serde_json::json!({"conversationId": open.conversation_id, "reused": true}))?;
+        out.flush()?;
+    } else {
+        let reply = connection.request(types::REQUEST_CONVERSATION, body.as_ref())?;
+        super::print_reply(out, &reply)?;
+    }
     connection.finish();
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! One file per subcommand. Each takes the checked configuration and the
 //! output, and returns an error that `exit` turns into a code.
 
+pub mod ack;
 pub mod close;
+pub mod conversations;
 pub mod create;
 pub mod jwt_sub;
 pub mod send;

@@ -50,6 +50,8 @@ pub fn run(args: &SubscribeArgs, config: &ConnectionConfig, out: &mut Output) ->
         printed: 0,
         state,
         frames_received: 0,
+        acks_due: Vec::new(),
+        acks_unanswered: Vec::new(),
     };
     let mut failures = 0u32;
     loop {
@@ -127,6 +129,10 @@ struct Subscriber<'a> {
     printed: u64,
     state: Option<StateFile>,
     frames_received: u64,
+    /// Agent content events printed from the current frame, for --ack.
+    acks_due: Vec<u64>,
+    /// Ids of receipts sent whose responses have not come yet.
+    acks_unanswered: Vec<String>,
 }
 
 /// A setup request whose response is still due.
@@ -205,7 +211,7 @@ impl Subscriber<'_> {
                             awaited = Some(Awaited {
                                 id: connection.send_request(
                                     types::SUBSCRIBE_EX_CONVERSATIONS,
-                                    Some(&frames::conversations_body()),
+                                    Some(&frames::conversations_body(&["OPEN", "CLOSE"])),
                                 )?,
                                 request_type: types::SUBSCRIBE_EX_CONVERSATIONS,
                                 deadline: Instant::now() + connection.timeout(),
@@ -214,7 +220,20 @@ impl Subscriber<'_> {
                     }
                     other => {
                         awaited = other;
-                        print_frame &= !connection.other_response(&response);
+                        if let Some(at) = self
+                            .acks_unanswered
+                            .iter()
+                            .position(|id| *id == response.req_id)
+                        {
+                            self.acks_unanswered.swap_remove(at);
+                            // A receipt is a courtesy to the agent: its failure
+                            // is reported, not fatal.
+                            if let Err(err) = check_response(types::PUBLISH_EVENT, &response) {
+                                eprintln!("lp-consumer: warning: read receipt not accepted: {err}");
+                            }
+                        } else {
+                            print_frame &= !connection.other_response(&response);
+                        }
                     }
                 },
                 Incoming::Notification(notification) => {
@@ -225,7 +244,7 @@ impl Subscriber<'_> {
                         for change in frames::changes(notification.body)? {
                             let change = frames::conversation_change(change)?;
                             if change.conversation_id == self.args.conversation
-                                && change.closed
+                                && change.closed()
                                 && self.watches_close()
                             {
                                 closed_at = Some(change.last_content_sequence);
@@ -240,6 +259,18 @@ impl Subscriber<'_> {
                 self.printed += 1;
             }
             self.out.flush()?;
+            if let Some(status) = self.args.ack
+                && !self.acks_due.is_empty()
+            {
+                let body = frames::accept_status_body(
+                    &self.args.conversation,
+                    status.wire_name(),
+                    &self.acks_due,
+                );
+                self.acks_due.clear();
+                let id = connection.send_request(types::PUBLISH_EVENT, Some(&body))?;
+                self.acks_unanswered.push(id);
+            }
             if let (Some(state), Some(cursor)) = (&mut self.state, self.cursor) {
                 state.store(cursor)?;
             }
@@ -287,13 +318,24 @@ impl Subscriber<'_> {
             if !self.args.frames && self.keeps(&meta) {
                 self.out.raw_line(&compact(change.get()))?;
                 self.printed += 1;
+                if let Some(sequence) = meta.sequence
+                    && self.args.ack.is_some()
+                    && !self.by_consumer(&meta)
+                    && meta.event_type() == Some("ContentEvent")
+                {
+                    self.acks_due.push(sequence);
+                }
             }
         }
         Ok(())
     }
 
+    fn by_consumer(&self, meta: &ChangeMeta) -> bool {
+        meta.originator_id.as_deref() == Some(self.consumer)
+    }
+
     fn keeps(&self, meta: &ChangeMeta) -> bool {
-        let by_consumer = meta.originator_id.as_deref() == Some(self.consumer);
+        let by_consumer = self.by_consumer(meta);
         let origin_ok = match self.args.from {
             Origin::Any => true,
             Origin::Consumer => by_consumer,
@@ -301,9 +343,7 @@ impl Subscriber<'_> {
         };
         let type_ok = self.args.types.is_empty()
             || meta
-                .event
-                .as_ref()
-                .and_then(|event| event.event_type.as_deref())
+                .event_type()
                 .is_some_and(|t| self.args.types.iter().any(|wanted| wanted == t));
         origin_ok && type_ok
     }

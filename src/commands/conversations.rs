@@ -1,0 +1,75 @@
+//! `conversations`: the consumer's conversations, from the snapshot that
+//! follows cqm.SubscribeExConversations; then unsubscribe and exit.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cli::{ConversationsArgs, Stage};
+use crate::config::ConnectionConfig;
+use crate::connection::{Connection, Event};
+use crate::exit::{Exit, fail};
+use crate::frames::{self, ConversationChange, Incoming, types};
+use crate::output::Output;
+
+pub fn run(args: &ConversationsArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+    let states: &[&str] = match (args.all, args.stage) {
+        (false, None | Some(Stage::Open)) => &["OPEN"],
+        _ => &["OPEN", "CLOSE"],
+    };
+    let mut connection = Connection::open(config)?;
+    for conversation in snapshot(&mut connection, states)? {
+        let wanted = match args.stage {
+            None => true,
+            Some(Stage::Open) => !conversation.closed(),
+            Some(Stage::Close) => conversation.closed(),
+        };
+        if wanted {
+            out.line(&conversation.summary())?;
+        }
+    }
+    out.flush()?;
+    connection.finish();
+    Ok(())
+}
+
+/// Subscribes to the conversation metadata, takes the first snapshot it
+/// sends (changes:[] when there is none), and unsubscribes.
+pub fn snapshot(connection: &mut Connection, states: &[&str]) -> Result<Vec<ConversationChange>> {
+    let body = frames::conversations_body(states);
+    let reply = connection.request(types::SUBSCRIBE_EX_CONVERSATIONS, Some(&body))?;
+    let subscription = reply
+        .body
+        .as_deref()
+        .and_then(|body| serde_json::from_str::<serde_json::Value>(body.get()).ok())
+        .and_then(|body| body["subscriptionId"].as_str().map(str::to_owned));
+    let deadline = Instant::now() + connection.timeout();
+    let conversations = loop {
+        let frame = match connection.next(Some(deadline))? {
+            Event::Frame(frame) => frame,
+            Event::Idle | Event::Closed => {
+                return Err(fail(
+                    Exit::TempFail,
+                    "the server sent no conversation list after cqm.SubscribeExConversations",
+                ));
+            }
+        };
+        match frames::parse(&frame)? {
+            Incoming::Notification(n) if types::is_conversation_change(&n.notification_type) => {
+                break frames::changes(n.body)?
+                    .into_iter()
+                    .map(frames::conversation_change)
+                    .collect::<Result<Vec<_>>>()?;
+            }
+            Incoming::Response(response) => {
+                connection.other_response(&response);
+            }
+            Incoming::Notification(_) => {}
+        }
+    };
+    if let Some(subscription) = subscription {
+        let body = serde_json::json!({"subscriptionId": subscription});
+        connection.request(types::UNSUBSCRIBE_EX_CONVERSATIONS, Some(&body))?;
+    }
+    Ok(conversations)
+}
