@@ -71,7 +71,7 @@ _lp__consumer() {
 
     case "${cmd}" in
         lp__consumer)
-            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --generate --help --version jwt-sub create send subscribe close conversations ack help"
+            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --generate --help --version jwt-sub create send subscribe close conversations ack help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,6 +117,10 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --generate)
                     COMPREPLY=($(compgen -W "man complete-bash complete-zsh complete-fish complete-powershell complete-elvish" -- "${cur}"))
                     return 0
@@ -129,7 +133,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__ack)
-            opts="-v -h --seq --status --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --seq --status --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +187,10 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -191,7 +199,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__close)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,6 +245,10 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -245,7 +257,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__conversations)
-            opts="-v -h --all --stage --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --all --stage --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +307,10 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -303,7 +319,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__create)
-            opts="-v -h --skill --campaign --engagement --brand --reuse --context --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --skill --campaign --engagement --brand --reuse --context --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +382,10 @@ _lp__consumer() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,7 +523,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__jwt__subcmd__sub)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,6 +566,10 @@ _lp__consumer() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -557,7 +581,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__send)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,6 +627,10 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -611,7 +639,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__subscribe)
-            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --verbose --help"
+            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +714,10 @@ _lp__consumer() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

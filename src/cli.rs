@@ -90,6 +90,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
     pub timeout: Duration,
 
+    /// Largest message accepted from the server; a bigger one is a protocol error (exit 76).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(usize))]
+    pub max_frame_bytes: usize,
+
     /// Print each frame sent and received on stderr (the token is never shown).
     #[arg(short, long, global = true)]
     pub verbose: bool,

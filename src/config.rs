@@ -67,6 +67,7 @@ pub struct ConnectionConfig {
     pub insecure: bool,
     pub keepalive: Option<Duration>,
     pub timeout: Duration,
+    pub max_frame_bytes: usize,
     pub verbose: bool,
 }
 
@@ -159,6 +160,7 @@ pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         insecure: args.insecure,
         keepalive: (!args.keepalive.is_zero()).then_some(args.keepalive),
         timeout: args.timeout,
+        max_frame_bytes: args.max_frame_bytes,
         verbose: args.verbose,
     })
 }

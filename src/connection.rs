@@ -38,34 +38,90 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// GetClock requests whose answers we still drop, at most.
 const KEEPALIVE_IDS_KEPT: usize = 8;
 
-/// The socket under the WebSocket, with or without TLS.
-pub enum Stream {
+/// The socket under a WebSocket, with or without TLS (lp-mock uses it too).
+pub enum Transport {
     Plain(TcpStream),
     Tls(Box<native_tls::TlsStream<TcpStream>>),
 }
 
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+impl Transport {
+    /// The TCP socket under any TLS, for timeouts and shutdown.
+    pub fn tcp(&self) -> &TcpStream {
         match self {
-            Stream::Plain(s) => s.read(buf),
-            Stream::Tls(s) => s.read(buf),
+            Transport::Plain(s) => s,
+            Transport::Tls(s) => s.get_ref(),
         }
     }
 }
 
-impl Write for Stream {
+impl Read for Transport {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(s) => s.read(buf),
+            Transport::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Transport {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Stream::Plain(s) => s.write(buf),
-            Stream::Tls(s) => s.write(buf),
+            Transport::Plain(s) => s.write(buf),
+            Transport::Tls(s) => s.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Stream::Plain(s) => s.flush(),
-            Stream::Tls(s) => s.flush(),
+            Transport::Plain(s) => s.flush(),
+            Transport::Tls(s) => s.flush(),
         }
+    }
+}
+
+/// The socket, plus a guard against a peer that dribbles: once bytes of a
+/// message have arrived, the rest must follow within `--timeout`, or reads
+/// fail with `TimedOut` (tungstenite would otherwise keep reading a byte at a
+/// time without ever returning).
+pub struct Stream {
+    transport: Transport,
+    /// When the first bytes of the message being read arrived.
+    partial_since: Option<Instant>,
+    limit: Duration,
+}
+
+impl Stream {
+    fn too_slow(&self) -> bool {
+        self.partial_since
+            .is_some_and(|since| since.elapsed() > self.limit)
+    }
+
+    /// A whole message was read: the next one starts afresh.
+    fn message_done(&mut self) {
+        self.partial_since = None;
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.too_slow() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        let read = self.transport.read(buf);
+        if matches!(read, Ok(n) if n > 0) && self.partial_since.is_none() {
+            self.partial_since = Some(Instant::now());
+        }
+        read
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.transport.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.transport.flush()
     }
 }
 
@@ -143,10 +199,15 @@ impl Connection {
             }
             proxy::tunnel(&mut tcp, proxy, &endpoint.host, endpoint.port, deadline)?;
         }
-        let stream = if endpoint.tls {
-            Stream::Tls(Box::new(tls_handshake(config, tcp, deadline)?))
+        let transport = if endpoint.tls {
+            Transport::Tls(Box::new(tls_handshake(config, tcp, deadline)?))
         } else {
-            Stream::Plain(tcp)
+            Transport::Plain(tcp)
+        };
+        let stream = Stream {
+            transport,
+            partial_since: None,
+            limit: config.timeout,
         };
         let ws = websocket_handshake(config, stream, deadline)?;
         if verbose {
@@ -279,7 +340,11 @@ impl Connection {
             if until.is_some_and(|until| Instant::now() >= until) {
                 return Ok(Event::Idle);
             }
-            match self.ws.read() {
+            let read = self.ws.read();
+            if read.is_ok() {
+                self.ws.get_mut().message_done();
+            }
+            match read {
                 Ok(Message::Text(text)) => {
                     self.unanswered_since = None;
                     self.log('<', &text);
@@ -294,7 +359,14 @@ impl Connection {
                 Ok(Message::Ping(_) | Message::Pong(_)) => self.unanswered_since = None,
                 Ok(Message::Close(frame)) => return self.closed_by_server(frame),
                 Ok(Message::Frame(_)) => {}
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {}
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {
+                    if self.ws.get_ref().too_slow() {
+                        return Err(timed_out(
+                            &format!("{}: receiving a frame", self.host),
+                            self.timeout,
+                        ));
+                    }
+                }
                 Err(err) => return Err(self.link_error(err)),
             }
         }
@@ -342,6 +414,9 @@ impl Connection {
                 "the connection dropped without a close frame".to_owned()
             }
             E::Io(io_err) => format!("the connection failed: {}", err_text(io_err)),
+            E::Capacity(limit) => {
+                format!("the server sent more than --max-frame-bytes allows ({limit})")
+            }
             other => format!("the server broke the WebSocket protocol: {other}"),
         };
         let exit = match &err {
@@ -543,7 +618,9 @@ fn websocket_handshake(
         })?;
         request.headers_mut().insert("Client-Properties", value);
     }
-    let websocket_config = WebSocketConfig::default();
+    let websocket_config = WebSocketConfig::default()
+        .max_message_size(Some(config.max_frame_bytes))
+        .max_frame_size(Some(config.max_frame_bytes));
     let mut attempt =
         tungstenite::client::client_with_config(request, stream, Some(websocket_config));
     loop {

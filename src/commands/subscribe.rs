@@ -158,7 +158,9 @@ impl Subscriber<'_> {
             request_type: types::SUBSCRIBE_MESSAGING_EVENTS,
             deadline: Instant::now() + connection.timeout(),
         });
-        let mut idle_deadline = None;
+        // When the run ends for lack of events: --idle-timeout after the
+        // last one, or --timeout after the conversation closed.
+        let mut quiet_deadline = None;
         // Set once the conversation is closed: the last content sequence
         // still to wait for, if the server said it.
         let mut closed_at: Option<Option<u64>> = None;
@@ -167,7 +169,7 @@ impl Subscriber<'_> {
                 connection.finish();
                 return Ok(());
             }
-            let deadline = awaited.as_ref().map(|a| a.deadline).or(idle_deadline);
+            let deadline = awaited.as_ref().map(|a| a.deadline).or(quiet_deadline);
             let check_at = Instant::now() + STDOUT_CHECK;
             let until = deadline.map_or(check_at, |d| d.min(check_at));
             let frame = match connection.next(Some(until))? {
@@ -199,10 +201,14 @@ impl Subscriber<'_> {
             };
             self.frames_received += 1;
             let mut print_frame = self.args.frames;
+            // Events and the end of the setup restart the idle clock;
+            // keep-alive answers do not.
+            let mut activity = false;
             match frames::parse(&frame)? {
                 Incoming::Response(response) => match awaited.take() {
                     Some(setup) if response.req_id == setup.id => {
                         check_response(setup.request_type, &response)?;
+                        activity = true;
                         // Conversation metadata is what tells that the
                         // conversation closed; ask for it once the events flow.
                         if setup.request_type == types::SUBSCRIBE_MESSAGING_EVENTS
@@ -237,6 +243,7 @@ impl Subscriber<'_> {
                     }
                 },
                 Incoming::Notification(notification) => {
+                    activity = true;
                     let kind = &*notification.notification_type;
                     if kind == types::MESSAGING_EVENT_NOTIFICATION {
                         self.handle_changes(frames::changes(notification.body)?)?;
@@ -274,8 +281,12 @@ impl Subscriber<'_> {
             if let (Some(state), Some(cursor)) = (&mut self.state, self.cursor) {
                 state.store(cursor)?;
             }
-            if awaited.is_none() {
-                idle_deadline = self.args.idle_timeout.map(|idle| Instant::now() + idle);
+            if activity && awaited.is_none() {
+                quiet_deadline = self.args.idle_timeout.map(|idle| Instant::now() + idle);
+            }
+            if closed_at.is_some() {
+                let grace = Instant::now() + connection.timeout();
+                quiet_deadline = Some(quiet_deadline.map_or(grace, |d| d.min(grace)));
             }
         }
     }
