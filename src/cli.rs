@@ -120,7 +120,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// Route to this skill id (-1 = any skill).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub skill: Option<String>,
 
     /// Campaign id (campaignInfo.campaignId); goes with --engagement.

@@ -164,10 +164,13 @@ fn timed_out(what: &str, timeout: Duration) -> anyhow::Error {
     )
 }
 
+/// A read that ended without data: the socket timeout (the tick), or a
+/// signal, which interrupts a socket read that has a timeout even under
+/// SA_RESTART.
 fn is_tick(err: &io::Error) -> bool {
     matches!(
         err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
     )
 }
 

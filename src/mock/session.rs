@@ -109,25 +109,26 @@ fn reject(status: u16, reason: &str) -> ErrorResponse {
     response
 }
 
-/// The handshake checks of the consumer endpoint; the consumer id on success.
+/// The handshake checks of the consumer endpoint: the consumer id, or the
+/// HTTP status and reason to refuse with.
 fn check_handshake(
     shared: &Shared,
     faults: &Faults,
     request: &Request,
-) -> Result<String, ErrorResponse> {
+) -> Result<String, (u16, &'static str)> {
     if let Some(status) = faults.handshake_status {
-        return Err(reject(status, "fault injected by lp-mock"));
+        return Err((status, "fault injected by lp-mock"));
     }
     let path = format!("/ws_api/account/{}/messaging/consumer", shared.account);
     if request.uri().path() != path {
-        return Err(reject(404, "not a consumer endpoint of this account"));
+        return Err((404, "not a consumer endpoint of this account"));
     }
     let v3 = request
         .uri()
         .query()
         .is_some_and(|query| query.split('&').any(|pair| pair == "v=3"));
     if !v3 {
-        return Err(reject(400, "v=3 is required"));
+        return Err((400, "v=3 is required"));
     }
     let token = request
         .headers()
@@ -137,10 +138,10 @@ fn check_handshake(
             let (scheme, token) = value.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("jwt").then_some(token)
         })
-        .ok_or_else(|| reject(401, "Authorization: jwt <token> is required"))?;
-    let claims = jwt::decode(token).map_err(|_| reject(401, "the token is not a JWT with sub"))?;
+        .ok_or((401, "Authorization: jwt <token> is required"))?;
+    let claims = jwt::decode(token).map_err(|_| (401, "the token is not a JWT with sub"))?;
     if claims.expired_at(crate::config::now_secs()) {
-        return Err(reject(401, "the token has expired"));
+        return Err((401, "the token has expired"));
     }
     Ok(claims.sub().to_owned())
 }
@@ -152,8 +153,12 @@ fn accept_websocket(
 ) -> Outcome<(WebSocket<Transport>, String)> {
     let mut consumer = None;
     let mut properties = None;
+    // The error type is tungstenite's, for the callback it calls.
+    #[allow(clippy::result_large_err)]
     let callback = |request: &Request, response: Response| {
-        consumer = Some(check_handshake(shared, faults, request)?);
+        let sub = check_handshake(shared, faults, request)
+            .map_err(|(status, reason)| reject(status, reason))?;
+        consumer = Some(sub);
         properties = request
             .headers()
             .get("Client-Properties")

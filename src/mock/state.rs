@@ -120,7 +120,7 @@ impl Store {
             "conversationId": conversation,
             "dialogId": conversation,
         });
-        let sequence = sequenced.then(|| entry.changes.len() as u64);
+        let sequence = sequenced.then_some(entry.changes.len() as u64);
         if let Some(sequence) = sequence {
             change["sequence"] = sequence.into();
             change["serverTimestamp"] = now_ms().into();

@@ -1,0 +1,41 @@
+//! Reading server frames never panics, and what lp-consumer prints for an
+//! event is one line of JSON with the same value as the server sent.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lp_consumer::frames::{self, Incoming};
+use serde_json::Value;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(frame) = frames::parse(text) else {
+        return;
+    };
+    let body = match frame {
+        Incoming::Response(response) => {
+            let _ = frames::error_message(response.body);
+            return;
+        }
+        Incoming::Notification(notification) => notification.body,
+    };
+    let Ok(changes) = frames::changes(body) else {
+        return;
+    };
+    for change in changes {
+        let _ = frames::change_meta(change);
+        let _ = frames::conversation_change(change);
+        let line = frames::compact(change.get());
+        assert!(!line.contains('\n'));
+        // Values serde_json cannot hold (a number beyond f64) fail both ways.
+        match (
+            serde_json::from_str::<Value>(&line),
+            serde_json::from_str::<Value>(change.get()),
+        ) {
+            (Ok(printed), Ok(sent)) => assert_eq!(printed, sent),
+            (Err(_), Err(_)) => {}
+            (printed, sent) => panic!("compact changed the value: {printed:?} vs {sent:?}"),
+        }
+    }
+});

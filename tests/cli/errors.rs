@@ -1,0 +1,237 @@
+//! Every exit code of the table, produced for real.
+
+use std::net::TcpListener;
+
+use lp_consumer::jwt::encode_unsigned;
+use lp_consumer::mock::{Faults, MockConfig};
+use serde_json::json;
+
+use crate::harness::{Setup, bare, run};
+
+fn faulty(faults: Faults) -> Setup {
+    Setup::with(MockConfig {
+        faults,
+        ..MockConfig::default()
+    })
+}
+
+#[test]
+fn refused_request_exits_1_with_the_code_and_message() {
+    let setup = Setup::new();
+    setup.create();
+    let run = setup.run(&["create"]);
+    run.assert_error(1, "cm.ConsumerRequestConversation refused with code 400");
+    assert!(run.stdout.is_empty());
+    setup
+        .run(&["send", "no-such-conversation", "hi"])
+        .assert_error(1, "ms.PublishEvent refused with code 400");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let setup = Setup::new();
+    assert_eq!(setup.run(&["subscribe"]).code, Some(2));
+    assert_eq!(setup.run(&["--no-such-flag", "create"]).code, Some(2));
+    assert_eq!(setup.run(&[]).code, Some(2));
+    assert_eq!(setup.run(&["subscribe", "c", "--count", "0"]).code, Some(2));
+    setup
+        .run_stdin(&["send", "c", "--jwt-file", "-"], "")
+        .assert_error(2, "--jwt-file - cannot");
+}
+
+#[test]
+fn bad_json_argument_exits_65() {
+    let setup = Setup::new();
+    setup
+        .run(&["create", "--context", "{not json"])
+        .assert_error(65, "--context is not JSON");
+    setup
+        .run(&["create", "--context", "[1]"])
+        .assert_error(65, "--context must be a JSON object");
+}
+
+#[test]
+fn non_utf8_stdin_exits_65() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    let mut command = setup.cmd();
+    command.args(["send", &conversation]);
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"ok\n\xff\xfe\n")
+        .unwrap();
+    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(65, "line 2 of standard input is not UTF-8");
+    assert_eq!(run.sequences(), vec![0]);
+}
+
+#[test]
+fn connection_refused_exits_69() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let token = encode_unsigned(&json!({"sub": "x"}));
+    let result = run(
+        bare()
+            .args(["create", "--url", &format!("ws://127.0.0.1:{port}/ws")])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    result.assert_error(69, &format!("cannot connect to 127.0.0.1:{port}"));
+}
+
+#[test]
+fn overloaded_or_failing_server_exits_75() {
+    for status in [429, 503] {
+        let setup = faulty(Faults {
+            handshake_status: Some(status),
+            ..Faults::default()
+        });
+        setup
+            .run(&["create"])
+            .assert_error(75, &format!("HTTP {status}"));
+    }
+}
+
+#[test]
+fn a_silent_server_exits_75_within_the_timeout() {
+    let setup = faulty(Faults {
+        stall: true,
+        ..Faults::default()
+    });
+    setup
+        .run(&["create", "--timeout", "0.5"])
+        .assert_error(75, "timed out after 0.5 s");
+}
+
+#[test]
+fn a_dropped_connection_exits_75() {
+    let setup = Setup::with(MockConfig {
+        history: 3,
+        faults: Faults {
+            drop_after: Some(2),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.server.history_conversation().unwrap();
+    let run = setup.run(&["subscribe", &conversation]);
+    run.assert_error(75, "dropped");
+    assert_eq!(run.sequences(), vec![0]);
+}
+
+#[test]
+fn an_abnormal_close_exits_75_and_a_normal_one_0() {
+    for (code, exit) in [(1011, 75), (1000, 0)] {
+        let setup = Setup::with(MockConfig {
+            history: 3,
+            faults: Faults {
+                close_after: Some((2, code)),
+                ..Faults::default()
+            },
+            ..MockConfig::default()
+        });
+        let conversation = setup.server.history_conversation().unwrap();
+        let run = setup.run(&["subscribe", &conversation]);
+        run.assert_code(exit);
+        // The subscribe response, then the first event: printed before the close.
+        assert_eq!(run.sequences(), vec![0]);
+        if exit == 75 {
+            run.assert_error(75, "closed the connection with code 1011");
+        }
+    }
+}
+
+#[test]
+fn not_json_exits_76() {
+    let setup = Setup::with(MockConfig {
+        history: 3,
+        faults: Faults {
+            garbage_after: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.server.history_conversation().unwrap();
+    setup
+        .run(&["subscribe", &conversation])
+        .assert_error(76, "not a JSON object");
+}
+
+#[test]
+fn not_a_consumer_endpoint_exits_76() {
+    let setup = Setup::new();
+    let url = setup.server.url().replace("/consumer", "/brand");
+    let mut command = setup.cmd();
+    command.env("LP_URL", url).arg("create");
+    run(&mut command, None, &setup.token).assert_error(76, "HTTP 404");
+}
+
+#[test]
+fn refused_token_exits_77() {
+    let setup = faulty(Faults {
+        handshake_status: Some(401),
+        ..Faults::default()
+    });
+    setup.run(&["create"]).assert_error(77, "HTTP 401");
+
+    for code in [4401, 4407, 1008] {
+        let setup = Setup::with(MockConfig {
+            history: 3,
+            faults: Faults {
+                close_after: Some((1, code)),
+                ..Faults::default()
+            },
+            ..MockConfig::default()
+        });
+        let conversation = setup.server.history_conversation().unwrap();
+        setup
+            .run(&["subscribe", &conversation])
+            .assert_error(77, &format!("code {code}"));
+    }
+}
+
+#[test]
+fn expired_token_exits_77_before_connecting() {
+    let setup = Setup::new();
+    let token = encode_unsigned(&json!({"sub": "x", "exp": 1_000_000_000}));
+    let mut command = setup.cmd();
+    command.env("LP_JWT", &token).arg("create");
+    run(&mut command, None, &token).assert_error(77, "the JWT expired");
+    assert_eq!(setup.server.connections(), 0);
+}
+
+#[test]
+fn missing_configuration_exits_78() {
+    let token = encode_unsigned(&json!({"sub": "x"}));
+    let result = run(bare().arg("create").env("LP_JWT", &token), None, &token);
+    result.assert_error(78, "set LP_ASYNCMESSAGINGENT and LP_ACCOUNT");
+    let result = run(
+        bare()
+            .arg("create")
+            .env("LP_JWT", &token)
+            .env("LP_ACCOUNT", "123"),
+        None,
+        &token,
+    );
+    result.assert_error(78, "set LP_ASYNCMESSAGINGENT (--domain)");
+    let result = run(
+        bare()
+            .args(["create", "--url", "http://example.invalid/"])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    result.assert_error(78, "must start with ws:// or wss://");
+}

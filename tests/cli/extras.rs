@@ -1,0 +1,234 @@
+//! Beyond the tutorial: conversations, create --reuse, read receipts,
+//! proxies, client properties.
+
+use std::fs;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use lp_consumer::mock::MockConfig;
+use serde_json::Value;
+
+use crate::connect_proxy::{Behaviour, TestProxy};
+use crate::harness::{Setup, run, tls_dir};
+
+#[test]
+fn conversations_lists_open_ones_and_all_with_all() {
+    let setup = Setup::new();
+    let none = setup.run(&["conversations"]);
+    none.assert_code(0);
+    assert!(none.lines.is_empty());
+
+    let closed = setup.create();
+    setup.run(&["send", &closed, "hi"]).assert_code(0);
+    setup.run(&["close", &closed]).assert_code(0);
+    let open = setup.create();
+
+    let listed = setup.run(&["conversations"]);
+    listed.assert_code(0);
+    assert_eq!(listed.lines.len(), 1);
+    let line = &listed.lines[0];
+    assert_eq!(line["conversationId"], open.as_str());
+    assert_eq!(line["stage"], "OPEN");
+    assert_eq!(line["state"], "OPEN");
+    assert!(line["startTs"].is_i64());
+
+    let all = setup.run(&["conversations", "--all"]);
+    let ids: Vec<&Value> = all.lines.iter().map(|l| &l["conversationId"]).collect();
+    assert_eq!(all.lines.len(), 2, "{ids:?}");
+    let old = all
+        .lines
+        .iter()
+        .find(|l| l["conversationId"] == closed.as_str())
+        .unwrap();
+    assert_eq!(old["stage"], "CLOSE");
+    assert_eq!(old["lastContentSequence"], 0);
+
+    let only_closed = setup.run(&["conversations", "--stage", "close"]);
+    assert_eq!(only_closed.lines.len(), 1);
+    assert_eq!(only_closed.lines[0]["conversationId"], closed.as_str());
+}
+
+#[test]
+fn create_reuse_prints_the_open_conversation() {
+    let setup = Setup::new();
+    let fresh = setup.run(&["create", "--reuse"]);
+    fresh.assert_code(0);
+    let id = fresh.lines[0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(fresh.lines[0].get("reused").is_none());
+    let again = setup.run(&["create", "--reuse"]);
+    again.assert_code(0);
+    assert_eq!(again.lines[0]["conversationId"], id.as_str());
+    assert_eq!(again.lines[0]["reused"], true);
+}
+
+#[test]
+fn ack_publishes_read_receipts() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    setup.server.agent_says(&conversation, "one");
+    setup.server.agent_says(&conversation, "two");
+    let acked = setup.run(&["ack", &conversation, "--seq", "0,1"]);
+    acked.assert_code(0);
+    assert!(acked.lines[0]["sequence"].is_u64());
+    let accepted = setup.run(&["ack", &conversation, "--seq", "1", "--status", "accept"]);
+    accepted.assert_code(0);
+
+    let events = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--type",
+        "AcceptStatusEvent",
+        "--idle-timeout",
+        "0.3",
+    ]);
+    let statuses: Vec<(&Value, &Value)> = events
+        .lines
+        .iter()
+        .map(|l| (&l["event"]["status"], &l["event"]["sequenceList"]))
+        .collect();
+    assert_eq!(statuses.len(), 2);
+    assert_eq!(statuses[0].0, "READ");
+    assert_eq!(statuses[0].1, &serde_json::json!([0, 1]));
+    assert_eq!(statuses[1].0, "ACCEPT");
+}
+
+#[test]
+fn subscribe_ack_reads_each_agent_message() {
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    setup.run(&["send", &conversation, "hello"]).assert_code(0);
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--ack",
+        "read",
+        "--idle-timeout",
+        "0.5",
+    ]);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    let receipts: Vec<Value> = setup
+        .server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(r).unwrap())
+        .filter(|r| r["body"]["event"]["type"] == "AcceptStatusEvent")
+        .collect();
+    // Only the agent's echo (sequence 1) is acknowledged, not our own message.
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0]["body"]["event"]["status"], "READ");
+    assert_eq!(
+        receipts[0]["body"]["event"]["sequenceList"],
+        serde_json::json!([1])
+    );
+}
+
+#[test]
+fn proxy_flag_tunnels_the_connection() {
+    let setup = Setup::new();
+    let proxy = TestProxy::start(Behaviour::Relay);
+    setup
+        .run(&["create", "--proxy", &proxy.url()])
+        .assert_code(0);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1);
+    let port = setup.server.local_addr().port();
+    assert!(heads[0].starts_with(&format!("CONNECT 127.0.0.1:{port} HTTP/1.1\r\n")));
+}
+
+#[test]
+fn https_proxy_carries_wss_with_the_target_host_checked() {
+    let dir = tls_dir();
+    let identity = native_tls::Identity::from_pkcs8(
+        &fs::read(dir.join("localhost.pem")).unwrap(),
+        &fs::read(dir.join("localhost.key")).unwrap(),
+    )
+    .unwrap();
+    let setup = Setup::with(MockConfig {
+        tls: Some(identity),
+        ..MockConfig::default()
+    });
+    let proxy = TestProxy::start(Behaviour::Relay);
+    let mut command = setup.cmd();
+    command.env("HTTPS_PROXY", proxy.url()).args([
+        "create",
+        "--cacert",
+        dir.join("ca.pem").to_str().unwrap(),
+    ]);
+    run(&mut command, None, &setup.token).assert_code(0);
+    assert!(proxy.heads()[0].starts_with("CONNECT localhost:"));
+}
+
+#[test]
+fn no_proxy_and_the_scheme_decide_whether_the_proxy_is_used() {
+    let setup = Setup::new();
+    let proxy = TestProxy::start(Behaviour::Relay);
+    // ws:// uses http_proxy, and NO_PROXY can exempt the host.
+    let mut command = setup.cmd();
+    command
+        .env("http_proxy", proxy.url())
+        .env("NO_PROXY", "localhost,127.0.0.1")
+        .arg("create");
+    run(&mut command, None, &setup.token).assert_code(0);
+    assert!(proxy.heads().is_empty());
+    // https_proxy is for wss:// only; ALL_PROXY for both.
+    let mut command = setup.cmd();
+    command.env("https_proxy", proxy.url()).arg("conversations");
+    run(&mut command, None, &setup.token).assert_code(0);
+    assert!(proxy.heads().is_empty());
+    let mut command = setup.cmd();
+    command.env("ALL_PROXY", proxy.url()).arg("conversations");
+    run(&mut command, None, &setup.token).assert_code(0);
+    assert_eq!(proxy.heads().len(), 1);
+}
+
+#[test]
+fn proxy_credentials_are_sent_and_never_shown() {
+    let setup = Setup::new();
+    let secret = "s3cr%40t";
+    let expected = STANDARD.encode("user:s3cr@t");
+    let proxy = TestProxy::start(Behaviour::RequireBasic(expected.clone()));
+    let url = format!("http://user:{secret}@127.0.0.1:{}", proxy.port);
+    let ok = setup.run(&["create", "--proxy", &url, "--verbose"]);
+    ok.assert_code(0);
+    assert!(!ok.stderr.contains("s3cr") && !ok.stderr.contains(&expected));
+    let wrong = format!("http://user:nope@127.0.0.1:{}", proxy.port);
+    let refused = setup.run(&["create", "--proxy", &wrong]);
+    refused.assert_error(69, "407 Proxy Authentication Required");
+    assert!(!refused.stderr.contains("nope"));
+}
+
+#[test]
+fn a_refusing_proxy_exits_69_with_its_status() {
+    let setup = Setup::new();
+    let proxy = TestProxy::start(Behaviour::Refuse(403));
+    setup
+        .run(&["create", "--proxy", &proxy.url()])
+        .assert_error(69, "refused the tunnel");
+}
+
+#[test]
+fn client_properties_reach_the_server_as_the_documented_header() {
+    let setup = Setup::new();
+    setup
+        .run(&[
+            "create",
+            "--client-properties",
+            r#"{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}"#,
+        ])
+        .assert_code(0);
+    let sent = setup.server.client_properties();
+    let header: Value = serde_json::from_str(sent.last().unwrap().as_deref().unwrap()).unwrap();
+    assert_eq!(header["type"], ".ClientProperties");
+    assert_eq!(header["deviceFamily"], "DESKTOP");
+    assert_eq!(header["features"][0], "RICH_CONTENT");
+    setup
+        .run(&["create", "--client-properties", "[1]"])
+        .assert_error(65, "--client-properties must be a JSON object");
+}

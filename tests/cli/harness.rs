@@ -1,0 +1,195 @@
+//! Running the binary with a scrubbed environment and reading its output.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use lp_consumer::mock::{MockConfig, MockServer};
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
+
+pub fn tls_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tls")
+}
+
+/// A command with nothing from the developer's environment (HOME, proxies,
+/// LP_*, SSL_CERT_*), only PATH.
+pub fn bare() -> Command {
+    let mut command = Command::new(BIN);
+    command.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        command.env("PATH", path);
+    }
+    command.stdin(Stdio::null());
+    command
+}
+
+/// A stand-in and a client configured for it through the environment.
+pub struct Setup {
+    pub server: MockServer,
+    pub token: String,
+}
+
+impl Setup {
+    pub fn new() -> Setup {
+        Setup::with(MockConfig::default())
+    }
+
+    pub fn with(config: MockConfig) -> Setup {
+        let server = MockServer::start(config).expect("lp-mock starts");
+        let token = server.token(server.default_consumer());
+        Setup { server, token }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut command = bare();
+        command
+            .env("LP_URL", self.server.url())
+            .env("LP_JWT", &self.token);
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.cmd().args(args), None, &self.token)
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run(self.cmd().args(args), Some(stdin), &self.token)
+    }
+
+    /// `create`, returning the new conversation's id.
+    pub fn create(&self) -> String {
+        let run = self.run(&["create"]);
+        run.assert_code(0);
+        run.lines[0]["conversationId"]
+            .as_str()
+            .expect("conversationId")
+            .to_owned()
+    }
+}
+
+/// What a finished run printed, decoded: stdout as NDJSON.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub lines: Vec<Value>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code; stdout: {}; stderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Exactly one diagnostic line, containing `text`.
+    pub fn assert_error(&self, code: i32, text: &str) -> &Run {
+        self.assert_code(code);
+        assert!(
+            self.stderr.starts_with("lp-consumer: ") && self.stderr.lines().count() == 1,
+            "one diagnostic line expected: {:?}",
+            self.stderr
+        );
+        assert!(
+            self.stderr.contains(text),
+            "stderr should mention {text:?}: {:?}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn sequences(&self) -> Vec<u64> {
+        self.lines
+            .iter()
+            .map(|line| line["sequence"].as_u64().expect("sequence"))
+            .collect()
+    }
+}
+
+/// Decodes stdout, asserting that every line is one complete JSON object
+/// and that the token shows up nowhere.
+pub fn finish(output: Output, token: &str) -> Run {
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    assert!(
+        stdout.is_empty() || stdout.ends_with('\n'),
+        "stdout ends with a whole line: {stdout:?}"
+    );
+    let lines = stdout
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("line is not JSON ({err}): {line:?}"));
+            assert!(value.is_object(), "line is not an object: {line}");
+            value
+        })
+        .collect();
+    if !token.is_empty() {
+        assert_no_secret(&stdout, token);
+        assert_no_secret(&stderr, token);
+    }
+    Run {
+        code: output.status.code(),
+        lines,
+        stdout,
+        stderr,
+    }
+}
+
+fn assert_no_secret(text: &str, token: &str) {
+    assert!(!text.contains(token), "the token leaked: {text:?}");
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    assert!(
+        payload.is_empty() || !text.contains(payload),
+        "the token's payload leaked: {text:?}"
+    );
+}
+
+pub fn run(command: &mut Command, stdin: Option<&str>, token: &str) -> Run {
+    let output = match stdin {
+        None => command.output().expect("the binary runs"),
+        Some(text) => {
+            let mut child = command
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the binary runs");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("stdin written");
+            child.wait_with_output().expect("the binary ends")
+        }
+    };
+    finish(output, token)
+}
+
+/// Starts the binary with piped stdout and stderr.
+pub fn spawn(command: &mut Command) -> Child {
+    command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs")
+}
+
+/// Sends a signal to a child by name (INT, TERM), through kill(1).
+pub fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real `lp-consumer` binary against an in-process
+//! lp-mock on 127.0.0.1. One test binary, so one link step.
+
+mod connect_proxy;
+mod harness;
+
+mod errors;
+mod extras;
+mod generated;
+mod jwt_sub;
+mod resume;
+mod schemas;
+mod tls;
+mod tutorial;

@@ -1,0 +1,397 @@
+//! Unattended `subscribe`: reconnect without loss or repeats, the cron
+//! cursor, the endings, the filters.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::Command;
+use std::time::Duration;
+
+use lp_consumer::mock::{Faults, MockConfig};
+use serde_json::Value;
+
+use crate::harness::{Run, Setup, finish, spawn};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn history(events: usize, faults: Faults) -> (Setup, String) {
+    let setup = Setup::with(MockConfig {
+        history: events,
+        faults,
+        ..MockConfig::default()
+    });
+    let conversation = setup.server.history_conversation().unwrap();
+    (setup, conversation)
+}
+
+fn reconnect_lines(run: &Run) -> usize {
+    run.stderr
+        .lines()
+        .filter(|line| line.contains("reconnecting in"))
+        .count()
+}
+
+#[test]
+fn reconnect_prints_every_sequence_once_across_drops() {
+    let (setup, conversation) = history(
+        20,
+        Faults {
+            drop_after: Some(6),
+            ..Faults::default()
+        },
+    );
+    let child =
+        spawn(
+            setup
+                .cmd()
+                .args(["subscribe", &conversation, "--reconnect", "--count", "30"]),
+        );
+    // Live events keep arriving while the client drops and resumes.
+    for n in 0..10 {
+        setup.server.agent_says(&conversation, &format!("live {n}"));
+    }
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), (0..30).collect::<Vec<u64>>());
+    assert!(reconnect_lines(&run) >= 3, "{}", run.stderr);
+    assert_eq!(reconnect_lines(&run), run.stderr.lines().count());
+}
+
+#[test]
+fn repeated_sequences_from_the_server_are_printed_once() {
+    let (setup, conversation) = history(
+        10,
+        Faults {
+            repeat_changes: true,
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["subscribe", &conversation, "--idle-timeout", "0.5"]);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), (0..10).collect::<Vec<u64>>());
+}
+
+#[test]
+fn authentication_and_protocol_errors_stay_final() {
+    let (setup, conversation) = history(
+        3,
+        Faults {
+            close_after: Some((1, 4401)),
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["subscribe", &conversation, "--reconnect"]);
+    run.assert_error(77, "code 4401");
+    assert_eq!(setup.server.connections(), 1);
+
+    let (setup, conversation) = history(
+        3,
+        Faults {
+            garbage_after: Some(1),
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["subscribe", &conversation, "--reconnect"]);
+    run.assert_error(76, "not a JSON object");
+    assert_eq!(setup.server.connections(), 1);
+}
+
+#[test]
+fn max_retries_gives_up_with_75() {
+    let (setup, conversation) = history(
+        1,
+        Faults {
+            stall: true,
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--reconnect",
+        "--max-retries",
+        "2",
+        "--timeout",
+        "0.2",
+    ]);
+    run.assert_code(75);
+    assert_eq!(reconnect_lines(&run), 2);
+    assert!(
+        run.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains("giving up after 2 reconnect attempts"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_429_waits_at_least_a_second_before_retrying() {
+    let (setup, conversation) = history(
+        2,
+        Faults {
+            handshake_status: Some(429),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["subscribe", &conversation, "--reconnect", "--count", "2"]);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), vec![0, 1]);
+    let line = run.stderr.lines().next().expect("one reconnect line");
+    let delay: f64 = line
+        .split("reconnecting in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|secs| secs.parse().ok())
+        .expect("a delay in the reconnect line");
+    assert!(delay >= 1.0, "{line}");
+}
+
+fn cursor_run(setup: &Setup, conversation: &str, state: &str) -> Run {
+    setup.run(&[
+        "subscribe",
+        conversation,
+        "--state-file",
+        state,
+        "--idle-timeout",
+        "0.3",
+    ])
+}
+
+#[test]
+fn cron_runs_with_a_cursor_print_every_event_and_repeat_at_most_the_killed_frame() {
+    let (setup, conversation) = history(5, Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor.json");
+    let state = state.to_str().unwrap();
+    let mut seen: Vec<u64> = Vec::new();
+
+    let first = cursor_run(&setup, &conversation, state);
+    first.assert_code(0);
+    assert_eq!(first.sequences(), vec![0, 1, 2, 3, 4]);
+    seen.extend(first.sequences());
+
+    for n in 0..3 {
+        setup
+            .server
+            .agent_says(&conversation, &format!("between {n}"));
+    }
+    let second = cursor_run(&setup, &conversation, state);
+    assert_eq!(second.sequences(), vec![5, 6, 7]);
+    seen.extend(second.sequences());
+
+    // A long stream, killed with SIGKILL after some lines.
+    for n in 0..3000 {
+        setup.server.agent_says(&conversation, &format!("bulk {n}"));
+    }
+    let mut child = spawn(setup.cmd().args([
+        "subscribe",
+        &conversation,
+        "--state-file",
+        state,
+        "--idle-timeout",
+        "5",
+    ]));
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut killed_lines = Vec::new();
+    let mut line = String::new();
+    while killed_lines.len() < 20 && reader.read_line(&mut line).unwrap() > 0 {
+        killed_lines.push(std::mem::take(&mut line));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // What the pipe still held was written before the kill.
+    let mut rest = String::new();
+    while reader.read_line(&mut rest).unwrap() > 0 {}
+    let killed: Vec<u64> = killed_lines
+        .iter()
+        .chain(
+            rest.lines()
+                .map(|l| l.to_owned())
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["sequence"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(killed.len() >= 20);
+    seen.extend(&killed);
+
+    let last = cursor_run(&setup, &conversation, state);
+    last.assert_code(0);
+    let resumed = last.sequences();
+    let killed_last = *killed.last().unwrap();
+    assert!(
+        resumed[0] == killed_last + 1 || resumed[0] == killed_last,
+        "the next run starts after the killed run's last frame or repeats only it: {} after {}",
+        resumed[0],
+        killed_last
+    );
+    seen.extend(&resumed);
+
+    let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+    for sequence in &seen {
+        *counts.entry(*sequence).or_default() += 1;
+    }
+    assert_eq!(
+        counts.keys().copied().collect::<Vec<u64>>(),
+        (0..3008).collect::<Vec<u64>>()
+    );
+    let repeated: Vec<u64> = counts
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(s, _)| *s)
+        .collect();
+    assert!(
+        repeated.is_empty() || repeated == vec![killed_last],
+        "{repeated:?}"
+    );
+}
+
+#[test]
+fn a_state_file_wins_over_from_seq_and_is_checked() {
+    let (setup, conversation) = history(4, Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor.json");
+    std::fs::write(
+        &state,
+        format!("{{\"conversationId\":\"{conversation}\",\"sequence\":1}}\n"),
+    )
+    .unwrap();
+    let state = state.to_str().unwrap();
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--from-seq",
+        "0",
+        "--state-file",
+        state,
+        "--idle-timeout",
+        "0.3",
+    ]);
+    assert_eq!(run.sequences(), vec![2, 3]);
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 3);
+
+    setup
+        .run(&["subscribe", "another-conversation", "--state-file", state])
+        .assert_error(65, "belongs to conversation");
+    std::fs::write(state, "{\"sequence\":").unwrap();
+    setup
+        .run(&["subscribe", &conversation, "--state-file", state])
+        .assert_error(65, "is corrupt");
+}
+
+#[test]
+fn one_run_at_a_time_per_state_file() {
+    let (setup, conversation) = history(1, Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor.json");
+    let state = state.to_str().unwrap();
+    let mut holder = spawn(setup.cmd().args([
+        "subscribe",
+        &conversation,
+        "--state-file",
+        state,
+        "--follow",
+    ]));
+    assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
+    setup
+        .run(&["subscribe", &conversation, "--state-file", state])
+        .assert_error(75, "another run holds");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+}
+
+#[test]
+fn the_run_ends_when_the_conversation_closes() {
+    let (setup, conversation) = history(2, Faults::default());
+    let child = spawn(setup.cmd().args(["subscribe", &conversation]));
+    assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
+    setup.server.agent_says(&conversation, "last words");
+    assert!(setup.server.close_conversation(&conversation));
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), vec![0, 1, 2]);
+
+    // Already closed: the history is printed, then the run ends.
+    let run = setup.run(&["subscribe", &conversation]);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), vec![0, 1, 2]);
+}
+
+#[test]
+fn from_and_type_keep_whose_and_which_events() {
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    setup
+        .run_stdin(&["send", &conversation], "one\ntwo\n")
+        .assert_code(0);
+    let all = ["subscribe", &conversation, "--idle-timeout", "0.3"];
+    let messages = |run: &Run| -> Vec<String> {
+        run.lines
+            .iter()
+            .map(|l| l["event"]["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let agent = setup.run(&[&all[..], &["--from", "agent"]].concat());
+    assert_eq!(messages(&agent), ["echo: one", "echo: two"]);
+    let consumer = setup.run(&[&all[..], &["--from", "consumer"]].concat());
+    assert_eq!(messages(&consumer), ["one", "two"]);
+    let content = setup.run(&[&all[..], &["--type", "ContentEvent"]].concat());
+    assert_eq!(content.lines.len(), 4);
+    let none = setup.run(&[&all[..], &["--type", "AcceptStatusEvent"]].concat());
+    assert!(none.lines.is_empty());
+}
+
+#[test]
+fn an_idle_follower_notices_that_its_reader_left() {
+    let (setup, conversation) = history(1, Faults::default());
+    let mut child = spawn(setup.cmd().args(["subscribe", &conversation, "--follow"]));
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains("\"sequence\":0"));
+    drop(reader);
+    // No further event comes: the program must notice the closed pipe itself.
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn sigterm_stores_the_cursor_first() {
+    let (setup, conversation) = history(3, Faults::default());
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor.json");
+    let state_arg = state.to_str().unwrap();
+    let mut child = spawn(setup.cmd().args([
+        "subscribe",
+        &conversation,
+        "--state-file",
+        state_arg,
+        "--follow",
+    ]));
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for _ in 0..3 {
+        reader.read_line(&mut line).unwrap();
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 2);
+}

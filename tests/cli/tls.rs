@@ -1,0 +1,64 @@
+//! wss:// against the stand-in with the repository's test certificates.
+
+use std::fs;
+
+use lp_consumer::mock::MockConfig;
+
+use crate::harness::{Setup, tls_dir};
+
+fn tls_setup(name: &str) -> Setup {
+    let dir = tls_dir();
+    let cert = fs::read(dir.join(format!("{name}.pem"))).unwrap();
+    let key = fs::read(dir.join(format!("{name}.key"))).unwrap();
+    Setup::with(MockConfig {
+        tls: Some(native_tls::Identity::from_pkcs8(&cert, &key).unwrap()),
+        ..MockConfig::default()
+    })
+}
+
+fn ca() -> String {
+    tls_dir().join("ca.pem").to_str().unwrap().to_owned()
+}
+
+#[test]
+fn cacert_makes_the_private_ca_trusted() {
+    let setup = tls_setup("localhost");
+    assert!(setup.server.url().starts_with("wss://localhost:"));
+    let run = setup.run(&["create", "--cacert", &ca()]);
+    run.assert_code(0);
+    assert!(run.lines[0]["conversationId"].is_string());
+}
+
+#[test]
+fn without_cacert_the_certificate_is_refused_with_69() {
+    let setup = tls_setup("localhost");
+    setup
+        .run(&["create"])
+        .assert_error(69, "TLS handshake with localhost failed");
+}
+
+#[test]
+fn wrong_host_expired_and_self_signed_are_refused_with_69() {
+    for name in ["wronghost", "expired", "selfsigned"] {
+        let setup = tls_setup(name);
+        setup
+            .run(&["create", "--cacert", &ca()])
+            .assert_error(69, "TLS handshake with localhost failed");
+    }
+}
+
+#[test]
+fn insecure_connects_and_says_so() {
+    let setup = tls_setup("selfsigned");
+    let run = setup.run(&["create", "--insecure"]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("warning: --insecure"));
+}
+
+#[test]
+fn a_missing_cacert_file_exits_66() {
+    let setup = tls_setup("localhost");
+    setup
+        .run(&["create", "--cacert", "/nonexistent.pem"])
+        .assert_error(66, "cannot read --cacert /nonexistent.pem");
+}
