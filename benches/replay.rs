@@ -17,11 +17,67 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use lp_consumer::mock::{MockConfig, MockServer};
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, client};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
+const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
+
+/// lp-mock in its own process: a child forked from a process that holds a
+/// million events would report that process's memory as its own peak RSS.
+struct Mock {
+    child: Child,
+    url: String,
+    token: String,
+    conversation: String,
+}
+
+impl Mock {
+    fn start(history: usize, batch: usize) -> Mock {
+        let mut child = Command::new(MOCK)
+            .args(["--quiet", "--history"])
+            .arg(history.to_string())
+            .arg("--batch")
+            .arg(batch.to_string())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("lp-mock starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut value = |name: &str| {
+            let line = lines.next().expect("an export line").unwrap();
+            let prefix = format!("export {name}='");
+            line.strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix('\''))
+                .unwrap_or_else(|| panic!("unexpected line {line}"))
+                .to_owned()
+        };
+        let url = value("LP_URL");
+        value("LP_ACCOUNT");
+        let conversation = value("LP_CONV");
+        let token = value("LP_JWT");
+        Mock {
+            child,
+            url,
+            token,
+            conversation,
+        }
+    }
+
+    fn port(&self) -> u16 {
+        let rest = self.url.split("127.0.0.1:").nth(1).unwrap();
+        rest.split('/').next().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
     std::env::var(name)
@@ -57,13 +113,19 @@ fn measure(command: &mut Command) -> (Duration, i64) {
     (elapsed, usage.ru_maxrss)
 }
 
-fn subscribe(server: &MockServer, conversation: &str, count: usize) -> Command {
+fn subscribe(mock: &Mock, count: usize) -> Command {
     let mut command = Command::new(BIN);
     command
         .env_clear()
-        .env("LP_URL", server.url())
-        .env("LP_JWT", server.token(server.default_consumer()))
-        .args(["subscribe", conversation, "--from-seq", "0", "--count"])
+        .env("LP_URL", &mock.url)
+        .env("LP_JWT", &mock.token)
+        .args([
+            "subscribe",
+            &mock.conversation,
+            "--from-seq",
+            "0",
+            "--count",
+        ])
         .arg(count.to_string())
         .stdin(Stdio::null())
         .stderr(Stdio::inherit());
@@ -71,8 +133,8 @@ fn subscribe(server: &MockServer, conversation: &str, count: usize) -> Command {
 }
 
 /// Bytes lp-consumer prints for the replay (one untimed run).
-fn output_bytes(server: &MockServer, conversation: &str, count: usize) -> u64 {
-    let mut child = subscribe(server, conversation, count)
+fn output_bytes(mock: &Mock, count: usize) -> u64 {
+    let mut child = subscribe(mock, count)
         .stdout(Stdio::piped())
         .spawn()
         .expect("lp-consumer starts");
@@ -91,17 +153,15 @@ fn output_bytes(server: &MockServer, conversation: &str, count: usize) -> u64 {
 }
 
 /// lp-mock's own rate: a client that counts frames and parses nothing.
-fn mock_rate(server: &MockServer, conversation: &str, frames: usize) -> f64 {
-    let tcp = TcpStream::connect(server.local_addr()).unwrap();
-    let mut request = server.url().into_client_request().unwrap();
-    let auth = format!("jwt {}", server.token(server.default_consumer()));
+fn mock_rate(mock: &Mock, frames: usize) -> f64 {
+    let tcp = TcpStream::connect(("127.0.0.1", mock.port())).unwrap();
+    let mut request = mock.url.as_str().into_client_request().unwrap();
+    let auth = format!("jwt {}", mock.token);
     request
         .headers_mut()
         .insert("Authorization", auth.parse().unwrap());
     let (mut ws, _) = client(request, tcp).expect("handshake");
-    let subscribe = format!(
-        r#"{{"kind":"req","id":"1","type":"ms.SubscribeMessagingEvents","body":{{"dialogId":"{conversation}","fromSeq":0}}}}"#
-    );
+    let subscribe = subscribe_request(&mock.conversation);
     let start = Instant::now();
     ws.send(Message::text(subscribe)).unwrap();
     let mut seen = 0;
@@ -114,6 +174,12 @@ fn mock_rate(server: &MockServer, conversation: &str, frames: usize) -> f64 {
     frames as f64 / start.elapsed().as_secs_f64()
 }
 
+fn subscribe_request(conversation: &str) -> String {
+    format!(
+        r#"{{"kind":"req","id":"1","type":"ms.SubscribeMessagingEvents","body":{{"dialogId":"{conversation}","fromSeq":0}}}}"#
+    )
+}
+
 fn websocat_on_path() -> bool {
     Command::new("websocat")
         .arg("--version")
@@ -123,17 +189,17 @@ fn websocat_on_path() -> bool {
         .is_ok_and(|status| status.success())
 }
 
-/// websocat reading the same stream raw: the subscribe request on stdin, the
-/// frames to `head`, which ends the pipeline after the last one.
-fn websocat(server: &MockServer, conversation: &str, frames: usize) -> Command {
-    let subscribe = format!(
-        r#"{{"kind":"req","id":"1","type":"ms.SubscribeMessagingEvents","body":{{"dialogId":"{conversation}","fromSeq":0}}}}"#
-    );
+/// websocat reading the same stream raw: the subscribe request on stdin,
+/// and it ends after the last frame; the pipeline fails unless every frame
+/// arrived (`wc -l` stands in for /dev/null).
+fn websocat(mock: &Mock, frames: usize) -> Command {
     let script = format!(
-        "printf '%s\\n' '{subscribe}' | websocat -n -t -H 'Authorization: jwt {token}' '{url}' \
-         | head -n {lines} > /dev/null",
-        token = server.token(server.default_consumer()),
-        url = server.url(),
+        "printf '%s\\n' '{subscribe}' \
+         | websocat -n -t --max-messages-rev {lines} -H='Authorization: jwt {token}' '{url}' \
+         | wc -l | grep -qx {lines}",
+        subscribe = subscribe_request(&mock.conversation),
+        token = mock.token,
+        url = mock.url,
         lines = frames + 1,
     );
     let mut command = Command::new("sh");
@@ -155,34 +221,23 @@ fn main() {
     );
     for &events in &sizes {
         for batch in [1, 100] {
-            let server = MockServer::start(MockConfig {
-                history: events,
-                batch,
-                ..MockConfig::default()
-            })
-            .expect("lp-mock starts");
-            let conversation = server.history_conversation().expect("history");
+            let mock = Mock::start(events, batch);
             let frames = events.div_ceil(batch);
-            let bytes = output_bytes(&server, &conversation, events);
+            let bytes = output_bytes(&mock, events);
             let mut times = Vec::new();
             let mut peak = 0;
             for _ in 0..runs {
                 let devnull = File::create("/dev/null").unwrap();
-                let (time, rss) =
-                    measure(subscribe(&server, &conversation, events).stdout(devnull));
+                let (time, rss) = measure(subscribe(&mock, events).stdout(devnull));
                 times.push(time.as_secs_f64());
                 peak = peak.max(rss);
             }
             let time = median(times);
             let rate = events as f64 / time;
-            let mock = mock_rate(&server, &conversation, frames) * batch as f64;
+            let mock_events = mock_rate(&mock, frames) * batch as f64;
             let (websocat_rate, ratio) = if with_websocat {
                 let times: Vec<f64> = (0..runs)
-                    .map(|_| {
-                        measure(&mut websocat(&server, &conversation, frames))
-                            .0
-                            .as_secs_f64()
-                    })
+                    .map(|_| measure(&mut websocat(&mock, frames)).0.as_secs_f64())
                     .collect();
                 let theirs = events as f64 / median(times);
                 (format!("{theirs:.0}"), format!("{:.2}x", rate / theirs))
@@ -196,7 +251,7 @@ fn main() {
                 rate,
                 bytes as f64 / time / 1e6,
                 peak,
-                mock,
+                mock_events,
                 websocat_rate,
                 ratio
             );
@@ -221,19 +276,11 @@ fn main() {
         median(jwt_times)
     );
 
-    let server = MockServer::start(MockConfig {
-        history: 1,
-        ..MockConfig::default()
-    })
-    .expect("lp-mock starts");
-    let conversation = server.history_conversation().unwrap();
+    let mock = Mock::start(1, 1);
     let first: Vec<f64> = (0..21)
         .map(|_| {
             let devnull = File::create("/dev/null").unwrap();
-            measure(subscribe(&server, &conversation, 1).stdout(devnull))
-                .0
-                .as_secs_f64()
-                * 1e3
+            measure(subscribe(&mock, 1).stdout(devnull)).0.as_secs_f64() * 1e3
         })
         .collect();
     println!(

@@ -11,6 +11,7 @@
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -233,6 +234,16 @@ impl Connection {
 
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// True when bytes wait in the socket, so more frames can be read at
+    /// once: callers defer flushing their output until the burst is over.
+    pub fn input_pending(&self) -> bool {
+        let fd = self.ws.get_ref().transport.tcp().as_raw_fd();
+        let mut available: libc::c_int = 0;
+        // SAFETY: FIONREAD stores one int through the pointer.
+        let status = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut available) };
+        status == 0 && available > 0
     }
 
     /// Sends a request and returns its id, without waiting for the answer.

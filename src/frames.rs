@@ -198,12 +198,46 @@ struct ChangesBody<'a> {
     changes: Option<&'a RawValue>,
 }
 
+/// The usual shape, read in one pass.
+#[derive(Deserialize)]
+struct ChangesArrayBody<'a> {
+    #[serde(borrow)]
+    changes: Vec<&'a RawValue>,
+}
+
+/// The frame the service sends most, read in one pass.
+#[derive(Deserialize)]
+struct MessagingFrame<'a> {
+    #[serde(borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow)]
+    frame_type: Cow<'a, str>,
+    #[serde(borrow)]
+    body: ChangesArrayBody<'a>,
+}
+
+/// The changes of an ms.MessagingEventNotification in its usual shape (an
+/// array of changes), in one pass; None for any other frame, which `parse`
+/// reads.
+pub fn messaging_changes(text: &str) -> Option<Vec<&RawValue>> {
+    let frame: MessagingFrame = serde_json::from_str(text).ok()?;
+    let is_notification = frame
+        .kind
+        .as_deref()
+        .is_none_or(|kind| kind == "notification");
+    (is_notification && frame.frame_type == types::MESSAGING_EVENT_NOTIFICATION)
+        .then_some(frame.body.changes)
+}
+
 /// The elements of `body.changes`. A one-element array may arrive as the bare
 /// element (the protocol's compatibility rule), so an object counts as one.
 pub fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
     let Some(body) = body else {
         return Ok(Vec::new());
     };
+    if let Ok(parsed) = serde_json::from_str::<ChangesArrayBody>(body.get()) {
+        return Ok(parsed.changes);
+    }
     let parsed: ChangesBody = serde_json::from_str(body.get())
         .map_err(|_| protocol("a notification body is not an object"))?;
     let Some(changes) = parsed.changes else {
@@ -313,34 +347,64 @@ pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
 }
 
 /// JSON text without white space outside strings, so that whatever the
-/// server's formatting, one value is one line. Already compact text is
-/// returned as is.
+/// server's formatting, one value is one line. Already compact text (the
+/// usual case) is returned as is, after one pass over its bytes.
 pub fn compact(json: &str) -> Cow<'_, str> {
-    if !json
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-    {
+    let bytes = json.as_bytes();
+    let Some(first) = first_outer_space(bytes) else {
         return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len());
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..first]);
     let mut in_string = false;
     let mut escaped = false;
-    for c in json.chars() {
+    for &b in &bytes[first..] {
         if in_string {
-            out.push(c);
+            out.push(b);
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_string = false;
             }
-        } else if !matches!(c, ' ' | '\n' | '\r' | '\t') {
-            in_string = c == '"';
-            out.push(c);
+        } else if !is_json_space(b) {
+            in_string = b == b'"';
+            out.push(b);
         }
     }
-    Cow::Owned(out)
+    // Only ASCII white space was removed, between UTF-8 sequences.
+    Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// Where the first white space outside a string is, if anywhere. Strings,
+/// where most of the bytes are, are skipped with memchr.
+fn first_outer_space(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // To the closing quote, past escaped characters.
+                i += 1;
+                loop {
+                    let at = i + memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+                    if bytes[at] == b'"' {
+                        i = at;
+                        break;
+                    }
+                    i = at + 2;
+                }
+            }
+            b if is_json_space(b) => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The human part of an error response body: a string, an object with
@@ -396,12 +460,24 @@ mod tests {
     }
 
     #[test]
+    fn the_usual_notification_is_read_in_one_pass() {
+        let usual = r#"{"body":{"changes":[{"sequence":1},{"sequence":2}]},"kind":"notification","type":"ms.MessagingEventNotification"}"#;
+        assert_eq!(messaging_changes(usual).map(|c| c.len()), Some(2));
+        let bare = r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":{"sequence":1}}}"#;
+        assert!(messaging_changes(bare).is_none());
+        let response = r#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{"changes":[]}}"#;
+        assert!(messaging_changes(response).is_none());
+    }
+
+    #[test]
     fn compact_keeps_strings_and_order() {
         assert_eq!(
             compact("{\n  \"b\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}"),
             r#"{"b":"a b\" c","a":[1,2]}"#
         );
         assert!(matches!(compact(r#"{"a":1}"#), Cow::Borrowed(_)));
+        assert!(matches!(compact(r#"{"a":"x \" y\\"}"#), Cow::Borrowed(_)));
+        assert_eq!(compact(r#"{"a":"\\" ,"b":1}"#), r#"{"a":"\\","b":1}"#);
     }
 
     #[test]

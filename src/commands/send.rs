@@ -2,8 +2,9 @@
 //! TEXT, one message per line of standard input over one connection.
 
 use std::io::{self, BufRead};
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -16,6 +17,8 @@ use crate::output::Output;
 
 /// Lines read ahead of the connection, at most.
 const LINES_AHEAD: usize = 64;
+/// How long to wait for the next line before tending the connection.
+const LINE_WAIT: Duration = Duration::from_millis(50);
 
 pub fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let mut connection = Connection::open(config)?;
@@ -54,13 +57,13 @@ fn publish_lines(connection: &mut Connection, conversation: &str, out: &mut Outp
     });
     let mut number = 0u64;
     loop {
-        let line = match lines.try_recv() {
+        let line = match lines.recv_timeout(LINE_WAIT) {
             Ok(line) => line,
-            Err(TryRecvError::Empty) => {
+            Err(RecvTimeoutError::Timeout) => {
                 connection.idle_tick()?;
                 continue;
             }
-            Err(TryRecvError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
         number += 1;
         let mut bytes = line.map_err(|err| {

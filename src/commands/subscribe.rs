@@ -56,8 +56,12 @@ pub fn run(args: &SubscribeArgs, config: &ConnectionConfig, out: &mut Output) ->
     let mut failures = 0u32;
     loop {
         let frames_before = subscriber.frames_received;
-        let err = match subscriber.follow_one_connection(config) {
-            Ok(()) => return Ok(()),
+        let result = subscriber.follow_one_connection(config);
+        // Whatever ended the connection, what was printed is flushed and
+        // its cursor stored (a signal's exit code still wins).
+        let settled = subscriber.settle();
+        let err = match result {
+            Ok(()) => return settled,
             Err(err) => err,
         };
         if !args.reconnect || !is_retryable(&err) {
@@ -204,60 +208,71 @@ impl Subscriber<'_> {
             // Events and the end of the setup restart the idle clock;
             // keep-alive answers do not.
             let mut activity = false;
-            match frames::parse(&frame)? {
-                Incoming::Response(response) => match awaited.take() {
-                    Some(setup) if response.req_id == setup.id => {
-                        check_response(setup.request_type, &response)?;
-                        activity = true;
-                        // Conversation metadata is what tells that the
-                        // conversation closed; ask for it once the events flow.
-                        if setup.request_type == types::SUBSCRIBE_MESSAGING_EVENTS
-                            && self.watches_close()
-                        {
-                            awaited = Some(Awaited {
-                                id: connection.send_request(
-                                    types::SUBSCRIBE_EX_CONVERSATIONS,
-                                    Some(&frames::conversations_body(&["OPEN", "CLOSE"])),
-                                )?,
-                                request_type: types::SUBSCRIBE_EX_CONVERSATIONS,
-                                deadline: Instant::now() + connection.timeout(),
-                            });
-                        }
-                    }
-                    other => {
-                        awaited = other;
-                        if let Some(at) = self
-                            .acks_unanswered
-                            .iter()
-                            .position(|id| *id == response.req_id)
-                        {
-                            self.acks_unanswered.swap_remove(at);
-                            // A receipt is a courtesy to the agent: its failure
-                            // is reported, not fatal.
-                            if let Err(err) = check_response(types::PUBLISH_EVENT, &response) {
-                                eprintln!("lp-consumer: warning: read receipt not accepted: {err}");
-                            }
-                        } else {
-                            print_frame &= !connection.other_response(&response);
-                        }
-                    }
-                },
-                Incoming::Notification(notification) => {
-                    activity = true;
-                    let kind = &*notification.notification_type;
-                    if kind == types::MESSAGING_EVENT_NOTIFICATION {
-                        self.handle_changes(frames::changes(notification.body)?)?;
-                    } else if types::is_conversation_change(kind) {
-                        for change in frames::changes(notification.body)? {
-                            let change = frames::conversation_change(change)?;
-                            if change.conversation_id == self.args.conversation
-                                && change.closed()
+            // The usual frame, an array of events, takes the one-pass road.
+            let fast = (!self.args.frames)
+                .then(|| frames::messaging_changes(&frame))
+                .flatten();
+            if let Some(changes) = fast {
+                activity = true;
+                self.handle_changes(changes)?;
+            } else {
+                match frames::parse(&frame)? {
+                    Incoming::Response(response) => match awaited.take() {
+                        Some(setup) if response.req_id == setup.id => {
+                            check_response(setup.request_type, &response)?;
+                            activity = true;
+                            // Conversation metadata is what tells that the
+                            // conversation closed; ask for it once the events flow.
+                            if setup.request_type == types::SUBSCRIBE_MESSAGING_EVENTS
                                 && self.watches_close()
                             {
-                                closed_at = Some(change.last_content_sequence);
+                                awaited = Some(Awaited {
+                                    id: connection.send_request(
+                                        types::SUBSCRIBE_EX_CONVERSATIONS,
+                                        Some(&frames::conversations_body(&["OPEN", "CLOSE"])),
+                                    )?,
+                                    request_type: types::SUBSCRIBE_EX_CONVERSATIONS,
+                                    deadline: Instant::now() + connection.timeout(),
+                                });
                             }
                         }
-                        // Metadata is read, not printed, unless --frames.
+                        other => {
+                            awaited = other;
+                            if let Some(at) = self
+                                .acks_unanswered
+                                .iter()
+                                .position(|id| *id == response.req_id)
+                            {
+                                self.acks_unanswered.swap_remove(at);
+                                // A receipt is a courtesy to the agent: its failure
+                                // is reported, not fatal.
+                                if let Err(err) = check_response(types::PUBLISH_EVENT, &response) {
+                                    eprintln!(
+                                        "lp-consumer: warning: read receipt not accepted: {err}"
+                                    );
+                                }
+                            } else {
+                                print_frame &= !connection.other_response(&response);
+                            }
+                        }
+                    },
+                    Incoming::Notification(notification) => {
+                        activity = true;
+                        let kind = &*notification.notification_type;
+                        if kind == types::MESSAGING_EVENT_NOTIFICATION {
+                            self.handle_changes(frames::changes(notification.body)?)?;
+                        } else if types::is_conversation_change(kind) {
+                            for change in frames::changes(notification.body)? {
+                                let change = frames::conversation_change(change)?;
+                                if change.conversation_id == self.args.conversation
+                                    && change.closed()
+                                    && self.watches_close()
+                                {
+                                    closed_at = Some(change.last_content_sequence);
+                                }
+                            }
+                            // Metadata is read, not printed, unless --frames.
+                        }
                     }
                 }
             }
@@ -265,7 +280,11 @@ impl Subscriber<'_> {
                 self.out.raw_line(&compact(&frame))?;
                 self.printed += 1;
             }
-            self.out.flush()?;
+            // Flush once a burst is over, or after every frame when a
+            // cursor must follow the output closely.
+            if self.state.is_some() || !connection.input_pending() {
+                self.settle()?;
+            }
             if let Some(status) = self.args.ack
                 && !self.acks_due.is_empty()
             {
@@ -278,9 +297,6 @@ impl Subscriber<'_> {
                 let id = connection.send_request(types::PUBLISH_EVENT, Some(&body))?;
                 self.acks_unanswered.push(id);
             }
-            if let (Some(state), Some(cursor)) = (&mut self.state, self.cursor) {
-                state.store(cursor)?;
-            }
             if activity && awaited.is_none() {
                 quiet_deadline = self.args.idle_timeout.map(|idle| Instant::now() + idle);
             }
@@ -289,6 +305,15 @@ impl Subscriber<'_> {
                 quiet_deadline = Some(quiet_deadline.map_or(grace, |d| d.min(grace)));
             }
         }
+    }
+
+    /// Flushes the output, then stores the cursor that covers it.
+    fn settle(&mut self) -> Result<()> {
+        self.out.flush()?;
+        if let (Some(state), Some(cursor)) = (&mut self.state, self.cursor) {
+            state.store(cursor)?;
+        }
+        Ok(())
     }
 
     /// The run ends when the conversation closes, unless --follow.
