@@ -1,29 +1,36 @@
 //! lp-mock: a local stand-in of LivePerson's consumer endpoint. Prints its
-//! URL and the environment a client needs, then serves until killed.
+//! URL and the environment a client needs, then serves until SIGINT or
+//! SIGTERM. The server itself is `lp_consumer::mock`.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+/// sysexits.h: EX_NOINPUT, EX_UNAVAILABLE.
+const EXIT_NO_INPUT: u8 = 66;
+const EXIT_UNAVAILABLE: u8 = 69;
 
 #[derive(Parser)]
 #[command(
     name = "lp-mock",
     version,
     about = "Local stand-in of the LivePerson consumer messaging endpoint (WebSocket on 127.0.0.1)",
-    after_help = "Prints `export LP_URL=... LP_ACCOUNT=... LP_JWT=...` lines (and LP_CONV with --history), then serves until SIGINT or SIGTERM."
+    after_help = "Prints `export LP_URL=... LP_ACCOUNT=... LP_JWT=...` lines (and LP_CONV with \
+                  --history) for `eval`, then serves until SIGINT or SIGTERM.\n\
+                  Fault thresholds count the frames sent on a connection after the handshake."
 )]
 struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
     /// Account id in the endpoint's path.
-    #[arg(long, default_value = "lp-mock")]
+    #[arg(long, default_value = "lp-mock", value_parser = parse_account)]
     account: String,
     /// An agent answers each consumer message with "echo: <text>".
     #[arg(long)]
@@ -31,9 +38,9 @@ struct Args {
     /// Start with a conversation holding N agent messages (printed as LP_CONV).
     #[arg(long, value_name = "N", default_value_t = 0)]
     history: usize,
-    /// Changes per notification when replaying history.
-    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
-    batch: u64,
+    /// Changes per notification when replaying stored events.
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = parse_batch)]
+    batch: usize,
     /// Serve wss:// with this certificate (PEM); needs --tls-key.
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -43,20 +50,20 @@ struct Args {
     /// Fault: after N frames on a connection, drop it without a close frame.
     #[arg(long, value_name = "N")]
     drop_after: Option<usize>,
-    /// Fault: after N frames, close with CODE (e.g. 4401).
+    /// Fault: after N frames, close with CODE (e.g. 3:4401).
     #[arg(long, value_name = "N:CODE", value_parser = parse_close_after)]
     close_after: Option<(usize, u16)>,
     /// Fault: after N frames, send a frame that is not JSON.
     #[arg(long, value_name = "N")]
     garbage_after: Option<usize>,
-    /// Fault: send every notification of changes twice.
+    /// Fault: send every notification of messaging events twice.
     #[arg(long)]
     repeat_changes: bool,
-    /// Fault: accept connections and never answer.
+    /// Fault: accept connections and never read or answer.
     #[arg(long)]
     stall: bool,
-    /// Fault: answer every upgrade with this HTTP status.
-    #[arg(long, value_name = "CODE")]
+    /// Fault: answer every upgrade with this HTTP status (e.g. 403, 429, 503).
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
     handshake_status: Option<u16>,
     /// Apply the faults to the first K connections only.
     #[arg(long, value_name = "K")]
@@ -66,46 +73,81 @@ struct Args {
     quiet: bool,
 }
 
+/// Account ids are path segments; LivePerson's are digits.
+fn parse_account(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err("use letters, digits, '-', '_' and '.' only".to_owned())
+    }
+}
+
+fn parse_batch(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(batch) => Ok(batch),
+        Err(_) => Err(format!("`{text}` is not a count")),
+    }
+}
+
 fn parse_close_after(text: &str) -> Result<(usize, u16), String> {
     let (frames, code) = text
         .split_once(':')
         .ok_or_else(|| "expected N:CODE, e.g. 3:4401".to_owned())?;
-    Ok((
-        frames
-            .parse()
-            .map_err(|_| format!("`{frames}` is not a count"))?,
-        code.parse()
-            .map_err(|_| format!("`{code}` is not a close code"))?,
-    ))
+    let frames = frames
+        .parse()
+        .map_err(|_| format!("`{frames}` is not a count"))?;
+    let code = code
+        .parse()
+        .ok()
+        .filter(|code| (1000..5000).contains(code))
+        .ok_or_else(|| format!("`{code}` is not a close code (1000-4999)"))?;
+    Ok((frames, code))
 }
 
-fn identity(args: &Args) -> Result<Option<native_tls::Identity>, String> {
-    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
-        return Ok(None);
-    };
-    let read = |path: &PathBuf| {
+fn identity(cert: &Path, key: &Path) -> Result<native_tls::Identity, String> {
+    let read = |path: &Path| {
         fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))
     };
     native_tls::Identity::from_pkcs8(&read(cert)?, &read(key)?)
-        .map(Some)
         .map_err(|err| format!("--tls-cert/--tls-key: {err}"))
+}
+
+/// `export NAME='value'`, quoted for any shell.
+fn export(name: &str, value: &str) -> String {
+    format!("export {name}='{}'", value.replace('\'', r"'\''"))
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let tls = match identity(&args) {
-        Ok(tls) => tls,
-        Err(message) => {
-            eprintln!("lp-mock: {message}");
-            return ExitCode::from(66);
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match identity(cert, key) {
+            Ok(identity) => Some(identity),
+            Err(message) => {
+                eprintln!("lp-mock: {message}");
+                return ExitCode::from(EXIT_NO_INPUT);
+            }
+        },
+        _ => None,
+    };
+    // Registered before serving, so that an early signal is not lost.
+    let mut signals = match Signals::new([SIGINT, SIGTERM]) {
+        Ok(signals) => signals,
+        Err(err) => {
+            eprintln!("lp-mock: cannot handle signals: {err}");
+            return ExitCode::from(EXIT_UNAVAILABLE);
         }
     };
     let config = MockConfig {
-        account: args.account.clone(),
+        account: args.account,
         port: args.port,
         agent_echo: args.agent_echo,
         history: args.history,
-        batch: args.batch as usize,
+        batch: args.batch,
         tls,
         faults: Faults {
             drop_after: args.drop_after,
@@ -121,33 +163,24 @@ fn main() -> ExitCode {
         Ok(server) => server,
         Err(err) => {
             eprintln!("lp-mock: cannot listen on 127.0.0.1:{}: {err}", args.port);
-            return ExitCode::from(69);
+            return ExitCode::from(EXIT_UNAVAILABLE);
         }
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        let _ = signal_hook::flag::register(signal, Arc::clone(&stop));
-    }
     let mut lines = Vec::new();
     if !args.quiet {
         lines.push(format!("# lp-mock listening on {}", server.url()));
     }
-    lines.push(format!("export LP_URL='{}'", server.url()));
-    lines.push(format!("export LP_ACCOUNT='{}'", server.account()));
+    lines.push(export("LP_URL", &server.url()));
+    lines.push(export("LP_ACCOUNT", server.account()));
     if let Some(conversation) = server.history_conversation() {
-        lines.push(format!("export LP_CONV='{conversation}'"));
+        lines.push(export("LP_CONV", &conversation));
     }
-    lines.push(format!(
-        "export LP_JWT='{}'",
-        server.token(server.default_consumer())
-    ));
+    lines.push(export("LP_JWT", &server.token(server.default_consumer())));
     let mut stdout = io::stdout().lock();
     // A reader that went away does not stop the server.
     let _ = writeln!(stdout, "{}", lines.join("\n")).and_then(|()| stdout.flush());
     drop(stdout);
-    while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    signals.forever().next();
     server.shutdown();
     ExitCode::SUCCESS
 }

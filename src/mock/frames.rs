@@ -1,16 +1,30 @@
 //! The frames lp-mock sends, shaped as LivePerson's schemas and
 //! documentation show them.
 
+use serde::Serialize;
 use serde_json::{Value, json};
+use tungstenite::Utf8Bytes;
+
+/// An ms.MessagingEventNotification is this, its changes joined by commas,
+/// then EVENTS_END; written out so that a stored one-change notification can
+/// be cut back into its change for batching.
+const EVENTS_START: &str =
+    r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":["#;
+const EVENTS_END: &str = "]}}";
+
+/// What `garbage_after` sends.
+pub const NOT_JSON: &str = "lp-mock: a frame that is not JSON {";
+
+const STRING_ERROR_TYPE: &str = ".ReqBody$StringResp";
 
 pub fn response(req_id: &str, code: u16, response_type: &str, body: &Value) -> String {
     json!({"kind": "resp", "reqId": req_id, "code": code, "type": response_type, "body": body})
         .to_string()
 }
 
-/// An error response: LivePerson's OpenAPI lists string bodies for them.
+/// An error response with a string body, as LivePerson's API answers them.
 pub fn error(req_id: &str, code: u16, message: &str) -> String {
-    response(req_id, code, ".ReqBody$StringResp", &json!(message))
+    response(req_id, code, STRING_ERROR_TYPE, &json!(message))
 }
 
 /// A string-bodied success, as for close and unsubscribe.
@@ -18,23 +32,43 @@ pub fn ok_string(req_id: &str, message: &str) -> String {
     response(req_id, 200, "StringResponse", &json!(message))
 }
 
-/// An ms.MessagingEventNotification around already serialized changes.
-pub fn messaging_notification<'a>(changes: impl IntoIterator<Item = &'a str>) -> String {
-    let mut frame = String::from(
-        r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":["#,
-    );
-    for (n, change) in changes.into_iter().enumerate() {
+/// An ms.MessagingEventNotification holding one change.
+pub fn events_notification(change: &impl Serialize) -> Utf8Bytes {
+    // Only maps with non-string keys fail to serialize; changes have none.
+    let change = serde_json::to_string(change).expect("a change serializes");
+    let mut frame = String::with_capacity(EVENTS_START.len() + change.len() + EVENTS_END.len());
+    frame.push_str(EVENTS_START);
+    frame.push_str(&change);
+    frame.push_str(EVENTS_END);
+    frame.into()
+}
+
+/// The change inside a notification made by `events_notification`.
+pub fn change_of(notification: &str) -> &str {
+    &notification[EVENTS_START.len()..notification.len() - EVENTS_END.len()]
+}
+
+/// One notification holding the changes of several one-change ones; a
+/// single one is passed on as it is.
+pub fn events_batch(notifications: &[Utf8Bytes]) -> Utf8Bytes {
+    if let [single] = notifications {
+        return single.clone();
+    }
+    let size = notifications.iter().map(|n| n.len()).sum::<usize>();
+    let mut frame = String::with_capacity(size);
+    frame.push_str(EVENTS_START);
+    for (n, notification) in notifications.iter().enumerate() {
         if n > 0 {
             frame.push(',');
         }
-        frame.push_str(change);
+        frame.push_str(change_of(notification));
     }
-    frame.push_str("]}}");
-    frame
+    frame.push_str(EVENTS_END);
+    frame.into()
 }
 
-/// A cqm.ExConversationChangeNotification with UPSERT changes.
-pub fn conversation_notification(subscription_id: &str, results: Vec<Value>) -> String {
+/// A cqm.ExConversationChangeNotification of UPSERT changes.
+pub fn conversations_notification(subscription_id: &str, results: Vec<Value>) -> String {
     let changes: Vec<Value> = results
         .into_iter()
         .map(|result| json!({"type": "UPSERT", "result": result}))

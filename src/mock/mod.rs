@@ -1,39 +1,56 @@
 //! lp-mock: a local stand-in of LivePerson's consumer WebSocket endpoint,
 //! for tests, demos and benchmarks. It behaves like the service for every
 //! request lp-consumer sends, and can misbehave on purpose (`Faults`).
+//!
+//! One thread accepts connections, one thread serves each of them.
 
 mod frames;
+mod handshake;
+mod requests;
 mod session;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::jwt;
-use session::{AGENT, agent_text};
-use state::Store;
+use state::{ConnectionId, Originator, Store, TextEvent, text_event};
 
 /// The consumer whose token lp-mock prints, and who owns `--history`.
 pub const DEFAULT_CONSUMER: &str = "lp-mock-consumer";
 /// The originatorId of the agent inside lp-mock.
 pub const AGENT_ID: &str = "lp-mock-agent";
 
+const AGENT: Originator<'static> = Originator {
+    id: AGENT_ID,
+    role: "ASSIGNED_AGENT",
+};
+
+/// The pause after a failed accept.
+const ACCEPT_RETRY: Duration = Duration::from_millis(20);
+/// Lifetime of the tokens `MockServer::token` mints.
+const TOKEN_LIFETIME_SECS: u64 = 10 * 365 * 24 * 3600;
+
 pub struct MockConfig {
     pub account: String,
     /// 0 picks a free port.
     pub port: u16,
-    /// Answer each consumer message with "echo: <text>" from the agent.
+    /// Answer each consumer ContentEvent with "echo: <text>" from the agent.
     pub agent_echo: bool,
-    /// Agent messages in a conversation that exists from the start.
+    /// Agent messages in a conversation of the default consumer that exists
+    /// from the start.
     pub history: usize,
-    /// Changes per notification when replaying.
+    /// Changes per notification when replaying (at least 1).
     pub batch: usize,
+    /// Serve wss:// with this certificate and key.
     pub tls: Option<native_tls::Identity>,
     pub faults: Faults,
 }
@@ -52,24 +69,30 @@ impl Default for MockConfig {
     }
 }
 
-/// Misbehaviour on purpose, counted per connection on the frames lp-mock
-/// sends after the handshake.
+/// Misbehaviour on purpose. Thresholds count the frames lp-mock sends on a
+/// connection after the handshake (the garbage frame itself not included).
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
     /// After N frames, shut the TCP connection down without a close frame.
     pub drop_after: Option<usize>,
-    /// After N frames, send a close frame with this code.
+    /// After N frames, send a close frame with this code and end.
     pub close_after: Option<(usize, u16)>,
-    /// After N frames, send a text frame that is not JSON.
+    /// After N frames, send one text frame that is not JSON.
     pub garbage_after: Option<usize>,
-    /// Send every notification of changes twice.
+    /// Send every ms.MessagingEventNotification twice.
     pub repeat_changes: bool,
-    /// Accept TCP, then say nothing at all.
+    /// Accept TCP, then never read or answer, until the server stops.
     pub stall: bool,
-    /// Answer the upgrade with this HTTP status.
+    /// Answer every upgrade with this HTTP status instead.
     pub handshake_status: Option<u16>,
-    /// Misbehave on the first K connections only.
+    /// Misbehave on the first K TCP connections only; None: on all.
     pub fault_connections: Option<usize>,
+}
+
+/// Locks, ignoring poisoning: a panicking connection thread leaves the
+/// data consistent enough for a stand-in.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the connection threads share.
@@ -80,8 +103,8 @@ struct Shared {
     faults: Faults,
     tls: Option<native_tls::TlsAcceptor>,
     store: Mutex<Store>,
-    /// Signalled when subscriptions change.
-    changed: Condvar,
+    /// Signalled whenever a conversation gains or loses a subscriber.
+    subscribers_changed: Condvar,
     stop: AtomicBool,
     /// Handshakes accepted.
     connections: AtomicUsize,
@@ -94,17 +117,22 @@ impl Shared {
         self.stop.load(Ordering::SeqCst)
     }
 
-    /// The faults for the connection accepted as number `id` (from 0).
-    fn faults_for(&self, id: u64) -> Faults {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// The faults for the TCP connection accepted as number `connection`.
+    fn faults_for(&self, connection: ConnectionId) -> Faults {
         match self.faults.fault_connections {
-            Some(first) if id >= first as u64 => Faults::default(),
+            Some(first) if connection >= first as u64 => Faults::default(),
             _ => self.faults.clone(),
         }
     }
 
-    fn disconnect(&self, id: u64) {
-        self.store.lock().unwrap().disconnect(id);
-        self.changed.notify_all();
+    /// Forgets the subscriptions of a connection that ended.
+    fn disconnect(&self, connection: ConnectionId) {
+        self.store().disconnect(connection);
+        self.subscribers_changed.notify_all();
     }
 }
 
@@ -112,8 +140,8 @@ pub struct MockServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     history_conversation: Option<String>,
-    accept: Option<JoinHandle<()>>,
-    sessions: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accept_thread: Option<JoinHandle<()>>,
+    session_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl MockServer {
@@ -130,11 +158,9 @@ impl MockServer {
         let history_conversation = (config.history > 0).then(|| {
             let conversation = store.create(DEFAULT_CONSUMER);
             for n in 1..=config.history {
-                store.publish(
-                    &conversation,
-                    &AGENT,
-                    &agent_text(&format!("agent message {n}")),
-                );
+                let text = format!("agent message {n}");
+                // The conversation was just created, so it is there.
+                let _ = store.publish(&conversation, &AGENT, TextEvent::TYPE, &text_event(&text));
             }
             conversation
         });
@@ -145,24 +171,24 @@ impl MockServer {
             faults: config.faults,
             tls,
             store: Mutex::new(store),
-            changed: Condvar::new(),
+            subscribers_changed: Condvar::new(),
             stop: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
             client_properties: Mutex::new(Vec::new()),
         });
-        let sessions = Arc::new(Mutex::new(Vec::new()));
-        let accept = {
+        let session_threads = Arc::new(Mutex::new(Vec::new()));
+        let accept_thread = {
             let shared = Arc::clone(&shared);
-            let sessions = Arc::clone(&sessions);
-            thread::spawn(move || accept_loop(&listener, &shared, &sessions))
+            let session_threads = Arc::clone(&session_threads);
+            thread::spawn(move || accept_loop(&listener, &shared, &session_threads))
         };
         Ok(MockServer {
             addr,
             shared,
             history_conversation,
-            accept: Some(accept),
-            sessions,
+            accept_thread: Some(accept_thread),
+            session_threads,
         })
     }
 
@@ -170,6 +196,8 @@ impl MockServer {
         self.addr
     }
 
+    /// The consumer endpoint: ws://127.0.0.1, or wss://localhost (the name
+    /// a test certificate is issued to) with TLS.
     pub fn url(&self) -> String {
         let (scheme, host) = if self.shared.tls.is_some() {
             ("wss", "localhost")
@@ -191,78 +219,91 @@ impl MockServer {
         DEFAULT_CONSUMER
     }
 
-    /// A token for `sub`, valid for about ten years (the signature is not checked).
+    /// An unsigned token for `sub`, valid for about ten years (lp-mock does
+    /// not check signatures).
     pub fn token(&self, sub: &str) -> String {
         let now = crate::config::now_secs();
         jwt::encode_unsigned(&json!({
             "sub": sub,
             "iat": now,
-            "exp": now + 10 * 365 * 24 * 3600,
+            "exp": now + TOKEN_LIFETIME_SECS,
             "aud": format!("acc:{}", self.shared.account),
             "iss": "https://idp.liveperson.net",
         }))
     }
 
+    /// The conversation preloaded with `history` agent messages.
     pub fn history_conversation(&self) -> Option<String> {
         self.history_conversation.clone()
     }
 
-    /// The agent publishes a text message; its sequence, or None for an
-    /// unknown conversation.
-    pub fn agent_says(&self, conversation: &str, text: &str) -> Option<u64> {
+    /// The agent publishes a text message; returns its sequence, or None for
+    /// an unknown conversation.
+    pub fn agent_says(&self, conversation_id: &str, text: &str) -> Option<u64> {
         self.shared
-            .store
-            .lock()
-            .unwrap()
-            .publish(conversation, &AGENT, &agent_text(text))
+            .store()
+            .publish(conversation_id, &AGENT, TextEvent::TYPE, &text_event(text))
+            .ok()
+            .flatten()
     }
 
-    /// The agent closes the conversation.
-    pub fn close_conversation(&self, conversation: &str) -> bool {
-        self.shared.store.lock().unwrap().close(conversation)
+    /// The agent closes the conversation; false if it is unknown or closed.
+    pub fn close_conversation(&self, conversation_id: &str) -> bool {
+        self.shared.store().close(conversation_id).is_ok()
     }
 
-    /// Waits until exactly `n` connections subscribe to the conversation.
-    pub fn wait_for_subscribers(&self, conversation: &str, n: usize, timeout: Duration) -> bool {
+    /// Waits until exactly `n` connections are subscribed to the
+    /// conversation's events (0: until the last one is gone); false on
+    /// timeout.
+    pub fn wait_for_subscribers(&self, conversation_id: &str, n: usize, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
-        let mut store = self.shared.store.lock().unwrap();
-        while store.subscribers(conversation) != n {
+        let mut store = self.shared.store();
+        while store.subscribers(conversation_id) != n {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
             }
-            store = self.shared.changed.wait_timeout(store, left).unwrap().0;
+            store = self
+                .shared
+                .subscribers_changed
+                .wait_timeout(store, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
         true
     }
 
-    /// Every text frame received from clients, in order.
+    /// Every text frame received from clients, verbatim, in order.
     pub fn requests(&self) -> Vec<String> {
-        self.shared.requests.lock().unwrap().clone()
+        lock(&self.shared.requests).clone()
     }
 
-    /// The Client-Properties header of each accepted handshake.
+    /// The Client-Properties header of each accepted handshake, in order.
     pub fn client_properties(&self) -> Vec<Option<String>> {
-        self.shared.client_properties.lock().unwrap().clone()
+        lock(&self.shared.client_properties).clone()
     }
 
-    /// Handshakes accepted so far.
+    /// Handshakes accepted (upgraded) so far.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
     }
 
-    pub fn shutdown(self) {}
+    /// Stops accepting, closes every connection and joins the threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
 
     fn stop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
+        if let Some(accept_thread) = self.accept_thread.take() {
+            // Wake the blocking accept so that it sees the stop flag.
+            let _ = TcpStream::connect(self.addr);
+            let _ = accept_thread.join();
         }
-        let sessions = std::mem::take(&mut *self.sessions.lock().unwrap());
-        for session in sessions {
-            let _ = session.join();
+        // Each connection thread sees the flag within one read tick.
+        let session_threads = std::mem::take(&mut *lock(&self.session_threads));
+        for session_thread in session_threads {
+            let _ = session_thread.join();
         }
     }
 }
@@ -276,22 +317,24 @@ impl Drop for MockServer {
 fn accept_loop(
     listener: &TcpListener,
     shared: &Arc<Shared>,
-    sessions: &Mutex<Vec<JoinHandle<()>>>,
+    session_threads: &Mutex<Vec<JoinHandle<()>>>,
 ) {
-    let mut next_id = 0u64;
+    let mut next_connection: ConnectionId = 0;
     for tcp in listener.incoming() {
         if shared.stopping() {
             return;
         }
         let Ok(tcp) = tcp else {
+            // Out of descriptors, say: give the connections a moment to end.
+            thread::sleep(ACCEPT_RETRY);
             continue;
         };
         let shared = Arc::clone(shared);
-        let id = next_id;
-        next_id += 1;
-        let handle = thread::spawn(move || session::serve(shared, tcp, id));
-        let mut sessions = sessions.lock().unwrap();
-        sessions.retain(|session| !session.is_finished());
-        sessions.push(handle);
+        let connection = next_connection;
+        next_connection += 1;
+        let handle = thread::spawn(move || session::serve(&shared, tcp, connection));
+        let mut session_threads = lock(session_threads);
+        session_threads.retain(|thread| !thread.is_finished());
+        session_threads.push(handle);
     }
 }

@@ -67,6 +67,17 @@ impl Setup {
             .expect("conversationId")
             .to_owned()
     }
+
+    /// A new conversation in which the agent said "agent 0" .. "agent N-1".
+    pub fn create_with_agent_messages(&self, count: usize) -> String {
+        let conversation = self.create();
+        for n in 0..count {
+            self.server
+                .agent_says(&conversation, &format!("agent {n}"))
+                .expect("the conversation exists");
+        }
+        conversation
+    }
 }
 
 /// What a finished run printed, decoded: stdout as NDJSON.

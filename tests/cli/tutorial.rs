@@ -84,12 +84,7 @@ fn create_passes_the_routing_fields() {
 #[test]
 fn replay_starts_at_a_middle_sequence() {
     let setup = Setup::new();
-    let conversation = setup.create();
-    for n in 0..5 {
-        setup
-            .server
-            .agent_says(&conversation, &format!("agent {n}"));
-    }
+    let conversation = setup.create_with_agent_messages(5);
     let run = setup.run(&[
         "subscribe",
         &conversation,
@@ -106,12 +101,7 @@ fn replay_starts_at_a_middle_sequence() {
 #[test]
 fn count_ends_after_that_many_lines() {
     let setup = Setup::new();
-    let conversation = setup.create();
-    for n in 0..5 {
-        setup
-            .server
-            .agent_says(&conversation, &format!("agent {n}"));
-    }
+    let conversation = setup.create_with_agent_messages(5);
     let run = setup.run(&["subscribe", &conversation, "--count", "3"]);
     run.assert_code(0);
     assert_eq!(run.sequences(), vec![0, 1, 2]);

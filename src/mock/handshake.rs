@@ -1,0 +1,130 @@
+//! From an accepted TCP socket to an upgraded WebSocket: TLS, then the
+//! checks the consumer endpoint makes on the upgrade request.
+
+use std::net::TcpStream;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response};
+use tungstenite::http::StatusCode;
+use tungstenite::{HandshakeError, WebSocket};
+
+use super::{Faults, Shared, lock};
+use crate::connection::Transport;
+use crate::jwt;
+
+/// How long a client may take over TLS and the upgrade.
+const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+
+/// An upgraded connection and the consumer its token names.
+pub struct Accepted {
+    pub ws: WebSocket<Transport>,
+    pub consumer: String,
+}
+
+/// Runs the TLS and WebSocket handshakes on a socket that already has its
+/// read and write timeouts; None when the client fails or is refused.
+pub fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option<Accepted> {
+    let deadline = Instant::now() + HANDSHAKE_LIMIT;
+    // The socket's timeouts make each step return within a tick, so a
+    // silent client cannot hold the server's shutdown.
+    let go_on = || Instant::now() < deadline && !shared.stopping();
+    let transport = match &shared.tls {
+        None => Transport::Plain(tcp),
+        Some(acceptor) => {
+            let mut attempt = acceptor.accept(tcp);
+            loop {
+                match attempt {
+                    Ok(stream) => break Transport::Tls(Box::new(stream)),
+                    Err(native_tls::HandshakeError::WouldBlock(mid)) if go_on() => {
+                        attempt = mid.handshake();
+                    }
+                    Err(_) => return None,
+                }
+            }
+        }
+    };
+    let mut consumer = None;
+    let checks = UpgradeChecks {
+        shared,
+        faults,
+        consumer: &mut consumer,
+    };
+    let mut attempt = tungstenite::accept_hdr(transport, checks);
+    let ws = loop {
+        match attempt {
+            Ok(ws) => break ws,
+            Err(HandshakeError::Interrupted(mid)) if go_on() => attempt = mid.handshake(),
+            Err(_) => return None,
+        }
+    };
+    Some(Accepted {
+        ws,
+        consumer: consumer?,
+    })
+}
+
+struct UpgradeChecks<'a> {
+    shared: &'a Shared,
+    faults: &'a Faults,
+    /// The consumer, once the request passed the checks.
+    consumer: &'a mut Option<String>,
+}
+
+impl Callback for UpgradeChecks<'_> {
+    fn on_request(self, request: &Request, response: Response) -> Result<Response, ErrorResponse> {
+        let consumer = check(self.shared, self.faults, request).map_err(|(status, reason)| {
+            let mut refusal = ErrorResponse::new(Some(format!("{reason}\n")));
+            *refusal.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            refusal
+        })?;
+        let client_properties = request
+            .headers()
+            .get("Client-Properties")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        // Counted before the client can see the upgrade succeed.
+        lock(&self.shared.client_properties).push(client_properties);
+        self.shared.connections.fetch_add(1, Ordering::SeqCst);
+        *self.consumer = Some(consumer);
+        Ok(response)
+    }
+}
+
+/// The endpoint's checks: the consumer id, or the HTTP status and reason to
+/// refuse the upgrade with.
+fn check(
+    shared: &Shared,
+    faults: &Faults,
+    request: &Request,
+) -> Result<String, (u16, &'static str)> {
+    if let Some(status) = faults.handshake_status {
+        return Err((status, "fault injected by lp-mock"));
+    }
+    let path = format!("/ws_api/account/{}/messaging/consumer", shared.account);
+    if request.uri().path() != path {
+        return Err((404, "not the consumer endpoint of this account"));
+    }
+    let v3 = request
+        .uri()
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "v=3"));
+    if !v3 {
+        return Err((400, "the query must say v=3"));
+    }
+    let token = request
+        .headers()
+        .get("Authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("jwt").then_some(token.trim())
+        })
+        .ok_or((401, "Authorization: jwt <token> is required"))?;
+    let claims = jwt::decode(token).map_err(|_| (401, "the token is not a JWT with a sub"))?;
+    if claims.expired_at(crate::config::now_secs()) {
+        return Err((401, "the token has expired"));
+    }
+    Ok(claims.sub().to_owned())
+}

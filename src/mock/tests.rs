@@ -1,0 +1,912 @@
+//! lp-mock driven by a plain tungstenite client over loopback.
+
+use std::collections::VecDeque;
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::error::ProtocolError;
+use tungstenite::handshake::client::Request;
+use tungstenite::http::HeaderValue;
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Connector, Error, HandshakeError, Message, WebSocket};
+
+use super::state::new_id;
+use super::{AGENT_ID, DEFAULT_CONSUMER, Faults, MockConfig, MockServer};
+use crate::jwt;
+
+/// Longest a test waits for the server: a broken server fails, not hangs.
+const WAIT: Duration = Duration::from_secs(10);
+
+fn start(config: MockConfig) -> MockServer {
+    MockServer::start(config).expect("lp-mock starts")
+}
+
+fn with_history(history: usize, faults: Faults) -> (MockServer, String) {
+    let server = start(MockConfig {
+        history,
+        faults,
+        ..MockConfig::default()
+    });
+    let conversation = server
+        .history_conversation()
+        .expect("a history conversation");
+    (server, conversation)
+}
+
+/// The upgrade request, with `Authorization: <authorization>` if given.
+fn upgrade_request(url: &str, authorization: Option<&str>) -> Request {
+    let mut request = url.into_client_request().expect("a valid URL");
+    if let Some(authorization) = authorization {
+        let value = HeaderValue::from_str(authorization).expect("a header value");
+        request.headers_mut().insert("Authorization", value);
+    }
+    request
+}
+
+/// A connection to lp-mock that keeps notifications read while it waited
+/// for a response, and every text frame it received.
+struct Client {
+    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    pending: VecDeque<Value>,
+    received: Vec<String>,
+}
+
+impl Client {
+    fn open(
+        server: &MockServer,
+        request: Request,
+        connector: Option<Connector>,
+    ) -> Result<Client, Error> {
+        let tcp = TcpStream::connect(server.local_addr()).expect("TCP connects");
+        tcp.set_read_timeout(Some(WAIT)).expect("a read timeout");
+        let (ws, _) =
+            tungstenite::client_tls_with_config(request, tcp, None, connector).map_err(|err| {
+                match err {
+                    HandshakeError::Failure(err) => err,
+                    HandshakeError::Interrupted(_) => {
+                        Error::Io(std::io::ErrorKind::WouldBlock.into())
+                    }
+                }
+            })?;
+        Ok(Client {
+            ws,
+            next_id: 0,
+            pending: VecDeque::new(),
+            received: Vec::new(),
+        })
+    }
+
+    /// Connects as `sub`.
+    fn connect(server: &MockServer, sub: &str) -> Client {
+        let authorization = format!("jwt {}", server.token(sub));
+        Client::open(
+            server,
+            upgrade_request(&server.url(), Some(&authorization)),
+            None,
+        )
+        .expect("the upgrade succeeds")
+    }
+
+    fn send_text(&mut self, text: &str) {
+        self.ws
+            .send(Message::text(text))
+            .expect("the frame is sent");
+    }
+
+    /// The next text frame, or the error that ended the connection.
+    /// The code of the close frame that must come next.
+    fn close_code(&mut self) -> CloseCode {
+        match self.ws.read() {
+            Ok(Message::Close(Some(frame))) => frame.code,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+
+    fn read_text(&mut self) -> Result<String, Error> {
+        loop {
+            if let Message::Text(text) = self.ws.read()? {
+                self.received.push(text.to_string());
+                return Ok(text.to_string());
+            }
+        }
+    }
+
+    fn read_json(&mut self) -> Value {
+        let text = self.read_text().expect("a frame");
+        serde_json::from_str(&text).expect("a JSON frame")
+    }
+
+    /// Sends a request and returns its response; notifications read on the
+    /// way are kept for `notification`.
+    fn request(&mut self, request_type: &str, body: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        let frame = json!({"kind": "req", "id": id, "type": request_type, "body": body});
+        self.send_text(&frame.to_string());
+        self.response(&id)
+    }
+
+    fn response(&mut self, id: &str) -> Value {
+        loop {
+            let frame = self.read_json();
+            if frame["kind"] == "resp" {
+                assert_eq!(frame["reqId"], id, "responses come in order: {frame}");
+                return frame;
+            }
+            self.pending.push_back(frame);
+        }
+    }
+
+    fn notification(&mut self) -> Value {
+        let frame = self.pending.pop_front().unwrap_or_else(|| self.read_json());
+        assert_eq!(frame["kind"], "notification", "{frame}");
+        frame
+    }
+
+    fn create(&mut self) -> String {
+        let response = self.request("cm.ConsumerRequestConversation", json!({}));
+        assert_eq!(response["code"], 200, "{response}");
+        assert_eq!(response["type"], "cm.RequestConversationResponse");
+        response["body"]["conversationId"]
+            .as_str()
+            .expect("a conversationId")
+            .to_owned()
+    }
+
+    fn publish(&mut self, conversation: &str, event: Value) -> Value {
+        self.request(
+            "ms.PublishEvent",
+            json!({"dialogId": conversation, "event": event}),
+        )
+    }
+
+    fn say(&mut self, conversation: &str, text: &str) -> Value {
+        let event = json!({"type": "ContentEvent", "contentType": "text/plain", "message": text});
+        self.publish(conversation, event)
+    }
+
+    fn subscribe(&mut self, conversation: &str, from_seq: u64) -> Value {
+        self.request(
+            "ms.SubscribeMessagingEvents",
+            json!({"dialogId": conversation, "fromSeq": from_seq}),
+        )
+    }
+
+    fn close_conversation(&mut self, conversation: &str) -> Value {
+        let close = json!({"field": "ConversationStateField", "conversationState": "CLOSE"});
+        self.request(
+            "cm.UpdateConversationField",
+            json!({"conversationId": conversation, "conversationField": [close]}),
+        )
+    }
+
+    /// The changes of the next ms.MessagingEventNotification.
+    fn changes(&mut self) -> Vec<Value> {
+        let frame = self.notification();
+        assert_eq!(frame["type"], "ms.MessagingEventNotification", "{frame}");
+        frame["body"]["changes"]
+            .as_array()
+            .expect("changes")
+            .clone()
+    }
+
+    fn sequences(&mut self) -> Vec<u64> {
+        self.changes()
+            .iter()
+            .map(|change| change["sequence"].as_u64().expect("a sequence"))
+            .collect()
+    }
+}
+
+fn assert_refused(response: &Value, message: &str) {
+    assert_eq!(response["code"], 400, "{response}");
+    assert_eq!(response["type"], ".ReqBody$StringResp", "{response}");
+    let body = response["body"].as_str().expect("a string body");
+    assert!(body.contains(message), "{body:?} lacks {message:?}");
+}
+
+/// The HTTP status of a refused upgrade.
+fn refusal(server: &MockServer, url: &str, authorization: Option<&str>) -> u16 {
+    match Client::open(server, upgrade_request(url, authorization), None) {
+        Err(Error::Http(response)) => response.status().as_u16(),
+        Err(err) => panic!("expected an HTTP refusal, got {err}"),
+        Ok(_) => panic!("expected an HTTP refusal, the upgrade succeeded"),
+    }
+}
+
+#[test]
+fn create_publish_replay_fan_out_and_close() {
+    let server = start(MockConfig::default());
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    assert_refused(
+        &consumer.request("cm.ConsumerRequestConversation", json!({})),
+        "already has an open conversation",
+    );
+    for n in 0..3 {
+        let response = consumer.say(&conversation, &format!("message {n}"));
+        assert_eq!(response["code"], 200, "{response}");
+        assert_eq!(response["type"], "ms.PublishEventResponse");
+        assert_eq!(response["body"]["sequence"], n);
+    }
+
+    // A second connection replays from the middle, after the response.
+    let mut follower = Client::connect(&server, DEFAULT_CONSUMER);
+    let subscribed = follower.subscribe(&conversation, 1);
+    assert_eq!(subscribed["code"], 200);
+    assert_eq!(subscribed["type"], ".ams.GenericSubscribeResponse");
+    assert_eq!(subscribed["body"], json!({}));
+    assert!(follower.pending.is_empty(), "the response comes first");
+    let first = follower.changes();
+    assert_eq!(first.len(), 1);
+    let change = &first[0];
+    assert_eq!(change["sequence"], 1);
+    assert_eq!(change["originatorId"], DEFAULT_CONSUMER);
+    assert_eq!(
+        change["originatorMetadata"],
+        json!({"id": DEFAULT_CONSUMER, "role": "CONSUMER"})
+    );
+    assert_eq!(change["event"]["message"], "message 1");
+    assert_eq!(change["dialogId"], conversation.as_str());
+    assert_eq!(change["conversationId"], conversation.as_str());
+    assert!(change["serverTimestamp"].as_i64().is_some());
+    assert_eq!(follower.sequences(), vec![2]);
+    assert!(server.wait_for_subscribers(&conversation, 1, WAIT));
+
+    // Live events reach the subscriber on the other connection.
+    assert_eq!(consumer.say(&conversation, "live")["body"]["sequence"], 3);
+    assert_eq!(follower.changes()[0]["event"]["message"], "live");
+    assert_eq!(server.agent_says(&conversation, "from the agent"), Some(4));
+    let agent = &follower.changes()[0];
+    assert_eq!(agent["sequence"], 4);
+    assert_eq!(agent["originatorId"], AGENT_ID);
+    assert_eq!(agent["originatorMetadata"]["role"], "ASSIGNED_AGENT");
+
+    // Chat states pass through unsequenced; receipts are stored.
+    let typing = json!({"type": "ChatStateEvent", "chatState": "COMPOSING"});
+    assert_eq!(
+        consumer.publish(&conversation, typing)["body"]["sequence"],
+        0
+    );
+    let chat_state = &follower.changes()[0];
+    assert_eq!(chat_state["event"]["chatState"], "COMPOSING");
+    assert!(chat_state.get("sequence").is_none(), "{chat_state}");
+    let read = json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [4]});
+    assert_eq!(consumer.publish(&conversation, read)["body"]["sequence"], 5);
+    assert_eq!(follower.sequences(), vec![5]);
+    let unknown = json!({"type": "TelepathyEvent"});
+    assert_refused(&consumer.publish(&conversation, unknown), "event type");
+
+    // Subscribing again replaces the subscription: one replay, one live copy.
+    follower.subscribe(&conversation, 5);
+    assert_eq!(follower.sequences(), vec![5]);
+    assert_eq!(consumer.say(&conversation, "once")["body"]["sequence"], 6);
+    assert_eq!(follower.sequences(), vec![6]);
+
+    // Closing takes a bare field too; then the conversation is read-only.
+    let bare_close = json!({"field": "ConversationStateField", "conversationState": "CLOSE"});
+    let closed = consumer.request(
+        "cm.UpdateConversationField",
+        json!({"conversationId": conversation, "conversationField": bare_close}),
+    );
+    assert_eq!(closed["code"], 200, "{closed}");
+    assert_eq!(closed["type"], "StringResponse");
+    assert_eq!(closed["body"], "OK Conversation resolved successfully");
+    assert_refused(&consumer.close_conversation(&conversation), "closed");
+    assert_refused(&consumer.say(&conversation, "too late"), "closed");
+    assert!(!server.close_conversation(&conversation));
+
+    let second = consumer.create();
+    assert_ne!(second, conversation);
+    assert_refused(
+        &consumer.request("cm.ConsumerRequestConversation", json!({"skillId": "1"})),
+        "already has an open conversation",
+    );
+    let other_field = json!({"field": "ParticipantsChange", "type": "ADD", "role": "READER"});
+    let updated = consumer.request(
+        "cm.UpdateConversationField",
+        json!({"conversationId": second, "conversationField": [other_field]}),
+    );
+    assert_eq!(updated["body"], "OK");
+}
+
+#[test]
+fn consumers_only_reach_their_own_conversations() {
+    let server = start(MockConfig::default());
+    let mut alice = Client::connect(&server, "alice");
+    let conversation = alice.create();
+    let mut bob = Client::connect(&server, "bob");
+    assert_refused(&bob.say(&conversation, "hi"), "another consumer");
+    assert_refused(&bob.subscribe(&conversation, 0), "another consumer");
+    assert_refused(&bob.close_conversation(&conversation), "another consumer");
+    assert_refused(&bob.say("no-such-conversation", "hi"), "not found");
+    assert_refused(&bob.subscribe("no-such-conversation", 0), "not found");
+    // One open conversation per consumer, not per server.
+    bob.create();
+    // Publishing by conversationId works like dialogId.
+    let by_conversation_id = alice.request(
+        "ms.PublishEvent",
+        json!({"conversationId": conversation, "event": {"type": "ContentEvent", "message": "x"}}),
+    );
+    assert_eq!(by_conversation_id["body"]["sequence"], 0);
+}
+
+#[test]
+fn the_upgrade_checks_path_version_and_token() {
+    let server = start(MockConfig {
+        account: "12345678".to_owned(),
+        ..MockConfig::default()
+    });
+    let url = server.url();
+    let token = server.token("someone");
+    let good = format!("jwt {token}");
+    assert_eq!(refusal(&server, &url, None), 401);
+    assert_eq!(
+        refusal(&server, &url, Some(&format!("Bearer {token}"))),
+        401
+    );
+    assert_eq!(refusal(&server, &url, Some("jwt not-a-token")), 401);
+    let expired = jwt::encode_unsigned(&json!({"sub": "someone", "exp": 1_000_000_000}));
+    assert_eq!(refusal(&server, &url, Some(&format!("jwt {expired}"))), 401);
+    let other_account = url.replace("/12345678/", "/87654321/");
+    assert_eq!(refusal(&server, &other_account, Some(&good)), 404);
+    let brand = url.replace("/consumer", "/brand");
+    assert_eq!(refusal(&server, &brand, Some(&good)), 404);
+    assert_eq!(
+        refusal(&server, &url.replace("v=3", "v=2"), Some(&good)),
+        400
+    );
+    assert_eq!(server.connections(), 0);
+
+    // The scheme is case-insensitive; Client-Properties is recorded.
+    let mut request = upgrade_request(&url, Some(&format!("JWT {token}")));
+    let properties = r#"{"type":".ClientProperties","os":"LINUX"}"#;
+    request
+        .headers_mut()
+        .insert("Client-Properties", HeaderValue::from_static(properties));
+    Client::open(&server, request, None).expect("the upgrade succeeds");
+    Client::connect(&server, "someone");
+    assert_eq!(server.connections(), 2);
+    assert_eq!(
+        server.client_properties(),
+        vec![Some(properties.to_owned()), None]
+    );
+}
+
+#[test]
+fn clock_unknown_requests_and_frames_without_an_id() {
+    let server = start(MockConfig::default());
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    let frames = [
+        "not JSON",
+        "[1, 2]",
+        r#"{"kind":"req","type":"GetClock"}"#,
+        r#"{"kind":"req","id":{"no":"id"},"type":"GetClock"}"#,
+        r#"{"kind":"req","id":7,"type":"GetClock"}"#,
+    ];
+    for frame in frames {
+        client.send_text(frame);
+    }
+    client
+        .ws
+        .send(Message::binary(vec![1, 2, 3]))
+        .expect("a binary frame is sent");
+    // Only the last text frame has an id: its answer comes first.
+    let clock = client.response("7");
+    assert_eq!(clock["code"], 200);
+    assert_eq!(clock["type"], ".GetClock$Response");
+    let now = super::state::now_ms();
+    let current = clock["body"]["currentTime"].as_i64().expect("currentTime");
+    assert!((now - current).abs() < 60_000, "{current} vs {now}");
+    assert_eq!(client.request(".GetClock", json!({}))["code"], 200);
+
+    assert_refused(
+        &client.request("cm.Teleport", json!({})),
+        "Unknown request type",
+    );
+    client.send_text(r#"{"kind":"req","id":"typeless"}"#);
+    assert_refused(&client.response("typeless"), "no type");
+    assert!(client.pending.is_empty());
+
+    let requests = server.requests();
+    assert_eq!(&requests[..frames.len()], &frames);
+    assert_eq!(requests.len(), frames.len() + 3);
+}
+
+#[test]
+fn conversation_changes_snapshot_and_upserts() {
+    let server = start(MockConfig::default());
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let closed = consumer.create();
+    consumer.close_conversation(&closed);
+    let open = consumer.create();
+    consumer.say(&open, "latest words");
+
+    let subscribe = |client: &mut Client, body: Value| {
+        let response = client.request("cqm.SubscribeExConversations", body);
+        assert_eq!(response["code"], 200, "{response}");
+        assert_eq!(response["type"], "cqm.SubscribeExConversationsResponse");
+        let subscription = response["body"]["subscriptionId"]
+            .as_str()
+            .expect("a subscriptionId")
+            .to_owned();
+        let snapshot = client.notification();
+        assert_eq!(snapshot["type"], "cqm.ExConversationChangeNotification");
+        assert_eq!(snapshot["body"]["subscriptionId"], subscription.as_str());
+        let changes = snapshot["body"]["changes"]
+            .as_array()
+            .expect("changes")
+            .clone();
+        (subscription, changes)
+    };
+    let (all, changes) = subscribe(&mut consumer, json!({"convState": ["OPEN", "CLOSE"]}));
+    assert_eq!(changes.len(), 2);
+    let old = &changes[0]["result"];
+    assert_eq!(changes[0]["type"], "UPSERT");
+    assert_eq!(old["convId"], closed.as_str());
+    assert_eq!(old["effectiveTTR"], -1);
+    let details = &old["conversationDetails"];
+    assert_eq!(details["state"], "CLOSE");
+    assert_eq!(details["stage"], "CLOSE");
+    assert_eq!(
+        details["participants"],
+        json!([{"id": DEFAULT_CONSUMER, "role": "CONSUMER"}])
+    );
+    assert!(details["endTs"].as_i64() >= details["startTs"].as_i64());
+    assert!(old.get("lastContentEventNotification").is_none());
+    let current = &changes[1]["result"];
+    assert_eq!(current["convId"], open.as_str());
+    assert_eq!(current["conversationDetails"]["state"], "OPEN");
+    assert!(current["conversationDetails"].get("endTs").is_none());
+    let last_content = &current["lastContentEventNotification"];
+    assert_eq!(last_content["event"]["message"], "latest words");
+    assert_eq!(last_content["sequence"], 0);
+
+    // Filters, a bare state included; another consumer sees nothing.
+    let (open_only, changes) = subscribe(&mut consumer, json!({"convState": ["OPEN"]}));
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["result"]["convId"], open.as_str());
+    let (closed_only, changes) = subscribe(
+        &mut consumer,
+        json!({"convState": "CLOSE", "stage": ["CLOSE"]}),
+    );
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["result"]["convId"], closed.as_str());
+    let future = super::state::now_ms() + 60_000;
+    let (updated_later, changes) = subscribe(&mut consumer, json!({"minLastUpdatedTime": future}));
+    assert!(changes.is_empty());
+    let mut stranger = Client::connect(&server, "stranger");
+    let (_, changes) = subscribe(&mut stranger, json!({}));
+    assert!(changes.is_empty());
+
+    // The agent closes: every subscription of the consumer hears of it,
+    // whatever its filter.
+    assert!(server.close_conversation(&open));
+    let mut told = Vec::new();
+    for _ in 0..4 {
+        let upsert = consumer.notification();
+        let result = &upsert["body"]["changes"][0]["result"];
+        assert_eq!(result["convId"], open.as_str());
+        assert_eq!(result["conversationDetails"]["state"], "CLOSE");
+        assert!(result["conversationDetails"]["endTs"].as_i64().is_some());
+        told.push(
+            upsert["body"]["subscriptionId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let mut subscriptions = vec![all, open_only, closed_only, updated_later];
+    told.sort();
+    subscriptions.sort();
+    assert_eq!(told, subscriptions);
+    assert!(!server.close_conversation("no-such-conversation"));
+
+    // Once unsubscribed, nothing more comes.
+    for subscription in subscriptions {
+        let response = consumer.request(
+            "cqm.UnsubscribeExConversations",
+            json!({"subscriptionId": subscription}),
+        );
+        assert_eq!(response["code"], 200);
+        assert_eq!(response["body"], "OK");
+    }
+    assert_refused(
+        &consumer.request(
+            "cqm.UnsubscribeExConversations",
+            json!({"subscriptionId": "never-issued"}),
+        ),
+        "Unknown subscriptionId",
+    );
+    consumer.create();
+    consumer.request("GetClock", json!({}));
+    assert!(consumer.pending.is_empty());
+}
+
+#[test]
+fn the_agent_echoes_consumer_messages() {
+    let server = start(MockConfig {
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    assert_eq!(consumer.say(&conversation, "hello")["body"]["sequence"], 0);
+    let mine = consumer.changes();
+    assert_eq!(mine[0]["originatorId"], DEFAULT_CONSUMER);
+    let echo = consumer.changes();
+    assert_eq!(echo[0]["sequence"], 1);
+    assert_eq!(echo[0]["originatorId"], AGENT_ID);
+    assert_eq!(echo[0]["event"]["message"], "echo: hello");
+}
+
+#[test]
+fn history_replays_in_batches() {
+    let server = start(MockConfig {
+        history: 5,
+        batch: 2,
+        ..MockConfig::default()
+    });
+    let conversation = server
+        .history_conversation()
+        .expect("a history conversation");
+    let mut consumer = Client::connect(&server, server.default_consumer());
+    consumer.subscribe(&conversation, 0);
+    let first = consumer.changes();
+    assert_eq!(first[0]["event"]["message"], "agent message 1");
+    assert_eq!(first[1]["event"]["message"], "agent message 2");
+    assert_eq!(first[1]["originatorId"], AGENT_ID);
+    assert_eq!(consumer.sequences(), vec![2, 3]);
+    assert_eq!(consumer.sequences(), vec![4]);
+    // Live events still come one per notification.
+    assert_eq!(server.agent_says(&conversation, "sixth"), Some(5));
+    assert_eq!(consumer.sequences(), vec![5]);
+    assert_eq!(server.agent_says("no-such-conversation", "x"), None);
+    // The history belongs to the default consumer, who has it open.
+    assert_refused(
+        &consumer.request("cm.ConsumerRequestConversation", json!({})),
+        "already has an open conversation",
+    );
+    assert_refused(
+        &Client::connect(&server, "someone else").subscribe(&conversation, 0),
+        "another consumer",
+    );
+}
+
+#[test]
+fn subscribers_are_counted_and_forgotten_on_disconnect() {
+    let (server, conversation) = with_history(1, Faults::default());
+    assert!(!server.wait_for_subscribers(&conversation, 1, Duration::from_millis(50)));
+    let mut first = Client::connect(&server, DEFAULT_CONSUMER);
+    first.subscribe(&conversation, 0);
+    let mut second = Client::connect(&server, DEFAULT_CONSUMER);
+    second.subscribe(&conversation, 0);
+    assert!(server.wait_for_subscribers(&conversation, 2, WAIT));
+    drop(first);
+    drop(second);
+    assert!(server.wait_for_subscribers(&conversation, 0, WAIT));
+}
+
+#[test]
+fn drop_after_ends_tcp_without_a_close_frame() {
+    let (server, conversation) = with_history(
+        3,
+        Faults {
+            drop_after: Some(2),
+            ..Faults::default()
+        },
+    );
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    client.subscribe(&conversation, 0);
+    assert_eq!(client.sequences(), vec![0]);
+    let end = client.read_text().expect_err("the connection ends");
+    assert!(
+        matches!(
+            end,
+            Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)
+        ),
+        "{end}"
+    );
+}
+
+#[test]
+fn close_after_sends_that_close_code() {
+    let (server, conversation) = with_history(
+        3,
+        Faults {
+            close_after: Some((2, 4401)),
+            ..Faults::default()
+        },
+    );
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    client.subscribe(&conversation, 0);
+    assert_eq!(client.sequences(), vec![0]);
+    assert_eq!(client.close_code(), CloseCode::from(4401));
+
+    // A threshold of 0 applies right after the handshake.
+    let (server, _) = with_history(
+        1,
+        Faults {
+            close_after: Some((0, 1011)),
+            ..Faults::default()
+        },
+    );
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    assert_eq!(client.close_code(), CloseCode::Error);
+}
+
+#[test]
+fn garbage_after_sends_one_frame_that_is_not_json() {
+    let (server, conversation) = with_history(
+        2,
+        Faults {
+            garbage_after: Some(1),
+            ..Faults::default()
+        },
+    );
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    client.send_text(&json!({"kind": "req", "id": "1", "type": "ms.SubscribeMessagingEvents", "body": {"dialogId": conversation}}).to_string());
+    assert!(
+        client
+            .read_text()
+            .expect("the response")
+            .contains(r#""reqId":"1""#)
+    );
+    let garbage = client.read_text().expect("the garbage");
+    assert!(
+        serde_json::from_str::<Value>(&garbage).is_err(),
+        "{garbage}"
+    );
+    // The connection goes on.
+    assert_eq!(client.sequences(), vec![0]);
+    assert_eq!(client.sequences(), vec![1]);
+}
+
+#[test]
+fn repeat_changes_sends_each_event_notification_twice() {
+    let (server, conversation) = with_history(
+        2,
+        Faults {
+            repeat_changes: true,
+            ..Faults::default()
+        },
+    );
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    client.subscribe(&conversation, 0);
+    for expected in [0, 0, 1, 1] {
+        assert_eq!(client.sequences(), vec![expected]);
+    }
+    server.agent_says(&conversation, "live");
+    assert_eq!(client.sequences(), vec![2]);
+    assert_eq!(client.sequences(), vec![2]);
+    // Responses are not repeated.
+    client.request("GetClock", json!({}));
+    assert!(client.pending.is_empty());
+}
+
+#[test]
+fn stall_accepts_tcp_and_never_answers_until_shutdown() {
+    let server = start(MockConfig {
+        faults: Faults {
+            stall: true,
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let tcp = TcpStream::connect(server.local_addr()).expect("TCP connects");
+    tcp.set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("a read timeout");
+    let authorization = format!("jwt {}", server.token(DEFAULT_CONSUMER));
+    let request = upgrade_request(&server.url(), Some(&authorization));
+    assert!(matches!(
+        tungstenite::client(request, tcp),
+        Err(HandshakeError::Interrupted(_))
+    ));
+    assert_eq!(server.connections(), 0);
+    let started = Instant::now();
+    server.shutdown();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn handshake_status_refuses_the_first_fault_connections() {
+    let server = start(MockConfig {
+        faults: Faults {
+            handshake_status: Some(503),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let authorization = format!("jwt {}", server.token(DEFAULT_CONSUMER));
+    for _ in 0..2 {
+        assert_eq!(refusal(&server, &server.url(), Some(&authorization)), 503);
+    }
+
+    let server = start(MockConfig {
+        faults: Faults {
+            handshake_status: Some(429),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let authorization = format!("jwt {}", server.token(DEFAULT_CONSUMER));
+    assert_eq!(refusal(&server, &server.url(), Some(&authorization)), 429);
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    assert_eq!(client.request("GetClock", json!({}))["code"], 200);
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn shutdown_closes_connections_with_going_away() {
+    let (server, conversation) = with_history(1, Faults::default());
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    client.subscribe(&conversation, 0);
+    assert_eq!(client.sequences(), vec![0]);
+    let started = Instant::now();
+    server.shutdown();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(client.close_code(), CloseCode::Away);
+}
+
+#[test]
+fn tls_serves_wss() {
+    let tls_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tls");
+    let read = |name: &str| std::fs::read(tls_dir.join(name)).expect("a test certificate file");
+    let identity = native_tls::Identity::from_pkcs8(&read("localhost.pem"), &read("localhost.key"))
+        .expect("a TLS identity");
+    let server = start(MockConfig {
+        tls: Some(identity),
+        ..MockConfig::default()
+    });
+    assert!(server.url().starts_with("wss://localhost:"));
+    let ca = native_tls::Certificate::from_pem(&read("ca.pem")).expect("the test CA");
+    let connector = native_tls::TlsConnector::builder()
+        .add_root_certificate(ca)
+        .build()
+        .expect("a TLS connector");
+    let authorization = format!("jwt {}", server.token(DEFAULT_CONSUMER));
+    let request = upgrade_request(&server.url(), Some(&authorization));
+    let mut client = Client::open(&server, request, Some(Connector::NativeTls(connector)))
+        .expect("the TLS upgrade succeeds");
+    assert_eq!(client.request("GetClock", json!({}))["code"], 200);
+    let conversation = client.create();
+    client.subscribe(&conversation, 0);
+    server.agent_says(&conversation, "over TLS");
+    assert_eq!(client.changes()[0]["event"]["message"], "over TLS");
+}
+
+#[test]
+fn ids_look_like_uuids_and_do_not_repeat() {
+    let ids: Vec<String> = (0..10_000).map(|_| new_id()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len());
+    for id in &ids[..100] {
+        let groups: Vec<&str> = id.split('-').collect();
+        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        assert_eq!(lengths, vec![8, 4, 4, 4, 12], "{id}");
+        assert!(
+            id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+            "{id}"
+        );
+        assert!(groups[2].starts_with('4'), "{id}");
+        assert!(
+            matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'),
+            "{id}"
+        );
+    }
+}
+
+/// Every kind of frame lp-mock sends, for the schema check.
+fn sample_session() -> Vec<String> {
+    let server = start(MockConfig {
+        agent_echo: true,
+        history: 3,
+        batch: 2,
+        ..MockConfig::default()
+    });
+    let history = server
+        .history_conversation()
+        .expect("a history conversation");
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    consumer.request("GetClock", json!({}));
+    consumer.request("cm.Teleport", json!({}));
+    consumer.request(
+        "cqm.SubscribeExConversations",
+        json!({"convState": ["OPEN", "CLOSE"]}),
+    );
+    consumer.subscribe(&history, 0);
+    consumer.say(&history, "hello");
+    consumer.publish(
+        &history,
+        json!({"type": "ChatStateEvent", "chatState": "COMPOSING"}),
+    );
+    consumer.publish(
+        &history,
+        json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [0, 1]}),
+    );
+    consumer.request("cm.ConsumerRequestConversation", json!({}));
+    server.agent_says(&history, "bye");
+    consumer.close_conversation(&history);
+    consumer.close_conversation(&history);
+    let conversation = consumer.create();
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    consumer.request(
+        "cqm.UnsubscribeExConversations",
+        json!({"subscriptionId": "never-issued"}),
+    );
+    consumer.subscribe(&conversation, 0);
+    let other_field = json!({"field": "ParticipantsChange", "type": "ADD", "role": "READER"});
+    consumer.request(
+        "cm.UpdateConversationField",
+        json!({"conversationId": conversation, "conversationField": other_field}),
+    );
+    let subscribed = consumer.request(
+        "cqm.SubscribeExConversations",
+        json!({"convState": ["CLOSE"]}),
+    );
+    consumer.request(
+        "cqm.UnsubscribeExConversations",
+        json!({"subscriptionId": subscribed["body"]["subscriptionId"]}),
+    );
+    consumer.send_text(r#"{"kind":"req","id":"typeless"}"#);
+    consumer.response("typeless");
+    let mut stranger = Client::connect(&server, "stranger");
+    stranger.request("cqm.SubscribeExConversations", json!({}));
+    stranger.notification();
+    let mut received = std::mem::take(&mut consumer.received);
+    received.append(&mut stranger.received);
+    received
+}
+
+#[test]
+fn every_frame_passes_the_official_schemas() {
+    let frames = sample_session();
+    let validator =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
+    if !validator.exists() {
+        eprintln!("schema check skipped: {} not found", validator.display());
+        return;
+    }
+    let (responses, notifications): (Vec<String>, Vec<String>) =
+        frames.into_iter().partition(|frame| {
+            serde_json::from_str::<Value>(frame).is_ok_and(|frame| frame["kind"] == "resp")
+        });
+    for (kind, frames) in [("response", responses), ("notification", notifications)] {
+        let file = tempfile::NamedTempFile::new().expect("a temporary file");
+        std::fs::write(file.path(), frames.join("\n") + "\n").expect("the frames are written");
+        let output = Command::new("python3")
+            .arg(&validator)
+            .args(["--strict", "--lenient", kind])
+            .arg(file.path())
+            .output()
+            .expect("python3 runs");
+        let report = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!("{} {kind} frames: {report}", frames.len());
+        assert!(
+            output.status.success(),
+            "{kind} frames fail the schemas:\n{report}"
+        );
+    }
+}
