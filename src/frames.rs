@@ -210,6 +210,8 @@ struct ChangesArrayBody<'a> {
 struct MessagingFrame<'a> {
     #[serde(borrow, default)]
     kind: Option<Cow<'a, str>>,
+    #[serde(rename = "reqId", default)]
+    req_id: Option<serde::de::IgnoredAny>,
     #[serde(rename = "type", borrow)]
     frame_type: Cow<'a, str>,
     #[serde(borrow)]
@@ -221,10 +223,11 @@ struct MessagingFrame<'a> {
 /// reads.
 pub fn messaging_changes(text: &str) -> Option<Vec<&RawValue>> {
     let frame: MessagingFrame = serde_json::from_str(text).ok()?;
-    let is_notification = frame
-        .kind
-        .as_deref()
-        .is_none_or(|kind| kind == "notification");
+    // As in `parse`: without a kind, a reqId makes a response.
+    let is_notification = match frame.kind.as_deref() {
+        Some(kind) => kind == "notification",
+        None => frame.req_id.is_none(),
+    };
     (is_notification && frame.frame_type == types::MESSAGING_EVENT_NOTIFICATION)
         .then_some(frame.body.changes)
 }

@@ -157,6 +157,7 @@ fn main() -> ExitCode {
             stall: args.stall,
             handshake_status: args.handshake_status,
             fault_connections: args.fault_connections,
+            inject: Vec::new(),
         },
     };
     let server = match MockServer::start(config) {

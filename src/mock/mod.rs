@@ -87,6 +87,18 @@ pub struct Faults {
     pub handshake_status: Option<u16>,
     /// Misbehave on the first K TCP connections only; None: on all.
     pub fault_connections: Option<usize>,
+    /// Frames sent as they are right after a subscription's response, as a
+    /// hostile server would: binary, invalid UTF-8, wrong shapes.
+    pub inject: Vec<RawFrame>,
+}
+
+/// A frame `Faults::inject` sends without any check.
+#[derive(Debug, Clone)]
+pub enum RawFrame {
+    Text(String),
+    Binary(Vec<u8>),
+    /// A text frame whose payload is these bytes, UTF-8 or not.
+    TextBytes(Vec<u8>),
 }
 
 /// Locks, ignoring poisoning: a panicking connection thread leaves the

@@ -156,6 +156,7 @@ impl Session<'_> {
             ".ams.GenericSubscribeResponse",
             &json!({}),
         ))?;
+        self.send_injected()?;
         for batch in replay.chunks(self.shared.batch) {
             if self.shared.stopping() {
                 return Err(Ended);

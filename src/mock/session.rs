@@ -12,13 +12,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use tungstenite::protocol::CloseFrame;
-use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::frame::Frame;
+use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tungstenite::{Message, Utf8Bytes, WebSocket};
 
 use super::frames;
 use super::handshake::{self, Accepted};
 use super::state::{ConnectionId, Outbox, Outgoing};
-use super::{Faults, Shared, lock};
+use super::{Faults, RawFrame, Shared, lock};
 use crate::connection::Transport;
 
 /// The socket timeout: how often a connection thread looks at its outbox
@@ -147,8 +148,29 @@ impl Session<'_> {
         self.send(frame)
     }
 
+    /// Queues the frames of `Faults::inject`, unchecked.
+    pub fn send_injected(&mut self) -> Outcome {
+        for frame in self.faults.inject.clone() {
+            let message = match frame {
+                RawFrame::Text(text) => Message::text(text),
+                RawFrame::Binary(bytes) => Message::binary(bytes),
+                RawFrame::TextBytes(bytes) => {
+                    Message::Frame(Frame::message(bytes, OpCode::Data(Data::Text), true))
+                }
+            };
+            self.write(message)?;
+            self.sent += 1;
+            self.apply_faults()?;
+        }
+        Ok(())
+    }
+
     fn queue(&mut self, frame: Utf8Bytes) -> Outcome {
-        match self.ws.write(Message::Text(frame)) {
+        self.write(Message::Text(frame))
+    }
+
+    fn write(&mut self, message: Message) -> Outcome {
+        match self.ws.write(message) {
             Ok(()) => Ok(()),
             // Queued, but the client reads slower than we write.
             Err(err) if timed_out(&err) => self.flush(),

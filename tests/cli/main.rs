@@ -7,6 +7,7 @@ mod harness;
 mod errors;
 mod extras;
 mod generated;
+mod hostile;
 mod jwt_sub;
 mod resume;
 mod schemas;

@@ -1,0 +1,273 @@
+//! A server that cannot be trusted: hostile frames, dribbled bytes, huge
+//! messages; and the token kept out of every output.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::Duration;
+
+use lp_consumer::mock::{Faults, MockConfig, RawFrame};
+use serde_json::json;
+
+use crate::harness::{Run, Setup, bare, run};
+
+/// A conversation with one event, whose subscription response is followed
+/// by `frames`; the subscriber waits 0.5 s for more.
+fn subscribe_after(frames: Vec<RawFrame>, extra: &[&str]) -> Run {
+    let setup = Setup::with(MockConfig {
+        history: 1,
+        faults: Faults {
+            inject: frames,
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.server.history_conversation().unwrap();
+    let args = [
+        &["subscribe", &conversation, "--idle-timeout", "0.5"],
+        extra,
+    ]
+    .concat();
+    setup.run(&args)
+}
+
+fn text(frame: &str) -> Vec<RawFrame> {
+    vec![RawFrame::Text(frame.to_owned())]
+}
+
+fn events(changes: &str) -> Vec<RawFrame> {
+    text(&format!(
+        r#"{{"kind":"notification","type":"ms.MessagingEventNotification","body":{{"changes":{changes}}}}}"#
+    ))
+}
+
+#[test]
+fn hostile_frames_are_protocol_errors_never_panics() {
+    let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let cases: Vec<(&str, Vec<RawFrame>, &str)> = vec![
+        (
+            "binary",
+            vec![RawFrame::Binary(vec![1, 2, 3])],
+            "binary frame",
+        ),
+        (
+            "invalid UTF-8",
+            vec![RawFrame::TextBytes(vec![b'{', 0xff, 0xfe, b'}'])],
+            "broke the WebSocket protocol",
+        ),
+        ("an array", text("[1,2]"), "not a JSON object"),
+        ("a string", text(r#""hello""#), "not a JSON object"),
+        (
+            "truncated",
+            text(r#"{"kind":"notif"#),
+            "not a JSON object (truncated)",
+        ),
+        (
+            "unknown kind",
+            text(r#"{"kind":"weird","type":"x"}"#),
+            "of kind `weird`",
+        ),
+        (
+            "no type",
+            text(r#"{"kind":"notification","body":{}}"#),
+            "without type",
+        ),
+        (
+            "changes a number",
+            events("5"),
+            "neither an array nor an object",
+        ),
+        (
+            "sequence a string",
+            events(r#"[{"sequence":"7"}]"#),
+            "whole number",
+        ),
+        (
+            "sequence a fraction",
+            events(r#"[{"sequence":1.5}]"#),
+            "whole number",
+        ),
+        (
+            "sequence negative",
+            events(r#"[{"sequence":-1}]"#),
+            "whole number",
+        ),
+        (
+            "sequence huge",
+            events(r#"[{"sequence":18446744073709551616}]"#),
+            "whole number",
+        ),
+        (
+            "deep nesting",
+            events(&format!(r#"[{{"sequence":5,"event":{deep}}}]"#)),
+            "messaging event",
+        ),
+        (
+            "response without code",
+            text(r#"{"kind":"resp","reqId":"1"}"#),
+            "without a numeric code",
+        ),
+    ];
+    for (name, frames, message) in cases {
+        let run = subscribe_after(frames, &[]);
+        assert_eq!(run.code, Some(76), "{name}: {}", run.stderr);
+        run.assert_error(76, message);
+        assert!(run.stdout.is_empty(), "{name}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn harmless_oddities_are_skipped() {
+    let cases: Vec<(&str, Vec<RawFrame>)> = vec![
+        (
+            "a response to an id never sent",
+            text(r#"{"kind":"resp","reqId":"999","code":200,"type":"x","body":{}}"#),
+        ),
+        (
+            "an unknown notification",
+            text(r#"{"kind":"notification","type":"ms.SomethingNew","body":{"x":1}}"#),
+        ),
+        (
+            "a notification without changes",
+            text(r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{}}"#),
+        ),
+    ];
+    for (name, frames) in cases {
+        let run = subscribe_after(frames, &[]);
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        assert_eq!(run.sequences(), vec![0], "{name}");
+        assert_eq!(run.stderr, "", "{name}");
+    }
+}
+
+#[test]
+fn unusual_but_valid_json_is_printed_as_one_compact_line() {
+    // Pretty-printed, a huge number, a bare change: still one line each,
+    // the values unchanged.
+    let pretty = "{\n  \"kind\": \"notification\",\n  \"type\": \"ms.MessagingEventNotification\",\n  \"body\": {\"changes\": [\n    {\"sequence\": 7, \"serverTimestamp\": 123456789012345678901234567890,\n     \"event\": {\"type\": \"ContentEvent\", \"message\": \"two\\nlines  spaced\"}}\n  ]}\n}";
+    let bare = r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":{"sequence":8,"event":{"type":"ContentEvent","message":"bare"}}}}"#;
+    let run = subscribe_after(
+        vec![
+            RawFrame::Text(pretty.to_owned()),
+            RawFrame::Text(bare.to_owned()),
+        ],
+        &[],
+    );
+    run.assert_code(0);
+    assert_eq!(run.sequences(), vec![7, 8]);
+    assert_eq!(run.lines[0]["event"]["message"], "two\nlines  spaced");
+    assert!(
+        run.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .contains("123456789012345678901234567890")
+    );
+    assert_eq!(run.lines[1]["event"]["message"], "bare");
+}
+
+#[test]
+fn a_message_over_max_frame_bytes_is_refused() {
+    let big = format!(
+        r#"{{"kind":"notification","type":"ms.Big","body":{{"x":"{}"}}}}"#,
+        "a".repeat(2 << 20)
+    );
+    let run = subscribe_after(vec![RawFrame::Text(big)], &["--max-frame-bytes", "1048576"]);
+    run.assert_error(76, "--max-frame-bytes");
+}
+
+/// A server that takes the connection and then sends its bytes one at a
+/// time, 50 ms apart: the HTTP answer itself, or (after a whole answer) a
+/// text frame. It ends when the client goes away.
+fn dribbling_server(whole_handshake: bool) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut key = String::new();
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 2 {
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("sec-websocket-key:") {
+                key = line[line.len() - value.len()..].trim().to_owned();
+            }
+            line.clear();
+        }
+        let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let answer = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        );
+        let mut stream = stream;
+        let mut slow: Vec<u8> = Vec::new();
+        if whole_handshake {
+            stream.write_all(answer.as_bytes()).unwrap();
+            // A text frame announcing 200 bytes.
+            slow.extend([0x81, 126, 0, 200]);
+            slow.extend([b'x'; 200]);
+        } else {
+            slow.extend(answer.as_bytes());
+        }
+        for byte in slow {
+            if stream.write_all(&[byte]).is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    });
+    port
+}
+
+#[test]
+fn a_dribbling_server_ends_with_75_within_the_timeout() {
+    let token = lp_consumer::jwt::encode_unsigned(&json!({"sub": "x"}));
+    for (whole_handshake, message) in [(false, "handshake"), (true, "receiving a frame")] {
+        let port = dribbling_server(whole_handshake);
+        let url = format!("ws://127.0.0.1:{port}/ws_api/account/a/messaging/consumer?v=3");
+        let result = run(
+            bare()
+                .args(["subscribe", "c", "--timeout", "0.5", "--url", &url])
+                .env("LP_JWT", &token),
+            None,
+            &token,
+        );
+        result.assert_error(75, message);
+    }
+}
+
+#[test]
+fn every_subcommand_keeps_the_token_out_of_verbose_output() {
+    // The harness checks every run's stdout and stderr for the token and
+    // its payload; here every subcommand runs with --verbose.
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    setup.run(&["jwt-sub", "--verbose"]).assert_code(0);
+    let conversation = setup.create();
+    setup
+        .run(&["send", &conversation, "hi", "--verbose"])
+        .assert_code(0);
+    setup
+        .run_stdin(&["send", &conversation, "--verbose"], "one\ntwo\n")
+        .assert_code(0);
+    setup
+        .run(&["ack", &conversation, "--seq", "1", "--verbose"])
+        .assert_code(0);
+    let subscribed = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--verbose",
+        "--keepalive",
+        "0.05",
+        "--idle-timeout",
+        "0.3",
+    ]);
+    subscribed.assert_code(0);
+    assert!(subscribed.stderr.contains("GetClock"));
+    setup.run(&["conversations", "--verbose"]).assert_code(0);
+    setup
+        .run(&["close", &conversation, "--verbose"])
+        .assert_code(0);
+    setup.run(&["create", "--verbose"]).assert_code(0);
+    setup.run(&["create", "--verbose"]).assert_code(1);
+}
