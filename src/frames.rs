@@ -470,6 +470,10 @@ mod tests {
         assert!(messaging_changes(bare).is_none());
         let response = r#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{"changes":[]}}"#;
         assert!(messaging_changes(response).is_none());
+        // Without a kind, a reqId makes a response, as `parse` decides.
+        let kindless = r#"{"reqId":"1","code":200,"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#;
+        assert!(messaging_changes(kindless).is_none());
+        assert!(matches!(parse(kindless).unwrap(), Incoming::Response(_)));
     }
 
     #[test]

@@ -62,6 +62,9 @@ struct Args {
     /// Fault: accept connections and never read or answer.
     #[arg(long)]
     stall: bool,
+    /// Fault: after N frames, stop reading and answering, pings included.
+    #[arg(long, value_name = "N")]
+    deaf_after: Option<usize>,
     /// Fault: answer every upgrade with this HTTP status (e.g. 403, 429, 503).
     #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
     handshake_status: Option<u16>,
@@ -155,6 +158,7 @@ fn main() -> ExitCode {
             garbage_after: args.garbage_after,
             repeat_changes: args.repeat_changes,
             stall: args.stall,
+            deaf_after: args.deaf_after,
             handshake_status: args.handshake_status,
             fault_connections: args.fault_connections,
             inject: Vec::new(),

@@ -83,6 +83,9 @@ pub struct Faults {
     pub repeat_changes: bool,
     /// Accept TCP, then never read or answer, until the server stops.
     pub stall: bool,
+    /// After N frames, stop reading and answering (pings included), with
+    /// the connection left open: a dead link.
+    pub deaf_after: Option<usize>,
     /// Answer every upgrade with this HTTP status instead.
     pub handshake_status: Option<u16>,
     /// Misbehave on the first K TCP connections only; None: on all.

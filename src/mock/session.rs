@@ -51,10 +51,7 @@ pub struct Session<'a> {
 pub fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     let faults = shared.faults_for(connection);
     if faults.stall {
-        // Hold the socket open, unread, until the server stops.
-        while !shared.stopping() {
-            thread::sleep(TICK);
-        }
+        hold_silently(shared);
         return;
     }
     let timeouts = tcp
@@ -95,6 +92,13 @@ fn timed_out(err: &tungstenite::Error) -> bool {
 /// yet, at most CLOSE_GRACE and never past the server's stop: a socket
 /// dropped with unread data resets the connection, and the reset may cost
 /// the client the frames still on their way.
+/// Keeps a socket open, unread and unanswered, until the server stops.
+fn hold_silently(shared: &Shared) {
+    while !shared.stopping() {
+        thread::sleep(TICK);
+    }
+}
+
 fn linger(shared: &Shared, mut client_open: impl FnMut() -> bool) {
     let deadline = Instant::now() + CLOSE_GRACE;
     while Instant::now() < deadline && !shared.stopping() && client_open() {}
@@ -194,6 +198,12 @@ impl Session<'_> {
         let sent = Some(self.sent);
         if self.faults.garbage_after == sent {
             self.queue(frames::NOT_JSON.into())?;
+        }
+        if self.faults.deaf_after == sent {
+            // No more reads, so no pongs and no responses either.
+            self.flush()?;
+            hold_silently(self.shared);
+            return Err(Ended);
         }
         if self.faults.drop_after == sent {
             self.flush()?;

@@ -116,6 +116,31 @@ fn a_silent_server_exits_75_within_the_timeout() {
 }
 
 #[test]
+fn a_dead_link_is_noticed_by_the_keepalive_and_exits_75() {
+    let setup = Setup::with(MockConfig {
+        history: 1,
+        faults: Faults {
+            // The subscription's response and one event, then silence.
+            deaf_after: Some(2),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.server.history_conversation().unwrap();
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--follow",
+        "--keepalive",
+        "0.1",
+        "--timeout",
+        "0.5",
+    ]);
+    run.assert_error(75, "no answer to the keep-alive within 0.5 s");
+    assert_eq!(run.sequences(), vec![0]);
+}
+
+#[test]
 fn a_dropped_connection_exits_75() {
     let setup = Setup::with(MockConfig {
         history: 3,

@@ -70,12 +70,27 @@ fn sent_and_received_frames_pass_the_official_schemas() {
         "0.3",
     ]);
     received.assert_code(0);
+    setup
+        .run(&["ack", &conversation, "--seq", "1"])
+        .assert_code(0);
+    setup.run(&["conversations", "--all"]).assert_code(0);
     setup.run(&["close", &conversation]).assert_code(0);
     setup.run(&["create"]).assert_code(0);
     setup.run(&["create"]).assert_code(1);
 
     let requests = setup.server.requests();
-    assert!(requests.iter().any(|r| r.contains("\"GetClock\"")));
+    for expected in [
+        "\"GetClock\"",
+        "\"cqm.SubscribeExConversations\"",
+        "\"cqm.UnsubscribeExConversations\"",
+        "\"AcceptStatusEvent\"",
+        "\"cm.UpdateConversationField\"",
+    ] {
+        assert!(
+            requests.iter().any(|r| r.contains(expected)),
+            "no {expected} sent"
+        );
+    }
     validate(&validator, &["--strict"], "request", &requests);
 
     let (responses, notifications): (Vec<String>, Vec<String>) = received
