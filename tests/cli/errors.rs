@@ -117,16 +117,14 @@ fn a_silent_server_exits_75_within_the_timeout() {
 
 #[test]
 fn a_dead_link_is_noticed_by_the_keepalive_and_exits_75() {
-    let setup = Setup::with(MockConfig {
-        history: 1,
-        faults: Faults {
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
             // The subscription's response and one event, then silence.
             deaf_after: Some(2),
             ..Faults::default()
         },
-        ..MockConfig::default()
-    });
-    let conversation = setup.server.history_conversation().unwrap();
+    );
     let run = setup.run(&[
         "subscribe",
         &conversation,
@@ -142,15 +140,13 @@ fn a_dead_link_is_noticed_by_the_keepalive_and_exits_75() {
 
 #[test]
 fn a_dropped_connection_exits_75() {
-    let setup = Setup::with(MockConfig {
-        history: 3,
-        faults: Faults {
+    let (setup, conversation) = Setup::with_history(
+        3,
+        Faults {
             drop_after: Some(2),
             ..Faults::default()
         },
-        ..MockConfig::default()
-    });
-    let conversation = setup.server.history_conversation().unwrap();
+    );
     let run = setup.run(&["subscribe", &conversation]);
     run.assert_error(75, "dropped");
     assert_eq!(run.sequences(), vec![0]);
@@ -159,15 +155,13 @@ fn a_dropped_connection_exits_75() {
 #[test]
 fn an_abnormal_close_exits_75_and_a_normal_one_0() {
     for (code, exit) in [(1011, 75), (1000, 0)] {
-        let setup = Setup::with(MockConfig {
-            history: 3,
-            faults: Faults {
+        let (setup, conversation) = Setup::with_history(
+            3,
+            Faults {
                 close_after: Some((2, code)),
                 ..Faults::default()
             },
-            ..MockConfig::default()
-        });
-        let conversation = setup.server.history_conversation().unwrap();
+        );
         let run = setup.run(&["subscribe", &conversation]);
         run.assert_code(exit);
         // The subscribe response, then the first event: printed before the close.
@@ -180,15 +174,13 @@ fn an_abnormal_close_exits_75_and_a_normal_one_0() {
 
 #[test]
 fn not_json_exits_76() {
-    let setup = Setup::with(MockConfig {
-        history: 3,
-        faults: Faults {
+    let (setup, conversation) = Setup::with_history(
+        3,
+        Faults {
             garbage_after: Some(1),
             ..Faults::default()
         },
-        ..MockConfig::default()
-    });
-    let conversation = setup.server.history_conversation().unwrap();
+    );
     setup
         .run(&["subscribe", &conversation])
         .assert_error(76, "not a JSON object");
@@ -212,15 +204,13 @@ fn refused_token_exits_77() {
     setup.run(&["create"]).assert_error(77, "HTTP 401");
 
     for code in [4401, 4407, 1008] {
-        let setup = Setup::with(MockConfig {
-            history: 3,
-            faults: Faults {
+        let (setup, conversation) = Setup::with_history(
+            3,
+            Faults {
                 close_after: Some((1, code)),
                 ..Faults::default()
             },
-            ..MockConfig::default()
-        });
-        let conversation = setup.server.history_conversation().unwrap();
+        );
         setup
             .run(&["subscribe", &conversation])
             .assert_error(77, &format!("code {code}"));

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
-use lp_consumer::mock::{MockConfig, MockServer};
+use lp_consumer::mock::{Faults, MockConfig, MockServer};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
@@ -40,6 +40,18 @@ impl Setup {
         let server = MockServer::start(config).expect("lp-mock starts");
         let token = server.token(server.default_consumer());
         Setup { server, token }
+    }
+
+    /// A stand-in with `faults` whose history conversation holds `events`
+    /// agent messages, and that conversation's id.
+    pub fn with_history(events: usize, faults: Faults) -> (Setup, String) {
+        let setup = Setup::with(MockConfig {
+            history: events,
+            faults,
+            ..MockConfig::default()
+        });
+        let conversation = setup.server.history_conversation().expect("history");
+        (setup, conversation)
     }
 
     pub fn cmd(&self) -> Command {

@@ -14,15 +14,13 @@ use crate::harness::{Run, Setup, bare, run};
 /// A conversation with one event, whose subscription response is followed
 /// by `frames`; the subscriber waits 0.5 s for more.
 fn subscribe_after(frames: Vec<RawFrame>, extra: &[&str]) -> Run {
-    let setup = Setup::with(MockConfig {
-        history: 1,
-        faults: Faults {
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
             inject: frames,
             ..Faults::default()
         },
-        ..MockConfig::default()
-    });
-    let conversation = setup.server.history_conversation().unwrap();
+    );
     let args = [
         &["subscribe", &conversation, "--idle-timeout", "0.5"],
         extra,

@@ -13,16 +13,6 @@ use crate::harness::{Run, Setup, finish, spawn};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn history(events: usize, faults: Faults) -> (Setup, String) {
-    let setup = Setup::with(MockConfig {
-        history: events,
-        faults,
-        ..MockConfig::default()
-    });
-    let conversation = setup.server.history_conversation().unwrap();
-    (setup, conversation)
-}
-
 fn reconnect_lines(run: &Run) -> usize {
     run.stderr
         .lines()
@@ -32,7 +22,7 @@ fn reconnect_lines(run: &Run) -> usize {
 
 #[test]
 fn reconnect_prints_every_sequence_once_across_drops() {
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         20,
         Faults {
             drop_after: Some(6),
@@ -58,7 +48,7 @@ fn reconnect_prints_every_sequence_once_across_drops() {
 
 #[test]
 fn repeated_sequences_from_the_server_are_printed_once() {
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         10,
         Faults {
             repeat_changes: true,
@@ -72,7 +62,7 @@ fn repeated_sequences_from_the_server_are_printed_once() {
 
 #[test]
 fn authentication_and_protocol_errors_stay_final() {
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         3,
         Faults {
             close_after: Some((1, 4401)),
@@ -83,7 +73,7 @@ fn authentication_and_protocol_errors_stay_final() {
     run.assert_error(77, "code 4401");
     assert_eq!(setup.server.connections(), 1);
 
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         3,
         Faults {
             garbage_after: Some(1),
@@ -97,7 +87,7 @@ fn authentication_and_protocol_errors_stay_final() {
 
 #[test]
 fn max_retries_gives_up_with_75() {
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         1,
         Faults {
             stall: true,
@@ -128,7 +118,7 @@ fn max_retries_gives_up_with_75() {
 
 #[test]
 fn a_429_waits_at_least_a_second_before_retrying() {
-    let (setup, conversation) = history(
+    let (setup, conversation) = Setup::with_history(
         2,
         Faults {
             handshake_status: Some(429),
@@ -162,7 +152,7 @@ fn cursor_run(setup: &Setup, conversation: &str, state: &str) -> Run {
 
 #[test]
 fn cron_runs_with_a_cursor_print_every_event_and_repeat_at_most_the_killed_frame() {
-    let (setup, conversation) = history(5, Faults::default());
+    let (setup, conversation) = Setup::with_history(5, Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("cursor.json");
     let state = state.to_str().unwrap();
@@ -256,7 +246,7 @@ fn cron_runs_with_a_cursor_print_every_event_and_repeat_at_most_the_killed_frame
 
 #[test]
 fn a_state_file_wins_over_from_seq_and_is_checked() {
-    let (setup, conversation) = history(4, Faults::default());
+    let (setup, conversation) = Setup::with_history(4, Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("cursor.json");
     std::fs::write(
@@ -290,7 +280,7 @@ fn a_state_file_wins_over_from_seq_and_is_checked() {
 
 #[test]
 fn one_run_at_a_time_per_state_file() {
-    let (setup, conversation) = history(1, Faults::default());
+    let (setup, conversation) = Setup::with_history(1, Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("cursor.json");
     let state = state.to_str().unwrap();
@@ -311,7 +301,7 @@ fn one_run_at_a_time_per_state_file() {
 
 #[test]
 fn the_run_ends_when_the_conversation_closes() {
-    let (setup, conversation) = history(2, Faults::default());
+    let (setup, conversation) = Setup::with_history(2, Faults::default());
     let child = spawn(setup.cmd().args(["subscribe", &conversation]));
     assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
     setup.server.agent_says(&conversation, "last words");
@@ -355,7 +345,7 @@ fn from_and_type_keep_whose_and_which_events() {
 
 #[test]
 fn an_idle_follower_notices_that_its_reader_left() {
-    let (setup, conversation) = history(1, Faults::default());
+    let (setup, conversation) = Setup::with_history(1, Faults::default());
     let mut child = spawn(setup.cmd().args(["subscribe", &conversation, "--follow"]));
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -370,7 +360,7 @@ fn an_idle_follower_notices_that_its_reader_left() {
 
 #[test]
 fn sigterm_stores_the_cursor_first() {
-    let (setup, conversation) = history(3, Faults::default());
+    let (setup, conversation) = Setup::with_history(3, Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("cursor.json");
     let state_arg = state.to_str().unwrap();
