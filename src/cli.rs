@@ -39,6 +39,7 @@ pub struct Cli {
 /// Flags every subcommand understands; environment variables fill in what
 /// the command line leaves out.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`.
     #[arg(
