@@ -280,12 +280,76 @@ pub struct EventMeta<'a> {
     pub event_type: Option<Cow<'a, str>>,
 }
 
-pub fn change_meta(change: &RawValue) -> Result<ChangeMeta<'_>> {
-    serde_json::from_str(change.get()).map_err(|err| {
+/// Only the sequence, for runs that do not look at who sent what: it spares
+/// reading the other fields' strings, the bulk of the work.
+#[derive(Deserialize)]
+struct SequenceOnly {
+    #[serde(default)]
+    sequence: Option<u64>,
+}
+
+/// The deepest nesting lp-consumer prints: serde_json's default limit, so
+/// that whatever reads the output with default settings can parse it.
+const MAX_DEPTH: usize = 128;
+
+/// Whether `json` nests deeper than `MAX_DEPTH`. Counting brackets anywhere
+/// settles the usual case with one memchr pass; only text with that many
+/// brackets is walked with its strings skipped.
+fn too_deep(json: &str) -> bool {
+    let bytes = json.as_bytes();
+    if memchr::memchr2_iter(b'[', b'{', bytes).count() <= MAX_DEPTH {
+        return false;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Reads what lp-consumer needs of a change: the sequence, and with `full`
+/// the originator and event type too. A change nested deeper than
+/// `MAX_DEPTH` is refused.
+pub fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
+    if too_deep(change.get()) {
+        return Err(protocol(format!(
+            "the server sent a messaging event nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    let problem = |err: serde_json::Error| {
         protocol(format!(
             "the server sent a messaging event of {} (sequence must be a whole number)",
             json_problem(&err)
         ))
+    };
+    if full {
+        return serde_json::from_str(change.get()).map_err(problem);
+    }
+    let only: SequenceOnly = serde_json::from_str(change.get()).map_err(problem)?;
+    Ok(ChangeMeta {
+        sequence: only.sequence,
+        originator_id: None,
+        event: None,
     })
 }
 
@@ -349,19 +413,19 @@ pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
     })
 }
 
-/// JSON text without white space outside strings, so that whatever the
-/// server's formatting, one value is one line. Already compact text (the
-/// usual case) is returned as is, after one pass over its bytes.
+/// One event as one line. JSON text with a line break (which valid JSON can
+/// only have between tokens: inside strings it must be escaped) loses all
+/// its white space outside strings; text without one, as the service sends
+/// it, is printed verbatim, found with one memchr pass.
 pub fn compact(json: &str) -> Cow<'_, str> {
     let bytes = json.as_bytes();
-    let Some(first) = first_outer_space(bytes) else {
+    if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
         return Cow::Borrowed(json);
-    };
+    }
     let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..first]);
     let mut in_string = false;
     let mut escaped = false;
-    for &b in &bytes[first..] {
+    for &b in bytes {
         if in_string {
             out.push(b);
             if escaped {
@@ -382,32 +446,6 @@ pub fn compact(json: &str) -> Cow<'_, str> {
 
 fn is_json_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
-}
-
-/// Where the first white space outside a string is, if anywhere. Strings,
-/// where most of the bytes are, are skipped with memchr.
-fn first_outer_space(bytes: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                // To the closing quote, past escaped characters.
-                i += 1;
-                loop {
-                    let at = i + memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
-                    if bytes[at] == b'"' {
-                        i = at;
-                        break;
-                    }
-                    i = at + 2;
-                }
-            }
-            b if is_json_space(b) => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The human part of an error response body: a string, an object with
@@ -477,14 +515,26 @@ mod tests {
     }
 
     #[test]
+    fn depth_is_counted_outside_strings() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(!too_deep(&nested(MAX_DEPTH)));
+        assert!(too_deep(&nested(MAX_DEPTH + 1)));
+        let quoted = format!(r#"{{"a":"{}"}}"#, "[".repeat(500));
+        assert!(!too_deep(&quoted));
+    }
+
+    #[test]
     fn compact_keeps_strings_and_order() {
         assert_eq!(
             compact("{\n  \"b\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}"),
             r#"{"b":"a b\" c","a":[1,2]}"#
         );
         assert!(matches!(compact(r#"{"a":1}"#), Cow::Borrowed(_)));
-        assert!(matches!(compact(r#"{"a":"x \" y\\"}"#), Cow::Borrowed(_)));
-        assert_eq!(compact(r#"{"a":"\\" ,"b":1}"#), r#"{"a":"\\","b":1}"#);
+        assert!(matches!(compact(r#"{"a": "x \" y\\"}"#), Cow::Borrowed(_)));
+        assert_eq!(
+            compact("{\"a\":\"\\\\\" ,\n\"b\":1}"),
+            r#"{"a":"\\","b":1}"#
+        );
     }
 
     #[test]
@@ -495,6 +545,6 @@ mod tests {
             error_message(Some(&raw(r#"{"title":"Unauthorized","errorCode":40104}"#))),
             "Unauthorized: 40104"
         );
-        assert_eq!(error_message(Some(&raw("[1, 2]"))), "[1,2]");
+        assert_eq!(error_message(Some(&raw("[1,\n 2]"))), "[1,2]");
     }
 }

@@ -38,7 +38,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for change in changes {
-        let _ = frames::change_meta(change);
+        let _ = frames::change_meta(change, true);
+        let _ = frames::change_meta(change, false);
         let _ = frames::conversation_change(change);
         let line = frames::compact(change.get());
         assert!(!line.contains('\n'));

@@ -334,7 +334,7 @@ impl Subscriber<'_> {
     fn handle_changes(&mut self, changes: Vec<&RawValue>) -> Result<()> {
         let mut parsed = changes
             .into_iter()
-            .map(|change| Ok((frames::change_meta(change)?, change)))
+            .map(|change| Ok((frames::change_meta(change, self.reads_origins())?, change)))
             .collect::<Result<Vec<(ChangeMeta, &RawValue)>>>()?;
         if !parsed.is_sorted_by_key(|(meta, _)| meta.sequence) {
             parsed.sort_by_key(|(meta, _)| meta.sequence);
@@ -364,6 +364,11 @@ impl Subscriber<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether events are kept or acknowledged by who sent them or by type.
+    fn reads_origins(&self) -> bool {
+        self.args.from != Origin::Any || !self.args.types.is_empty() || self.args.ack.is_some()
     }
 
     fn by_consumer(&self, meta: &ChangeMeta) -> bool {

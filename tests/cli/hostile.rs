@@ -97,8 +97,8 @@ fn hostile_frames_are_protocol_errors_never_panics() {
         ),
         (
             "deep nesting",
-            events(&format!(r#"[{{"sequence":5,"event":{deep}}}]"#)),
-            "messaging event",
+            events(&format!(r#"[{{"sequence":5,"event":{{"deep":{deep}}}}}]"#)),
+            "nested deeper than 128 levels",
         ),
         (
             "response without code",
