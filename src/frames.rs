@@ -300,20 +300,13 @@ fn too_deep(json: &str) -> bool {
     if memchr::memchr2_iter(b'[', b'{', bytes).count() <= MAX_DEPTH {
         return false;
     }
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut strings = StringTracker::default();
+    let mut depth = 0usize;
     for &b in bytes {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
+        if strings.inside(b) {
             continue;
         }
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -423,25 +416,40 @@ pub fn compact(json: &str) -> Cow<'_, str> {
         return Cow::Borrowed(json);
     }
     let mut out = Vec::with_capacity(bytes.len());
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = StringTracker::default();
     for &b in bytes {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if !is_json_space(b) {
-            in_string = b == b'"';
+        if strings.inside(b) || !is_json_space(b) {
             out.push(b);
         }
     }
     // Only ASCII white space was removed, between UTF-8 sequences.
     Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+/// Follows JSON text byte by byte to tell string bytes from the rest.
+#[derive(Default)]
+struct StringTracker {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl StringTracker {
+    /// Feeds the next byte; true when it belongs to a string, quotes included.
+    fn inside(&mut self, b: u8) -> bool {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            true
+        } else {
+            self.in_string = b == b'"';
+            self.in_string
+        }
+    }
 }
 
 fn is_json_space(b: u8) -> bool {
