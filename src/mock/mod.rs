@@ -4,10 +4,10 @@
 //!
 //! One thread accepts connections, one thread serves each of them.
 
+mod client;
 mod frames;
 mod handshake;
 mod requests;
-mod session;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -156,7 +156,7 @@ pub struct MockServer {
     shared: Arc<Shared>,
     history_conversation: Option<String>,
     accept_thread: Option<JoinHandle<()>>,
-    session_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    client_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl MockServer {
@@ -192,18 +192,18 @@ impl MockServer {
             requests: Mutex::new(Vec::new()),
             client_properties: Mutex::new(Vec::new()),
         });
-        let session_threads = Arc::new(Mutex::new(Vec::new()));
+        let client_threads = Arc::new(Mutex::new(Vec::new()));
         let accept_thread = {
             let shared = Arc::clone(&shared);
-            let session_threads = Arc::clone(&session_threads);
-            thread::spawn(move || accept_loop(&listener, &shared, &session_threads))
+            let client_threads = Arc::clone(&client_threads);
+            thread::spawn(move || accept_loop(&listener, &shared, &client_threads))
         };
         Ok(MockServer {
             addr,
             shared,
             history_conversation,
             accept_thread: Some(accept_thread),
-            session_threads,
+            client_threads,
         })
     }
 
@@ -316,9 +316,9 @@ impl MockServer {
             let _ = accept_thread.join();
         }
         // Each connection thread sees the flag within one read tick.
-        let session_threads = std::mem::take(&mut *lock(&self.session_threads));
-        for session_thread in session_threads {
-            let _ = session_thread.join();
+        let client_threads = std::mem::take(&mut *lock(&self.client_threads));
+        for client_thread in client_threads {
+            let _ = client_thread.join();
         }
     }
 }
@@ -332,7 +332,7 @@ impl Drop for MockServer {
 fn accept_loop(
     listener: &TcpListener,
     shared: &Arc<Shared>,
-    session_threads: &Mutex<Vec<JoinHandle<()>>>,
+    client_threads: &Mutex<Vec<JoinHandle<()>>>,
 ) {
     let mut next_connection: ConnectionId = 0;
     for tcp in listener.incoming() {
@@ -347,9 +347,9 @@ fn accept_loop(
         let shared = Arc::clone(shared);
         let connection = next_connection;
         next_connection += 1;
-        let handle = thread::spawn(move || session::serve(&shared, tcp, connection));
-        let mut session_threads = lock(session_threads);
-        session_threads.retain(|thread| !thread.is_finished());
-        session_threads.push(handle);
+        let handle = thread::spawn(move || client::serve(&shared, tcp, connection));
+        let mut client_threads = lock(client_threads);
+        client_threads.retain(|thread| !thread.is_finished());
+        client_threads.push(handle);
     }
 }

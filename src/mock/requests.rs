@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::AGENT;
+use super::client::{Client, Ended, Outcome};
 use super::frames;
-use super::session::{Ended, Outcome, Session};
 use super::state::{ConversationFilter, Originator, TextEvent, now_ms, text_event};
 
 /// The event types a consumer may publish.
@@ -35,7 +35,7 @@ fn names(value: &Value) -> Vec<String> {
         .collect()
 }
 
-impl Session<'_> {
+impl Client<'_> {
     /// Answers one text frame from the client.
     pub fn handle(&mut self, text: &str) -> Outcome {
         // Without an id there is nothing to answer to.

@@ -815,7 +815,7 @@ fn ids_look_like_uuids_and_do_not_repeat() {
 }
 
 /// Every kind of frame lp-mock sends, for the schema check.
-fn sample_session() -> Vec<String> {
+fn sample_exchange() -> Vec<String> {
     let server = start(MockConfig {
         agent_echo: true,
         history: 3,
@@ -878,7 +878,7 @@ fn sample_session() -> Vec<String> {
 
 #[test]
 fn every_frame_passes_the_official_schemas() {
-    let frames = sample_session();
+    let frames = sample_exchange();
     let validator =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
     if !validator.exists() {

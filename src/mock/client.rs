@@ -33,7 +33,7 @@ pub struct Ended;
 
 pub type Outcome = Result<(), Ended>;
 
-pub struct Session<'a> {
+pub struct Client<'a> {
     pub shared: &'a Shared,
     pub connection: ConnectionId,
     /// The `sub` of the token the client connected with.
@@ -65,7 +65,7 @@ pub fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         return;
     };
     let (outbox, inbox) = mpsc::channel();
-    let mut session = Session {
+    let mut client = Client {
         shared,
         connection,
         consumer,
@@ -75,7 +75,7 @@ pub fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         inbox,
         sent: 0,
     };
-    let _ = session.run();
+    let _ = client.run();
     shared.disconnect(connection);
 }
 
@@ -104,7 +104,7 @@ fn linger(shared: &Shared, mut client_open: impl FnMut() -> bool) {
     while Instant::now() < deadline && !shared.stopping() && client_open() {}
 }
 
-impl Session<'_> {
+impl Client<'_> {
     fn run(&mut self) -> Outcome {
         // A threshold of 0 applies before any frame.
         self.apply_faults()?;
