@@ -29,6 +29,7 @@ use crate::exit::{
     Exit, fail, http_status_exit, is_auth_close_code, status_failure, websocket_exit,
 };
 use crate::frames::{self, Incoming, Response, types};
+use crate::jsonscan;
 use crate::proxy;
 use crate::signals;
 
@@ -399,7 +400,7 @@ impl Connection {
         let reason = if frame.reason.is_empty() {
             String::new()
         } else {
-            format!(": {}", frames::compact(&frame.reason))
+            format!(": {}", jsonscan::compact(&frame.reason))
         };
         if is_auth_close_code(code) {
             return Err(fail(
@@ -482,7 +483,7 @@ impl Connection {
 
     fn log(&self, direction: char, text: &str) {
         if let Some(token) = &self.verbose_redact {
-            let line = frames::compact(text).replace(token.as_str(), "<redacted>");
+            let line = jsonscan::compact(text).replace(token.as_str(), "<redacted>");
             eprintln!("lp-consumer: {direction} {line}");
         }
     }

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::exit::{Exit, fail};
+use crate::jsonscan;
 
 /// Request types, as the documentation spells them.
 pub mod types {
@@ -288,45 +289,14 @@ struct SequenceOnly {
     sequence: Option<u64>,
 }
 
-/// The deepest nesting lp-consumer prints: serde_json's default limit, so
-/// that whatever reads the output with default settings can parse it.
-const MAX_DEPTH: usize = 128;
-
-/// Whether `json` nests deeper than `MAX_DEPTH`. Counting brackets anywhere
-/// settles the usual case with one memchr pass; only text with that many
-/// brackets is walked with its strings skipped.
-fn too_deep(json: &str) -> bool {
-    let bytes = json.as_bytes();
-    if memchr::memchr2_iter(b'[', b'{', bytes).count() <= MAX_DEPTH {
-        return false;
-    }
-    let mut strings = StringTracker::default();
-    let mut depth = 0usize;
-    for &b in bytes {
-        if strings.inside(b) {
-            continue;
-        }
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
-}
-
 /// Reads what lp-consumer needs of a change: the sequence, and with `full`
 /// the originator and event type too. A change nested deeper than
-/// `MAX_DEPTH` is refused.
+/// `jsonscan::MAX_DEPTH` is refused.
 pub fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
-    if too_deep(change.get()) {
+    if jsonscan::too_deep(change.get()) {
         return Err(protocol(format!(
-            "the server sent a messaging event nested deeper than {MAX_DEPTH} levels"
+            "the server sent a messaging event nested deeper than {} levels",
+            jsonscan::MAX_DEPTH
         )));
     }
     let problem = |err: serde_json::Error| {
@@ -406,56 +376,6 @@ pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
     })
 }
 
-/// One event as one line. JSON text with a line break (which valid JSON can
-/// only have between tokens: inside strings it must be escaped) loses all
-/// its white space outside strings; text without one, as the service sends
-/// it, is printed verbatim, found with one memchr pass.
-pub fn compact(json: &str) -> Cow<'_, str> {
-    let bytes = json.as_bytes();
-    if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
-        return Cow::Borrowed(json);
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut strings = StringTracker::default();
-    for &b in bytes {
-        if strings.inside(b) || !is_json_space(b) {
-            out.push(b);
-        }
-    }
-    // Only ASCII white space was removed, between UTF-8 sequences.
-    Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
-}
-
-/// Follows JSON text byte by byte to tell string bytes from the rest.
-#[derive(Default)]
-struct StringTracker {
-    in_string: bool,
-    escaped: bool,
-}
-
-impl StringTracker {
-    /// Feeds the next byte; true when it belongs to a string, quotes included.
-    fn inside(&mut self, b: u8) -> bool {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'"' {
-                self.in_string = false;
-            }
-            true
-        } else {
-            self.in_string = b == b'"';
-            self.in_string
-        }
-    }
-}
-
-fn is_json_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
-}
-
 /// The human part of an error response body: a string, an object with
 /// title/details/errorCode, or else the body itself as compact JSON.
 pub fn error_message(body: Option<&RawValue>) -> String {
@@ -472,7 +392,7 @@ pub fn error_message(body: Option<&RawValue>) -> String {
                 .collect();
             parts.join(": ")
         }
-        _ => compact(body.get()).into_owned(),
+        _ => jsonscan::compact(body.get()).into_owned(),
     }
 }
 
@@ -520,29 +440,6 @@ mod tests {
         let kindless = r#"{"reqId":"1","code":200,"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#;
         assert!(messaging_changes(kindless).is_none());
         assert!(matches!(parse(kindless).unwrap(), Incoming::Response(_)));
-    }
-
-    #[test]
-    fn depth_is_counted_outside_strings() {
-        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(!too_deep(&nested(MAX_DEPTH)));
-        assert!(too_deep(&nested(MAX_DEPTH + 1)));
-        let quoted = format!(r#"{{"a":"{}"}}"#, "[".repeat(500));
-        assert!(!too_deep(&quoted));
-    }
-
-    #[test]
-    fn compact_keeps_strings_and_order() {
-        assert_eq!(
-            compact("{\n  \"b\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}"),
-            r#"{"b":"a b\" c","a":[1,2]}"#
-        );
-        assert!(matches!(compact(r#"{"a":1}"#), Cow::Borrowed(_)));
-        assert!(matches!(compact(r#"{"a": "x \" y\\"}"#), Cow::Borrowed(_)));
-        assert_eq!(
-            compact("{\"a\":\"\\\\\" ,\n\"b\":1}"),
-            r#"{"a":"\\","b":1}"#
-        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod exit;
 pub mod frames;
 pub mod generate;
+pub mod jsonscan;
 pub mod jwt;
 pub mod mock;
 pub mod output;

@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use lp_consumer::frames::{self, Incoming};
+use lp_consumer::jsonscan;
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
@@ -41,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = frames::change_meta(change, true);
         let _ = frames::change_meta(change, false);
         let _ = frames::conversation_change(change);
-        let line = frames::compact(change.get());
+        let line = jsonscan::compact(change.get());
         assert!(!line.contains('\n'));
         // Values serde_json cannot hold (a number beyond f64) fail both ways.
         match (

@@ -12,7 +12,7 @@ pub mod subscribe;
 use anyhow::Result;
 
 use crate::connection::Reply;
-use crate::frames::compact;
+use crate::jsonscan::compact;
 use crate::output::Output;
 
 /// Prints a response body as one line: an object as it is, anything else
