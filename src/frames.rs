@@ -308,12 +308,16 @@ pub fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
     if full {
         return serde_json::from_str(change.get()).map_err(problem);
     }
-    let only: SequenceOnly = serde_json::from_str(change.get()).map_err(problem)?;
-    Ok(ChangeMeta {
-        sequence: only.sequence,
+    let sequence_only = |sequence| ChangeMeta {
+        sequence,
         originator_id: None,
         event: None,
-    })
+    };
+    if let Some(sequence) = jsonscan::top_level_sequence(change.get()) {
+        return Ok(sequence_only(sequence));
+    }
+    let only: SequenceOnly = serde_json::from_str(change.get()).map_err(problem)?;
+    Ok(sequence_only(only.sequence))
 }
 
 /// One conversation's state, from an ExConversationChangeNotification change.

@@ -5,7 +5,15 @@
 use libfuzzer_sys::fuzz_target;
 use lp_consumer::frames::{self, Incoming};
 use lp_consumer::jsonscan;
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The parser's reading of a change's sequence, the reference for the scan.
+#[derive(Deserialize)]
+struct SequenceOnly {
+    #[serde(default)]
+    sequence: Option<u64>,
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -39,6 +47,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for change in changes {
+        // Where the scan decides, it decides as the parser does.
+        if let Some(scanned) = jsonscan::top_level_sequence(change.get()) {
+            let parsed = serde_json::from_str::<SequenceOnly>(change.get()).map(|s| s.sequence);
+            assert_eq!(parsed.ok(), Some(scanned), "{}", change.get());
+        }
         let _ = frames::change_meta(change, true);
         let _ = frames::change_meta(change, false);
         let _ = frames::conversation_change(change);
