@@ -101,16 +101,7 @@ fn read_token_file(path: &Path) -> Result<String> {
     } else {
         fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
     };
-    read.map_err(|err| {
-        fail(
-            Exit::NoInput,
-            format!(
-                "cannot read --jwt-file {}: {}",
-                path.display(),
-                err_text(&err)
-            ),
-        )
-    })?;
+    read.map_err(|err| unreadable("--jwt-file", path, &err))?;
     Ok(text)
 }
 
@@ -266,16 +257,7 @@ fn parse_endpoint(text: &str, origin: &str) -> Result<Endpoint> {
 /// Reads every certificate of a PEM file: `Certificate::from_pem` takes only
 /// the first one, so a bundle is split first.
 fn read_cacerts(path: &Path) -> Result<Vec<native_tls::Certificate>> {
-    let text = fs::read_to_string(path).map_err(|err| {
-        fail(
-            Exit::NoInput,
-            format!(
-                "cannot read --cacert {}: {}",
-                path.display(),
-                err_text(&err)
-            ),
-        )
-    })?;
+    let text = fs::read_to_string(path).map_err(|err| unreadable("--cacert", path, &err))?;
     const END: &str = "-----END CERTIFICATE-----";
     let mut certs = Vec::new();
     let mut rest = text.as_str();
@@ -306,6 +288,14 @@ fn read_cacerts(path: &Path) -> Result<Vec<native_tls::Certificate>> {
         ));
     }
     Ok(certs)
+}
+
+/// The error for an input file named by `flag` that cannot be read.
+pub fn unreadable(flag: &str, path: &Path, err: &io::Error) -> anyhow::Error {
+    fail(
+        Exit::NoInput,
+        format!("cannot read {flag} {}: {}", path.display(), err_text(err)),
+    )
 }
 
 /// An I/O error's text without the "(os error N)" suffix.

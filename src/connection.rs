@@ -34,7 +34,7 @@ use crate::proxy;
 use crate::signals;
 
 /// How long a blocked read sleeps before it looks at timers and signals.
-const TICK: Duration = Duration::from_millis(100);
+pub const TICK: Duration = Duration::from_millis(100);
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// GetClock requests whose answers we still drop, at most.
@@ -168,8 +168,8 @@ fn timed_out(what: &str, timeout: Duration) -> anyhow::Error {
 
 /// A read that ended without data: the socket timeout (the tick), or a
 /// signal, which interrupts a socket read that has a timeout even under
-/// SA_RESTART.
-fn is_tick(err: &io::Error) -> bool {
+/// SA_RESTART. Worth trying again.
+pub fn is_tick(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
@@ -185,10 +185,14 @@ impl Connection {
         if verbose {
             eprintln!("lp-consumer: connecting to {}", endpoint.url);
         }
-        let mut tcp = match &config.proxy {
-            Some(proxy) => connect_tcp(&proxy.host, proxy.port, deadline, config.timeout)?,
-            None => connect_tcp(&endpoint.host, endpoint.port, deadline, config.timeout)?,
-        };
+        // Through a proxy, the first hop is the proxy.
+        let (host, port) = config
+            .proxy
+            .as_ref()
+            .map_or((&endpoint.host, endpoint.port), |proxy| {
+                (&proxy.host, proxy.port)
+            });
+        let mut tcp = connect_tcp(host, port, deadline, config.timeout)?;
         let setup = |err: io::Error| {
             fail(
                 Exit::Unavailable,

@@ -13,6 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use tungstenite::http::Uri;
 
 use crate::config::{Endpoint, Secret, err_text};
+use crate::connection::is_tick;
 use crate::exit::{Exit, fail};
 
 /// The longest CONNECT answer we read before giving up on the proxy.
@@ -221,17 +222,11 @@ fn read_reply(stream: &mut TcpStream, deadline: Instant) -> io::Result<String> {
                 ));
             }
             Ok(_) => reply.push(byte[0]),
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
+            Err(err) if is_tick(&err) => {
                 if Instant::now() >= deadline {
                     return Err(io::ErrorKind::TimedOut.into());
                 }
             }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
             Err(err) => return Err(err),
         }
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::config::err_text;
+use crate::config::{err_text, unreadable};
 use crate::exit::{Exit, fail};
 
 #[derive(Serialize, Deserialize)]
@@ -36,16 +36,7 @@ impl StateFile {
         let stored = match fs::read_to_string(path) {
             Ok(text) => Some(parse(path, &text, conversation)?),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => {
-                return Err(fail(
-                    Exit::NoInput,
-                    format!(
-                        "cannot read --state-file {}: {}",
-                        path.display(),
-                        err_text(&err)
-                    ),
-                ));
-            }
+            Err(err) => return Err(unreadable("--state-file", path, &err)),
         };
         Ok(StateFile {
             path: path.to_owned(),

@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::cli::{Origin, SubscribeArgs};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Event, check_response};
+use crate::connection::{Connection, Event, TICK, check_response};
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::{self, ChangeMeta, Incoming, types};
 use crate::jsonscan::compact;
@@ -121,7 +121,7 @@ fn wait_unless_signalled(delay: Duration) -> Result<()> {
         if left.is_zero() {
             return Ok(());
         }
-        thread::sleep(left.min(Duration::from_millis(100)));
+        thread::sleep(left.min(TICK));
     }
 }
 

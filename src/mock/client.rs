@@ -5,7 +5,7 @@
 //! Frames are queued in tungstenite's write buffer (which writes itself out
 //! when full) and flushed once per request or batch of live events.
 
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::net::{Shutdown, TcpStream};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
@@ -20,7 +20,7 @@ use super::frames;
 use super::handshake::{self, Accepted};
 use super::state::{ConnectionId, Outbox, Outgoing};
 use super::{Faults, RawFrame, Shared, lock};
-use crate::connection::Transport;
+use crate::connection::{Transport, is_tick};
 
 /// The socket timeout: how often a connection thread looks at its outbox
 /// and at the server's stop flag.
@@ -79,19 +79,11 @@ pub fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     shared.disconnect(connection);
 }
 
-fn is_tick(kind: ErrorKind) -> bool {
-    matches!(kind, ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-
 /// Whether a socket operation only ran into its timeout.
 fn timed_out(err: &tungstenite::Error) -> bool {
-    matches!(err, tungstenite::Error::Io(io) if is_tick(io.kind()))
+    matches!(err, tungstenite::Error::Io(io) if is_tick(io))
 }
 
-/// Waits, while `client_open` says the client has not ended the connection
-/// yet, at most CLOSE_GRACE and never past the server's stop: a socket
-/// dropped with unread data resets the connection, and the reset may cost
-/// the client the frames still on their way.
 /// Keeps a socket open, unread and unanswered, until the server stops.
 fn hold_silently(shared: &Shared) {
     while !shared.stopping() {
@@ -99,6 +91,10 @@ fn hold_silently(shared: &Shared) {
     }
 }
 
+/// Waits, while `client_open` says the client has not ended the connection
+/// yet, at most CLOSE_GRACE and never past the server's stop: a socket
+/// dropped with unread data resets the connection, and the reset may cost
+/// the client the frames still on their way.
 fn linger(shared: &Shared, mut client_open: impl FnMut() -> bool) {
     let deadline = Instant::now() + CLOSE_GRACE;
     while Instant::now() < deadline && !shared.stopping() && client_open() {}
@@ -247,7 +243,7 @@ impl Client<'_> {
         linger(self.shared, || match tcp.read(&mut discarded) {
             Ok(0) => false,
             Ok(_) => true,
-            Err(err) => is_tick(err.kind()),
+            Err(err) => is_tick(&err),
         });
     }
 }
