@@ -258,7 +258,7 @@ fn main() {
         }
     }
 
-    let token = lp_consumer::jwt::encode_unsigned(&serde_json::json!({"sub": "bench"}));
+    let token = lp_consumer::encode_unsigned(&serde_json::json!({"sub": "bench"}));
     let jwt_times: Vec<f64> = (0..21)
         .map(|_| {
             let devnull = File::create("/dev/null").unwrap();

@@ -24,23 +24,23 @@ one line per diagnostic on stderr.";
     after_long_help = format!("{AFTER_HELP}\n\n{EXIT_TABLE}"),
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 
     /// Print a man page or a shell completion script and exit.
     #[arg(long, value_enum, hide = true)]
-    pub generate: Option<Generate>,
+    pub(crate) generate: Option<Generate>,
 }
 
 /// Flags every subcommand understands; environment variables fill in what
 /// the command line leaves out.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`.
     #[arg(
         long,
@@ -49,59 +49,59 @@ pub struct GlobalArgs {
         global = true,
         value_name = "TOKEN"
     )]
-    pub jwt: Option<String>,
+    pub(crate) jwt: Option<String>,
 
     /// Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT.
     #[arg(long, global = true, value_name = "PATH")]
-    pub jwt_file: Option<PathBuf>,
+    pub(crate) jwt_file: Option<PathBuf>,
 
     /// LivePerson account (site) id.
     #[arg(long, env = "LP_ACCOUNT", global = true, value_name = "ID")]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
 
     /// Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net.
     #[arg(long, env = "LP_ASYNCMESSAGINGENT", global = true, value_name = "HOST")]
-    pub domain: Option<String>,
+    pub(crate) domain: Option<String>,
 
     /// Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached).
     #[arg(long, env = "LP_URL", global = true, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
 
     /// Extra trusted root certificate(s), PEM (a bundle is fine).
     #[arg(long, global = true, value_name = "PEM")]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
 
     /// HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches.
     #[arg(long, global = true, value_name = "URL")]
-    pub proxy: Option<String>,
+    pub(crate) proxy: Option<String>,
 
     /// Client properties as a JSON object, e.g. '{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}', sent in the Client-Properties header.
     #[arg(long, global = true, value_name = "JSON")]
-    pub client_properties: Option<String>,
+    pub(crate) client_properties: Option<String>,
 
     /// Do not check the server's certificate (says so on stderr).
     #[arg(long, global = true)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
 
     /// Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75).
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
-    pub keepalive: Duration,
+    pub(crate) keepalive: Duration,
 
     /// Bound on connect, TLS and WebSocket handshake, and each request's response.
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
 
     /// Largest message accepted from the server; a bigger one is a protocol error (exit 76).
     #[arg(long, global = true, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(usize))]
-    pub max_frame_bytes: usize,
+    pub(crate) max_frame_bytes: usize,
 
     /// Print each frame sent and received on stderr (the token is never shown).
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print the JWT's claims as one JSON line (no network); `.sub` is the consumerId.
     JwtSub,
     /// Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}.
@@ -119,135 +119,135 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CreateArgs {
+pub(crate) struct CreateArgs {
     /// Route to this skill id (-1 = any skill).
     #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-    pub skill: Option<String>,
+    pub(crate) skill: Option<String>,
 
     /// Campaign id (campaignInfo.campaignId); goes with --engagement.
     #[arg(long, value_name = "ID", requires = "engagement")]
-    pub campaign: Option<String>,
+    pub(crate) campaign: Option<String>,
 
     /// Engagement id (campaignInfo.engagementId); goes with --campaign.
     #[arg(long, value_name = "ID", requires = "campaign")]
-    pub engagement: Option<String>,
+    pub(crate) engagement: Option<String>,
 
     /// Brand id (body.brandId); LivePerson uses the account id.
     #[arg(long, value_name = "ID")]
-    pub brand: Option<String>,
+    pub(crate) brand: Option<String>,
 
     /// If this consumer already has an open conversation, print its id (with "reused":true) instead of failing.
     #[arg(long)]
-    pub reuse: bool,
+    pub(crate) reuse: bool,
 
     /// Conversation context as a JSON object, e.g. '{"type":"SharkContext","lang":"en-US"}'.
     #[arg(long, value_name = "JSON")]
-    pub context: Option<String>,
+    pub(crate) context: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct SendArgs {
+pub(crate) struct SendArgs {
     /// Conversation id (as printed by `create`).
     #[arg(value_name = "CONV")]
-    pub conversation: String,
+    pub(crate) conversation: String,
 
     /// The message. Without it, every line of standard input is one message, sent in order over one connection; empty lines are skipped.
     #[arg(value_name = "TEXT")]
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct SubscribeArgs {
+pub(crate) struct SubscribeArgs {
     /// Conversation id (as printed by `create`).
     #[arg(value_name = "CONV")]
-    pub conversation: String,
+    pub(crate) conversation: String,
 
     /// First sequence to print (a --state-file cursor wins over it).
     #[arg(long, value_name = "N", default_value_t = 0)]
-    pub from_seq: u64,
+    pub(crate) from_seq: u64,
 
     /// Exit 0 once the history is printed and no event arrived for SECS.
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
-    pub idle_timeout: Option<Duration>,
+    pub(crate) idle_timeout: Option<Duration>,
 
     /// Exit 0 after printing N lines.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub count: Option<u64>,
+    pub(crate) count: Option<u64>,
 
     /// Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed).
     #[arg(long, conflicts_with_all = ["idle_timeout", "count"])]
-    pub follow: bool,
+    pub(crate) follow: bool,
 
     /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final.
     #[arg(long)]
-    pub reconnect: bool,
+    pub(crate) reconnect: bool,
 
     /// With --reconnect: give up after N failed attempts in a row (default: never).
     #[arg(long, value_name = "N", requires = "reconnect")]
-    pub max_retries: Option<u32>,
+    pub(crate) max_retries: Option<u32>,
 
     /// Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file.
     #[arg(long, value_name = "PATH")]
-    pub state_file: Option<PathBuf>,
+    pub(crate) state_file: Option<PathBuf>,
 
     /// Keep only events sent by the agent side (originatorId is not the JWT's sub) or by the consumer.
     #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
-    pub from: Origin,
+    pub(crate) from: Origin,
 
     /// Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable.
     #[arg(long = "type", value_name = "TYPE")]
-    pub types: Vec<String>,
+    pub(crate) types: Vec<String>,
 
     /// Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown).
     #[arg(long, value_enum, value_name = "STATUS")]
-    pub ack: Option<AckStatus>,
+    pub(crate) ack: Option<AckStatus>,
 
     /// Print every frame received, verbatim, instead of one line per event.
     #[arg(long, conflicts_with_all = ["from", "types", "ack"])]
-    pub frames: bool,
+    pub(crate) frames: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ConversationsArgs {
+pub(crate) struct ConversationsArgs {
     /// Closed conversations too (LivePerson keeps them listed for a while).
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 
     /// Only conversations in this stage (implies --all for CLOSE).
     #[arg(long, value_enum, value_name = "STAGE")]
-    pub stage: Option<Stage>,
+    pub(crate) stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Stage {
+pub(crate) enum Stage {
     Open,
     Close,
 }
 
 #[derive(Debug, Args)]
-pub struct AckArgs {
+pub(crate) struct AckArgs {
     /// Conversation id.
     #[arg(value_name = "CONV")]
-    pub conversation: String,
+    pub(crate) conversation: String,
 
     /// Sequences to acknowledge (repeat the flag or separate with commas).
     #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',')]
-    pub sequences: Vec<u64>,
+    pub(crate) sequences: Vec<u64>,
 
     /// READ (shown to the user) or ACCEPT (reached the device).
     #[arg(long, value_enum, default_value_t = AckStatus::Read)]
-    pub status: AckStatus,
+    pub(crate) status: AckStatus,
 }
 
 /// An AcceptStatusEvent status lp-consumer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AckStatus {
+pub(crate) enum AckStatus {
     Read,
     Accept,
 }
 
 impl AckStatus {
-    pub fn wire_name(self) -> &'static str {
+    pub(crate) fn wire_name(self) -> &'static str {
         match self {
             AckStatus::Read => "READ",
             AckStatus::Accept => "ACCEPT",
@@ -257,21 +257,21 @@ impl AckStatus {
 
 /// Whose events `subscribe --from` keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Origin {
+pub(crate) enum Origin {
     Agent,
     Consumer,
     Any,
 }
 
 #[derive(Debug, Args)]
-pub struct CloseArgs {
+pub(crate) struct CloseArgs {
     /// Conversation id (as printed by `create`).
     #[arg(value_name = "CONV")]
-    pub conversation: String,
+    pub(crate) conversation: String,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Generate {
+pub(crate) enum Generate {
     Man,
     CompleteBash,
     CompleteZsh,

@@ -1,7 +1,6 @@
 //! Turns the raw flags (and their env fallbacks) into a checked configuration
 //! before any network I/O: every "what is missing or wrong" error comes from here.
 
-use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
@@ -11,70 +10,42 @@ use anyhow::Result;
 use tungstenite::http::Uri;
 
 use crate::cli::GlobalArgs;
-use crate::exit::{Exit, fail};
+use crate::exit::{Exit, fail, unreadable};
 use crate::jwt::{self, Claims};
 use crate::proxy::{self, Proxy};
-
-/// The token. Its `Debug` never shows it, so it cannot leak through `{:?}`.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(text: String) -> Secret {
-        Secret(text)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+use crate::secret::Secret;
+use crate::transport::{Endpoint, TlsSettings};
 
 /// Where the token came from, for messages that must not show the token.
 #[derive(Debug, Clone, Copy)]
-pub enum TokenSource {
+pub(crate) enum TokenSource {
     Flag,
     File,
 }
 
 #[derive(Debug)]
-pub struct Token {
-    pub secret: Secret,
-    pub claims: Claims,
+pub(crate) struct Token {
+    pub(crate) secret: Secret,
+    pub(crate) claims: Claims,
 }
 
-/// Where to connect.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    pub url: String,
-    pub host: String,
-    pub port: u16,
-    pub tls: bool,
-}
-
-pub struct ConnectionConfig {
-    pub endpoint: Endpoint,
-    pub proxy: Option<Proxy>,
+pub(crate) struct ConnectionConfig {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) proxy: Option<Proxy>,
     /// The `Client-Properties` header value, compact JSON.
-    pub client_properties: Option<String>,
-    pub token: Token,
-    pub cacerts: Vec<native_tls::Certificate>,
-    pub insecure: bool,
-    pub keepalive: Option<Duration>,
-    pub timeout: Duration,
-    pub max_frame_bytes: usize,
-    pub verbose: bool,
+    pub(crate) client_properties: Option<String>,
+    pub(crate) token: Token,
+    pub(crate) tls: TlsSettings,
+    pub(crate) keepalive: Option<Duration>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_frame_bytes: usize,
+    pub(crate) verbose: bool,
 }
 
 const NO_TOKEN: &str = "no JWT: set LP_JWT or pass --jwt-file PATH (`-` reads standard input)";
 
 /// Reads and decodes the token from `--jwt-file` or `--jwt`/`LP_JWT`.
-pub fn token(args: &GlobalArgs) -> Result<Token> {
+pub(crate) fn token(args: &GlobalArgs) -> Result<Token> {
     let (text, source) = match (&args.jwt_file, &args.jwt) {
         (Some(path), _) => (read_token_file(path)?, TokenSource::File),
         (None, Some(text)) => (text.clone(), TokenSource::Flag),
@@ -89,7 +60,7 @@ pub fn token(args: &GlobalArgs) -> Result<Token> {
         fail(Exit::DataErr, format!("{origin} is not valid: {err}"))
     })?;
     Ok(Token {
-        secret: Secret(text),
+        secret: Secret::new(text),
         claims,
     })
 }
@@ -106,14 +77,14 @@ fn read_token_file(path: &Path) -> Result<String> {
 }
 
 /// Seconds since the epoch.
-pub fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
 
 /// What to say about an expired token, if it is.
-pub fn expiry_problem(claims: &Claims) -> Option<String> {
+pub(crate) fn expiry_problem(claims: &Claims) -> Option<String> {
     let now = now_secs();
     claims.expired_at(now).then(|| {
         let exp = claims.exp().unwrap_or_default();
@@ -125,7 +96,7 @@ pub fn expiry_problem(claims: &Claims) -> Option<String> {
 }
 
 /// Everything a command that talks to the service needs, checked.
-pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
+pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
     let endpoint = endpoint(args)?;
     let token = token(args)?;
     if let Some(problem) = expiry_problem(&token.claims) {
@@ -136,7 +107,7 @@ pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         None => Vec::new(),
     };
     let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    let proxy = proxy::choose(args.proxy.as_deref(), &endpoint, &env)?;
+    let proxy = proxy::choose(args.proxy.as_deref(), &endpoint.host, endpoint.tls, &env)?;
     let client_properties = args
         .client_properties
         .as_deref()
@@ -147,8 +118,10 @@ pub fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         proxy,
         client_properties,
         token,
-        cacerts,
-        insecure: args.insecure,
+        tls: TlsSettings {
+            cacerts,
+            insecure: args.insecure,
+        },
         keepalive: (!args.keepalive.is_zero()).then_some(args.keepalive),
         timeout: args.timeout,
         max_frame_bytes: args.max_frame_bytes,
@@ -290,23 +263,6 @@ fn read_cacerts(path: &Path) -> Result<Vec<native_tls::Certificate>> {
     Ok(certs)
 }
 
-/// The error for an input file named by `flag` that cannot be read.
-pub fn unreadable(flag: &str, path: &Path, err: &io::Error) -> anyhow::Error {
-    fail(
-        Exit::NoInput,
-        format!("cannot read {flag} {}: {}", path.display(), err_text(err)),
-    )
-}
-
-/// An I/O error's text without the "(os error N)" suffix.
-pub fn err_text(err: &io::Error) -> String {
-    let text = err.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,13 +278,5 @@ mod tests {
         let e = parse_endpoint("ws://[::1]:9/a", "x").unwrap();
         assert_eq!(e.host, "::1");
         assert!(parse_endpoint("http://example.com/", "x").is_err());
-    }
-
-    #[test]
-    fn secret_debug_is_redacted() {
-        assert_eq!(
-            format!("{:?}", Secret("abc.def.ghi".into())),
-            "Secret(<redacted>)"
-        );
     }
 }

@@ -1,281 +1,210 @@
-//! One consumer WebSocket: connect (TCP, TLS, upgrade) with every phase
-//! bounded by `--timeout`, keep-alive while blocked in a read, and request /
-//! response matching by `reqId` without losing the notifications that arrive
-//! in between.
+//! One session on the consumer WebSocket: requests and their responses
+//! matched by `reqId` (notifications that arrive in between are kept), the
+//! keep-alive, and waiting for the next frame.
 //!
-//! There is one thread and one socket: the socket's read timeout is a short
-//! tick, so a blocked read wakes up to send pings, notice a dead link, honour
-//! a deadline or a signal, and then reads on (tungstenite keeps partial frames
-//! across `WouldBlock`).
+//! There is one thread and one socket. Once dialed, the socket is
+//! non-blocking: a read that would block returns at once, so the caller
+//! flushes its output at the end of each burst, and `wait` then sleeps in
+//! poll(2) until data, a deadline, the keep-alive, or a signal. The clock is
+//! read there, not per frame.
 
 use std::collections::VecDeque;
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::fd::AsRawFd;
+use std::io;
+use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
+use tungstenite::protocol::WebSocket;
 use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::{WebSocket, WebSocketConfig};
-use tungstenite::{HandshakeError, Message, Utf8Bytes};
+use tungstenite::{Message, Utf8Bytes};
 
-use crate::config::{ConnectionConfig, err_text};
-use crate::exit::{
-    Exit, fail, http_status_exit, is_auth_close_code, status_failure, websocket_exit,
-};
-use crate::frames::{self, Incoming, Response, types};
+use crate::config::ConnectionConfig;
+use crate::exit::{Exit, err_text, fail, is_auth_close_code, websocket_exit};
+use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
-use crate::proxy;
 use crate::signals;
+use crate::transport::{self, Dial, Stream, is_tick, timed_out};
 
-/// How long a blocked read sleeps before it looks at timers and signals.
-pub const TICK: Duration = Duration::from_millis(100);
+/// The longest a wait sleeps before it looks at signals again (a signal
+/// that lands just before poll(2) would otherwise wait for the timeout).
+const LONGEST_NAP: Duration = Duration::from_millis(250);
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// GetClock requests whose answers we still drop, at most.
 const KEEPALIVE_IDS_KEPT: usize = 8;
-
-/// The socket under a WebSocket, with or without TLS (lp-mock uses it too).
-pub enum Transport {
-    Plain(TcpStream),
-    Tls(Box<native_tls::TlsStream<TcpStream>>),
-}
-
-impl Transport {
-    /// The TCP socket under any TLS, for timeouts and shutdown.
-    pub fn tcp(&self) -> &TcpStream {
-        match self {
-            Transport::Plain(s) => s,
-            Transport::Tls(s) => s.get_ref(),
-        }
-    }
-}
-
-impl Read for Transport {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Transport::Plain(s) => s.read(buf),
-            Transport::Tls(s) => s.read(buf),
-        }
-    }
-}
-
-impl Write for Transport {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Transport::Plain(s) => s.write(buf),
-            Transport::Tls(s) => s.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Transport::Plain(s) => s.flush(),
-            Transport::Tls(s) => s.flush(),
-        }
-    }
-}
-
-/// The socket, plus a guard against a peer that dribbles: once bytes of a
-/// message have arrived, the rest must follow within `--timeout`, or reads
-/// fail with `TimedOut` (tungstenite would otherwise keep reading a byte at a
-/// time without ever returning).
-pub struct Stream {
-    transport: Transport,
-    /// When the first bytes of the message being read arrived.
-    partial_since: Option<Instant>,
-    limit: Duration,
-}
-
-impl Stream {
-    fn too_slow(&self) -> bool {
-        self.partial_since
-            .is_some_and(|since| since.elapsed() > self.limit)
-    }
-
-    /// A whole message was read: the next one starts afresh.
-    fn message_done(&mut self) {
-        self.partial_since = None;
-    }
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.too_slow() {
-            return Err(io::ErrorKind::TimedOut.into());
-        }
-        let read = self.transport.read(buf);
-        if matches!(read, Ok(n) if n > 0) && self.partial_since.is_none() {
-            self.partial_since = Some(Instant::now());
-        }
-        read
-    }
-}
-
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.transport.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.transport.flush()
-    }
-}
+/// `--verbose` shows at most this much of a frame.
+const LOGGED_FRAME_BYTES: usize = 2048;
 
 /// A successful response.
-pub struct Reply {
-    pub code: i64,
-    pub body: Option<Box<RawValue>>,
+pub(crate) struct Reply {
+    pub(crate) code: i64,
+    pub(crate) body: Option<Box<RawValue>>,
 }
 
 /// What a read produced.
-pub enum Event {
+pub(crate) enum Read {
     /// A text frame.
     Frame(Utf8Bytes),
-    /// The deadline passed with nothing received.
-    Idle,
+    /// Nothing more right now: the socket would block.
+    Empty,
     /// The server closed the connection normally (code 1000).
     Closed,
 }
 
-pub struct Connection {
+/// What ended a wait.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Wake {
+    /// The socket has data (or an error to report).
+    Input,
+    /// The deadline passed.
+    Deadline,
+    /// The other descriptor the caller watches is readable.
+    Other,
+    /// stdout is a pipe whose reader went away.
+    ReaderGone,
+    /// Nothing happened worth saying (a nap ended, a signal that is not ours).
+    Nothing,
+}
+
+/// What a wait also watches besides the socket.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Watch {
+    /// Notice that stdout's reader left (as journalctl does), so an idle
+    /// follower of `| head -n 1` ends without waiting for another event.
+    pub(crate) stdout: bool,
+    /// Another descriptor to wake up for.
+    pub(crate) other: Option<RawFd>,
+}
+
+/// WebSocket pings and GetClock requests when the link is quiet, and the
+/// dead-link verdict when they go unanswered.
+struct Keepalive {
+    every: Option<Duration>,
+    next_at: Option<Instant>,
+    /// When a keep-alive went out that nothing has answered yet.
+    unanswered_since: Option<Instant>,
+    /// GetClock ids whose responses are dropped.
+    ids: VecDeque<String>,
+}
+
+pub(crate) struct Connection {
     ws: WebSocket<Stream>,
     host: String,
     next_id: u64,
-    /// Frames read while waiting for a response, handed out by `next` first.
+    /// Frames read while waiting for a response, handed out first.
     pending: VecDeque<Utf8Bytes>,
-    keepalive: Option<Duration>,
-    next_keepalive: Instant,
-    /// When a keep-alive went out that nothing has answered yet.
-    unanswered_since: Option<Instant>,
-    keepalive_ids: VecDeque<String>,
+    keepalive: Keepalive,
     timeout: Duration,
-    /// The token, for scrubbing `--verbose` lines; None when not verbose.
+    /// The token, to scrub `--verbose` lines; None when not verbose.
     verbose_redact: Option<String>,
 }
 
-fn timed_out(what: &str, timeout: Duration) -> anyhow::Error {
-    fail(
-        Exit::TempFail,
-        format!("{what} timed out after {} s", timeout.as_secs_f64()),
-    )
-}
-
-/// A read that ended without data: the socket timeout (the tick), or a
-/// signal, which interrupts a socket read that has a timeout even under
-/// SA_RESTART. Worth trying again.
-pub fn is_tick(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
-}
-
 impl Connection {
-    /// Connects, upgrades and authenticates, all within `config.timeout`.
-    pub fn open(config: &ConnectionConfig) -> Result<Connection> {
-        let endpoint = &config.endpoint;
-        let deadline = Instant::now() + config.timeout;
-        let verbose = config.verbose;
-        if verbose {
-            eprintln!("lp-consumer: connecting to {}", endpoint.url);
+    /// Dials, upgrades and authenticates, all within `config.timeout`.
+    pub(crate) fn open(config: &ConnectionConfig) -> Result<Connection> {
+        let mut authorization =
+            HeaderValue::from_str(&format!("jwt {}", config.token.secret.expose())).map_err(
+                |_| {
+                    fail(
+                        Exit::DataErr,
+                        "the JWT has characters that cannot go in an HTTP header",
+                    )
+                },
+            )?;
+        authorization.set_sensitive(true);
+        let mut headers = vec![("Authorization", authorization)];
+        if let Some(properties) = &config.client_properties {
+            let value = HeaderValue::from_str(properties).map_err(|_| {
+                fail(
+                    Exit::DataErr,
+                    "--client-properties has characters that cannot go in an HTTP header",
+                )
+            })?;
+            headers.push(("Client-Properties", value));
         }
-        // Through a proxy, the first hop is the proxy.
-        let (host, port) = config
-            .proxy
-            .as_ref()
-            .map_or((&endpoint.host, endpoint.port), |proxy| {
-                (&proxy.host, proxy.port)
-            });
-        let mut tcp = connect_tcp(host, port, deadline, config.timeout)?;
-        let setup = |err: io::Error| {
+        let dial = Dial {
+            proxy: config.proxy.as_ref(),
+            tls: &config.tls,
+            timeout: config.timeout,
+            max_frame_bytes: config.max_frame_bytes,
+            headers,
+            verbose: config.verbose,
+        };
+        let ws = transport::dial(&config.endpoint, &dial)?;
+        ws.get_ref().tcp().set_nonblocking(true).map_err(|err| {
             fail(
                 Exit::Unavailable,
                 format!("cannot set up the socket: {}", err_text(&err)),
             )
-        };
-        tcp.set_nodelay(true).map_err(setup)?;
-        tcp.set_read_timeout(Some(TICK)).map_err(setup)?;
-        tcp.set_write_timeout(Some(config.timeout)).map_err(setup)?;
-        if let Some(proxy) = &config.proxy {
-            if verbose {
-                eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
-            }
-            proxy::tunnel(&mut tcp, proxy, &endpoint.host, endpoint.port, deadline)?;
-        }
-        let transport = if endpoint.tls {
-            Transport::Tls(Box::new(tls_handshake(config, tcp, deadline)?))
-        } else {
-            Transport::Plain(tcp)
-        };
-        let stream = Stream {
-            transport,
-            partial_since: None,
-            limit: config.timeout,
-        };
-        let ws = websocket_handshake(config, stream, deadline)?;
-        if verbose {
-            eprintln!("lp-consumer: connected (HTTP 101 Switching Protocols)");
-        }
+        })?;
         signals::install();
+        let now = Instant::now();
         Ok(Connection {
             ws,
-            host: endpoint.host.clone(),
+            host: config.endpoint.host.clone(),
             next_id: 1,
             pending: VecDeque::new(),
-            keepalive: config.keepalive,
-            next_keepalive: Instant::now() + config.keepalive.unwrap_or(Duration::MAX / 4),
-            unanswered_since: None,
-            keepalive_ids: VecDeque::new(),
+            keepalive: Keepalive {
+                every: config.keepalive,
+                next_at: config.keepalive.map(|every| now + every),
+                unanswered_since: None,
+                ids: VecDeque::new(),
+            },
             timeout: config.timeout,
-            verbose_redact: verbose.then(|| config.token.secret.expose().to_owned()),
+            verbose_redact: config
+                .verbose
+                .then(|| config.token.secret.expose().to_owned()),
         })
     }
 
-    pub fn timeout(&self) -> Duration {
+    pub(crate) fn timeout(&self) -> Duration {
         self.timeout
     }
 
-    /// True when bytes wait in the socket, so more frames can be read at
-    /// once: callers defer flushing their output until the burst is over.
-    pub fn input_pending(&self) -> bool {
-        let fd = self.ws.get_ref().transport.tcp().as_raw_fd();
-        let mut available: libc::c_int = 0;
-        // SAFETY: FIONREAD stores one int through the pointer.
-        let status = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut available) };
-        status == 0 && available > 0
+    pub(crate) fn host(&self) -> &str {
+        &self.host
     }
 
     /// Sends a request and returns its id, without waiting for the answer.
-    pub fn send_request(&mut self, request_type: &str, body: Option<&Value>) -> Result<String> {
+    pub(crate) fn send_request(
+        &mut self,
+        request_type: &str,
+        body: Option<&Value>,
+    ) -> Result<String> {
         let id = self.next_id.to_string();
         self.next_id += 1;
-        let text = frames::request(&id, request_type, body);
-        self.send_text(text)?;
+        self.send_text(frames::request(&id, request_type, body))?;
         Ok(id)
     }
 
     /// Sends a request and waits (up to `--timeout`) for its response; a code
     /// outside 2xx is an error. Notifications that arrive meanwhile are kept
-    /// for `next`.
-    pub fn request(&mut self, request_type: &str, body: Option<&Value>) -> Result<Reply> {
+    /// for `read`.
+    pub(crate) fn request(&mut self, request_type: &str, body: Option<&Value>) -> Result<Reply> {
         let id = self.send_request(request_type, body)?;
+        self.response_to(&id, request_type)
+    }
+
+    /// Waits (up to `--timeout`) for the response to request `id`.
+    pub(crate) fn response_to(&mut self, id: &str, request_type: &str) -> Result<Reply> {
         let deadline = Instant::now() + self.timeout;
         loop {
-            let frame = match self.read_socket(Some(deadline))? {
-                Event::Frame(frame) => frame,
-                Event::Idle => {
-                    return Err(timed_out(
-                        &format!("waiting for the response to {request_type}"),
-                        self.timeout,
-                    ));
+            let frame = match self.read_socket()? {
+                Read::Frame(frame) => frame,
+                Read::Empty => {
+                    if self.wait(Some(deadline), Watch::default())? == Wake::Deadline {
+                        return Err(timed_out(
+                            &format!("waiting for the response to {request_type}"),
+                            self.timeout,
+                        ));
+                    }
+                    continue;
                 }
-                Event::Closed => {
+                Read::Closed => {
                     return Err(fail(
                         Exit::TempFail,
                         format!("the server closed the connection before answering {request_type}"),
@@ -300,13 +229,10 @@ impl Connection {
 
     /// Handles a response that no caller waits for: a keep-alive's answer
     /// is dropped (true), anything else is noted in `--verbose` (false).
-    pub fn other_response(&mut self, response: &Response) -> bool {
-        if let Some(at) = self
-            .keepalive_ids
-            .iter()
-            .position(|id| *id == response.req_id)
-        {
-            self.keepalive_ids.remove(at);
+    pub(crate) fn other_response(&mut self, response: &Response) -> bool {
+        let ids = &mut self.keepalive.ids;
+        if let Some(at) = ids.iter().position(|id| *id == response.req_id) {
+            ids.remove(at);
             return true;
         }
         if self.verbose_redact.is_some() {
@@ -318,56 +244,71 @@ impl Connection {
         false
     }
 
-    /// Keeps the link alive for up to `TICK` while the caller waits for
-    /// something else: answers pings, drops keep-alive answers and
-    /// notifications, notices signals and a dead link.
-    pub fn idle_tick(&mut self) -> Result<()> {
-        let until = Instant::now() + TICK;
+    /// The next frame without waiting: kept ones first, then the socket's.
+    pub(crate) fn read(&mut self) -> Result<Read> {
+        match self.pending.pop_front() {
+            Some(frame) => Ok(Read::Frame(frame)),
+            None => self.read_socket(),
+        }
+    }
+
+    /// The next frame, waiting for it until `until` (`Empty` then).
+    pub(crate) fn next(&mut self, until: Instant) -> Result<Read> {
         loop {
-            match self.next(Some(until))? {
-                Event::Idle => return Ok(()),
-                Event::Closed => {
+            match self.read()? {
+                Read::Empty => {
+                    if self.wait(Some(until), Watch::default())? == Wake::Deadline {
+                        return Ok(Read::Empty);
+                    }
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Waits for `other` to become readable while keeping the link alive:
+    /// answers pings, drops keep-alive answers and notifications, notices
+    /// signals and a dead link.
+    pub(crate) fn tend_until_readable(&mut self, other: RawFd) -> Result<()> {
+        let watch = Watch {
+            stdout: false,
+            other: Some(other),
+        };
+        loop {
+            match self.read()? {
+                Read::Frame(frame) => {
+                    if let Incoming::Response(response) = frames::parse(&frame)? {
+                        self.other_response(&response);
+                    }
+                }
+                Read::Closed => {
                     return Err(fail(
                         Exit::TempFail,
                         format!("{}: the server closed the connection", self.host),
                     ));
                 }
-                Event::Frame(frame) => {
-                    if let Incoming::Response(response) = frames::parse(&frame)? {
-                        self.other_response(&response);
+                Read::Empty => {
+                    if self.wait(None, watch)? == Wake::Other {
+                        return Ok(());
                     }
                 }
             }
         }
     }
 
-    /// The next frame: kept ones first, then from the socket, until `until`.
-    pub fn next(&mut self, until: Option<Instant>) -> Result<Event> {
-        match self.pending.pop_front() {
-            Some(frame) => Ok(Event::Frame(frame)),
-            None => self.read_socket(until),
+    fn read_socket(&mut self) -> Result<Read> {
+        if let Some(exit) = signals::pending() {
+            self.finish();
+            return Err(fail(exit, ""));
         }
-    }
-
-    fn read_socket(&mut self, until: Option<Instant>) -> Result<Event> {
         loop {
-            if let Some(exit) = signals::pending() {
-                self.finish();
-                return Err(fail(exit, ""));
-            }
-            self.keepalive_tick()?;
-            if until.is_some_and(|until| Instant::now() >= until) {
-                return Ok(Event::Idle);
-            }
             let read = self.ws.read();
-            if read.is_ok() {
-                self.ws.get_mut().message_done();
-            }
             match read {
                 Ok(Message::Text(text)) => {
-                    self.unanswered_since = None;
+                    self.ws.get_mut().message_done();
+                    self.keepalive.unanswered_since = None;
                     self.log('<', &text);
-                    return Ok(Event::Frame(text));
+                    return Ok(Read::Frame(text));
                 }
                 Ok(Message::Binary(_)) => {
                     return Err(fail(
@@ -375,23 +316,116 @@ impl Connection {
                         "the server sent a binary frame; the protocol uses JSON text frames",
                     ));
                 }
-                Ok(Message::Ping(_) | Message::Pong(_)) => self.unanswered_since = None,
+                Ok(Message::Ping(_) | Message::Pong(_)) => {
+                    self.ws.get_mut().message_done();
+                    self.keepalive.unanswered_since = None;
+                }
                 Ok(Message::Close(frame)) => return self.closed_by_server(frame),
                 Ok(Message::Frame(_)) => {}
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {
-                    if self.ws.get_ref().too_slow() {
-                        return Err(timed_out(
-                            &format!("{}: receiving a frame", self.host),
-                            self.timeout,
-                        ));
-                    }
-                }
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => return Ok(Read::Empty),
                 Err(err) => return Err(self.link_error(err)),
             }
         }
     }
 
-    fn closed_by_server(&mut self, frame: Option<CloseFrame>) -> Result<Event> {
+    /// Sleeps until the socket has data, `until` passes, or what `watch`
+    /// names happens; on the way, sends a keep-alive when one is due and
+    /// notices a dead link, a stalled message and signals.
+    pub(crate) fn wait(&mut self, until: Option<Instant>, watch: Watch) -> Result<Wake> {
+        let now = Instant::now();
+        self.maintain(now)?;
+        if until.is_some_and(|until| now >= until) {
+            return Ok(Wake::Deadline);
+        }
+        let mut wake_at = now + LONGEST_NAP;
+        for at in [until, self.keepalive.next_at, self.dead_link_at()]
+            .into_iter()
+            .flatten()
+        {
+            wake_at = wake_at.min(at);
+        }
+        let nap = wake_at.saturating_duration_since(now);
+        let mut fds = [
+            poll_fd(self.ws.get_ref().fd(), libc::POLLIN),
+            poll_fd(if watch.stdout { 1 } else { -1 }, 0),
+            poll_fd(watch.other.unwrap_or(-1), libc::POLLIN),
+        ];
+        // Whole milliseconds, rounded up, so that a nap never ends early.
+        let millis = nap.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+        // SAFETY: three valid pollfd entries; poll only writes `revents`.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
+        if ready < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                if let Some(exit) = signals::pending() {
+                    self.finish();
+                    return Err(fail(exit, ""));
+                }
+                return Ok(Wake::Nothing);
+            }
+            return Err(fail(
+                Exit::Software,
+                format!("poll failed: {}", err_text(&err)),
+            ));
+        }
+        let [socket, stdout, other] = fds;
+        Ok(if socket.revents != 0 {
+            Wake::Input
+        } else if stdout.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+            Wake::ReaderGone
+        } else if other.revents != 0 {
+            Wake::Other
+        } else if until.is_some_and(|until| Instant::now() >= until) {
+            Wake::Deadline
+        } else {
+            Wake::Nothing
+        })
+    }
+
+    /// The timers of the link itself, at `now`: a keep-alive when due, the
+    /// dead-link verdict, and a message that stopped half-way.
+    pub(crate) fn maintain(&mut self, now: Instant) -> Result<()> {
+        if self.dead_link_at().is_some_and(|at| now > at) {
+            return Err(fail(
+                Exit::TempFail,
+                format!(
+                    "{}: no answer to the keep-alive within {} s: the link is dead",
+                    self.host,
+                    self.timeout.as_secs_f64()
+                ),
+            ));
+        }
+        if self.ws.get_mut().stalled(now) {
+            return Err(timed_out(
+                &format!("{}: receiving a frame", self.host),
+                self.timeout,
+            ));
+        }
+        let (Some(every), Some(next_at)) = (self.keepalive.every, self.keepalive.next_at) else {
+            return Ok(());
+        };
+        if now < next_at {
+            return Ok(());
+        }
+        self.keepalive.next_at = Some(now + every);
+        self.keepalive.unanswered_since.get_or_insert(now);
+        self.send_message(Message::Ping(Default::default()))?;
+        let id = self.send_request(types::GET_CLOCK, None)?;
+        let ids = &mut self.keepalive.ids;
+        if ids.len() == KEEPALIVE_IDS_KEPT {
+            ids.pop_front();
+        }
+        ids.push_back(id);
+        Ok(())
+    }
+
+    fn dead_link_at(&self) -> Option<Instant> {
+        self.keepalive
+            .unanswered_since
+            .map(|since| since + self.timeout)
+    }
+
+    fn closed_by_server(&mut self, frame: Option<CloseFrame>) -> Result<Read> {
         // tungstenite queued the answer to the close; send it, best effort.
         let _ = self.ws.flush();
         let Some(frame) = frame else {
@@ -416,7 +450,7 @@ impl Connection {
             ));
         }
         if code == 1000 {
-            return Ok(Event::Closed);
+            return Ok(Read::Closed);
         }
         Err(fail(
             Exit::TempFail,
@@ -433,9 +467,10 @@ impl Connection {
                 "the connection dropped without a close frame".to_owned()
             }
             E::Io(io_err) => format!("the connection failed: {}", err_text(io_err)),
-            E::Capacity(limit) => {
-                format!("the server sent more than --max-frame-bytes allows ({limit})")
-            }
+            E::Capacity(limit) => format!(
+                "the server sent a message larger than --max-frame-bytes allows ({limit}); \
+                 raise --max-frame-bytes to read it"
+            ),
             other => format!("the server broke the WebSocket protocol: {other}"),
         };
         let exit = match &err {
@@ -445,56 +480,47 @@ impl Connection {
         fail(exit, format!("{}: {message}", self.host))
     }
 
-    fn keepalive_tick(&mut self) -> Result<()> {
-        let now = Instant::now();
-        if let Some(since) = self.unanswered_since
-            && now.duration_since(since) > self.timeout
-        {
-            return Err(fail(
-                Exit::TempFail,
-                format!(
-                    "{}: no answer to the keep-alive within {} s: the link is dead",
-                    self.host,
-                    self.timeout.as_secs_f64()
-                ),
-            ));
-        }
-        let Some(every) = self.keepalive else {
-            return Ok(());
-        };
-        if now < self.next_keepalive {
-            return Ok(());
-        }
-        self.next_keepalive = now + every;
-        self.unanswered_since.get_or_insert(now);
-        self.ws
-            .send(Message::Ping(Default::default()))
-            .map_err(|err| self.link_error(err))?;
-        let id = self.send_request(types::GET_CLOCK, None)?;
-        if self.keepalive_ids.len() == KEEPALIVE_IDS_KEPT {
-            self.keepalive_ids.pop_front();
-        }
-        self.keepalive_ids.push_back(id);
-        Ok(())
-    }
-
     fn send_text(&mut self, text: String) -> Result<()> {
         self.log('>', &text);
-        self.ws
-            .send(Message::text(text))
-            .map_err(|err| self.link_error(err))
+        self.send_message(Message::text(text))
+    }
+
+    /// Queues a message and writes it out, waiting (up to `--timeout`) for
+    /// room in the socket's buffer.
+    fn send_message(&mut self, message: Message) -> Result<()> {
+        let mut sent = self.ws.send(message);
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            match sent {
+                Ok(()) => return Ok(()),
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
+                    }
+                    let mut fd = poll_fd(self.ws.get_ref().fd(), libc::POLLOUT);
+                    let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
+                    // SAFETY: one valid pollfd; poll only writes `revents`.
+                    unsafe { libc::poll(&mut fd, 1, millis) };
+                    sent = self.ws.flush();
+                }
+                Err(err) => return Err(self.link_error(err)),
+            }
+        }
     }
 
     fn log(&self, direction: char, text: &str) {
         if let Some(token) = &self.verbose_redact {
-            let line = jsonscan::compact(text).replace(token.as_str(), "<redacted>");
-            eprintln!("lp-consumer: {direction} {line}");
+            eprintln!("lp-consumer: {direction} {}", loggable(text, token));
         }
     }
 
     /// Sends a close frame and waits briefly for the server's; errors are
     /// ignored, since the command's result is already decided.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
+        if self.verbose_redact.is_some() {
+            eprintln!("lp-consumer: > close 1000");
+        }
         let close = CloseFrame {
             code: CloseCode::Normal,
             reason: Default::default(),
@@ -503,179 +529,57 @@ impl Connection {
             return;
         }
         let deadline = Instant::now() + CLOSE_GRACE.min(self.timeout);
-        while Instant::now() < deadline {
+        loop {
             match self.ws.read() {
                 Err(tungstenite::Error::Io(err)) if is_tick(&err) => {}
-                Ok(_) => {}
+                Ok(_) => continue,
                 Err(_) => return,
             }
-        }
-    }
-}
-
-/// A 2xx code is success; anything else is the service refusing the request.
-pub fn check_response(request_type: &str, response: &Response) -> Result<()> {
-    if (200..300).contains(&response.code) {
-        return Ok(());
-    }
-    let status = u16::try_from(response.code).unwrap_or(0);
-    let exit = http_status_exit(status);
-    Err(status_failure(
-        exit,
-        status,
-        format!(
-            "{request_type} refused with code {}: {}",
-            response.code,
-            frames::error_message(response.body)
-        ),
-    ))
-}
-
-fn connect_tcp(host: &str, port: u16, deadline: Instant, timeout: Duration) -> Result<TcpStream> {
-    let addrs: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|err| {
-            fail(
-                Exit::Unavailable,
-                format!("cannot resolve {host}: {}", err_text(&err)),
-            )
-        })?
-        .collect();
-    let mut last_error = None;
-    for addr in addrs {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match TcpStream::connect_timeout(&addr, left) {
-            Ok(stream) => return Ok(stream),
-            Err(err) => last_error = Some(err),
-        }
-    }
-    Err(match last_error {
-        Some(err) if !is_tick(&err) => fail(
-            Exit::Unavailable,
-            format!("cannot connect to {host}:{port}: {}", err_text(&err)),
-        ),
-        _ => timed_out(&format!("connecting to {host}:{port}"), timeout),
-    })
-}
-
-fn tls_handshake(
-    config: &ConnectionConfig,
-    tcp: TcpStream,
-    deadline: Instant,
-) -> Result<native_tls::TlsStream<TcpStream>> {
-    let host = &config.endpoint.host;
-    let mut builder = native_tls::TlsConnector::builder();
-    for cert in &config.cacerts {
-        builder.add_root_certificate(cert.clone());
-    }
-    if config.insecure {
-        eprintln!(
-            "lp-consumer: warning: --insecure: the server's certificate and host name are not checked"
-        );
-        builder
-            .danger_accept_invalid_certs(true)
-            .danger_accept_invalid_hostnames(true);
-    }
-    let connector = builder
-        .build()
-        .map_err(|err| fail(Exit::Unavailable, format!("cannot set up TLS: {err}")))?;
-    let mut attempt = connector.connect(host, tcp);
-    loop {
-        match attempt {
-            Ok(stream) => return Ok(stream),
-            Err(native_tls::HandshakeError::WouldBlock(mid)) => {
-                if Instant::now() >= deadline {
-                    return Err(timed_out(
-                        &format!("TLS handshake with {host}"),
-                        config.timeout,
-                    ));
-                }
-                attempt = mid.handshake();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
             }
-            Err(native_tls::HandshakeError::Failure(err)) => {
-                return Err(fail(
-                    Exit::Unavailable,
-                    format!(
-                        "TLS handshake with {host} failed: {err} \
-                         (for a private CA pass --cacert PEM)"
-                    ),
-                ));
-            }
+            let mut fd = poll_fd(self.ws.get_ref().fd(), libc::POLLIN);
+            let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
+            // SAFETY: one valid pollfd; poll only writes `revents`.
+            unsafe { libc::poll(&mut fd, 1, millis) };
         }
     }
 }
 
-fn websocket_handshake(
-    config: &ConnectionConfig,
-    stream: Stream,
-    deadline: Instant,
-) -> Result<WebSocket<Stream>> {
-    let mut request = config
-        .endpoint
-        .url
-        .as_str()
-        .into_client_request()
-        .map_err(|err| fail(Exit::Config, format!("bad endpoint URL: {err}")))?;
-    let mut authorization = HeaderValue::from_str(&format!("jwt {}", config.token.secret.expose()))
-        .map_err(|_| {
-            fail(
-                Exit::DataErr,
-                "the JWT has characters that cannot go in an HTTP header",
-            )
-        })?;
-    authorization.set_sensitive(true);
-    request.headers_mut().insert("Authorization", authorization);
-    if let Some(properties) = &config.client_properties {
-        let value = HeaderValue::from_str(properties).map_err(|_| {
-            fail(
-                Exit::DataErr,
-                "--client-properties has characters that cannot go in an HTTP header",
-            )
-        })?;
-        request.headers_mut().insert("Client-Properties", value);
-    }
-    let websocket_config = WebSocketConfig::default()
-        .max_message_size(Some(config.max_frame_bytes))
-        .max_frame_size(Some(config.max_frame_bytes));
-    let mut attempt =
-        tungstenite::client::client_with_config(request, stream, Some(websocket_config));
-    loop {
-        match attempt {
-            Ok((ws, _response)) => return Ok(ws),
-            Err(HandshakeError::Interrupted(mid)) => {
-                if Instant::now() >= deadline {
-                    return Err(timed_out("the WebSocket handshake", config.timeout));
-                }
-                attempt = mid.handshake();
-            }
-            Err(HandshakeError::Failure(err)) => {
-                return Err(handshake_error(&config.endpoint.host, err));
-            }
-        }
+fn poll_fd(fd: RawFd, events: libc::c_short) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events,
+        revents: 0,
     }
 }
 
-fn handshake_error(host: &str, err: tungstenite::Error) -> anyhow::Error {
-    let tungstenite::Error::Http(response) = &err else {
-        let exit = websocket_exit(&err);
-        return fail(exit, format!("{host}: WebSocket handshake failed: {err}"));
-    };
-    let status = response.status();
-    let exit = websocket_exit(&err);
-    let code = status.as_u16();
-    let hint = match exit {
-        Exit::NoPerm => ": the token was refused; check LP_JWT and LP_ACCOUNT",
-        Exit::TempFail => ": retry later",
-        _ => {
-            ": not a LivePerson consumer endpoint? check LP_URL or LP_ASYNCMESSAGINGENT and LP_ACCOUNT"
-        }
-    };
-    status_failure(
-        exit,
-        code,
-        format!("{host} answered the WebSocket handshake with HTTP {status}{hint}"),
-    )
+/// A frame as `--verbose` shows it: one line, the token scrubbed, and a long
+/// one cut with its size said.
+fn loggable(text: &str, token: &str) -> String {
+    let line = jsonscan::compact(text).replace(token, "<redacted>");
+    if line.len() <= LOGGED_FRAME_BYTES {
+        return line;
+    }
+    let mut cut = LOGGED_FRAME_BYTES;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}... ({} bytes)", &line[..cut], line.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_frames_are_cut_and_the_token_scrubbed() {
+        let short = loggable(r#"{"jwt":"tok.en.x"}"#, "tok.en.x");
+        assert_eq!(short, r#"{"jwt":"<redacted>"}"#);
+        let long = format!(r#"{{"m":"{}"}}"#, "é".repeat(5000));
+        let line = loggable(&long, "tok.en.x");
+        assert!(line.len() < LOGGED_FRAME_BYTES + 32, "{}", line.len());
+        assert!(line.ends_with(&format!("... ({} bytes)", long.len())));
+    }
 }

@@ -8,7 +8,7 @@ use crate::jwt::JwtError;
 /// Why the program stopped. The numbers follow sysexits.h where one fits and
 /// are part of the interface: scripts branch on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// The service answered a request with a code outside 2xx.
     Refused,
     /// Bad command line (clap uses 2 as well).
@@ -38,7 +38,7 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Exit::Refused => 1,
             Exit::Usage => 2,
@@ -58,7 +58,7 @@ impl Exit {
 }
 
 /// The table as shown in `--help`, the man page and the README.
-pub const EXIT_TABLE: &str = "\
+pub(crate) const EXIT_TABLE: &str = "\
 Exit status:
   0    success (also when stdout is closed early, as by `| head -n 1`)
   1    the service refused the request (response code outside 2xx)
@@ -78,15 +78,15 @@ Exit status:
 /// An error that knows its exit code. The message is what follows
 /// `lp-consumer: ` on stderr, and never contains the token.
 #[derive(Debug)]
-pub struct Failure {
-    pub exit: Exit,
-    pub message: String,
+pub(crate) struct Failure {
+    pub(crate) exit: Exit,
+    pub(crate) message: String,
     /// The service said 429: a retry must wait at least a second.
-    pub throttled: bool,
+    pub(crate) throttled: bool,
 }
 
 /// An error with its exit code, ready for `?`.
-pub fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
+pub(crate) fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         exit,
         message: message.into(),
@@ -96,7 +96,7 @@ pub fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
 
 /// The error for a handshake status or response code: 429 is marked as
 /// throttled for the retry policy.
-pub fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> anyhow::Error {
+pub(crate) fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         exit,
         message: message.into(),
@@ -105,7 +105,7 @@ pub fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> an
 }
 
 /// True when a cause in the chain is a 429.
-pub fn is_throttled(err: &anyhow::Error) -> bool {
+pub(crate) fn is_throttled(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|cause| cause.downcast_ref::<Failure>())
         .any(|failure| failure.throttled)
@@ -119,8 +119,25 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// An I/O error's text without the "(os error N)" suffix.
+pub(crate) fn err_text(err: &io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// The error for an input file named by `flag` that cannot be read.
+pub(crate) fn unreadable(flag: &str, path: &std::path::Path, err: &io::Error) -> anyhow::Error {
+    fail(
+        Exit::NoInput,
+        format!("cannot read {flag} {}: {}", path.display(), err_text(err)),
+    )
+}
+
 /// How a run ends, once its error is classified.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Quiet success: the reader of stdout went away.
     Quiet,
     /// Print the message (unless empty) and exit with the code.
@@ -129,7 +146,7 @@ pub enum Outcome {
 
 /// Maps an error chain to an outcome. The first classified cause wins, so a
 /// context added on top never changes the code.
-pub fn classify(err: &anyhow::Error) -> Outcome {
+pub(crate) fn classify(err: &anyhow::Error) -> Outcome {
     for cause in err.chain() {
         if let Some(failure) = cause.downcast_ref::<Failure>() {
             return Outcome::Fail(failure.exit);
@@ -170,7 +187,7 @@ fn io_exit(err: &io::Error) -> Exit {
 }
 
 /// tungstenite errors that are not plain I/O.
-pub fn websocket_exit(err: &tungstenite::Error) -> Exit {
+pub(crate) fn websocket_exit(err: &tungstenite::Error) -> Exit {
     use tungstenite::Error as E;
     match err {
         // A non-101 answer to the upgrade: anything but auth or overload means
@@ -188,7 +205,7 @@ pub fn websocket_exit(err: &tungstenite::Error) -> Exit {
 }
 
 /// A non-101 handshake answer, or a response code outside 2xx.
-pub fn http_status_exit(status: u16) -> Exit {
+pub(crate) fn http_status_exit(status: u16) -> Exit {
     match status {
         401 | 403 => Exit::NoPerm,
         408 | 429 | 500..=599 => Exit::TempFail,
@@ -197,7 +214,7 @@ pub fn http_status_exit(status: u16) -> Exit {
 }
 
 /// Close codes LivePerson uses for "the token is no longer good".
-pub fn is_auth_close_code(code: u16) -> bool {
+pub(crate) fn is_auth_close_code(code: u16) -> bool {
     matches!(code, 4401 | 4407 | 1008)
 }
 

@@ -9,24 +9,24 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::exit::{Exit, fail};
+use crate::exit::{Exit, fail, http_status_exit, status_failure};
 use crate::jsonscan;
 
 /// Request types, as the documentation spells them.
-pub mod types {
-    pub const REQUEST_CONVERSATION: &str = "cm.ConsumerRequestConversation";
-    pub const PUBLISH_EVENT: &str = "ms.PublishEvent";
-    pub const SUBSCRIBE_MESSAGING_EVENTS: &str = "ms.SubscribeMessagingEvents";
-    pub const UPDATE_CONVERSATION_FIELD: &str = "cm.UpdateConversationField";
-    pub const SUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.SubscribeExConversations";
-    pub const UNSUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.UnsubscribeExConversations";
-    pub const GET_CLOCK: &str = "GetClock";
-    pub const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
+pub(crate) mod types {
+    pub(crate) const REQUEST_CONVERSATION: &str = "cm.ConsumerRequestConversation";
+    pub(crate) const PUBLISH_EVENT: &str = "ms.PublishEvent";
+    pub(crate) const SUBSCRIBE_MESSAGING_EVENTS: &str = "ms.SubscribeMessagingEvents";
+    pub(crate) const UPDATE_CONVERSATION_FIELD: &str = "cm.UpdateConversationField";
+    pub(crate) const SUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.SubscribeExConversations";
+    pub(crate) const UNSUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.UnsubscribeExConversations";
+    pub(crate) const GET_CLOCK: &str = "GetClock";
+    pub(crate) const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
 
     /// The conversation-metadata notification, under any of the names it
     /// goes by (`cqm.` in the tutorials, `aam.` in the reference, `.ams.`
     /// prefixed on the wire of older clients).
-    pub fn is_conversation_change(notification_type: &str) -> bool {
+    pub(crate) fn is_conversation_change(notification_type: &str) -> bool {
         notification_type
             .trim_start_matches(".ams.")
             .strip_suffix("ExConversationChangeNotification")
@@ -45,7 +45,7 @@ struct Request<'a> {
 }
 
 /// A request frame. Ids are strings: the schema requires it.
-pub fn request(id: &str, request_type: &str, body: Option<&Value>) -> String {
+pub(crate) fn request(id: &str, request_type: &str, body: Option<&Value>) -> String {
     serde_json::to_string(&Request {
         kind: "req",
         id,
@@ -56,7 +56,7 @@ pub fn request(id: &str, request_type: &str, body: Option<&Value>) -> String {
 }
 
 /// `ms.PublishEvent` body for a plain-text message.
-pub fn publish_text_body(conversation: &str, text: &str) -> Value {
+pub(crate) fn publish_text_body(conversation: &str, text: &str) -> Value {
     json!({
         "dialogId": conversation,
         "event": {"type": "ContentEvent", "contentType": "text/plain", "message": text},
@@ -64,18 +64,18 @@ pub fn publish_text_body(conversation: &str, text: &str) -> Value {
 }
 
 /// `ms.SubscribeMessagingEvents` body.
-pub fn subscribe_body(conversation: &str, from_seq: u64) -> Value {
+pub(crate) fn subscribe_body(conversation: &str, from_seq: u64) -> Value {
     json!({"dialogId": conversation, "fromSeq": from_seq})
 }
 
 /// `cqm.SubscribeExConversations` body for the consumer's conversations in
 /// these states (OPEN, CLOSE).
-pub fn conversations_body(states: &[&str]) -> Value {
+pub(crate) fn conversations_body(states: &[&str]) -> Value {
     json!({"minLastUpdatedTime": 0, "convState": states})
 }
 
 /// `ms.PublishEvent` body with an AcceptStatusEvent (READ, ACCEPT).
-pub fn accept_status_body(conversation: &str, status: &str, sequences: &[u64]) -> Value {
+pub(crate) fn accept_status_body(conversation: &str, status: &str, sequences: &[u64]) -> Value {
     json!({
         "dialogId": conversation,
         "event": {"type": "AcceptStatusEvent", "status": status, "sequenceList": sequences},
@@ -83,7 +83,7 @@ pub fn accept_status_body(conversation: &str, status: &str, sequences: &[u64]) -
 }
 
 /// `cm.UpdateConversationField` body that closes the conversation.
-pub fn close_body(conversation: &str) -> Value {
+pub(crate) fn close_body(conversation: &str) -> Value {
     json!({
         "conversationId": conversation,
         "conversationField": [{"field": "ConversationStateField", "conversationState": "CLOSE"}],
@@ -92,22 +92,22 @@ pub fn close_body(conversation: &str) -> Value {
 
 /// A frame from the server, borrowing from its text.
 #[derive(Debug)]
-pub enum Incoming<'a> {
+pub(crate) enum Incoming<'a> {
     Response(Response<'a>),
     Notification(Notification<'a>),
 }
 
 #[derive(Debug)]
-pub struct Response<'a> {
-    pub req_id: Cow<'a, str>,
-    pub code: i64,
-    pub body: Option<&'a RawValue>,
+pub(crate) struct Response<'a> {
+    pub(crate) req_id: Cow<'a, str>,
+    pub(crate) code: i64,
+    pub(crate) body: Option<&'a RawValue>,
 }
 
 #[derive(Debug)]
-pub struct Notification<'a> {
-    pub notification_type: Cow<'a, str>,
-    pub body: Option<&'a RawValue>,
+pub(crate) struct Notification<'a> {
+    pub(crate) notification_type: Cow<'a, str>,
+    pub(crate) body: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -130,7 +130,7 @@ fn protocol(message: impl Into<String>) -> anyhow::Error {
 
 /// Reads the envelope of a frame. A frame without `kind` is classified by
 /// its fields (a `reqId` makes a response), as the schema does not require it.
-pub fn parse(text: &str) -> Result<Incoming<'_>> {
+pub(crate) fn parse(text: &str) -> Result<Incoming<'_>> {
     let head: Head = serde_json::from_str(text).map_err(|err| {
         protocol(format!(
             "the server sent a frame that is not a JSON object ({})",
@@ -199,43 +199,16 @@ struct ChangesBody<'a> {
     changes: Option<&'a RawValue>,
 }
 
-/// The usual shape, read in one pass.
+/// The usual shape.
 #[derive(Deserialize)]
 struct ChangesArrayBody<'a> {
     #[serde(borrow)]
     changes: Vec<&'a RawValue>,
 }
 
-/// The frame the service sends most, read in one pass.
-#[derive(Deserialize)]
-struct MessagingFrame<'a> {
-    #[serde(borrow, default)]
-    kind: Option<Cow<'a, str>>,
-    #[serde(rename = "reqId", default)]
-    req_id: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "type", borrow)]
-    frame_type: Cow<'a, str>,
-    #[serde(borrow)]
-    body: ChangesArrayBody<'a>,
-}
-
-/// The changes of an ms.MessagingEventNotification in its usual shape (an
-/// array of changes), in one pass; None for any other frame, which `parse`
-/// reads.
-pub fn messaging_changes(text: &str) -> Option<Vec<&RawValue>> {
-    let frame: MessagingFrame = serde_json::from_str(text).ok()?;
-    // As in `parse`: without a kind, a reqId makes a response.
-    let is_notification = match frame.kind.as_deref() {
-        Some(kind) => kind == "notification",
-        None => frame.req_id.is_none(),
-    };
-    (is_notification && frame.frame_type == types::MESSAGING_EVENT_NOTIFICATION)
-        .then_some(frame.body.changes)
-}
-
 /// The elements of `body.changes`. A one-element array may arrive as the bare
 /// element (the protocol's compatibility rule), so an object counts as one.
-pub fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
+pub(crate) fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
     let Some(body) = body else {
         return Ok(Vec::new());
     };
@@ -260,25 +233,25 @@ pub fn changes(body: Option<&RawValue>) -> Result<Vec<&RawValue>> {
 /// What lp-consumer reads of one messaging event; the event itself is
 /// printed from its original text.
 #[derive(Deserialize)]
-pub struct ChangeMeta<'a> {
+pub(crate) struct ChangeMeta<'a> {
     #[serde(default)]
-    pub sequence: Option<u64>,
+    pub(crate) sequence: Option<u64>,
     #[serde(rename = "originatorId", borrow, default)]
-    pub originator_id: Option<Cow<'a, str>>,
+    pub(crate) originator_id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    pub event: Option<EventMeta<'a>>,
+    pub(crate) event: Option<EventMeta<'a>>,
 }
 
 impl ChangeMeta<'_> {
-    pub fn event_type(&self) -> Option<&str> {
+    pub(crate) fn event_type(&self) -> Option<&str> {
         self.event.as_ref()?.event_type.as_deref()
     }
 }
 
 #[derive(Deserialize)]
-pub struct EventMeta<'a> {
+pub(crate) struct EventMeta<'a> {
     #[serde(rename = "type", borrow, default)]
-    pub event_type: Option<Cow<'a, str>>,
+    pub(crate) event_type: Option<Cow<'a, str>>,
 }
 
 /// Only the sequence, for runs that do not look at who sent what: it spares
@@ -292,7 +265,7 @@ struct SequenceOnly {
 /// Reads what lp-consumer needs of a change: the sequence, and with `full`
 /// the originator and event type too. A change nested deeper than
 /// `jsonscan::MAX_DEPTH` is refused.
-pub fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
+pub(crate) fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
     if jsonscan::too_deep(change.get()) {
         return Err(protocol(format!(
             "the server sent a messaging event nested deeper than {} levels",
@@ -308,40 +281,36 @@ pub fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_>> {
     if full {
         return serde_json::from_str(change.get()).map_err(problem);
     }
-    let sequence_only = |sequence| ChangeMeta {
-        sequence,
+    let only: SequenceOnly = serde_json::from_str(change.get()).map_err(problem)?;
+    Ok(ChangeMeta {
+        sequence: only.sequence,
         originator_id: None,
         event: None,
-    };
-    if let Some(sequence) = jsonscan::top_level_sequence(change.get()) {
-        return Ok(sequence_only(sequence));
-    }
-    let only: SequenceOnly = serde_json::from_str(change.get()).map_err(problem)?;
-    Ok(sequence_only(only.sequence))
+    })
 }
 
 /// One conversation's state, from an ExConversationChangeNotification change.
-pub struct ConversationChange {
-    pub conversation_id: String,
-    pub deleted: bool,
-    pub state: Option<String>,
+pub(crate) struct ConversationChange {
+    pub(crate) conversation_id: String,
+    pub(crate) deleted: bool,
+    pub(crate) state: Option<String>,
     /// The container's stage; older servers send only `state`, which then
     /// stands for it.
-    pub stage: Option<String>,
-    pub start_ts: Option<i64>,
-    pub end_ts: Option<i64>,
+    pub(crate) stage: Option<String>,
+    pub(crate) start_ts: Option<i64>,
+    pub(crate) end_ts: Option<i64>,
     /// The sequence of the last content event, when the server says it.
-    pub last_content_sequence: Option<u64>,
+    pub(crate) last_content_sequence: Option<u64>,
 }
 
 impl ConversationChange {
     /// DELETE, or a CLOSE stage.
-    pub fn closed(&self) -> bool {
+    pub(crate) fn closed(&self) -> bool {
         self.deleted || self.stage.as_deref() == Some("CLOSE")
     }
 
     /// One output line for `conversations`.
-    pub fn summary(&self) -> Value {
+    pub(crate) fn summary(&self) -> Value {
         let mut line = json!({
             "conversationId": self.conversation_id,
             "stage": self.stage,
@@ -358,7 +327,7 @@ impl ConversationChange {
     }
 }
 
-pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
+pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
     let value: Value = serde_json::from_str(change.get())
         .map_err(|_| protocol("a conversation change is not JSON"))?;
     let result = &value["result"];
@@ -380,9 +349,27 @@ pub fn conversation_change(change: &RawValue) -> Result<ConversationChange> {
     })
 }
 
+/// A 2xx code is success; anything else is the service refusing the request.
+pub(crate) fn check_response(request_type: &str, response: &Response) -> Result<()> {
+    if (200..300).contains(&response.code) {
+        return Ok(());
+    }
+    let status = u16::try_from(response.code).unwrap_or(0);
+    let exit = http_status_exit(status);
+    Err(status_failure(
+        exit,
+        status,
+        format!(
+            "{request_type} refused with code {}: {}",
+            response.code,
+            error_message(response.body)
+        ),
+    ))
+}
+
 /// The human part of an error response body: a string, an object with
 /// title/details/errorCode, or else the body itself as compact JSON.
-pub fn error_message(body: Option<&RawValue>) -> String {
+pub(crate) fn error_message(body: Option<&RawValue>) -> String {
     let Some(body) = body else {
         return "no message".to_owned();
     };
@@ -430,20 +417,6 @@ mod tests {
             panic!()
         };
         assert_eq!(changes(n.body).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn the_usual_notification_is_read_in_one_pass() {
-        let usual = r#"{"body":{"changes":[{"sequence":1},{"sequence":2}]},"kind":"notification","type":"ms.MessagingEventNotification"}"#;
-        assert_eq!(messaging_changes(usual).map(|c| c.len()), Some(2));
-        let bare = r#"{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":{"sequence":1}}}"#;
-        assert!(messaging_changes(bare).is_none());
-        let response = r#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{"changes":[]}}"#;
-        assert!(messaging_changes(response).is_none());
-        // Without a kind, a reqId makes a response, as `parse` decides.
-        let kindless = r#"{"reqId":"1","code":200,"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#;
-        assert!(messaging_changes(kindless).is_none());
-        assert!(matches!(parse(kindless).unwrap(), Incoming::Response(_)));
     }
 
     #[test]

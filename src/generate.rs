@@ -9,7 +9,7 @@ use clap_mangen::Man;
 
 use crate::cli::{Cli, Generate};
 
-pub fn write(kind: Generate, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(kind: Generate, out: &mut dyn Write) -> io::Result<()> {
     // The current environment must not leak into the checked-in files.
     let mut command = Cli::command().mut_args(|arg| arg.hide_env_values(true));
     let shell = match kind {

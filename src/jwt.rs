@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 /// Why a token could not be read. The messages name the part that is wrong and
 /// never contain any of the token itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JwtError {
+pub(crate) enum JwtError {
     Empty,
     NotThreeParts(usize),
     PayloadNotBase64,
@@ -44,12 +44,12 @@ impl std::error::Error for JwtError {}
 
 /// The claims of a token, with `sub` checked to be a string.
 #[derive(Debug, Clone)]
-pub struct Claims {
+pub(crate) struct Claims {
     claims: Map<String, Value>,
 }
 
 impl Claims {
-    pub fn sub(&self) -> &str {
+    pub(crate) fn sub(&self) -> &str {
         self.claims
             .get("sub")
             .and_then(Value::as_str)
@@ -57,16 +57,16 @@ impl Claims {
     }
 
     /// The `exp` claim in seconds since the epoch, when present and numeric.
-    pub fn exp(&self) -> Option<f64> {
+    pub(crate) fn exp(&self) -> Option<f64> {
         self.claims.get("exp").and_then(Value::as_f64)
     }
 
     /// True when `exp` is present and not after `now` (seconds since the epoch).
-    pub fn expired_at(&self, now: u64) -> bool {
+    pub(crate) fn expired_at(&self, now: u64) -> bool {
         self.exp().is_some_and(|exp| exp <= now as f64)
     }
 
-    pub fn as_map(&self) -> &Map<String, Value> {
+    pub(crate) fn as_map(&self) -> &Map<String, Value> {
         &self.claims
     }
 }
@@ -87,7 +87,7 @@ fn decode_base64_any(part: &str) -> Option<Vec<u8>> {
 }
 
 /// Reads the claims of `token` (surrounding white space is ignored).
-pub fn decode(token: &str) -> Result<Claims, JwtError> {
+pub(crate) fn decode(token: &str) -> Result<Claims, JwtError> {
     let token = token.trim();
     if token.is_empty() {
         return Err(JwtError::Empty);

@@ -1,17 +1,30 @@
 //! lp-consumer: a command-line client for the LivePerson Messaging Window API
 //! (consumer side), and lp-mock, a local stand-in of the service.
+//!
+//! The library exists for the two binaries, the integration tests, the
+//! benchmark and the fuzz targets; it exports only what they use.
 
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod connection;
-pub mod exit;
-pub mod frames;
-pub mod generate;
-pub mod jsonscan;
-pub mod jwt;
+mod app;
+mod cli;
+mod commands;
+mod config;
+mod connection;
+mod engine;
+mod exit;
+mod frames;
+mod generate;
+mod jsonscan;
+mod jwt;
+mod lines;
 pub mod mock;
-pub mod output;
-pub mod proxy;
-pub mod signals;
-pub mod state;
+mod output;
+mod proxy;
+mod secret;
+mod signals;
+mod state;
+mod transport;
+
+pub mod fuzzing;
+
+pub use app::main;
+pub use jwt::encode_unsigned;

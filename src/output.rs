@@ -2,15 +2,14 @@
 //! commands flush when a received frame has been handled.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
-use std::os::fd::AsRawFd;
 
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::config::err_text;
+use crate::exit::err_text;
 use crate::exit::{Exit, fail};
 
-pub struct Output {
+pub(crate) struct Output {
     out: BufWriter<StdoutLock<'static>>,
 }
 
@@ -28,14 +27,14 @@ fn write_error(err: io::Error) -> anyhow::Error {
 }
 
 impl Output {
-    pub fn stdout() -> Output {
+    pub(crate) fn stdout() -> Output {
         Output {
             out: BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
         }
     }
 
     /// Writes one line that is already compact JSON.
-    pub fn raw_line(&mut self, json: &str) -> Result<()> {
+    pub(crate) fn raw_line(&mut self, json: &str) -> Result<()> {
         self.out
             .write_all(json.as_bytes())
             .and_then(|()| self.out.write_all(b"\n"))
@@ -43,28 +42,14 @@ impl Output {
     }
 
     /// Writes a value as one compact JSON line.
-    pub fn line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+    pub(crate) fn line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         serde_json::to_writer(&mut self.out, value)
             .map_err(io::Error::from)
             .and_then(|()| self.out.write_all(b"\n"))
             .map_err(write_error)
     }
 
-    pub fn flush(&mut self) -> Result<()> {
+    pub(crate) fn flush(&mut self) -> Result<()> {
         self.out.flush().map_err(write_error)
-    }
-
-    /// True when stdout is a pipe whose reader went away, noticed without
-    /// writing (as journalctl does), so an idle follower of `| head -n 1`
-    /// ends without waiting for the next event.
-    pub fn reader_gone(&self) -> bool {
-        let mut poll = libc::pollfd {
-            fd: self.out.get_ref().as_raw_fd(),
-            events: 0,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
-        let ready = unsafe { libc::poll(&mut poll, 1, 0) };
-        ready > 0 && poll.revents & (libc::POLLERR | libc::POLLHUP) != 0
     }
 }

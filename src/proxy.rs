@@ -1,51 +1,53 @@
-//! HTTP CONNECT proxies (tungstenite has none): which proxy applies to an
-//! endpoint, and opening the tunnel through it. TLS and the WebSocket
-//! upgrade then run inside the tunnel, with SNI and host-name checks for the
-//! target host, never the proxy's.
-
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::time::Instant;
+//! HTTP CONNECT proxies (tungstenite has none): which proxy applies to a
+//! host, from `--proxy` or the environment. The tunnel itself is opened by
+//! `transport`.
 
 use anyhow::Result;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use tungstenite::http::Uri;
 
-use crate::config::{Endpoint, Secret, err_text};
-use crate::connection::is_tick;
 use crate::exit::{Exit, fail};
-
-/// The longest CONNECT answer we read before giving up on the proxy.
-const MAX_REPLY: usize = 16 * 1024;
+use crate::secret::Secret;
 
 #[derive(Debug, Clone)]
-pub struct Proxy {
-    pub host: String,
-    pub port: u16,
+pub(crate) struct Proxy {
+    pub(crate) host: String,
+    pub(crate) port: u16,
     /// `user:pass` from the URL, base64-encoded for Proxy-Authorization.
     credentials: Option<Secret>,
 }
 
 impl Proxy {
     /// `host:port`, for messages (never the credentials).
-    pub fn address(&self) -> String {
+    pub(crate) fn address(&self) -> String {
         format!("{}:{}", self.host, self.port)
+    }
+
+    /// The value of a `Proxy-Authorization: Basic` header, if the URL had
+    /// credentials.
+    pub(crate) fn basic_credentials(&self) -> Option<&str> {
+        self.credentials.as_ref().map(Secret::expose)
     }
 }
 
 /// A variable's value, or None when unset or empty.
-pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// The proxy for `endpoint`: `--proxy` first; else, from the environment,
-/// `https_proxy`/`HTTPS_PROXY` for wss:// (`http_proxy`, lower case only, for
-/// ws://, as curl does), then `ALL_PROXY`/`all_proxy`, unless `NO_PROXY` /
-/// `no_proxy` matches the host.
-pub fn choose(flag: Option<&str>, endpoint: &Endpoint, env: Lookup) -> Result<Option<Proxy>> {
+/// The proxy for `host`: `--proxy` first; else, from the environment,
+/// `https_proxy`/`HTTPS_PROXY` for TLS (`http_proxy`, lower case only, for
+/// plain connections, as curl does), then `ALL_PROXY`/`all_proxy`, unless
+/// `NO_PROXY` / `no_proxy` matches the host.
+pub(crate) fn choose(
+    flag: Option<&str>,
+    host: &str,
+    tls: bool,
+    env: Lookup,
+) -> Result<Option<Proxy>> {
     if let Some(url) = flag {
         return parse(url, "--proxy").map(Some);
     }
-    let names: &[&str] = if endpoint.tls {
+    let names: &[&str] = if tls {
         &["https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"]
     } else {
         &["http_proxy", "ALL_PROXY", "all_proxy"]
@@ -59,7 +61,7 @@ pub fn choose(flag: Option<&str>, endpoint: &Endpoint, env: Lookup) -> Result<Op
     let no_proxy = env("NO_PROXY")
         .or_else(|| env("no_proxy"))
         .unwrap_or_default();
-    if bypasses(&no_proxy, &endpoint.host) {
+    if bypasses(&no_proxy, host) {
         return Ok(None);
     }
     parse(&url, name).map(Some)
@@ -144,107 +146,9 @@ fn percent_decode(text: &str) -> Vec<u8> {
     out
 }
 
-/// Asks the proxy for a tunnel to `host:port` on an open socket, reading
-/// its answer up to the blank line and no further.
-pub fn tunnel(
-    stream: &mut TcpStream,
-    proxy: &Proxy,
-    host: &str,
-    port: u16,
-    deadline: Instant,
-) -> Result<()> {
-    let target = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
-    if let Some(credentials) = &proxy.credentials {
-        request.push_str(&format!(
-            "Proxy-Authorization: Basic {}\r\n",
-            credentials.expose()
-        ));
-    }
-    request.push_str("\r\n");
-    let address = proxy.address();
-    let broken = |err: io::Error| {
-        fail(
-            Exit::Unavailable,
-            format!("proxy {address}: {}", err_text(&err)),
-        )
-    };
-    stream.write_all(request.as_bytes()).map_err(broken)?;
-    let reply = read_reply(stream, deadline).map_err(|err| match err.kind() {
-        io::ErrorKind::TimedOut => fail(
-            Exit::TempFail,
-            format!("proxy {address} did not answer CONNECT in time"),
-        ),
-        _ => broken(err),
-    })?;
-    let status_line = reply.lines().next().unwrap_or_default();
-    let status = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse::<u16>().ok());
-    match status {
-        Some(200..=299) => Ok(()),
-        Some(_) => Err(fail(
-            Exit::Unavailable,
-            format!(
-                "proxy {address} refused the tunnel to {target}: {}",
-                status_line.trim()
-            ),
-        )),
-        None => Err(fail(
-            Exit::Unavailable,
-            format!("proxy {address} did not answer CONNECT with HTTP"),
-        )),
-    }
-}
-
-/// Reads byte by byte so that nothing after the blank line (the start of
-/// the TLS or WebSocket exchange) is consumed.
-fn read_reply(stream: &mut TcpStream, deadline: Instant) -> io::Result<String> {
-    let mut reply = Vec::new();
-    let mut byte = [0u8; 1];
-    while !reply.ends_with(b"\r\n\r\n") {
-        if reply.len() >= MAX_REPLY {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "answer too long",
-            ));
-        }
-        match stream.read(&mut byte) {
-            Ok(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "closed the connection",
-                ));
-            }
-            Ok(_) => reply.push(byte[0]),
-            Err(err) if is_tick(&err) => {
-                if Instant::now() >= deadline {
-                    return Err(io::ErrorKind::TimedOut.into());
-                }
-            }
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(String::from_utf8_lossy(&reply).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn endpoint(host: &str, tls: bool) -> Endpoint {
-        Endpoint {
-            url: String::new(),
-            host: host.into(),
-            port: 443,
-            tls,
-        }
-    }
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {
@@ -263,11 +167,7 @@ mod tests {
             ("ALL_PROXY", "http://all:1080"),
             ("NO_PROXY", "internal.example, .corp.example,10.0.0.1"),
         ]);
-        let pick = |host: &str, tls: bool| {
-            choose(None, &endpoint(host, tls), &env)
-                .unwrap()
-                .map(|p| p.host)
-        };
+        let pick = |host: &str, tls: bool| choose(None, host, tls, &env).unwrap().map(|p| p.host);
         assert_eq!(
             pick("va.msg.liveperson.net", true).as_deref(),
             Some("secure")
@@ -279,24 +179,16 @@ mod tests {
         assert_eq!(pick("x.corp.example", true), None);
         assert_eq!(pick("notinternal.example", true).as_deref(), Some("secure"));
         assert_eq!(pick("10.0.0.1", true), None);
-        let flag = choose(
-            Some("proxy.example:8080"),
-            &endpoint("internal.example", true),
-            &env,
-        )
-        .unwrap()
-        .unwrap();
+        let flag = choose(Some("proxy.example:8080"), "internal.example", true, &env)
+            .unwrap()
+            .unwrap();
         assert_eq!(flag.address(), "proxy.example:8080");
     }
 
     #[test]
     fn star_bypasses_everything() {
         let env = env_of(&[("https_proxy", "http://p:1"), ("no_proxy", "*")]);
-        assert!(
-            choose(None, &endpoint("any.host", true), &env)
-                .unwrap()
-                .is_none()
-        );
+        assert!(choose(None, "any.host", true, &env).unwrap().is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::exit::Exit;
 static RECEIVED: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
 
 /// Installs the handlers once; later calls do nothing.
-pub fn install() {
+pub(crate) fn install() {
     RECEIVED.get_or_init(|| {
         let received = Arc::new(AtomicUsize::new(0));
         for signal in [SIGINT, SIGTERM] {
@@ -27,7 +27,7 @@ pub fn install() {
 }
 
 /// The exit for a signal received since `install`, if any.
-pub fn pending() -> Option<Exit> {
+pub(crate) fn pending() -> Option<Exit> {
     let signal = RECEIVED.get()?.load(Ordering::Relaxed);
     match signal as i32 {
         0 => None,

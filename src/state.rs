@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{err_text, unreadable};
 use crate::exit::{Exit, fail};
+use crate::exit::{err_text, unreadable};
 
 #[derive(Serialize, Deserialize)]
 struct Stored<'a> {
@@ -21,7 +21,7 @@ struct Stored<'a> {
     sequence: u64,
 }
 
-pub struct StateFile {
+pub(crate) struct StateFile {
     path: PathBuf,
     conversation: String,
     /// Held, never read: dropping it releases the lock.
@@ -31,7 +31,7 @@ pub struct StateFile {
 
 impl StateFile {
     /// Takes the lock and reads the stored sequence, if the file exists.
-    pub fn open(path: &Path, conversation: &str) -> Result<StateFile> {
+    pub(crate) fn open(path: &Path, conversation: &str) -> Result<StateFile> {
         let lock = lock(path)?;
         let stored = match fs::read_to_string(path) {
             Ok(text) => Some(parse(path, &text, conversation)?),
@@ -47,12 +47,12 @@ impl StateFile {
     }
 
     /// The sequence stored by an earlier run.
-    pub fn stored(&self) -> Option<u64> {
+    pub(crate) fn stored(&self) -> Option<u64> {
         self.stored
     }
 
     /// Stores `sequence` unless it is already what the file holds.
-    pub fn store(&mut self, sequence: u64) -> Result<()> {
+    pub(crate) fn store(&mut self, sequence: u64) -> Result<()> {
         if self.stored == Some(sequence) {
             return Ok(());
         }

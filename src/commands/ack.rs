@@ -9,7 +9,7 @@ use crate::connection::Connection;
 use crate::frames::{accept_status_body, types};
 use crate::output::Output;
 
-pub fn run(args: &AckArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(args: &AckArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = accept_status_body(&args.conversation, args.status.wire_name(), &args.sequences);
     let mut connection = Connection::open(config)?;
     let reply = connection.request(types::PUBLISH_EVENT, Some(&body))?;

@@ -8,7 +8,7 @@ use crate::connection::Connection;
 use crate::frames::{close_body, types};
 use crate::output::Output;
 
-pub fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let mut connection = Connection::open(config)?;
     let reply = connection.request(
         types::UPDATE_CONVERSATION_FIELD,

@@ -7,12 +7,16 @@ use anyhow::Result;
 
 use crate::cli::{ConversationsArgs, Stage};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Event};
+use crate::connection::{Connection, Read};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Incoming, types};
 use crate::output::Output;
 
-pub fn run(args: &ConversationsArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(
+    args: &ConversationsArgs,
+    config: &ConnectionConfig,
+    out: &mut Output,
+) -> Result<()> {
     let states: &[&str] = match (args.all, args.stage) {
         (false, None | Some(Stage::Open)) => &["OPEN"],
         _ => &["OPEN", "CLOSE"],
@@ -35,7 +39,10 @@ pub fn run(args: &ConversationsArgs, config: &ConnectionConfig, out: &mut Output
 
 /// Subscribes to the conversation metadata, takes the first snapshot it
 /// sends (changes:[] when there is none), and unsubscribes.
-pub fn snapshot(connection: &mut Connection, states: &[&str]) -> Result<Vec<ConversationChange>> {
+pub(crate) fn snapshot(
+    connection: &mut Connection,
+    states: &[&str],
+) -> Result<Vec<ConversationChange>> {
     let body = frames::conversations_body(states);
     let reply = connection.request(types::SUBSCRIBE_EX_CONVERSATIONS, Some(&body))?;
     let subscription = reply
@@ -45,9 +52,9 @@ pub fn snapshot(connection: &mut Connection, states: &[&str]) -> Result<Vec<Conv
         .and_then(|body| body["subscriptionId"].as_str().map(str::to_owned));
     let deadline = Instant::now() + connection.timeout();
     let conversations = loop {
-        let frame = match connection.next(Some(deadline))? {
-            Event::Frame(frame) => frame,
-            Event::Idle | Event::Closed => {
+        let frame = match connection.next(deadline)? {
+            Read::Frame(frame) => frame,
+            Read::Empty | Read::Closed => {
                 return Err(fail(
                     Exit::TempFail,
                     "the server sent no conversation list after cqm.SubscribeExConversations",

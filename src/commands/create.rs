@@ -11,7 +11,7 @@ use crate::exit::{Exit, fail};
 use crate::frames::types;
 use crate::output::Output;
 
-pub fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
     let mut connection = Connection::open(config)?;
     if args.reuse

@@ -6,7 +6,7 @@ use crate::cli::GlobalArgs;
 use crate::config;
 use crate::output::Output;
 
-pub fn run(global: &GlobalArgs, out: &mut Output) -> Result<()> {
+pub(crate) fn run(global: &GlobalArgs, out: &mut Output) -> Result<()> {
     let token = config::token(global)?;
     if let Some(problem) = config::expiry_problem(&token.claims) {
         eprintln!("lp-consumer: warning: {problem}");

@@ -1,13 +1,13 @@
 //! One file per subcommand. Each takes the checked configuration and the
 //! output, and returns an error that `exit` turns into a code.
 
-pub mod ack;
-pub mod close;
-pub mod conversations;
-pub mod create;
-pub mod jwt_sub;
-pub mod send;
-pub mod subscribe;
+pub(crate) mod ack;
+pub(crate) mod close;
+pub(crate) mod conversations;
+pub(crate) mod create;
+pub(crate) mod jwt_sub;
+pub(crate) mod send;
+pub(crate) mod subscribe;
 
 use anyhow::Result;
 

@@ -1,33 +1,58 @@
 //! `send CONV [TEXT]`: ms.PublishEvent with a text/plain ContentEvent; without
-//! TEXT, one message per line of standard input over one connection.
-
-use std::io::{self, BufRead};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
-use std::time::Duration;
+//! TEXT, one message per line of standard input over one connection. Blank
+//! text is never a message: TEXT is refused, stdin lines are skipped.
 
 use anyhow::Result;
 
 use crate::cli::SendArgs;
-use crate::config::{ConnectionConfig, err_text};
+use crate::config::ConnectionConfig;
 use crate::connection::Connection;
-use crate::exit::{Exit, fail};
+use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::{publish_text_body, types};
+use crate::lines::{Line, Lines};
 use crate::output::Output;
 
-/// Lines read ahead of the connection, at most.
-const LINES_AHEAD: usize = 64;
-/// How long to wait for the next line before tending the connection.
-const LINE_WAIT: Duration = Duration::from_millis(50);
+/// What a notification adds around a message's text, at most (originator
+/// metadata, client properties, ids): a message is refused when it would
+/// make a frame larger than the reader's `--max-frame-bytes`.
+const NOTIFICATION_OVERHEAD: usize = 4096;
 
-pub fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+    if let Some(text) = &args.text {
+        if text.trim().is_empty() {
+            return Err(fail(
+                Exit::DataErr,
+                "TEXT is empty: there is no message to send",
+            ));
+        }
+        check_size(text, config.max_frame_bytes)?;
+    }
     let mut connection = Connection::open(config)?;
     match &args.text {
         Some(text) => publish(&mut connection, &args.conversation, text, out)?,
-        None => publish_lines(&mut connection, &args.conversation, out)?,
+        None => publish_lines(&mut connection, &args.conversation, config, out)?,
     }
     connection.finish();
     Ok(())
+}
+
+/// Refuses a message that no reader with the same `--max-frame-bytes`
+/// could read back: it would make the conversation unreadable.
+fn check_size(text: &str, max_frame_bytes: usize) -> Result<()> {
+    // Quotes, backslashes and control characters grow when escaped.
+    let escaped = serde_json::to_string(text)?.len();
+    if escaped + NOTIFICATION_OVERHEAD <= max_frame_bytes {
+        return Ok(());
+    }
+    Err(fail(
+        Exit::DataErr,
+        format!(
+            "the message is {} bytes; readers accept frames up to --max-frame-bytes \
+             ({max_frame_bytes} bytes), so the conversation could no longer be read: \
+             send it in parts (or raise --max-frame-bytes here and for every reader)",
+            text.len()
+        ),
+    ))
 }
 
 fn publish(
@@ -43,46 +68,42 @@ fn publish(
     super::print_reply(out, &reply)
 }
 
-/// Standard input is read on its own thread so that, while no line is
-/// ready, the connection keeps answering pings and sees Ctrl-C.
-fn publish_lines(connection: &mut Connection, conversation: &str, out: &mut Output) -> Result<()> {
-    let (sender, lines) = mpsc::sync_channel(LINES_AHEAD);
-    thread::spawn(move || {
-        for line in io::stdin().lock().split(b'\n') {
-            let failed = line.is_err();
-            if sender.send(line).is_err() || failed {
-                break;
-            }
-        }
-    });
-    let mut number = 0u64;
+fn publish_lines(
+    connection: &mut Connection,
+    conversation: &str,
+    config: &ConnectionConfig,
+    out: &mut Output,
+) -> Result<()> {
+    let mut lines = Lines::stdin()?;
+    let mut sent = 0u64;
     loop {
-        let line = match lines.recv_timeout(LINE_WAIT) {
-            Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => {
-                connection.idle_tick()?;
-                continue;
+        let line = lines.next().map_err(|err| with_count(err, sent))?;
+        match line {
+            Line::Text(text) if text.trim().is_empty() => {}
+            Line::Text(text) => {
+                check_size(&text, config.max_frame_bytes).map_err(|err| {
+                    with_count(err.context(format!("line {}", lines.number())), sent)
+                })?;
+                publish(connection, conversation, &text, out)
+                    .map_err(|err| with_count(err, sent))?;
+                sent += 1;
             }
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        };
-        number += 1;
-        let mut bytes = line.map_err(|err| {
-            fail(
-                Exit::NoInput,
-                format!("cannot read standard input: {}", err_text(&err)),
-            )
-        })?;
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-        let text = String::from_utf8(bytes).map_err(|_| {
-            fail(
-                Exit::DataErr,
-                format!("line {number} of standard input is not UTF-8"),
-            )
-        })?;
-        if !text.is_empty() {
-            publish(connection, conversation, &text, out)?;
+            Line::Pending => connection
+                .tend_until_readable(lines.wake_fd())
+                .map_err(|err| with_count(err, sent))?,
+            Line::End => return Ok(()),
         }
     }
+}
+
+/// The error with how many messages went out before it, same exit code.
+fn with_count(err: anyhow::Error, sent: u64) -> anyhow::Error {
+    let Outcome::Fail(code) = exit::classify(&err) else {
+        return err;
+    };
+    if code == Exit::Interrupted || code == Exit::Terminated {
+        return err;
+    }
+    let messages = if sent == 1 { "message" } else { "messages" };
+    fail(code, format!("{err:#} ({sent} {messages} sent before it)"))
 }

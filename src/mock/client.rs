@@ -20,7 +20,7 @@ use super::frames;
 use super::handshake::{self, Accepted};
 use super::state::{ConnectionId, Outbox, Outgoing};
 use super::{Faults, RawFrame, Shared, lock};
-use crate::connection::{Transport, is_tick};
+use crate::transport::{Transport, is_tick};
 
 /// The socket timeout: how often a connection thread looks at its outbox
 /// and at the server's stop flag.
@@ -29,17 +29,17 @@ const TICK: Duration = Duration::from_millis(20);
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 /// The connection is over (closed, dropped, failed, or the server stops).
-pub struct Ended;
+pub(crate) struct Ended;
 
-pub type Outcome = Result<(), Ended>;
+pub(crate) type Outcome = Result<(), Ended>;
 
-pub struct Client<'a> {
-    pub shared: &'a Shared,
-    pub connection: ConnectionId,
+pub(crate) struct Client<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) connection: ConnectionId,
     /// The `sub` of the token the client connected with.
-    pub consumer: String,
+    pub(crate) consumer: String,
     /// Where other connections (and this one) put live events for it.
-    pub outbox: Outbox,
+    pub(crate) outbox: Outbox,
     faults: Faults,
     ws: WebSocket<Transport>,
     inbox: Receiver<Outgoing>,
@@ -48,7 +48,7 @@ pub struct Client<'a> {
 }
 
 /// Serves one accepted socket until it ends or the server stops.
-pub fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
+pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     let faults = shared.faults_for(connection);
     if faults.stall {
         hold_silently(shared);
@@ -134,14 +134,14 @@ impl Client<'_> {
     }
 
     /// Queues a frame, then applies the fault thresholds.
-    pub fn send(&mut self, frame: impl Into<Utf8Bytes>) -> Outcome {
+    pub(crate) fn send(&mut self, frame: impl Into<Utf8Bytes>) -> Outcome {
         self.queue(frame.into())?;
         self.sent += 1;
         self.apply_faults()
     }
 
     /// Queues an ms.MessagingEventNotification, twice under `repeat_changes`.
-    pub fn send_events(&mut self, frame: Utf8Bytes) -> Outcome {
+    pub(crate) fn send_events(&mut self, frame: Utf8Bytes) -> Outcome {
         if self.faults.repeat_changes {
             self.send(frame.clone())?;
         }
@@ -149,7 +149,7 @@ impl Client<'_> {
     }
 
     /// Queues the frames of `Faults::inject`, unchecked.
-    pub fn send_injected(&mut self) -> Outcome {
+    pub(crate) fn send_injected(&mut self) -> Outcome {
         for frame in self.faults.inject.clone() {
             let message = match frame {
                 RawFrame::Text(text) => Message::text(text),

@@ -13,27 +13,27 @@ const EVENTS_START: &str =
 const EVENTS_END: &str = "]}}";
 
 /// What `garbage_after` sends.
-pub const NOT_JSON: &str = "lp-mock: a frame that is not JSON {";
+pub(crate) const NOT_JSON: &str = "lp-mock: a frame that is not JSON {";
 
 const STRING_ERROR_TYPE: &str = ".ReqBody$StringResp";
 
-pub fn response(req_id: &str, code: u16, response_type: &str, body: &Value) -> String {
+pub(crate) fn response(req_id: &str, code: u16, response_type: &str, body: &Value) -> String {
     json!({"kind": "resp", "reqId": req_id, "code": code, "type": response_type, "body": body})
         .to_string()
 }
 
 /// An error response with a string body, as LivePerson's API answers them.
-pub fn error(req_id: &str, code: u16, message: &str) -> String {
+pub(crate) fn error(req_id: &str, code: u16, message: &str) -> String {
     response(req_id, code, STRING_ERROR_TYPE, &json!(message))
 }
 
 /// A string-bodied success, as for close and unsubscribe.
-pub fn ok_string(req_id: &str, message: &str) -> String {
+pub(crate) fn ok_string(req_id: &str, message: &str) -> String {
     response(req_id, 200, "StringResponse", &json!(message))
 }
 
 /// An ms.MessagingEventNotification holding one change.
-pub fn events_notification(change: &impl Serialize) -> Utf8Bytes {
+pub(crate) fn events_notification(change: &impl Serialize) -> Utf8Bytes {
     // Only maps with non-string keys fail to serialize; changes have none.
     let change = serde_json::to_string(change).expect("a change serializes");
     let mut frame = String::with_capacity(EVENTS_START.len() + change.len() + EVENTS_END.len());
@@ -44,13 +44,13 @@ pub fn events_notification(change: &impl Serialize) -> Utf8Bytes {
 }
 
 /// The change inside a notification made by `events_notification`.
-pub fn change_of(notification: &str) -> &str {
+pub(crate) fn change_of(notification: &str) -> &str {
     &notification[EVENTS_START.len()..notification.len() - EVENTS_END.len()]
 }
 
 /// One notification holding the changes of several one-change ones; a
 /// single one is passed on as it is.
-pub fn events_batch(notifications: &[Utf8Bytes]) -> Utf8Bytes {
+pub(crate) fn events_batch(notifications: &[Utf8Bytes]) -> Utf8Bytes {
     if let [single] = notifications {
         return single.clone();
     }
@@ -68,7 +68,7 @@ pub fn events_batch(notifications: &[Utf8Bytes]) -> Utf8Bytes {
 }
 
 /// A cqm.ExConversationChangeNotification of UPSERT changes.
-pub fn conversations_notification(subscription_id: &str, results: Vec<Value>) -> String {
+pub(crate) fn conversations_notification(subscription_id: &str, results: Vec<Value>) -> String {
     let changes: Vec<Value> = results
         .into_iter()
         .map(|result| json!({"type": "UPSERT", "result": result}))

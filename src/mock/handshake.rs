@@ -10,21 +10,21 @@ use tungstenite::http::StatusCode;
 use tungstenite::{HandshakeError, WebSocket};
 
 use super::{Faults, Shared, lock};
-use crate::connection::Transport;
 use crate::jwt;
+use crate::transport::Transport;
 
 /// How long a client may take over TLS and the upgrade.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
 /// An upgraded connection and the consumer its token names.
-pub struct Accepted {
-    pub ws: WebSocket<Transport>,
-    pub consumer: String,
+pub(crate) struct Accepted {
+    pub(crate) ws: WebSocket<Transport>,
+    pub(crate) consumer: String,
 }
 
 /// Runs the TLS and WebSocket handshakes on a socket that already has its
 /// read and write timeouts; None when the client fails or is refused.
-pub fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option<Accepted> {
+pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option<Accepted> {
     let deadline = Instant::now() + HANDSHAKE_LIMIT;
     // The socket's timeouts make each step return within a tick, so a
     // silent client cannot hold the server's shutdown.

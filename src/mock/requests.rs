@@ -37,7 +37,7 @@ fn names(value: &Value) -> Vec<String> {
 
 impl Client<'_> {
     /// Answers one text frame from the client.
-    pub fn handle(&mut self, text: &str) -> Outcome {
+    pub(crate) fn handle(&mut self, text: &str) -> Outcome {
         // Without an id there is nothing to answer to.
         let Ok(Value::Object(request)) = serde_json::from_str::<Value>(text) else {
             return Ok(());

@@ -19,19 +19,19 @@ use tungstenite::Utf8Bytes;
 use super::frames;
 
 /// Connections are numbered from 0 in the order they are accepted.
-pub type ConnectionId = u64;
+pub(crate) type ConnectionId = u64;
 
 /// A frame for one connection's thread to send.
-pub enum Outgoing {
+pub(crate) enum Outgoing {
     /// An ms.MessagingEventNotification (sent twice under `repeat_changes`).
     Events(Utf8Bytes),
     /// Any other notification.
     Other(Utf8Bytes),
 }
 
-pub type Outbox = Sender<Outgoing>;
+pub(crate) type Outbox = Sender<Outgoing>;
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -46,7 +46,7 @@ fn mix(mut x: u64) -> u64 {
 
 /// A UUID-shaped id (version 4 layout), unique within the process: a
 /// counter offset by the start time and pid, scattered by a bijection.
-pub fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static OFFSET: OnceLock<u64> = OnceLock::new();
     let nanos = || {
@@ -70,24 +70,24 @@ pub fn new_id() -> String {
 
 /// Who publishes an event.
 #[derive(Serialize)]
-pub struct Originator<'a> {
-    pub id: &'a str,
-    pub role: &'a str,
+pub(crate) struct Originator<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) role: &'a str,
 }
 
 /// A plain-text ContentEvent, as the agent inside lp-mock sends them.
 #[derive(Serialize)]
 #[serde(tag = "type", rename = "ContentEvent", rename_all = "camelCase")]
-pub struct TextEvent<'a> {
+pub(crate) struct TextEvent<'a> {
     content_type: &'static str,
     message: &'a str,
 }
 
 impl TextEvent<'_> {
-    pub const TYPE: &'static str = "ContentEvent";
+    pub(crate) const TYPE: &'static str = "ContentEvent";
 }
 
-pub fn text_event(message: &str) -> TextEvent<'_> {
+pub(crate) fn text_event(message: &str) -> TextEvent<'_> {
     TextEvent {
         content_type: "text/plain",
         message,
@@ -111,14 +111,14 @@ struct Change<'a, E> {
 
 /// Why a consumer may not do something with a conversation.
 #[derive(Debug, Clone, Copy)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     NotFound,
     NotYours,
     Closed,
 }
 
 impl Refusal {
-    pub fn message(self) -> &'static str {
+    pub(crate) fn message(self) -> &'static str {
         match self {
             Refusal::NotFound => "Conversation not found",
             Refusal::NotYours => "The conversation belongs to another consumer",
@@ -159,12 +159,12 @@ struct ConversationsSubscription {
 
 /// Which conversations a cqm.SubscribeExConversations snapshot lists.
 #[derive(Default)]
-pub struct ConversationFilter {
+pub(crate) struct ConversationFilter {
     /// Empty: any.
-    pub states: Vec<String>,
+    pub(crate) states: Vec<String>,
     /// Empty: any.
-    pub stages: Vec<String>,
-    pub min_last_updated_ms: Option<i64>,
+    pub(crate) stages: Vec<String>,
+    pub(crate) min_last_updated_ms: Option<i64>,
 }
 
 impl ConversationFilter {
@@ -181,20 +181,20 @@ impl ConversationFilter {
 }
 
 #[derive(Default)]
-pub struct Store {
+pub(crate) struct Store {
     conversations: HashMap<String, Conversation>,
     conversation_subscriptions: Vec<ConversationsSubscription>,
 }
 
 impl Store {
-    pub fn has_open_conversation(&self, consumer: &str) -> bool {
+    pub(crate) fn has_open_conversation(&self, consumer: &str) -> bool {
         self.conversations
             .values()
             .any(|c| c.open && c.consumer == consumer)
     }
 
     /// Opens a conversation and tells the consumer's cqm subscribers.
-    pub fn create(&mut self, consumer: &str) -> String {
+    pub(crate) fn create(&mut self, consumer: &str) -> String {
         let id = new_id();
         let now = now_ms();
         let conversation = Conversation {
@@ -215,7 +215,7 @@ impl Store {
 
     /// Whether `consumer` may use the conversation (and it is open, if
     /// `must_be_open`).
-    pub fn check(
+    pub(crate) fn check(
         &self,
         consumer: &str,
         conversation: &str,
@@ -232,7 +232,7 @@ impl Store {
     /// Stores an event and fans it out to the conversation's subscribers.
     /// Returns its sequence, or None for a ChatStateEvent, which is passed
     /// on but neither sequenced nor stored.
-    pub fn publish(
+    pub(crate) fn publish(
         &mut self,
         conversation_id: &str,
         by: &Originator,
@@ -271,7 +271,7 @@ impl Store {
     }
 
     /// Closes an open conversation and tells the consumer's cqm subscribers.
-    pub fn close(&mut self, conversation_id: &str) -> Result<(), Refusal> {
+    pub(crate) fn close(&mut self, conversation_id: &str) -> Result<(), Refusal> {
         let conversation = self
             .conversations
             .get_mut(conversation_id)
@@ -291,7 +291,7 @@ impl Store {
     /// previous subscription there, and returns the stored events from
     /// `from_seq` on. Both happen under the caller's lock, so no live event
     /// falls between the replay and the subscription.
-    pub fn subscribe(
+    pub(crate) fn subscribe(
         &mut self,
         connection: ConnectionId,
         conversation_id: &str,
@@ -309,14 +309,14 @@ impl Store {
         conversation.events[start..].to_vec()
     }
 
-    pub fn subscribers(&self, conversation_id: &str) -> usize {
+    pub(crate) fn subscribers(&self, conversation_id: &str) -> usize {
         self.conversations
             .get(conversation_id)
             .map_or(0, |c| c.subscribers.len())
     }
 
     /// Forgets every subscription of a connection that ended.
-    pub fn disconnect(&mut self, connection: ConnectionId) {
+    pub(crate) fn disconnect(&mut self, connection: ConnectionId) {
         for conversation in self.conversations.values_mut() {
             conversation.subscribers.retain(|(id, _)| *id != connection);
         }
@@ -326,7 +326,7 @@ impl Store {
 
     /// Registers a cqm subscription; returns its id and the snapshot
     /// notification of the consumer's conversations that pass the filter.
-    pub fn subscribe_conversations(
+    pub(crate) fn subscribe_conversations(
         &mut self,
         connection: ConnectionId,
         consumer: &str,
@@ -357,7 +357,7 @@ impl Store {
 
     /// Ends a cqm subscription of this connection; false if it has none by
     /// that id.
-    pub fn unsubscribe_conversations(
+    pub(crate) fn unsubscribe_conversations(
         &mut self,
         connection: ConnectionId,
         subscription_id: &str,

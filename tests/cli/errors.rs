@@ -2,7 +2,7 @@
 
 use std::net::TcpListener;
 
-use lp_consumer::jwt::encode_unsigned;
+use lp_consumer::encode_unsigned;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::json;
 

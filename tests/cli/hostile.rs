@@ -175,8 +175,9 @@ fn a_message_over_max_frame_bytes_is_refused() {
 }
 
 /// A server that takes the connection and then sends its bytes one at a
-/// time, 50 ms apart: the HTTP answer itself, or (after a whole answer) a
-/// text frame. It ends when the client goes away.
+/// time, 50 ms apart: the HTTP answer itself, or (after a whole answer and
+/// a whole response to the subscription, request "1") a text frame. It
+/// ends when the client goes away.
 fn dribbling_server(whole_handshake: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -199,6 +200,9 @@ fn dribbling_server(whole_handshake: bool) -> u16 {
         let mut slow: Vec<u8> = Vec::new();
         if whole_handshake {
             stream.write_all(answer.as_bytes()).unwrap();
+            let response = br#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{}}"#;
+            stream.write_all(&[0x81, response.len() as u8]).unwrap();
+            stream.write_all(response).unwrap();
             // A text frame announcing 200 bytes.
             slow.extend([0x81, 126, 0, 200]);
             slow.extend([b'x'; 200]);
@@ -217,13 +221,23 @@ fn dribbling_server(whole_handshake: bool) -> u16 {
 
 #[test]
 fn a_dribbling_server_ends_with_75_within_the_timeout() {
-    let token = lp_consumer::jwt::encode_unsigned(&json!({"sub": "x"}));
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "x"}));
     for (whole_handshake, message) in [(false, "handshake"), (true, "receiving a frame")] {
         let port = dribbling_server(whole_handshake);
         let url = format!("ws://127.0.0.1:{port}/ws_api/account/a/messaging/consumer?v=3");
+        // --follow: the subscription is the only setup, so the slow frame
+        // is the only thing waited for.
         let result = run(
             bare()
-                .args(["subscribe", "c", "--timeout", "0.5", "--url", &url])
+                .args([
+                    "subscribe",
+                    "c",
+                    "--follow",
+                    "--timeout",
+                    "0.5",
+                    "--url",
+                    &url,
+                ])
                 .env("LP_JWT", &token),
             None,
             &token,

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
-use lp_consumer::jwt::encode_unsigned;
+use lp_consumer::encode_unsigned;
 use serde_json::json;
 
 use crate::harness::{bare, run};

@@ -43,7 +43,14 @@ fn reconnect_prints_every_sequence_once_across_drops() {
     run.assert_code(0);
     assert_eq!(run.sequences(), (0..30).collect::<Vec<u64>>());
     assert!(reconnect_lines(&run) >= 3, "{}", run.stderr);
-    assert_eq!(reconnect_lines(&run), run.stderr.lines().count());
+    // Each drop says so, and each new connection says where it resumes.
+    let reconnected = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("reconnected to 127.0.0.1; resuming after sequence"))
+        .count();
+    assert_eq!(reconnected, reconnect_lines(&run));
+    assert_eq!(2 * reconnect_lines(&run), run.stderr.lines().count());
 }
 
 #[test]

@@ -1,0 +1,245 @@
+//! Drives an `Engine` over real connections: reads frames until a read
+//! would block, then flushes the output, stores the cursor, tells the engine
+//! the time and sleeps in poll(2); and, with `--reconnect`, opens a new
+//! connection when one fails, with backoff.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::{Engine, Io};
+use crate::config::ConnectionConfig;
+use crate::connection::{Connection, Read, Wake, Watch};
+use crate::exit::{self, Exit, Outcome, fail};
+use crate::frames::Response;
+use crate::output::Output;
+use crate::signals;
+use crate::state::StateFile;
+
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// LivePerson's retry guidance: after a 429, wait at least a second.
+const AFTER_THROTTLE: Duration = Duration::from_secs(1);
+/// During a long burst, the clock is looked at after this many frames (for
+/// the keep-alive and the engine's timers), never per frame.
+const FRAMES_BETWEEN_TICKS: u32 = 4096;
+/// How often a sleeping backoff looks at signals and deadlines.
+const BACKOFF_NAP: Duration = Duration::from_millis(100);
+
+/// When to try again after a failed connection.
+pub(crate) struct Retry {
+    pub(crate) enabled: bool,
+    /// Give up after this many attempts in a row that brought nothing new.
+    pub(crate) max: Option<u32>,
+}
+
+/// Where the output goes and where the cursor is kept.
+pub(crate) struct Sinks<'a> {
+    pub(crate) out: &'a mut Output,
+    pub(crate) state: Option<&'a mut StateFile>,
+}
+
+impl Sinks<'_> {
+    /// Flushes the output, then stores the cursor that covers it.
+    fn settle(&mut self, cursor: Option<u64>) -> Result<()> {
+        self.out.flush()?;
+        if let (Some(state), Some(cursor)) = (&mut self.state, cursor) {
+            state.store(cursor)?;
+        }
+        Ok(())
+    }
+}
+
+/// The engine's requests and lines, over one connection.
+struct SessionIo<'a, 'b> {
+    connection: &'a mut Connection,
+    sinks: &'a mut Sinks<'b>,
+}
+
+impl Io for SessionIo<'_, '_> {
+    fn print(&mut self, line: &str) -> Result<()> {
+        self.sinks.out.raw_line(line)
+    }
+
+    fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String> {
+        self.connection.send_request(request_type, Some(body))
+    }
+
+    fn other_response(&mut self, response: &Response) -> bool {
+        self.connection.other_response(response)
+    }
+}
+
+/// Runs the stream to its end: Ok for an ending (or a reader that went
+/// away), Err for a failure that retrying did not mend.
+pub(crate) fn run(
+    engine: &mut Engine,
+    config: &ConnectionConfig,
+    retry: &Retry,
+    sinks: &mut Sinks,
+) -> Result<()> {
+    let mut failures = 0u32;
+    let mut attempt = 0u32;
+    loop {
+        let progress_before = engine.progress();
+        let result = one_connection(engine, config, retry, sinks, attempt > 0);
+        engine.disconnected();
+        // Whatever ended the connection, what was printed is flushed and
+        // its cursor stored (a signal's exit code still wins).
+        let settled = sinks.settle(engine.cursor());
+        let err = match result {
+            Ok(()) => return settled,
+            Err(err) => err,
+        };
+        if !retry.enabled || !is_retryable(&err) {
+            return Err(err);
+        }
+        // Only new events count as progress: a server that drops every
+        // connection right after the subscription is a failure every time.
+        if engine.progress() > progress_before {
+            failures = 0;
+        }
+        failures += 1;
+        attempt += 1;
+        if let Some(max) = retry.max
+            && failures > max
+        {
+            return Err(err.context(format!(
+                "giving up after {max} reconnect attempts that brought nothing new"
+            )));
+        }
+        let delay = backoff(failures, &err);
+        eprintln!(
+            "lp-consumer: {err:#}; reconnecting in {:.1} s (attempt {failures})",
+            delay.as_secs_f64()
+        );
+        if sleep_unless_ended(engine, delay)? {
+            return sinks.settle(engine.cursor());
+        }
+    }
+}
+
+/// Subscribes on a new connection and streams until an ending (Ok) or a
+/// failure (Err, which the caller may retry).
+fn one_connection(
+    engine: &mut Engine,
+    config: &ConnectionConfig,
+    retry: &Retry,
+    sinks: &mut Sinks,
+    reconnecting: bool,
+) -> Result<()> {
+    let mut connection = Connection::open(config)?;
+    if reconnecting {
+        let after = engine.cursor().map_or_else(
+            || "from the start".to_owned(),
+            |c| format!("after sequence {c}"),
+        );
+        eprintln!(
+            "lp-consumer: reconnected to {}; resuming {after}",
+            connection.host()
+        );
+    }
+    let per_frame_cursor = sinks.state.is_some();
+    let mut io = SessionIo {
+        connection: &mut connection,
+        sinks,
+    };
+    engine.start(&mut io)?;
+    let mut frames_since_tick = 0u32;
+    loop {
+        match io.connection.read()? {
+            Read::Frame(frame) => {
+                engine.on_frame(&frame, &mut io)?;
+                frames_since_tick += 1;
+                // A cursor follows the output closely: after every frame.
+                if per_frame_cursor {
+                    io.sinks.settle(engine.cursor())?;
+                }
+                if frames_since_tick >= FRAMES_BETWEEN_TICKS {
+                    frames_since_tick = 0;
+                    let now = Instant::now();
+                    engine.on_tick(now)?;
+                    io.connection.maintain(now)?;
+                }
+            }
+            Read::Empty => {
+                // The burst is over: what it printed goes out now.
+                frames_since_tick = 0;
+                io.sinks.settle(engine.cursor())?;
+                engine.on_tick(Instant::now())?;
+                if engine.ending().is_none() {
+                    let watch = Watch {
+                        stdout: true,
+                        other: None,
+                    };
+                    if io.connection.wait(engine.next_deadline(), watch)? == Wake::ReaderGone {
+                        return Ok(());
+                    }
+                }
+            }
+            Read::Closed if retry.enabled => {
+                return Err(fail(Exit::TempFail, "the server closed the connection"));
+            }
+            Read::Closed => return Ok(()),
+        }
+        if engine.ending().is_some() {
+            io.sinks.out.flush()?;
+            io.connection.finish();
+            return Ok(());
+        }
+    }
+}
+
+/// Dropped links, timeouts, overload and refused connections may heal;
+/// authentication, protocol and local errors do not.
+fn is_retryable(err: &anyhow::Error) -> bool {
+    matches!(
+        exit::classify(err),
+        Outcome::Fail(Exit::TempFail | Exit::Unavailable)
+    )
+}
+
+/// Exponential backoff from 0.5 s, capped at 30 s, with "equal jitter"
+/// (half fixed, half random) so that many clients do not retry in step.
+fn backoff(failures: u32, err: &anyhow::Error) -> Duration {
+    let ceiling = BACKOFF_FIRST
+        .saturating_mul(1u32 << failures.saturating_sub(1).min(16))
+        .min(BACKOFF_MAX);
+    let random = RandomState::new().hash_one(failures) as f64 / u64::MAX as f64;
+    let delay = ceiling.mul_f64(0.5 + 0.5 * random);
+    if exit::is_throttled(err) {
+        delay.max(AFTER_THROTTLE)
+    } else {
+        delay
+    }
+}
+
+/// Sleeps for `delay` between connections, waking for SIGINT/SIGTERM and
+/// for the engine's timers: true when the stream ended meanwhile (the idle
+/// time runs across reconnects).
+fn sleep_unless_ended(engine: &mut Engine, delay: Duration) -> Result<bool> {
+    let until = Instant::now() + delay;
+    loop {
+        if let Some(exit) = signals::pending() {
+            return Err(fail(exit, ""));
+        }
+        let now = Instant::now();
+        engine.on_tick(now)?;
+        if engine.ending().is_some() {
+            return Ok(true);
+        }
+        if now >= until {
+            return Ok(false);
+        }
+        let wake = engine.next_deadline().map_or(until, |at| at.min(until));
+        thread::sleep(
+            wake.saturating_duration_since(now)
+                .min(BACKOFF_NAP)
+                .max(Duration::from_millis(1)),
+        );
+    }
+}

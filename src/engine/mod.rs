@@ -1,0 +1,494 @@
+//! The conversation stream: what lp-consumer does with the frames of a
+//! dialog's subscription, as a state machine without a socket. `subscribe`
+//! and `chat` drive it through `driver`; the tests drive it by hand.
+//!
+//! Inputs: a connection opened (`start`), a frame (`on_frame`), the time at
+//! the end of a burst (`on_tick`). Outputs, through `Io`: lines to print and
+//! requests to send; and, read back by the driver, the cursor to store
+//! (`cursor`), when it next needs the clock (`next_deadline`) and whether
+//! the run is over (`ending`).
+//!
+//! Each sequence is printed at most once per run: the highest sequence
+//! handled (printed or filtered out) is the cursor, a change at or below it
+//! is a repeat, and each connection subscribes from cursor + 1. The service
+//! sends a dialog's events in sequence order; changes inside one
+//! notification are put in that order before they are handled.
+
+pub(crate) mod driver;
+#[cfg(test)]
+mod tests;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::cli::{AckStatus, Origin};
+use crate::exit::{Exit, fail};
+use crate::frames::{self, Incoming, Response, check_response, types};
+use crate::jsonscan::{self, ScannedChange, Scanner};
+
+/// What the engine asks of the world.
+pub(crate) trait Io {
+    /// Writes one line of output (compact JSON).
+    fn print(&mut self, line: &str) -> Result<()>;
+    /// Sends a request; returns its id.
+    fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String>;
+    /// A response the engine does not wait for: true when it belongs to the
+    /// link itself (a keep-alive's), which is never printed.
+    fn other_response(&mut self, response: &Response) -> bool;
+}
+
+/// What a stream prints and when it ends.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    /// The dialog subscribed to: the conversation's id for its main dialog.
+    pub(crate) conversation: String,
+    /// The JWT's `sub`: events whose originatorId it is are the consumer's.
+    pub(crate) consumer: String,
+    pub(crate) from: Origin,
+    /// Event types kept; empty: all.
+    pub(crate) types: Vec<String>,
+    /// The receipt published for each agent content event printed.
+    pub(crate) ack: Option<AckStatus>,
+    /// Print every frame verbatim instead of one line per event.
+    pub(crate) frames: bool,
+    /// End after this many lines.
+    pub(crate) count: Option<u64>,
+    /// End when no new event came for this long (once set up).
+    pub(crate) idle: Option<Duration>,
+    /// End when the conversation closes (everything but `--follow`).
+    pub(crate) until_closed: bool,
+    /// How long a setup response, and the rest of the events after the
+    /// close, may take.
+    pub(crate) timeout: Duration,
+}
+
+/// Why a stream ended well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// `--count` lines were printed.
+    Count,
+    /// Nothing new for `--idle-timeout`.
+    Idle,
+    /// The conversation closed and everything before the close is printed.
+    ConversationClosed,
+}
+
+/// Where the stream stands on the current connection.
+#[derive(Debug)]
+enum Phase {
+    /// A setup request is out; its response is due `timeout` after the
+    /// first tick.
+    SettingUp {
+        id: String,
+        request_type: &'static str,
+        deadline: Option<Instant>,
+    },
+    /// Events flow.
+    Streaming,
+    /// Between connections.
+    Offline,
+    /// The conversation closed: the events up to its last content sequence
+    /// may still come, for `timeout` from the first tick.
+    Draining {
+        last_content: Option<u64>,
+        until: Option<Instant>,
+    },
+}
+
+/// What the engine reads of one change, from the scan or from serde.
+struct Change<'a> {
+    text: &'a str,
+    sequence: Option<u64>,
+    originator: Option<&'a str>,
+    event_type: Option<&'a str>,
+    line_breaks: bool,
+}
+
+pub(crate) struct Engine {
+    options: Options,
+    phase: Phase,
+    /// Highest sequence handled (printed or filtered out).
+    cursor: Option<u64>,
+    printed: u64,
+    /// Events with a new sequence handled since the run began.
+    progress: u64,
+    /// A new event (or the first setup) came since the last tick: the idle
+    /// clock restarts then.
+    active: bool,
+    /// When the idle clock last restarted.
+    idle_since: Option<Instant>,
+    ending: Option<Ending>,
+    /// Agent content events printed from the current frame, for `ack`.
+    acks_due: Vec<u64>,
+    /// Ids of receipts sent whose responses have not come yet.
+    acks_unanswered: Vec<String>,
+    scanner: Scanner,
+    scanned: Vec<ScannedChange>,
+}
+
+impl Engine {
+    /// A stream that resumes after `cursor`.
+    pub(crate) fn new(options: Options, cursor: Option<u64>) -> Engine {
+        Engine {
+            options,
+            phase: Phase::Offline,
+            cursor,
+            printed: 0,
+            progress: 0,
+            active: false,
+            idle_since: None,
+            ending: None,
+            acks_due: Vec::new(),
+            acks_unanswered: Vec::new(),
+            scanner: Scanner::default(),
+            scanned: Vec::new(),
+        }
+    }
+
+    pub(crate) fn cursor(&self) -> Option<u64> {
+        self.cursor
+    }
+
+    pub(crate) fn progress(&self) -> u64 {
+        self.progress
+    }
+
+    pub(crate) fn ending(&self) -> Option<Ending> {
+        self.ending
+    }
+
+    /// A new connection: subscribe from the cursor on.
+    pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
+        let from_seq = self.cursor.map_or(0, |cursor| cursor + 1);
+        let body = frames::subscribe_body(&self.options.conversation, from_seq);
+        self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
+    }
+
+    fn await_setup(
+        &mut self,
+        io: &mut impl Io,
+        request_type: &'static str,
+        body: &Value,
+    ) -> Result<()> {
+        let id = io.request(request_type, body)?;
+        self.phase = Phase::SettingUp {
+            id,
+            request_type,
+            deadline: None,
+        };
+        Ok(())
+    }
+
+    /// The connection ended: its requests will get no answer. A close
+    /// already seen is kept (the next connection learns it again anyway).
+    pub(crate) fn disconnected(&mut self) {
+        if !matches!(self.phase, Phase::Draining { .. }) {
+            self.phase = Phase::Offline;
+        }
+        self.acks_due.clear();
+        self.acks_unanswered.clear();
+    }
+
+    /// The time of the end of a burst of frames: deadlines and the idle
+    /// clock. The clock is read by the caller, once per burst.
+    pub(crate) fn on_tick(&mut self, now: Instant) -> Result<()> {
+        if std::mem::take(&mut self.active) {
+            self.idle_since = Some(now);
+        }
+        let timeout = self.options.timeout;
+        match &mut self.phase {
+            Phase::SettingUp {
+                request_type,
+                deadline,
+                ..
+            } => {
+                if now >= *deadline.get_or_insert(now + timeout) {
+                    return Err(fail(
+                        Exit::TempFail,
+                        format!(
+                            "no response to {request_type} within {} s",
+                            timeout.as_secs_f64()
+                        ),
+                    ));
+                }
+            }
+            Phase::Draining { until, .. } => {
+                if now >= *until.get_or_insert(now + timeout) {
+                    self.end(Ending::ConversationClosed);
+                }
+            }
+            Phase::Streaming | Phase::Offline => {}
+        }
+        if let (Some(idle), Some(since)) = (self.options.idle, self.idle_since)
+            && now >= since + idle
+        {
+            self.end(Ending::Idle);
+        }
+        Ok(())
+    }
+
+    /// When `on_tick` must run next, if a timer is set.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let phase = match &self.phase {
+            Phase::SettingUp { deadline, .. } => *deadline,
+            Phase::Draining { until, .. } => *until,
+            Phase::Streaming | Phase::Offline => None,
+        };
+        let idle = self
+            .options
+            .idle
+            .zip(self.idle_since)
+            .map(|(idle, since)| since + idle);
+        match (phase, idle) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn end(&mut self, ending: Ending) {
+        self.ending.get_or_insert(ending);
+    }
+
+    fn limit_reached(&self) -> bool {
+        self.options
+            .count
+            .is_some_and(|count| self.printed >= count)
+    }
+
+    /// One frame from the server.
+    pub(crate) fn on_frame(&mut self, text: &str, io: &mut impl Io) -> Result<()> {
+        if self.ending.is_some() {
+            return Ok(());
+        }
+        let mut scanned = std::mem::take(&mut self.scanned);
+        let usual = !self.options.frames && self.scanner.messaging_changes(text, &mut scanned);
+        let result = if usual {
+            self.scanned_changes(text, &mut scanned, io)
+        } else {
+            self.general_frame(text, io)
+        };
+        self.scanned = scanned;
+        result?;
+        self.after_frame(io)
+    }
+
+    /// The changes of the usual notification, from the scan.
+    fn scanned_changes(
+        &mut self,
+        text: &str,
+        scanned: &mut [ScannedChange],
+        io: &mut impl Io,
+    ) -> Result<()> {
+        if !scanned.is_sorted_by_key(|change| change.sequence) {
+            scanned.sort_by_key(|change| change.sequence);
+        }
+        let range = |span: Option<(usize, usize)>| span.map(|(start, end)| &text[start..end]);
+        for change in scanned.iter() {
+            self.change(
+                &Change {
+                    text: &text[change.span.0..change.span.1],
+                    sequence: change.sequence,
+                    originator: range(change.originator),
+                    event_type: range(change.event_type),
+                    line_breaks: change.line_breaks,
+                },
+                io,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Any frame the scan did not decide, read by serde.
+    fn general_frame(&mut self, text: &str, io: &mut impl Io) -> Result<()> {
+        let mut print_frame = self.options.frames;
+        match frames::parse(text)? {
+            Incoming::Response(response) => {
+                print_frame &= !self.on_response(&response, io)?;
+            }
+            Incoming::Notification(notification) => {
+                let kind = &*notification.notification_type;
+                if kind == types::MESSAGING_EVENT_NOTIFICATION {
+                    self.serde_changes(frames::changes(notification.body)?, io)?;
+                } else if types::is_conversation_change(kind) {
+                    // Metadata is read, not printed, unless --frames.
+                    for change in frames::changes(notification.body)? {
+                        let change = frames::conversation_change(change)?;
+                        if change.conversation_id == self.options.conversation
+                            && change.closed()
+                            && self.options.until_closed
+                        {
+                            self.phase = Phase::Draining {
+                                last_content: change.last_content_sequence,
+                                until: None,
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        if print_frame && !self.limit_reached() {
+            io.print(&jsonscan::compact(text))?;
+            self.printed += 1;
+        }
+        Ok(())
+    }
+
+    /// The changes of a notification serde read.
+    fn serde_changes(&mut self, changes: Vec<&RawValue>, io: &mut impl Io) -> Result<()> {
+        let full = self.reads_origins();
+        let mut metas = changes
+            .into_iter()
+            .map(|change| Ok((frames::change_meta(change, full)?, change)))
+            .collect::<Result<Vec<_>>>()?;
+        metas.sort_by_key(|(meta, _)| meta.sequence);
+        for (meta, change) in &metas {
+            let text = change.get();
+            self.change(
+                &Change {
+                    text,
+                    sequence: meta.sequence,
+                    originator: meta.originator_id.as_deref(),
+                    event_type: meta.event_type(),
+                    line_breaks: memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_some(),
+                },
+                io,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// One event: a repeat is dropped; a new one moves the cursor and, if
+    /// it passes the filters, is printed.
+    fn change(&mut self, change: &Change, io: &mut impl Io) -> Result<()> {
+        // Past --count nothing more is handled, so the cursor never claims
+        // an event that was not printed.
+        if self.limit_reached() {
+            return Ok(());
+        }
+        if let Some(sequence) = change.sequence {
+            if self.cursor.is_some_and(|cursor| sequence <= cursor) {
+                return Ok(());
+            }
+            self.cursor = Some(sequence);
+            self.progress += 1;
+            self.active = true;
+        }
+        if self.options.frames || !self.keeps(change) {
+            return Ok(());
+        }
+        // Events without a sequence (typing) count as life too.
+        self.active = true;
+        if change.line_breaks {
+            io.print(&jsonscan::compacted(change.text))?;
+        } else {
+            io.print(change.text)?;
+        }
+        self.printed += 1;
+        if let Some(sequence) = change.sequence
+            && self.options.ack.is_some()
+            && !self.by_consumer(change)
+            && change.event_type == Some("ContentEvent")
+        {
+            self.acks_due.push(sequence);
+        }
+        Ok(())
+    }
+
+    /// A response: to the setup request, to a receipt, or to something of
+    /// the link's (true: never printed).
+    fn on_response(&mut self, response: &Response, io: &mut impl Io) -> Result<bool> {
+        if let Phase::SettingUp {
+            id, request_type, ..
+        } = &self.phase
+            && response.req_id == id.as_str()
+        {
+            let request_type = *request_type;
+            check_response(request_type, response)?;
+            // The idle clock starts once, when the first subscription is set
+            // up; after that only new events restart it, whatever the link does.
+            if self.idle_since.is_none() {
+                self.active = true;
+            }
+            self.phase = Phase::Streaming;
+            // Conversation metadata is what tells that the conversation
+            // closed; ask for it once the events flow.
+            if request_type == types::SUBSCRIBE_MESSAGING_EVENTS && self.options.until_closed {
+                let body = frames::conversations_body(&["OPEN", "CLOSE"]);
+                self.await_setup(io, types::SUBSCRIBE_EX_CONVERSATIONS, &body)?;
+            }
+            return Ok(false);
+        }
+        if let Some(at) = self
+            .acks_unanswered
+            .iter()
+            .position(|id| *id == response.req_id)
+        {
+            self.acks_unanswered.swap_remove(at);
+            // A receipt is a courtesy to the agent: its failure is reported,
+            // not fatal.
+            if let Err(err) = check_response(types::PUBLISH_EVENT, response) {
+                eprintln!("lp-consumer: warning: read receipt not accepted: {err}");
+            }
+            return Ok(false);
+        }
+        Ok(io.other_response(response))
+    }
+
+    /// Receipts for what the frame printed, and the endings a frame can
+    /// bring.
+    fn after_frame(&mut self, io: &mut impl Io) -> Result<()> {
+        if let Some(status) = self.options.ack
+            && !self.acks_due.is_empty()
+        {
+            let body = frames::accept_status_body(
+                &self.options.conversation,
+                status.wire_name(),
+                &self.acks_due,
+            );
+            self.acks_due.clear();
+            let id = io.request(types::PUBLISH_EVENT, &body)?;
+            self.acks_unanswered.push(id);
+        }
+        if self.limit_reached() {
+            self.end(Ending::Count);
+        }
+        if let Phase::Draining { last_content, .. } = self.phase {
+            let caught_up = match (last_content, self.cursor) {
+                (Some(last), Some(cursor)) => cursor >= last,
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            if caught_up {
+                self.end(Ending::ConversationClosed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether events are kept or acknowledged by who sent them or by type.
+    fn reads_origins(&self) -> bool {
+        self.options.from != Origin::Any
+            || !self.options.types.is_empty()
+            || self.options.ack.is_some()
+    }
+
+    fn by_consumer(&self, change: &Change) -> bool {
+        change.originator == Some(self.options.consumer.as_str())
+    }
+
+    fn keeps(&self, change: &Change) -> bool {
+        let origin_ok = match self.options.from {
+            Origin::Any => true,
+            Origin::Consumer => self.by_consumer(change),
+            Origin::Agent => !self.by_consumer(change),
+        };
+        let type_ok = self.options.types.is_empty()
+            || change
+                .event_type
+                .is_some_and(|t| self.options.types.iter().any(|wanted| wanted == t));
+        origin_ok && type_ok
+    }
+}

@@ -1,0 +1,123 @@
+//! Standard input as lines, read on a thread of its own so that the main
+//! thread keeps tending the connection while no line is ready. Each line
+//! also writes a byte to a pipe whose read end the connection's wait
+//! watches, so a line wakes the wait at once.
+
+use std::io::{self, BufRead, PipeReader, Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::thread;
+
+use anyhow::Result;
+
+use crate::exit::{Exit, err_text, fail};
+
+/// Lines read ahead of their use, at most.
+const LINES_AHEAD: usize = 64;
+
+/// What `Lines::next` found.
+pub(crate) enum Line {
+    /// A line, without its `\n` (or `\r\n`).
+    Text(String),
+    /// Nothing yet.
+    Pending,
+    /// End of input.
+    End,
+}
+
+pub(crate) struct Lines {
+    lines: Receiver<io::Result<Vec<u8>>>,
+    wake: PipeReader,
+    /// Lines handed out so far, for messages.
+    number: u64,
+}
+
+impl Lines {
+    /// Starts reading standard input.
+    pub(crate) fn stdin() -> Result<Lines> {
+        let (wake, mut waker) = io::pipe().map_err(pipe_error)?;
+        set_nonblocking(wake.as_raw_fd())?;
+        let (sender, lines) = mpsc::sync_channel(LINES_AHEAD);
+        thread::spawn(move || {
+            for line in io::stdin().lock().split(b'\n') {
+                let failed = line.is_err();
+                if sender.send(line).is_err() {
+                    return;
+                }
+                let _ = waker.write_all(b"l");
+                if failed {
+                    break;
+                }
+            }
+            drop(sender);
+            let _ = waker.write_all(b"e");
+        });
+        Ok(Lines {
+            lines,
+            wake,
+            number: 0,
+        })
+    }
+
+    /// The descriptor that becomes readable when a line (or the end) is
+    /// ready.
+    pub(crate) fn wake_fd(&self) -> RawFd {
+        self.wake.as_raw_fd()
+    }
+
+    /// The number of the line last handed out (1-based).
+    pub(crate) fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// The next line if one is ready. A line that is not UTF-8 is an error
+    /// (exit 65) that says how many lines came before it.
+    pub(crate) fn next(&mut self) -> Result<Line> {
+        // Emptied before looking at the channel: a line sent after this
+        // writes a new byte, so no wake-up is lost.
+        let mut drained = [0u8; 64];
+        while matches!(self.wake.read(&mut drained), Ok(n) if n > 0) {}
+        let bytes = match self.lines.try_recv() {
+            Ok(line) => line.map_err(|err| {
+                fail(
+                    Exit::NoInput,
+                    format!("cannot read standard input: {}", err_text(&err)),
+                )
+            })?,
+            Err(TryRecvError::Empty) => return Ok(Line::Pending),
+            Err(TryRecvError::Disconnected) => return Ok(Line::End),
+        };
+        self.number += 1;
+        let mut bytes = bytes;
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        String::from_utf8(bytes).map(Line::Text).map_err(|_| {
+            fail(
+                Exit::DataErr,
+                format!("line {} of standard input is not UTF-8", self.number),
+            )
+        })
+    }
+}
+
+fn pipe_error(err: io::Error) -> anyhow::Error {
+    fail(
+        Exit::Software,
+        format!("cannot make a pipe: {}", err_text(&err)),
+    )
+}
+
+fn set_nonblocking(fd: RawFd) -> Result<()> {
+    // SAFETY: fcntl on a descriptor this process owns; it reads and sets
+    // the status flags only.
+    let ok = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(pipe_error(io::Error::last_os_error()))
+    }
+}

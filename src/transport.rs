@@ -1,0 +1,472 @@
+//! Reaching a WebSocket endpoint: TCP with a deadline, the HTTP CONNECT
+//! tunnel through a proxy, TLS, and the upgrade, all behind one `dial`; the
+//! socket types under a WebSocket (lp-mock serves on them too), with the
+//! guard against a peer that starts a message and never finishes it.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use tungstenite::HandshakeError;
+use tungstenite::client::IntoClientRequest;
+use tungstenite::http::HeaderValue;
+use tungstenite::protocol::{WebSocket, WebSocketConfig};
+
+use crate::exit::{Exit, err_text, fail, status_failure, websocket_exit};
+use crate::proxy::Proxy;
+
+/// How long a blocking read waits before it looks at deadlines and signals,
+/// while dialing.
+const TICK: Duration = Duration::from_millis(100);
+/// The longest CONNECT answer read before giving up on the proxy.
+const MAX_PROXY_REPLY: usize = 16 * 1024;
+
+/// Where to connect.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) url: String,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) tls: bool,
+}
+
+/// Which servers to trust.
+#[derive(Default)]
+pub(crate) struct TlsSettings {
+    /// Extra roots (`--cacert`).
+    pub(crate) cacerts: Vec<native_tls::Certificate>,
+    /// Check nothing (`--insecure`).
+    pub(crate) insecure: bool,
+}
+
+impl TlsSettings {
+    /// A connector that trusts the system's roots and `cacerts`.
+    pub(crate) fn connector(&self) -> Result<native_tls::TlsConnector> {
+        let mut builder = native_tls::TlsConnector::builder();
+        for cert in &self.cacerts {
+            builder.add_root_certificate(cert.clone());
+        }
+        if self.insecure {
+            builder
+                .danger_accept_invalid_certs(true)
+                .danger_accept_invalid_hostnames(true);
+        }
+        builder
+            .build()
+            .map_err(|err| fail(Exit::Unavailable, format!("cannot set up TLS: {err}")))
+    }
+}
+
+/// Everything `dial` needs besides the endpoint.
+pub(crate) struct Dial<'a> {
+    pub(crate) proxy: Option<&'a Proxy>,
+    pub(crate) tls: &'a TlsSettings,
+    /// Bounds connect, tunnel, TLS and upgrade together.
+    pub(crate) timeout: Duration,
+    pub(crate) max_frame_bytes: usize,
+    /// Extra headers of the upgrade request (sensitive ones marked so).
+    pub(crate) headers: Vec<(&'static str, HeaderValue)>,
+    pub(crate) verbose: bool,
+}
+
+/// Connects, tunnels, secures and upgrades, all within `dial.timeout`.
+pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>> {
+    let deadline = Instant::now() + dial.timeout;
+    if dial.verbose {
+        eprintln!("lp-consumer: connecting to {}", endpoint.url);
+    }
+    // Through a proxy, the first hop is the proxy.
+    let (host, port) = dial
+        .proxy
+        .map_or((endpoint.host.as_str(), endpoint.port), |proxy| {
+            (proxy.host.as_str(), proxy.port)
+        });
+    let mut tcp = connect_tcp(host, port, deadline, dial.timeout)?;
+    let setup = |err: io::Error| {
+        fail(
+            Exit::Unavailable,
+            format!("cannot set up the socket: {}", err_text(&err)),
+        )
+    };
+    tcp.set_nodelay(true).map_err(setup)?;
+    tcp.set_read_timeout(Some(TICK)).map_err(setup)?;
+    tcp.set_write_timeout(Some(dial.timeout)).map_err(setup)?;
+    if let Some(proxy) = dial.proxy {
+        if dial.verbose {
+            eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
+        }
+        tunnel(&mut tcp, proxy, &endpoint.host, endpoint.port, deadline)?;
+    }
+    let transport = if endpoint.tls {
+        if dial.tls.insecure {
+            eprintln!(
+                "lp-consumer: warning: --insecure: the server's certificate and host name are not checked"
+            );
+        }
+        let connector = dial.tls.connector()?;
+        Transport::Tls(Box::new(tls_handshake(
+            &connector, endpoint, tcp, deadline, dial,
+        )?))
+    } else {
+        Transport::Plain(tcp)
+    };
+    let stream = Stream::new(transport, deadline, dial.timeout);
+    let mut ws = websocket_handshake(endpoint, stream, deadline, dial)?;
+    ws.get_mut().dial_deadline = None;
+    if dial.verbose {
+        eprintln!("lp-consumer: connected (HTTP 101 Switching Protocols)");
+    }
+    Ok(ws)
+}
+
+/// A read that ended without data: the socket timeout, a non-blocking
+/// socket with nothing to read, or a signal (which interrupts a socket read
+/// that has a timeout even under SA_RESTART). Worth trying again.
+pub(crate) fn is_tick(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}
+
+pub(crate) fn timed_out(what: &str, timeout: Duration) -> anyhow::Error {
+    fail(
+        Exit::TempFail,
+        format!("{what} timed out after {} s", timeout.as_secs_f64()),
+    )
+}
+
+/// The socket under a WebSocket, with or without TLS.
+pub(crate) enum Transport {
+    Plain(TcpStream),
+    Tls(Box<native_tls::TlsStream<TcpStream>>),
+}
+
+impl Transport {
+    /// The TCP socket under any TLS, for timeouts and shutdown.
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        match self {
+            Transport::Plain(s) => s,
+            Transport::Tls(s) => s.get_ref(),
+        }
+    }
+}
+
+impl Read for Transport {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(s) => s.read(buf),
+            Transport::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Transport {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(s) => s.write(buf),
+            Transport::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Transport::Plain(s) => s.flush(),
+            Transport::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// The client's socket, with guards against a peer that dribbles
+/// (tungstenite would otherwise keep reading a byte at a time without ever
+/// returning): while dialing, reads fail past the dial's deadline; after,
+/// when a wait finds bytes of an unfinished message, the rest must follow
+/// within the limit. The clock is read then, never per message.
+pub(crate) struct Stream {
+    transport: Transport,
+    /// The end of the dial, while dialing.
+    dial_deadline: Option<Instant>,
+    /// Bytes arrived since the last whole message.
+    unfinished: bool,
+    /// When a wait first found the message unfinished.
+    stalled_since: Option<Instant>,
+    limit: Duration,
+}
+
+impl Stream {
+    fn new(transport: Transport, dial_deadline: Instant, limit: Duration) -> Stream {
+        Stream {
+            transport,
+            dial_deadline: Some(dial_deadline),
+            unfinished: false,
+            stalled_since: None,
+            limit,
+        }
+    }
+
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        self.transport.tcp()
+    }
+
+    pub(crate) fn fd(&self) -> RawFd {
+        self.tcp().as_raw_fd()
+    }
+
+    /// A whole message was read: the next one starts afresh.
+    pub(crate) fn message_done(&mut self) {
+        self.unfinished = false;
+        self.stalled_since = None;
+    }
+
+    /// At a moment when nothing could be read: whether a started message
+    /// has been waiting for its rest longer than the limit.
+    pub(crate) fn stalled(&mut self, now: Instant) -> bool {
+        if !self.unfinished {
+            return false;
+        }
+        let since = *self.stalled_since.get_or_insert(now);
+        now.duration_since(since) > self.limit
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self
+            .dial_deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        let read = self.transport.read(buf);
+        if matches!(read, Ok(n) if n > 0) {
+            self.unfinished = true;
+        }
+        read
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.transport.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.transport.flush()
+    }
+}
+
+/// TCP to the first address of `host` that answers before `deadline`.
+pub(crate) fn connect_tcp(
+    host: &str,
+    port: u16,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<TcpStream> {
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|err| {
+            fail(
+                Exit::Unavailable,
+                format!("cannot resolve {host}: {}", err_text(&err)),
+            )
+        })?
+        .collect();
+    let mut last_error = None;
+    for addr in addrs {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(match last_error {
+        Some(err) if !is_tick(&err) => fail(
+            Exit::Unavailable,
+            format!("cannot connect to {host}:{port}: {}", err_text(&err)),
+        ),
+        _ => timed_out(&format!("connecting to {host}:{port}"), timeout),
+    })
+}
+
+/// Asks the proxy for a tunnel to `host:port` on an open socket, reading
+/// its answer up to the blank line and no further.
+fn tunnel(
+    stream: &mut TcpStream,
+    proxy: &Proxy,
+    host: &str,
+    port: u16,
+    deadline: Instant,
+) -> Result<()> {
+    let target = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some(credentials) = proxy.basic_credentials() {
+        request.push_str(&format!("Proxy-Authorization: Basic {credentials}\r\n"));
+    }
+    request.push_str("\r\n");
+    let address = proxy.address();
+    let broken = |err: io::Error| {
+        fail(
+            Exit::Unavailable,
+            format!("proxy {address}: {}", err_text(&err)),
+        )
+    };
+    stream.write_all(request.as_bytes()).map_err(broken)?;
+    let reply = read_proxy_reply(stream, deadline).map_err(|err| match err.kind() {
+        io::ErrorKind::TimedOut => fail(
+            Exit::TempFail,
+            format!("proxy {address} did not answer CONNECT in time"),
+        ),
+        _ => broken(err),
+    })?;
+    let status_line = reply.lines().next().unwrap_or_default();
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse::<u16>().ok());
+    match status {
+        Some(200..=299) => Ok(()),
+        Some(_) => Err(fail(
+            Exit::Unavailable,
+            format!(
+                "proxy {address} refused the tunnel to {target}: {}",
+                status_line.trim()
+            ),
+        )),
+        None => Err(fail(
+            Exit::Unavailable,
+            format!("proxy {address} did not answer CONNECT with HTTP"),
+        )),
+    }
+}
+
+/// Reads byte by byte so that nothing after the blank line (the start of
+/// the TLS or WebSocket exchange) is consumed.
+fn read_proxy_reply(stream: &mut TcpStream, deadline: Instant) -> io::Result<String> {
+    let mut reply = Vec::new();
+    let mut byte = [0u8; 1];
+    while !reply.ends_with(b"\r\n\r\n") {
+        if reply.len() >= MAX_PROXY_REPLY {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "answer too long",
+            ));
+        }
+        match stream.read(&mut byte) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "closed the connection",
+                ));
+            }
+            Ok(_) => reply.push(byte[0]),
+            Err(err) if is_tick(&err) => {
+                if Instant::now() >= deadline {
+                    return Err(io::ErrorKind::TimedOut.into());
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(String::from_utf8_lossy(&reply).into_owned())
+}
+
+fn tls_handshake(
+    connector: &native_tls::TlsConnector,
+    endpoint: &Endpoint,
+    tcp: TcpStream,
+    deadline: Instant,
+    dial: &Dial,
+) -> Result<native_tls::TlsStream<TcpStream>> {
+    let host = &endpoint.host;
+    let mut attempt = connector.connect(host, tcp);
+    loop {
+        match attempt {
+            Ok(stream) => return Ok(stream),
+            Err(native_tls::HandshakeError::WouldBlock(mid)) => {
+                if Instant::now() >= deadline {
+                    return Err(timed_out(
+                        &format!("TLS handshake with {host}"),
+                        dial.timeout,
+                    ));
+                }
+                attempt = mid.handshake();
+            }
+            Err(native_tls::HandshakeError::Failure(err)) => {
+                return Err(fail(
+                    Exit::Unavailable,
+                    format!(
+                        "TLS handshake with {host} failed: {err} \
+                         (for a private CA pass --cacert PEM)"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn websocket_handshake(
+    endpoint: &Endpoint,
+    stream: Stream,
+    deadline: Instant,
+    dial: &Dial,
+) -> Result<WebSocket<Stream>> {
+    let mut request = endpoint
+        .url
+        .as_str()
+        .into_client_request()
+        .map_err(|err| fail(Exit::Config, format!("bad endpoint URL: {err}")))?;
+    for (name, value) in &dial.headers {
+        request.headers_mut().insert(*name, value.clone());
+    }
+    let websocket_config = WebSocketConfig::default()
+        .max_message_size(Some(dial.max_frame_bytes))
+        .max_frame_size(Some(dial.max_frame_bytes));
+    let mut attempt =
+        tungstenite::client::client_with_config(request, stream, Some(websocket_config));
+    loop {
+        match attempt {
+            Ok((ws, _response)) => return Ok(ws),
+            Err(HandshakeError::Interrupted(mid)) => {
+                if Instant::now() >= deadline {
+                    return Err(timed_out("the WebSocket handshake", dial.timeout));
+                }
+                attempt = mid.handshake();
+            }
+            Err(HandshakeError::Failure(err)) => {
+                return Err(handshake_error(&endpoint.host, err, dial.timeout));
+            }
+        }
+    }
+}
+
+fn handshake_error(host: &str, err: tungstenite::Error, timeout: Duration) -> anyhow::Error {
+    if matches!(&err, tungstenite::Error::Io(io) if io.kind() == io::ErrorKind::TimedOut) {
+        return timed_out(&format!("{host}: the WebSocket handshake"), timeout);
+    }
+    let exit = websocket_exit(&err);
+    let tungstenite::Error::Http(response) = &err else {
+        return fail(exit, format!("{host}: WebSocket handshake failed: {err}"));
+    };
+    let status = response.status();
+    let hint = match exit {
+        Exit::NoPerm => ": the token was refused; check LP_JWT and LP_ACCOUNT",
+        Exit::TempFail => ": retry later",
+        _ => {
+            ": not a LivePerson consumer endpoint? check LP_URL or LP_ASYNCMESSAGINGENT and LP_ACCOUNT"
+        }
+    };
+    status_failure(
+        exit,
+        status.as_u16(),
+        format!("{host} answered the WebSocket handshake with HTTP {status}{hint}"),
+    )
+}
