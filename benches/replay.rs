@@ -1,24 +1,24 @@
 //! `cargo bench --bench replay`: how fast lp-consumer gets a replayed history
-//! into a pipeline, and in how much memory, against lp-mock on loopback.
+//! into a pipeline, and in how much memory, against lp-mock on loopback,
+//! beside websocat reading the same stream raw.
 //!
-//! For each size (LP_BENCH_SIZES, default 10000,100000,1000000) and each
-//! framing (one change per notification, as the service sends them, and 100
-//! per notification), it times `lp-consumer subscribe --from-seq 0 --count
-//! N`, stdout to /dev/null, as a whole process (median of LP_BENCH_RUNS,
-//! default 3), with its peak RSS from wait4(2); lp-mock's own rate, read by a client that
-//! discards frames; and websocat reading the same stream raw, when it is on
-//! PATH. Then `jwt-sub`'s wall time and connect-to-first-event latency.
-//! Loopback only; it stops by itself.
+//! For each event shape (LivePerson's, about 485 bytes with the originator's
+//! client properties, and the lean one of the schema's examples), each size
+//! (LP_BENCH_SIZES, default 10000,100000,1000000) and each framing (one
+//! change per notification, as the service sends them, and 100 per
+//! notification), it times `lp-consumer subscribe --from-seq 0 --count N |
+//! wc -l` and `websocat ... | wc -l` (when websocat is on PATH), alternating
+//! them, LP_BENCH_RUNS times each (default 3), and reports medians; with
+//! lp-consumer's peak RSS from wait4(2) and lp-mock's own rate with a client
+//! that discards frames. Then `jwt-sub`'s wall time and connect-to-first-
+//! event latency. Loopback only; it stops by itself.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-
-use std::io::{BufRead, BufReader};
-use std::process::Child;
 
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, client};
@@ -36,15 +36,18 @@ struct Mock {
 }
 
 impl Mock {
-    fn start(history: usize, batch: usize) -> Mock {
-        let mut child = Command::new(MOCK)
+    fn start(history: usize, batch: usize, lean: bool) -> Mock {
+        let mut command = Command::new(MOCK);
+        command
             .args(["--quiet", "--history"])
             .arg(history.to_string())
             .arg("--batch")
             .arg(batch.to_string())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("lp-mock starts");
+            .stdout(Stdio::piped());
+        if lean {
+            command.arg("--lean-events");
+        }
+        let mut child = command.spawn().expect("lp-mock starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut value = |name: &str| {
             let line = lines.next().expect("an export line").unwrap();
@@ -95,22 +98,52 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Runs a command to the end; returns its wall time and peak RSS in KiB.
-fn measure(command: &mut Command) -> (Duration, i64) {
-    let start = Instant::now();
-    // Reaped by wait4 below, which also reports the child's peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = command.spawn().expect("the command starts");
+/// Waits for our own child with wait4(2); returns its peak RSS in KiB.
+fn reap(child: &Child) -> i64 {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
     assert_eq!(waited, pid, "wait4 failed");
     let status = ExitStatus::from_raw(status);
-    assert!(status.success(), "{command:?} ended with {status}");
-    (elapsed, usage.ru_maxrss)
+    assert!(status.success(), "the measured command ended with {status}");
+    usage.ru_maxrss
+}
+
+/// Runs `producer | wc -l` to the end, writing `input` to the producer's
+/// stdin; checks that `lines` lines came out. Returns the wall time and
+/// the producer's peak RSS in KiB.
+fn pipeline(producer: &mut Command, input: &str, lines: usize) -> (Duration, i64) {
+    let start = Instant::now();
+    // Reaped by wait4 in `reap`, which also reports the peak RSS.
+    #[allow(clippy::zombie_processes)]
+    let mut child = producer
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the command starts");
+    let mut wc = Command::new("wc")
+        .arg("-l")
+        .stdin(child.stdout.take().unwrap())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("wc starts");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let rss = reap(&child);
+    let mut counted = String::new();
+    wc.stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut counted)
+        .unwrap();
+    assert!(wc.wait().unwrap().success());
+    let elapsed = start.elapsed();
+    assert_eq!(counted.trim(), lines.to_string(), "lines out");
+    (elapsed, rss)
 }
 
 fn subscribe(mock: &Mock, count: usize) -> Command {
@@ -126,15 +159,14 @@ fn subscribe(mock: &Mock, count: usize) -> Command {
             "0",
             "--count",
         ])
-        .arg(count.to_string())
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit());
+        .arg(count.to_string());
     command
 }
 
 /// Bytes lp-consumer prints for the replay (one untimed run).
 fn output_bytes(mock: &Mock, count: usize) -> u64 {
     let mut child = subscribe(mock, count)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
         .expect("lp-consumer starts");
@@ -161,9 +193,9 @@ fn mock_rate(mock: &Mock, frames: usize) -> f64 {
         .headers_mut()
         .insert("Authorization", auth.parse().unwrap());
     let (mut ws, _) = client(request, tcp).expect("handshake");
-    let subscribe = subscribe_request(&mock.conversation);
     let start = Instant::now();
-    ws.send(Message::text(subscribe)).unwrap();
+    ws.send(Message::text(subscribe_request(&mock.conversation)))
+        .unwrap();
     let mut seen = 0;
     // The response, then the notifications.
     while seen < frames + 1 {
@@ -190,20 +222,14 @@ fn websocat_on_path() -> bool {
 }
 
 /// websocat reading the same stream raw: the subscribe request on stdin,
-/// and it ends after the last frame; the pipeline fails unless every frame
-/// arrived (`wc -l` stands in for /dev/null).
+/// and it ends after the last frame (the response and the notifications).
 fn websocat(mock: &Mock, frames: usize) -> Command {
-    let script = format!(
-        "printf '%s\\n' '{subscribe}' \
-         | websocat -n -t --max-messages-rev {lines} -H='Authorization: jwt {token}' '{url}' \
-         | wc -l | grep -qx {lines}",
-        subscribe = subscribe_request(&mock.conversation),
-        token = mock.token,
-        url = mock.url,
-        lines = frames + 1,
-    );
-    let mut command = Command::new("sh");
-    command.args(["-c", &script]).stdin(Stdio::null());
+    let mut command = Command::new("websocat");
+    command
+        .args(["-n", "-t", "--max-messages-rev"])
+        .arg((frames + 1).to_string())
+        .arg(format!("-H=Authorization: jwt {}", mock.token))
+        .arg(&mock.url);
     command
 }
 
@@ -213,62 +239,79 @@ fn main() {
     let runs = env_list("LP_BENCH_RUNS", &[3])[0].max(1);
     let with_websocat = websocat_on_path();
     println!(
-        "replay: lp-consumer subscribe --from-seq 0 --count N > /dev/null (median of {runs}); loopback ws://"
+        "replay: lp-consumer subscribe --from-seq 0 --count N | wc -l, and websocat | wc -l \
+         (alternating, median of {runs}); loopback ws://"
     );
     println!(
-        "{:>9} {:>7} {:>12} {:>9} {:>10} {:>14} {:>13} {:>9}",
-        "events", "batch", "events/s", "MB/s", "peak RSS", "lp-mock ev/s", "websocat ev/s", "ratio"
+        "{:>11} {:>9} {:>6} {:>11} {:>8} {:>10} {:>13} {:>13} {:>7}",
+        "shape",
+        "events",
+        "batch",
+        "events/s",
+        "MB/s",
+        "peak RSS",
+        "lp-mock ev/s",
+        "websocat ev/s",
+        "ratio"
     );
-    for &events in &sizes {
-        for batch in [1, 100] {
-            let mock = Mock::start(events, batch);
-            let frames = events.div_ceil(batch);
-            let bytes = output_bytes(&mock, events);
-            let mut times = Vec::new();
-            let mut peak = 0;
-            for _ in 0..runs {
-                let devnull = File::create("/dev/null").unwrap();
-                let (time, rss) = measure(subscribe(&mock, events).stdout(devnull));
-                times.push(time.as_secs_f64());
-                peak = peak.max(rss);
+    for (shape, lean) in [("liveperson", false), ("lean", true)] {
+        for &events in &sizes {
+            for batch in [1, 100] {
+                let mock = Mock::start(events, batch, lean);
+                let frames = events.div_ceil(batch);
+                let bytes = output_bytes(&mock, events);
+                let mut ours = Vec::new();
+                let mut theirs = Vec::new();
+                let mut peak = 0;
+                for _ in 0..runs {
+                    let (time, rss) = pipeline(&mut subscribe(&mock, events), "", events);
+                    ours.push(time.as_secs_f64());
+                    peak = peak.max(rss);
+                    if with_websocat {
+                        let request = subscribe_request(&mock.conversation) + "\n";
+                        let (time, _) =
+                            pipeline(&mut websocat(&mock, frames), &request, frames + 1);
+                        theirs.push(time.as_secs_f64());
+                    }
+                }
+                let time = median(ours);
+                let rate = events as f64 / time;
+                let mock_events = mock_rate(&mock, frames) * batch as f64;
+                let (websocat_rate, ratio) = if with_websocat {
+                    let theirs = events as f64 / median(theirs);
+                    (format!("{theirs:.0}"), format!("{:.2}x", rate / theirs))
+                } else {
+                    ("(absent)".to_owned(), "-".to_owned())
+                };
+                println!(
+                    "{:>11} {:>9} {:>6} {:>11.0} {:>8.1} {:>6} KiB {:>13.0} {:>13} {:>7}",
+                    shape,
+                    events,
+                    batch,
+                    rate,
+                    bytes as f64 / time / 1e6,
+                    peak,
+                    mock_events,
+                    websocat_rate,
+                    ratio
+                );
             }
-            let time = median(times);
-            let rate = events as f64 / time;
-            let mock_events = mock_rate(&mock, frames) * batch as f64;
-            let (websocat_rate, ratio) = if with_websocat {
-                let times: Vec<f64> = (0..runs)
-                    .map(|_| measure(&mut websocat(&mock, frames)).0.as_secs_f64())
-                    .collect();
-                let theirs = events as f64 / median(times);
-                (format!("{theirs:.0}"), format!("{:.2}x", rate / theirs))
-            } else {
-                ("(absent)".to_owned(), "-".to_owned())
-            };
-            println!(
-                "{:>9} {:>7} {:>12.0} {:>9.1} {:>7} KiB {:>14.0} {:>13} {:>9}",
-                events,
-                batch,
-                rate,
-                bytes as f64 / time / 1e6,
-                peak,
-                mock_events,
-                websocat_rate,
-                ratio
-            );
         }
     }
 
     let token = lp_consumer::encode_unsigned(&serde_json::json!({"sub": "bench"}));
     let jwt_times: Vec<f64> = (0..21)
         .map(|_| {
-            let devnull = File::create("/dev/null").unwrap();
-            let mut command = Command::new(BIN);
-            command
+            let start = Instant::now();
+            let mut child = Command::new(BIN)
                 .env_clear()
                 .env("LP_JWT", &token)
                 .arg("jwt-sub")
-                .stdout(devnull);
-            measure(&mut command).0.as_secs_f64() * 1e3
+                .stdout(File::create("/dev/null").unwrap())
+                .spawn()
+                .unwrap();
+            assert!(child.wait().unwrap().success());
+            start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
     println!(
@@ -276,11 +319,17 @@ fn main() {
         median(jwt_times)
     );
 
-    let mock = Mock::start(1, 1);
+    let mock = Mock::start(1, 1, false);
     let first: Vec<f64> = (0..21)
         .map(|_| {
-            let devnull = File::create("/dev/null").unwrap();
-            measure(subscribe(&mock, 1).stdout(devnull)).0.as_secs_f64() * 1e3
+            let start = Instant::now();
+            let mut child = subscribe(&mock, 1)
+                .stdin(Stdio::null())
+                .stdout(File::create("/dev/null").unwrap())
+                .spawn()
+                .unwrap();
+            assert!(child.wait().unwrap().success());
+            start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
     println!(

@@ -383,50 +383,43 @@ impl Cursor<'_> {
     }
 
     /// A string from its opening quote: the range of its characters and
-    /// whether it has escapes. Eight bytes at a time until a quote, a
-    /// backslash or a control character shows up.
+    /// whether it has escapes. Eight bytes at a time: a word's first quote,
+    /// backslash or control character is found without a byte loop.
+    #[inline]
     fn string(&mut self) -> Step<(usize, usize, bool)> {
-        self.eat(b'"')?;
-        let start = self.i;
+        let b = self.b;
+        if b.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut i = start;
         let mut escaped = false;
         loop {
-            while let Some(word) = self.b.get(self.i..self.i + 8) {
-                let word = u64::from_le_bytes(word.try_into().ok()?);
-                if needs_a_look(word) {
-                    break;
+            let at = loop {
+                if i + 8 <= b.len() {
+                    let word = u64::from_le_bytes(b[i..i + 8].try_into().ok()?);
+                    let special = special_bytes(word);
+                    if special != 0 {
+                        break i + (special.trailing_zeros() / 8) as usize;
+                    }
+                    i += 8;
+                } else {
+                    // The last few bytes of the frame, one by one.
+                    break i + b[i..].iter().position(|&c| is_special(c))?;
                 }
-                self.i += 8;
-            }
-            match self.peek()? {
+            };
+            match b[at] {
                 b'"' => {
-                    self.i += 1;
-                    return Some((start, self.i - 1, escaped));
+                    self.i = at + 1;
+                    return Some((start, at, escaped));
                 }
                 b'\\' => {
                     escaped = true;
-                    self.escape()?;
+                    i = at + escape_length(&b[at + 1..])?;
                 }
-                0..=0x1f => return None,
-                _ => self.i += 1,
+                _ => return None,
             }
         }
-    }
-
-    /// `\` and what follows it; serde_json leaves surrogates unchecked
-    /// where it only validates.
-    fn escape(&mut self) -> Step<()> {
-        match self.b.get(self.i + 1)? {
-            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 2,
-            b'u' => {
-                let hex = self.b.get(self.i + 2..self.i + 6)?;
-                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                    return None;
-                }
-                self.i += 6;
-            }
-            _ => return None,
-        }
-        Some(())
     }
 
     fn literal(&mut self, word: &[u8]) -> Step<()> {
@@ -507,17 +500,37 @@ impl Cursor<'_> {
     }
 }
 
+/// The length of an escape whose `\\` is followed by `rest`;
+/// serde_json leaves surrogates unchecked where it only validates.
+fn escape_length(rest: &[u8]) -> Step<usize> {
+    match rest.first()? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
+        b'u' => rest
+            .get(1..5)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(6),
+        _ => None,
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any of the eight bytes of `word` is `"`, `\` or below 0x20:
-/// the classic "has a zero byte" and "has a byte less than n" tricks.
-fn needs_a_look(word: u64) -> bool {
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+/// The eight bytes of `word` that are `"`, `\\` or below 0x20, as the top
+/// bit of each such byte (the classic "has a zero byte" and "has a byte
+/// less than n" tricks). Only bytes after a flagged one can be flagged
+/// wrongly, so the lowest flag is always right.
+fn special_bytes(word: u64) -> u64 {
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let quote = zero_bytes(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_bytes(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    quote | backslash | control != 0
+    quote | backslash | control
+}
+
+fn is_special(b: u8) -> bool {
+    matches!(b, b'"' | b'\\' | 0..=0x1f)
 }
 
 /// One event as one line. JSON text with a line break (which valid JSON can
@@ -703,15 +716,24 @@ mod tests {
     }
 
     #[test]
-    fn the_word_check_finds_every_special_byte() {
+    fn the_word_check_finds_the_first_special_byte() {
         for special in [b'"', b'\\', 0, 0x1f] {
             for at in 0..8 {
                 let mut word = [b'a'; 8];
                 word[at] = special;
-                assert!(needs_a_look(u64::from_le_bytes(word)), "{special} at {at}");
+                // Later special bytes do not hide the first one.
+                for later in at + 1..8 {
+                    word[later] = [b'"', 0, b'\\'][later % 3];
+                }
+                let flags = special_bytes(u64::from_le_bytes(word));
+                assert_eq!(flags.trailing_zeros() / 8, at as u32, "{special} at {at}");
             }
         }
-        assert!(!needs_a_look(u64::from_le_bytes(*b"abc \x7f\xc3\xa9~")));
+        for byte in 0..=255u8 {
+            let word = u64::from_le_bytes([byte; 8]);
+            assert_eq!(special_bytes(word) != 0, is_special(byte), "{byte}");
+        }
+        assert_eq!(special_bytes(u64::from_le_bytes(*b"abc \x7f\xc3\xa9~")), 0);
     }
 
     #[test]

@@ -41,6 +41,10 @@ struct Args {
     /// Changes per notification when replaying stored events.
     #[arg(long, value_name = "K", default_value_t = 1, value_parser = parse_batch)]
     batch: usize,
+    /// Events without the originators' client properties, smaller than the
+    /// service's (for comparing speed on both shapes).
+    #[arg(long)]
+    lean_events: bool,
     /// Serve wss:// with this certificate (PEM); needs --tls-key.
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -151,6 +155,7 @@ fn main() -> ExitCode {
         agent_echo: args.agent_echo,
         history: args.history,
         batch: args.batch,
+        lean_events: args.lean_events,
         tls,
         faults: Faults {
             drop_after: args.drop_after,

@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use serde_json::value::RawValue;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -38,6 +39,8 @@ pub(crate) struct Client<'a> {
     pub(crate) connection: ConnectionId,
     /// The `sub` of the token the client connected with.
     pub(crate) consumer: String,
+    /// What its events show as the consumer's client properties.
+    pub(crate) consumer_properties: Option<Box<RawValue>>,
     /// Where other connections (and this one) put live events for it.
     pub(crate) outbox: Outbox,
     faults: Faults,
@@ -61,7 +64,12 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     if timeouts.is_err() {
         return;
     }
-    let Some(Accepted { ws, consumer }) = handshake::accept(shared, tcp, &faults) else {
+    let Some(Accepted {
+        ws,
+        consumer,
+        client_properties,
+    }) = handshake::accept(shared, tcp, &faults)
+    else {
         return;
     };
     let (outbox, inbox) = mpsc::channel();
@@ -69,6 +77,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         shared,
         connection,
         consumer,
+        consumer_properties: shared.consumer_properties(client_properties.as_deref()),
         outbox,
         faults,
         ws,

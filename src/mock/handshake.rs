@@ -16,10 +16,12 @@ use crate::transport::Transport;
 /// How long a client may take over TLS and the upgrade.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
-/// An upgraded connection and the consumer its token names.
+/// An upgraded connection, the consumer its token names, and the
+/// Client-Properties header it sent.
 pub(crate) struct Accepted {
     pub(crate) ws: WebSocket<Transport>,
     pub(crate) consumer: String,
+    pub(crate) client_properties: Option<String>,
 }
 
 /// Runs the TLS and WebSocket handshakes on a socket that already has its
@@ -45,10 +47,12 @@ pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option
         }
     };
     let mut consumer = None;
+    let mut client_properties = None;
     let checks = UpgradeChecks {
         shared,
         faults,
         consumer: &mut consumer,
+        client_properties: &mut client_properties,
     };
     let mut attempt = tungstenite::accept_hdr(transport, checks);
     let ws = loop {
@@ -61,6 +65,7 @@ pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option
     Some(Accepted {
         ws,
         consumer: consumer?,
+        client_properties,
     })
 }
 
@@ -69,6 +74,7 @@ struct UpgradeChecks<'a> {
     faults: &'a Faults,
     /// The consumer, once the request passed the checks.
     consumer: &'a mut Option<String>,
+    client_properties: &'a mut Option<String>,
 }
 
 impl Callback for UpgradeChecks<'_> {
@@ -85,7 +91,8 @@ impl Callback for UpgradeChecks<'_> {
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
         // Counted before the client can see the upgrade succeed.
-        lock(&self.shared.client_properties).push(client_properties);
+        lock(&self.shared.client_properties).push(client_properties.clone());
+        *self.client_properties = client_properties;
         self.shared.connections.fetch_add(1, Ordering::SeqCst);
         *self.consumer = Some(consumer);
         Ok(response)

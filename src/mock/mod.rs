@@ -20,6 +20,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::jwt;
 use state::{ConnectionId, Originator, Store, TextEvent, text_event};
@@ -29,10 +30,11 @@ pub const DEFAULT_CONSUMER: &str = "lp-mock-consumer";
 /// The originatorId of the agent inside lp-mock.
 pub const AGENT_ID: &str = "lp-mock-agent";
 
-const AGENT: Originator<'static> = Originator {
-    id: AGENT_ID,
-    role: "ASSIGNED_AGENT",
-};
+/// The client properties the service shows for lp-mock's agent.
+const AGENT_CLIENT_PROPERTIES: &str = r#"{"type":".ClientProperties","ipAddress":"10.0.0.12","deviceFamily":"DESKTOP","os":"WINDOWS","features":["RICH_CONTENT"]}"#;
+/// Those of a consumer that sent no Client-Properties header.
+const CONSUMER_CLIENT_PROPERTIES: &str =
+    r#"{"type":".ClientProperties","ipAddress":"127.0.0.1","deviceFamily":"DESKTOP","os":"LINUX"}"#;
 
 /// The pause after a failed accept.
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
@@ -50,6 +52,9 @@ pub struct MockConfig {
     pub history: usize,
     /// Changes per notification when replaying (at least 1).
     pub batch: usize,
+    /// Events without the originators' client properties (smaller than
+    /// the service's).
+    pub lean_events: bool,
     /// Serve wss:// with this certificate and key.
     pub tls: Option<native_tls::Identity>,
     pub faults: Faults,
@@ -63,6 +68,7 @@ impl Default for MockConfig {
             agent_echo: false,
             history: 0,
             batch: 1,
+            lean_events: false,
             tls: None,
             faults: Faults::default(),
         }
@@ -104,6 +110,14 @@ pub enum RawFrame {
     TextBytes(Vec<u8>),
 }
 
+fn agent(client_properties: Option<&RawValue>) -> Originator<'_> {
+    Originator {
+        id: AGENT_ID,
+        role: "ASSIGNED_AGENT",
+        client_properties,
+    }
+}
+
 /// Locks, ignoring poisoning: a panicking connection thread leaves the
 /// data consistent enough for a stand-in.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -115,6 +129,9 @@ struct Shared {
     account: String,
     agent_echo: bool,
     batch: usize,
+    /// The agent's client properties; None for lean events.
+    agent_properties: Option<Box<RawValue>>,
+    lean_events: bool,
     faults: Faults,
     tls: Option<native_tls::TlsAcceptor>,
     store: Mutex<Store>,
@@ -128,6 +145,26 @@ struct Shared {
 }
 
 impl Shared {
+    /// lp-mock's agent, as events show it.
+    fn agent(&self) -> Originator<'_> {
+        agent(self.agent_properties.as_deref())
+    }
+
+    /// What events show of a consumer's connection: the client properties
+    /// it sent (when they are a JSON object), else a default set; None for
+    /// lean events.
+    fn consumer_properties(&self, header: Option<&str>) -> Option<Box<RawValue>> {
+        if self.lean_events {
+            return None;
+        }
+        let sent = header
+            .filter(|text| {
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).is_ok()
+            })
+            .unwrap_or(CONSUMER_CLIENT_PROPERTIES);
+        RawValue::from_string(sent.to_owned()).ok()
+    }
+
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
@@ -169,13 +206,18 @@ impl MockServer {
             .map_err(io::Error::other)?;
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
+        let agent_properties = (!config.lean_events)
+            .then(|| RawValue::from_string(AGENT_CLIENT_PROPERTIES.to_owned()))
+            .transpose()
+            .map_err(io::Error::other)?;
         let mut store = Store::default();
         let history_conversation = (config.history > 0).then(|| {
             let conversation = store.create(DEFAULT_CONSUMER);
+            let agent = agent(agent_properties.as_deref());
             for n in 1..=config.history {
                 let text = format!("agent message {n}");
                 // The conversation was just created, so it is there.
-                let _ = store.publish(&conversation, &AGENT, TextEvent::TYPE, &text_event(&text));
+                let _ = store.publish(&conversation, &agent, TextEvent::TYPE, &text_event(&text));
             }
             conversation
         });
@@ -183,6 +225,8 @@ impl MockServer {
             account: config.account,
             agent_echo: config.agent_echo,
             batch: config.batch.max(1),
+            agent_properties,
+            lean_events: config.lean_events,
             faults: config.faults,
             tls,
             store: Mutex::new(store),
@@ -257,7 +301,12 @@ impl MockServer {
     pub fn agent_says(&self, conversation_id: &str, text: &str) -> Option<u64> {
         self.shared
             .store()
-            .publish(conversation_id, &AGENT, TextEvent::TYPE, &text_event(text))
+            .publish(
+                conversation_id,
+                &self.shared.agent(),
+                TextEvent::TYPE,
+                &text_event(text),
+            )
             .ok()
             .flatten()
     }

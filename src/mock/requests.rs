@@ -2,7 +2,6 @@
 
 use serde_json::{Value, json};
 
-use super::AGENT;
 use super::client::{Client, Ended, Outcome};
 use super::frames;
 use super::state::{ConversationFilter, Originator, TextEvent, now_ms, text_event};
@@ -112,12 +111,14 @@ impl Client<'_> {
                     let consumer = Originator {
                         id: &self.consumer,
                         role: "CONSUMER",
+                        client_properties: self.consumer_properties.as_deref(),
                     };
                     let sequence = store.publish(conversation, &consumer, event_type, event)?;
                     if self.shared.agent_echo && event_type == TextEvent::TYPE {
                         let text = event["message"].as_str().unwrap_or_default();
                         let echo = format!("echo: {text}");
-                        store.publish(conversation, &AGENT, TextEvent::TYPE, &text_event(&echo))?;
+                        let agent = self.shared.agent();
+                        store.publish(conversation, &agent, TextEvent::TYPE, &text_event(&echo))?;
                     }
                     // Chat states are not sequenced; the service answers 0.
                     Ok(sequence.unwrap_or(0))

@@ -13,6 +13,7 @@ use std::sync::mpsc::Sender;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tungstenite::Utf8Bytes;
 
@@ -68,11 +69,15 @@ pub(crate) fn new_id() -> String {
     )
 }
 
-/// Who publishes an event.
+/// Who publishes an event: its `originatorMetadata`.
 #[derive(Serialize)]
 pub(crate) struct Originator<'a> {
     pub(crate) id: &'a str,
     pub(crate) role: &'a str,
+    /// The client properties of the publisher's connection, as the service
+    /// adds them; None for lean events.
+    #[serde(rename = "clientProperties", skip_serializing_if = "Option::is_none")]
+    pub(crate) client_properties: Option<&'a RawValue>,
 }
 
 /// A plain-text ContentEvent, as the agent inside lp-mock sends them.

@@ -248,10 +248,12 @@ fn create_publish_replay_fan_out_and_close() {
     let change = &first[0];
     assert_eq!(change["sequence"], 1);
     assert_eq!(change["originatorId"], DEFAULT_CONSUMER);
-    assert_eq!(
-        change["originatorMetadata"],
-        json!({"id": DEFAULT_CONSUMER, "role": "CONSUMER"})
-    );
+    // As the service shows them: with the client properties of the
+    // publisher's connection (a default set when it sent none).
+    let metadata = &change["originatorMetadata"];
+    assert_eq!(metadata["id"], DEFAULT_CONSUMER);
+    assert_eq!(metadata["role"], "CONSUMER");
+    assert_eq!(metadata["clientProperties"]["type"], ".ClientProperties");
     assert_eq!(change["event"]["message"], "message 1");
     assert_eq!(change["dialogId"], conversation.as_str());
     assert_eq!(change["conversationId"], conversation.as_str());
@@ -267,6 +269,10 @@ fn create_publish_replay_fan_out_and_close() {
     assert_eq!(agent["sequence"], 4);
     assert_eq!(agent["originatorId"], AGENT_ID);
     assert_eq!(agent["originatorMetadata"]["role"], "ASSIGNED_AGENT");
+    assert_eq!(
+        agent["originatorMetadata"]["clientProperties"]["deviceFamily"],
+        "DESKTOP"
+    );
 
     // Chat states pass through unsequenced; receipts are stored.
     let typing = json!({"type": "ChatStateEvent", "chatState": "COMPOSING"});
@@ -545,6 +551,47 @@ fn the_agent_echoes_consumer_messages() {
     assert_eq!(echo[0]["sequence"], 1);
     assert_eq!(echo[0]["originatorId"], AGENT_ID);
     assert_eq!(echo[0]["event"]["message"], "echo: hello");
+}
+
+#[test]
+fn events_carry_client_properties_like_the_services_unless_lean() {
+    for lean_events in [false, true] {
+        let server = start(MockConfig {
+            history: 1,
+            lean_events,
+            ..MockConfig::default()
+        });
+        let conversation = server.history_conversation().unwrap();
+        let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+        consumer.subscribe(&conversation, 0);
+        let agent = consumer.changes().remove(0);
+        let size = agent.to_string().len();
+        let properties = &agent["originatorMetadata"]["clientProperties"];
+        if lean_events {
+            assert!(properties.is_null());
+            assert!((300..400).contains(&size), "{size} bytes");
+        } else {
+            assert_eq!(properties["os"], "WINDOWS");
+            // About the size of the service's events.
+            assert!((450..520).contains(&size), "{size} bytes");
+        }
+    }
+    // A consumer's events show the properties its connection sent.
+    let server = start(MockConfig::default());
+    let mut request = upgrade_request(&server.url(), Some(&format!("jwt {}", server.token("c"))));
+    let sent = r#"{"type":".ClientProperties","deviceFamily":"MOBILE","os":"ANDROID"}"#;
+    request
+        .headers_mut()
+        .insert("Client-Properties", HeaderValue::from_static(sent));
+    let mut consumer = Client::open(&server, request, None).unwrap();
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.say(&conversation, "hi");
+    let mine = consumer.changes().remove(0);
+    assert_eq!(
+        mine["originatorMetadata"]["clientProperties"],
+        serde_json::from_str::<Value>(sent).unwrap()
+    );
 }
 
 #[test]
