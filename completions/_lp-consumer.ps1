@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script and exit')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -47,6 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
+            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -62,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -86,6 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -106,6 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -133,6 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)')
             [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final')
             [CompletionResult]::new('--frames', '--frames', [CompletionResultType]::ParameterName, 'Print every frame received, verbatim, instead of one line per event')
@@ -155,6 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -175,6 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Closed conversations too (LivePerson keeps them listed for a while)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -197,6 +206,64 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;chat' {
+            [CompletionResult]::new('--skill', '--skill', [CompletionResultType]::ParameterName, 'Route to this skill id (-1 = any skill)')
+            [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (campaignInfo.campaignId); goes with --engagement')
+            [CompletionResult]::new('--engagement', '--engagement', [CompletionResultType]::ParameterName, 'Engagement id (campaignInfo.engagementId); goes with --campaign')
+            [CompletionResult]::new('--brand', '--brand', [CompletionResultType]::ParameterName, 'Brand id (body.brandId); LivePerson uses the account id')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Conversation context as a JSON object, e.g. ''{"type":"SharkContext","lang":"en-US"}''')
+            [CompletionResult]::new('--from-seq', '--from-seq', [CompletionResultType]::ParameterName, 'First sequence to print')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'With --turns: the quiet time that ends an answer')
+            [CompletionResult]::new('--reply-timeout', '--reply-timeout', [CompletionResultType]::ParameterName, 'With --turns: how long a line may wait for its answer (then exit 75)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Keep only events sent by the agent side or by the consumer')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Keep only events of this event.type; repeatable')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
+            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
+            [CompletionResult]::new('--turns', '--turns', [CompletionResultType]::ParameterName, 'Turn-taking for scripts: after each line, wait for the agent side''s answer (at least one agent message after it, then nothing more for --settle) before the next')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'At the end of input, leave the conversation chat requested open')
+            [CompletionResult]::new('--close', '--close', [CompletionResultType]::ParameterName, 'At the end of input, close the conversation given as CONV too')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;click' {
+            [CompletionResult]::new('--seq', '--seq', [CompletionResultType]::ParameterName, 'Sequence of the message with the choices')
+            [CompletionResult]::new('--choice', '--choice', [CompletionResultType]::ParameterName, 'The choice: its 1-based number or its title')
+            [CompletionResult]::new('--dialog', '--dialog', [CompletionResultType]::ParameterName, 'The dialog of the message, if not the main one (a survey''s)')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -212,6 +279,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
+            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -234,6 +303,12 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;help;ack' {
+            break
+        }
+        'lp-consumer;help;chat' {
+            break
+        }
+        'lp-consumer;help;click' {
             break
         }
         'lp-consumer;help;help' {

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lp_consumer_global_optspecs
-    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose generate= h/help V/version
+    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= generate= h/help V/version
 end
 
 function __fish_lp_consumer_needs_command
@@ -35,6 +35,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l client-properti
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l generate -d 'Print a man page or a shell completion script and exit' -r -f -a "man\t''
 complete-bash\t''
 complete-zsh\t''
@@ -52,6 +54,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "subscribe" 
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -64,6 +68,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l clie
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help'
@@ -83,6 +89,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l clien
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -98,6 +106,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l client-
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help'
@@ -123,6 +133,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l cl
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
@@ -140,6 +152,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l client
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help'
@@ -156,6 +170,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -174,14 +190,69 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l client-p
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l skill -d 'Route to this skill id (-1 = any skill)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l campaign -d 'Campaign id (campaignInfo.campaignId); goes with --engagement' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l engagement -d 'Engagement id (campaignInfo.engagementId); goes with --campaign' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l brand -d 'Brand id (body.brandId); LivePerson uses the account id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l context -d 'Conversation context as a JSON object, e.g. \'{"type":"SharkContext","lang":"en-US"}\'' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from-seq -d 'First sequence to print' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l settle -d 'With --turns: the quiet time that ends an answer' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reply-timeout -d 'With --turns: how long a line may wait for its answer (then exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from -d 'Keep only events sent by the agent side or by the consumer' -r -f -a "agent\t''
+consumer\t''
+any\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l type -d 'Keep only events of this event.type; repeatable' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l turns -d 'Turn-taking for scripts: after each line, wait for the agent side\'s answer (at least one agent message after it, then nothing more for --settle) before the next'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-open -d 'At the end of input, leave the conversation chat requested open'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l close -d 'At the end of input, close the conversation given as CONV too'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l seq -d 'Sequence of the message with the choices' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l choice -d 'The choice: its 1-based number or its title' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l dialog -d 'The dialog of the message, if not the main one (a survey\'s)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

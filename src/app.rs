@@ -67,12 +67,17 @@ fn run() -> Result<()> {
             commands::send::run(args, &config::connection(global)?, &mut out)
         }
         Command::Subscribe(args) => {
-            commands::subscribe::run(args, &config::connection(global)?, &mut out)
+            commands::subscribe::run(args, &config::connection(global)?, global.format, &mut out)
         }
         Command::Close(args) => commands::close::run(args, &config::connection(global)?, &mut out),
         Command::Conversations(args) => {
             commands::conversations::run(args, &config::connection(global)?, &mut out)
         }
         Command::Ack(args) => commands::ack::run(args, &config::connection(global)?, &mut out),
+        Command::Chat(args) => {
+            let mut config = config::connection(global)?;
+            commands::chat::run(args, &mut config, global.format, &mut out)
+        }
+        Command::Click(args) => commands::click::run(args, &config::connection(global)?, &mut out),
     }
 }

@@ -98,6 +98,17 @@ pub(crate) struct GlobalArgs {
     /// Print each frame sent and received on stderr (the token is never shown).
     #[arg(short, long, global = true)]
     pub(crate) verbose: bool,
+
+    /// How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<Format>,
+}
+
+/// How events are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Json,
+    Text,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +127,10 @@ pub(crate) enum Command {
     Conversations(ConversationsArgs),
     /// Mark agent events as read (or accepted): publishes an AcceptStatusEvent.
     Ack(AckArgs),
+    /// A whole conversation on one socket: each line of stdin is a message, every event is printed.
+    Chat(ChatArgs),
+    /// Click a quick reply or a button of a message: an ACTION receipt and the button's text.
+    Click(ClickArgs),
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +220,67 @@ pub(crate) struct SubscribeArgs {
     /// Print every frame received, verbatim, instead of one line per event.
     #[arg(long, conflicts_with_all = ["from", "types", "ack"])]
     pub(crate) frames: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChatArgs {
+    /// Conversation id; without it a conversation is requested (with the routing flags), or with --reuse the open one is taken.
+    #[arg(value_name = "CONV", conflicts_with_all = ["skill", "campaign", "engagement", "brand", "context", "reuse"])]
+    pub(crate) conversation: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) create: CreateArgs,
+
+    /// First sequence to print.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) from_seq: u64,
+
+    /// Turn-taking for scripts: after each line, wait for the agent side's answer (at least one agent message after it, then nothing more for --settle) before the next.
+    #[arg(long)]
+    pub(crate) turns: bool,
+
+    /// With --turns: the quiet time that ends an answer.
+    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse_secs, requires = "turns")]
+    pub(crate) settle: Duration,
+
+    /// With --turns: how long a line may wait for its answer (then exit 75).
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs, requires = "turns")]
+    pub(crate) reply_timeout: Duration,
+
+    /// At the end of input, leave the conversation chat requested open.
+    #[arg(long, conflicts_with = "close")]
+    pub(crate) keep_open: bool,
+
+    /// At the end of input, close the conversation given as CONV too.
+    #[arg(long, requires = "conversation")]
+    pub(crate) close: bool,
+
+    /// Keep only events sent by the agent side or by the consumer.
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
+    pub(crate) from: Origin,
+
+    /// Keep only events of this event.type; repeatable.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub(crate) types: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ClickArgs {
+    /// Conversation id.
+    #[arg(value_name = "CONV")]
+    pub(crate) conversation: String,
+
+    /// Sequence of the message with the choices.
+    #[arg(long = "seq", value_name = "N")]
+    pub(crate) sequence: u64,
+
+    /// The choice: its 1-based number or its title.
+    #[arg(long, value_name = "K")]
+    pub(crate) choice: String,
+
+    /// The dialog of the message, if not the main one (a survey's).
+    #[arg(long, value_name = "ID")]
+    pub(crate) dialog: Option<String>,
 }
 
 #[derive(Debug, Args)]

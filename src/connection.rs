@@ -175,9 +175,20 @@ impl Connection {
         request_type: &str,
         body: Option<&Value>,
     ) -> Result<String> {
+        self.send_request_with_metadata(request_type, body, None)
+    }
+
+    /// Sends a request with a top-level `metadata` beside its body (a
+    /// button's click metadata), without waiting for the answer.
+    pub(crate) fn send_request_with_metadata(
+        &mut self,
+        request_type: &str,
+        body: Option<&Value>,
+        metadata: Option<&Value>,
+    ) -> Result<String> {
         let id = self.next_id.to_string();
         self.next_id += 1;
-        self.send_text(frames::request(&id, request_type, body))?;
+        self.send_text(frames::request(&id, request_type, body, metadata))?;
         Ok(id)
     }
 

@@ -42,24 +42,42 @@ struct Request<'a> {
     kind_of_request: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a Value>,
+    /// Beside the body, not inside it (a button's click metadata).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Value>,
 }
 
 /// A request frame. Ids are strings: the schema requires it.
-pub(crate) fn request(id: &str, request_type: &str, body: Option<&Value>) -> String {
+pub(crate) fn request(
+    id: &str,
+    request_type: &str,
+    body: Option<&Value>,
+    metadata: Option<&Value>,
+) -> String {
     serde_json::to_string(&Request {
         kind: "req",
         id,
         kind_of_request: request_type,
         body,
+        metadata,
     })
     .expect("a request always serializes")
 }
 
-/// `ms.PublishEvent` body for a plain-text message.
-pub(crate) fn publish_text_body(conversation: &str, text: &str) -> Value {
+/// `ms.PublishEvent` body for a plain-text message in a dialog (the main
+/// dialog's id is the conversation's).
+pub(crate) fn publish_text_body(dialog: &str, text: &str) -> Value {
     json!({
-        "dialogId": conversation,
+        "dialogId": dialog,
         "event": {"type": "ContentEvent", "contentType": "text/plain", "message": text},
+    })
+}
+
+/// `ms.PublishEvent` body for a chat state (COMPOSING, ACTIVE, ...).
+pub(crate) fn chat_state_body(dialog: &str, state: &str) -> Value {
+    json!({
+        "dialogId": dialog,
+        "event": {"type": "ChatStateEvent", "chatState": state},
     })
 }
 
@@ -74,10 +92,10 @@ pub(crate) fn conversations_body(states: &[&str]) -> Value {
     json!({"minLastUpdatedTime": 0, "convState": states})
 }
 
-/// `ms.PublishEvent` body with an AcceptStatusEvent (READ, ACCEPT).
-pub(crate) fn accept_status_body(conversation: &str, status: &str, sequences: &[u64]) -> Value {
+/// `ms.PublishEvent` body with an AcceptStatusEvent (READ, ACCEPT, ACTION).
+pub(crate) fn accept_status_body(dialog: &str, status: &str, sequences: &[u64]) -> Value {
     json!({
-        "dialogId": conversation,
+        "dialogId": dialog,
         "event": {"type": "AcceptStatusEvent", "status": status, "sequenceList": sequences},
     })
 }
@@ -289,6 +307,30 @@ pub(crate) fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_
     })
 }
 
+/// The dialog a change belongs to, for a connection that follows more than
+/// one dialog.
+#[derive(Deserialize)]
+struct DialogOf<'a> {
+    #[serde(rename = "dialogId", borrow, default)]
+    dialog_id: Option<Cow<'a, str>>,
+}
+
+/// A change's `dialogId`, if it has a string one.
+pub(crate) fn change_dialog(change: &RawValue) -> Result<Option<Cow<'_, str>>> {
+    serde_json::from_str::<DialogOf>(change.get())
+        .map(|of| of.dialog_id)
+        .map_err(|_| protocol("the server sent a messaging event whose dialogId is not a string"))
+}
+
+/// One dialog of a conversation, from its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DialogState {
+    pub(crate) id: String,
+    /// MAIN or POST_SURVEY.
+    pub(crate) kind: String,
+    pub(crate) open: bool,
+}
+
 /// One conversation's state, from an ExConversationChangeNotification change.
 pub(crate) struct ConversationChange {
     pub(crate) conversation_id: String,
@@ -301,12 +343,23 @@ pub(crate) struct ConversationChange {
     pub(crate) end_ts: Option<i64>,
     /// The sequence of the last content event, when the server says it.
     pub(crate) last_content_sequence: Option<u64>,
+    pub(crate) skill_id: Option<String>,
+    /// The dialogs, when the server lists them (clients that announce
+    /// MULTI_DIALOG).
+    pub(crate) dialogs: Vec<DialogState>,
 }
 
 impl ConversationChange {
     /// DELETE, or a CLOSE stage.
     pub(crate) fn closed(&self) -> bool {
         self.deleted || self.stage.as_deref() == Some("CLOSE")
+    }
+
+    /// The open post-conversation survey dialog, if one is open.
+    pub(crate) fn open_survey(&self) -> Option<&DialogState> {
+        self.dialogs
+            .iter()
+            .find(|dialog| dialog.kind == "POST_SURVEY" && dialog.open)
     }
 
     /// One output line for `conversations`.
@@ -338,6 +391,22 @@ pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChang
         .to_owned();
     let text = |v: &Value| v.as_str().map(str::to_owned);
     let state = text(&details["state"]);
+    // A one-element array may arrive as the bare element.
+    let dialogs = match &details["dialogs"] {
+        Value::Array(dialogs) => dialogs.as_slice(),
+        Value::Null => &[],
+        dialog => std::slice::from_ref(dialog),
+    };
+    let dialogs = dialogs
+        .iter()
+        .filter_map(|dialog| {
+            Some(DialogState {
+                id: text(&dialog["dialogId"])?,
+                kind: text(&dialog["dialogType"]).unwrap_or_default(),
+                open: dialog["state"] != "CLOSE",
+            })
+        })
+        .collect();
     Ok(ConversationChange {
         conversation_id,
         deleted: value["type"] == "DELETE",
@@ -346,6 +415,11 @@ pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChang
         start_ts: details["startTs"].as_i64(),
         end_ts: details["endTs"].as_i64(),
         last_content_sequence: result["lastContentEventNotification"]["sequence"].as_u64(),
+        skill_id: details["skillId"]
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| details["skillId"].as_i64().map(|id| id.to_string())),
+        dialogs,
     })
 }
 
@@ -393,7 +467,7 @@ mod tests {
 
     #[test]
     fn request_ids_are_strings() {
-        let text = request("7", types::GET_CLOCK, None);
+        let text = request("7", types::GET_CLOCK, None, None);
         assert_eq!(text, r#"{"kind":"req","id":"7","type":"GetClock"}"#);
     }
 

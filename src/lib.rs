@@ -5,6 +5,8 @@
 //! benchmark and the fuzz targets; it exports only what they use.
 
 mod app;
+mod chat;
+mod choices;
 mod cli;
 mod commands;
 mod config;
@@ -19,6 +21,7 @@ mod lines;
 pub mod mock;
 mod output;
 mod proxy;
+mod render;
 mod secret;
 mod signals;
 mod state;

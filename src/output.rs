@@ -1,16 +1,35 @@
-//! NDJSON on stdout: whole lines only, through one buffered writer that the
-//! commands flush when a received frame has been handled.
+//! stdout: whole lines only, through one buffered writer that the commands
+//! flush when a received frame has been handled. NDJSON, or with
+//! `--format text` events as the lines of a transcript.
 
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::exit::err_text;
-use crate::exit::{Exit, fail};
+use crate::cli::Format;
+use crate::exit::{Exit, err_text, fail};
+use crate::render::Transcript;
 
 pub(crate) struct Output {
     out: BufWriter<StdoutLock<'static>>,
+    /// Set for `--format text`.
+    transcript: Option<Transcript>,
+}
+
+/// Whether events show as text: as asked, else as the command prefers
+/// when stdout is a terminal (`chat` does).
+pub(crate) fn wants_text(format: Option<Format>, text_on_terminal: bool) -> bool {
+    match format {
+        Some(format) => format == Format::Text,
+        None => text_on_terminal && io::stdout().is_terminal(),
+    }
+}
+
+/// Colour for a person: stdout is a terminal and NO_COLOR is not set
+/// (no-color.org: set and not empty).
+pub(crate) fn wants_colour() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
 /// A closed pipe stays an `io::Error` (a quiet exit 0); any other write
@@ -30,10 +49,42 @@ impl Output {
     pub(crate) fn stdout() -> Output {
         Output {
             out: BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            transcript: None,
         }
     }
 
-    /// Writes one line that is already compact JSON.
+    /// Shows events as a transcript from now on.
+    pub(crate) fn show_as_text(&mut self, transcript: Transcript) {
+        self.transcript = Some(transcript);
+    }
+
+    pub(crate) fn is_text(&self) -> bool {
+        self.transcript.is_some()
+    }
+
+    /// Writes one event (compact JSON), as it is or as a transcript line.
+    pub(crate) fn event(&mut self, json: &str) -> Result<()> {
+        match &self.transcript {
+            None => self.raw_line(json),
+            Some(transcript) => {
+                let line = transcript.event(json);
+                self.raw_line(&line)
+            }
+        }
+    }
+
+    /// A line for a person (the close, a survey): only in a transcript.
+    pub(crate) fn notice(&mut self, text: &str) -> Result<()> {
+        match &self.transcript {
+            None => Ok(()),
+            Some(transcript) => {
+                let line = transcript.notice(text);
+                self.raw_line(&line)
+            }
+        }
+    }
+
+    /// Writes one line as it is (compact JSON).
     pub(crate) fn raw_line(&mut self, json: &str) -> Result<()> {
         self.out
             .write_all(json.as_bytes())

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::cli::CreateArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::Connection;
+use crate::connection::{Connection, Reply};
 use crate::exit::{Exit, fail};
 use crate::frames::types;
 use crate::output::Output;
@@ -14,24 +14,65 @@ use crate::output::Output;
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
     let mut connection = Connection::open(config)?;
-    if args.reuse
-        && let Some(open) = super::conversations::snapshot(&mut connection, &["OPEN"])?
-            .into_iter()
-            .find(|conversation| !conversation.closed())
-    {
-        out.line(&serde_json::json!({"conversationId": open.conversation_id, "reused": true}))?;
-        out.flush()?;
-    } else {
-        let reply = connection.request(types::REQUEST_CONVERSATION, body.as_ref())?;
-        super::print_reply(out, &reply)?;
+    match open(&mut connection, args, body.as_ref())? {
+        Opened::Reused(id) => {
+            out.line(&serde_json::json!({"conversationId": id, "reused": true}))?;
+            out.flush()?;
+        }
+        Opened::Requested(reply) => super::print_reply(out, &reply)?,
     }
     connection.finish();
     Ok(())
 }
 
+/// The conversation `create`'s flags stand for.
+pub(crate) enum Opened {
+    /// This consumer's open conversation (`--reuse`).
+    Reused(String),
+    /// A new one, as the service answered.
+    Requested(Reply),
+}
+
+impl Opened {
+    pub(crate) fn id(&self) -> Result<String> {
+        match self {
+            Opened::Reused(id) => Ok(id.clone()),
+            Opened::Requested(reply) => reply
+                .body
+                .as_deref()
+                .and_then(|body| serde_json::from_str::<Value>(body.get()).ok())
+                .and_then(|body| body["conversationId"].as_str().map(str::to_owned))
+                .ok_or_else(|| {
+                    fail(
+                        Exit::Protocol,
+                        "the service answered the conversation request without a conversationId",
+                    )
+                }),
+        }
+    }
+}
+
+/// With `--reuse`, the open conversation if there is one; else a new one
+/// (requested with `body`).
+pub(crate) fn open(
+    connection: &mut Connection,
+    args: &CreateArgs,
+    body: Option<&Value>,
+) -> Result<Opened> {
+    if args.reuse
+        && let Some(open) = super::conversations::snapshot(connection, &["OPEN"])?
+            .into_iter()
+            .find(|conversation| !conversation.closed())
+    {
+        return Ok(Opened::Reused(open.conversation_id));
+    }
+    let reply = connection.request(types::REQUEST_CONVERSATION, body)?;
+    Ok(Opened::Requested(reply))
+}
+
 /// The request body, or none when no routing flag is given (the documented
 /// minimal request has no body).
-fn request_body(args: &CreateArgs) -> Result<Option<Value>> {
+pub(crate) fn request_body(args: &CreateArgs) -> Result<Option<Value>> {
     let mut body = Map::new();
     if let Some(brand) = &args.brand {
         body.insert("brandId".into(), brand.as_str().into());

@@ -2,6 +2,8 @@
 //! output, and returns an error that `exit` turns into a code.
 
 pub(crate) mod ack;
+pub(crate) mod chat;
+pub(crate) mod click;
 pub(crate) mod close;
 pub(crate) mod conversations;
 pub(crate) mod create;

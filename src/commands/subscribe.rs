@@ -5,14 +5,20 @@
 
 use anyhow::Result;
 
-use crate::cli::SubscribeArgs;
+use crate::cli::{Format, SubscribeArgs};
 use crate::config::ConnectionConfig;
 use crate::engine::driver::{self, Retry, Sinks};
 use crate::engine::{Engine, Options};
-use crate::output::Output;
+use crate::output::{self, Output};
+use crate::render::Transcript;
 use crate::state::StateFile;
 
-pub(crate) fn run(args: &SubscribeArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+pub(crate) fn run(
+    args: &SubscribeArgs,
+    config: &ConnectionConfig,
+    format: Option<Format>,
+    out: &mut Output,
+) -> Result<()> {
     let mut state = args
         .state_file
         .as_deref()
@@ -22,9 +28,17 @@ pub(crate) fn run(args: &SubscribeArgs, config: &ConnectionConfig, out: &mut Out
         .as_ref()
         .and_then(StateFile::stored)
         .or(args.from_seq.checked_sub(1));
+    let consumer = config.token.claims.sub().to_owned();
+    if output::wants_text(format, false) {
+        out.show_as_text(Transcript {
+            consumer: consumer.clone(),
+            conversation: Some(args.conversation.clone()),
+            colour: output::wants_colour(),
+        });
+    }
     let options = Options {
         conversation: args.conversation.clone(),
-        consumer: config.token.claims.sub().to_owned(),
+        consumer,
         from: args.from,
         types: args.types.clone(),
         ack: args.ack,
@@ -33,6 +47,7 @@ pub(crate) fn run(args: &SubscribeArgs, config: &ConnectionConfig, out: &mut Out
         idle: args.idle_timeout,
         until_closed: !args.follow,
         timeout: config.timeout,
+        every_origin: false,
     };
     let mut engine = Engine::new(options, cursor);
     let retry = Retry {

@@ -62,15 +62,15 @@ struct SessionIo<'a, 'b> {
 
 impl Io for SessionIo<'_, '_> {
     fn print(&mut self, line: &str) -> Result<()> {
-        self.sinks.out.raw_line(line)
+        self.sinks.out.event(line)
     }
 
     fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String> {
         self.connection.send_request(request_type, Some(body))
     }
 
-    fn other_response(&mut self, response: &Response) -> bool {
-        self.connection.other_response(response)
+    fn other_response(&mut self, response: &Response) -> Result<bool> {
+        Ok(self.connection.other_response(response))
     }
 }
 

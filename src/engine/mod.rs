@@ -26,7 +26,7 @@ use serde_json::value::RawValue;
 
 use crate::cli::{AckStatus, Origin};
 use crate::exit::{Exit, fail};
-use crate::frames::{self, Incoming, Response, check_response, types};
+use crate::frames::{self, ConversationChange, Incoming, Response, check_response, types};
 use crate::jsonscan::{self, ScannedChange, Scanner};
 
 /// What the engine asks of the world.
@@ -37,7 +37,26 @@ pub(crate) trait Io {
     fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String>;
     /// A response the engine does not wait for: true when it belongs to the
     /// link itself (a keep-alive's), which is never printed.
-    fn other_response(&mut self, response: &Response) -> bool;
+    fn other_response(&mut self, response: &Response) -> Result<bool>;
+    /// Each new event, printed or not, after it was handled (for `chat`).
+    fn event(&mut self, _event: &Event) -> Result<()> {
+        Ok(())
+    }
+    /// Each change of the conversation's metadata (for `chat`).
+    fn conversation(&mut self, _change: &ConversationChange) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A new event, as the engine shows it to `Io::event`.
+pub(crate) struct Event<'a> {
+    pub(crate) dialog: &'a str,
+    pub(crate) sequence: Option<u64>,
+    pub(crate) by_consumer: bool,
+    pub(crate) event_type: Option<&'a str>,
+    /// The change as the server sent it.
+    pub(crate) text: &'a str,
+    pub(crate) printed: bool,
 }
 
 /// What a stream prints and when it ends.
@@ -63,6 +82,9 @@ pub(crate) struct Options {
     /// How long a setup response, and the rest of the events after the
     /// close, may take.
     pub(crate) timeout: Duration,
+    /// Read every event's originator and type, filters or not (`chat`
+    /// watches who answers).
+    pub(crate) every_origin: bool,
 }
 
 /// Why a stream ended well.
@@ -98,6 +120,13 @@ enum Phase {
     },
 }
 
+/// A dialog followed on this connection, and the highest sequence handled
+/// in it (sequences count per dialog).
+struct Dialog {
+    id: String,
+    cursor: Option<u64>,
+}
+
 /// What the engine reads of one change, from the scan or from serde.
 struct Change<'a> {
     text: &'a str,
@@ -110,11 +139,17 @@ struct Change<'a> {
 pub(crate) struct Engine {
     options: Options,
     phase: Phase,
-    /// Highest sequence handled (printed or filtered out).
-    cursor: Option<u64>,
+    /// The main dialog first (its cursor is the run's), then any other
+    /// followed on the connection (a survey).
+    dialogs: Vec<Dialog>,
+    /// Subscriptions to other dialogs whose responses are due: request id
+    /// and dialog.
+    extra_subscriptions: Vec<(String, usize)>,
     printed: u64,
     /// Events with a new sequence handled since the run began.
     progress: u64,
+    /// The main dialog's subscription was answered on this connection.
+    subscribed: bool,
     /// A new event (or the first setup) came since the last tick: the idle
     /// clock restarts then.
     active: bool,
@@ -132,12 +167,18 @@ pub(crate) struct Engine {
 impl Engine {
     /// A stream that resumes after `cursor`.
     pub(crate) fn new(options: Options, cursor: Option<u64>) -> Engine {
+        let main = Dialog {
+            id: options.conversation.clone(),
+            cursor,
+        };
         Engine {
             options,
             phase: Phase::Offline,
-            cursor,
+            dialogs: vec![main],
+            extra_subscriptions: Vec::new(),
             printed: 0,
             progress: 0,
+            subscribed: false,
             active: false,
             idle_since: None,
             ending: None,
@@ -148,8 +189,9 @@ impl Engine {
         }
     }
 
+    /// The main dialog's cursor: what a state file keeps.
     pub(crate) fn cursor(&self) -> Option<u64> {
-        self.cursor
+        self.dialogs[0].cursor
     }
 
     pub(crate) fn progress(&self) -> u64 {
@@ -160,11 +202,40 @@ impl Engine {
         self.ending
     }
 
+    /// The main dialog's subscription is set up on this connection.
+    pub(crate) fn subscribed(&self) -> bool {
+        self.subscribed
+    }
+
     /// A new connection: subscribe from the cursor on.
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
-        let from_seq = self.cursor.map_or(0, |cursor| cursor + 1);
-        let body = frames::subscribe_body(&self.options.conversation, from_seq);
+        self.dialogs.truncate(1);
+        self.subscribed = false;
+        let body = self.subscribe_body(0);
         self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
+    }
+
+    fn subscribe_body(&self, dialog: usize) -> Value {
+        let dialog = &self.dialogs[dialog];
+        let from_seq = dialog.cursor.map_or(0, |cursor| cursor + 1);
+        frames::subscribe_body(&dialog.id, from_seq)
+    }
+
+    /// Also follows another dialog of the conversation (a survey) on this
+    /// connection, from its start; its events are routed by `dialogId`.
+    pub(crate) fn follow_dialog(&mut self, io: &mut impl Io, id: &str) -> Result<()> {
+        if self.dialogs.iter().any(|dialog| dialog.id == id) {
+            return Ok(());
+        }
+        self.dialogs.push(Dialog {
+            id: id.to_owned(),
+            cursor: None,
+        });
+        let index = self.dialogs.len() - 1;
+        let body = self.subscribe_body(index);
+        let request = io.request(types::SUBSCRIBE_MESSAGING_EVENTS, &body)?;
+        self.extra_subscriptions.push((request, index));
+        Ok(())
     }
 
     fn await_setup(
@@ -190,6 +261,7 @@ impl Engine {
         }
         self.acks_due.clear();
         self.acks_unanswered.clear();
+        self.extra_subscriptions.clear();
     }
 
     /// The time of the end of a burst of frames: deadlines and the idle
@@ -264,7 +336,11 @@ impl Engine {
             return Ok(());
         }
         let mut scanned = std::mem::take(&mut self.scanned);
-        let usual = !self.options.frames && self.scanner.messaging_changes(text, &mut scanned);
+        // With one dialog followed, every event is that dialog's: the scan
+        // need not read dialogId.
+        let usual = !self.options.frames
+            && self.dialogs.len() == 1
+            && self.scanner.messaging_changes(text, &mut scanned);
         let result = if usual {
             self.scanned_changes(text, &mut scanned, io)
         } else {
@@ -288,6 +364,7 @@ impl Engine {
         let range = |span: Option<(usize, usize)>| span.map(|(start, end)| &text[start..end]);
         for change in scanned.iter() {
             self.change(
+                0,
                 &Change {
                     text: &text[change.span.0..change.span.1],
                     sequence: change.sequence,
@@ -316,15 +393,16 @@ impl Engine {
                     // Metadata is read, not printed, unless --frames.
                     for change in frames::changes(notification.body)? {
                         let change = frames::conversation_change(change)?;
-                        if change.conversation_id == self.options.conversation
-                            && change.closed()
-                            && self.options.until_closed
-                        {
+                        if change.conversation_id != self.options.conversation {
+                            continue;
+                        }
+                        if change.closed() && self.options.until_closed {
                             self.phase = Phase::Draining {
                                 last_content: change.last_content_sequence,
                                 until: None,
                             };
                         }
+                        io.conversation(&change)?;
                     }
                 }
             }
@@ -339,14 +417,18 @@ impl Engine {
     /// The changes of a notification serde read.
     fn serde_changes(&mut self, changes: Vec<&RawValue>, io: &mut impl Io) -> Result<()> {
         let full = self.reads_origins();
-        let mut metas = changes
-            .into_iter()
-            .map(|change| Ok((frames::change_meta(change, full)?, change)))
-            .collect::<Result<Vec<_>>>()?;
-        metas.sort_by_key(|(meta, _)| meta.sequence);
-        for (meta, change) in &metas {
+        let mut metas = Vec::with_capacity(changes.len());
+        for change in changes {
+            let Some(dialog) = self.dialog_of(change)? else {
+                continue;
+            };
+            metas.push((dialog, frames::change_meta(change, full)?, change));
+        }
+        metas.sort_by_key(|(dialog, meta, _)| (*dialog, meta.sequence));
+        for (dialog, meta, change) in &metas {
             let text = change.get();
             self.change(
+                *dialog,
                 &Change {
                     text,
                     sequence: meta.sequence,
@@ -360,41 +442,62 @@ impl Engine {
         Ok(())
     }
 
-    /// One event: a repeat is dropped; a new one moves the cursor and, if
-    /// it passes the filters, is printed.
-    fn change(&mut self, change: &Change, io: &mut impl Io) -> Result<()> {
+    /// Which followed dialog a change belongs to; None for another's. With
+    /// one dialog followed, every change is its.
+    fn dialog_of(&self, change: &RawValue) -> Result<Option<usize>> {
+        if self.dialogs.len() == 1 {
+            return Ok(Some(0));
+        }
+        Ok(match frames::change_dialog(change)? {
+            None => Some(0),
+            Some(id) => self.dialogs.iter().position(|dialog| dialog.id == id),
+        })
+    }
+
+    /// One event: a repeat is dropped; a new one moves its dialog's cursor
+    /// and, if it passes the filters, is printed.
+    fn change(&mut self, dialog: usize, change: &Change, io: &mut impl Io) -> Result<()> {
         // Past --count nothing more is handled, so the cursor never claims
         // an event that was not printed.
         if self.limit_reached() {
             return Ok(());
         }
         if let Some(sequence) = change.sequence {
-            if self.cursor.is_some_and(|cursor| sequence <= cursor) {
+            let cursor = &mut self.dialogs[dialog].cursor;
+            if cursor.is_some_and(|cursor| sequence <= cursor) {
                 return Ok(());
             }
-            self.cursor = Some(sequence);
+            *cursor = Some(sequence);
             self.progress += 1;
             self.active = true;
         }
-        if self.options.frames || !self.keeps(change) {
-            return Ok(());
+        let printed = !self.options.frames && self.keeps(change);
+        if printed {
+            // Events without a sequence (typing) count as life too.
+            self.active = true;
+            if change.line_breaks {
+                io.print(&jsonscan::compacted(change.text))?;
+            } else {
+                io.print(change.text)?;
+            }
+            self.printed += 1;
+            if let Some(sequence) = change.sequence
+                && dialog == 0
+                && self.options.ack.is_some()
+                && !self.by_consumer(change)
+                && change.event_type == Some("ContentEvent")
+            {
+                self.acks_due.push(sequence);
+            }
         }
-        // Events without a sequence (typing) count as life too.
-        self.active = true;
-        if change.line_breaks {
-            io.print(&jsonscan::compacted(change.text))?;
-        } else {
-            io.print(change.text)?;
-        }
-        self.printed += 1;
-        if let Some(sequence) = change.sequence
-            && self.options.ack.is_some()
-            && !self.by_consumer(change)
-            && change.event_type == Some("ContentEvent")
-        {
-            self.acks_due.push(sequence);
-        }
-        Ok(())
+        io.event(&Event {
+            dialog: &self.dialogs[dialog].id,
+            sequence: change.sequence,
+            by_consumer: self.by_consumer(change),
+            event_type: change.event_type,
+            text: change.text,
+            printed,
+        })
     }
 
     /// A response: to the setup request, to a receipt, or to something of
@@ -407,6 +510,7 @@ impl Engine {
         {
             let request_type = *request_type;
             check_response(request_type, response)?;
+            self.subscribed |= request_type == types::SUBSCRIBE_MESSAGING_EVENTS;
             // The idle clock starts once, when the first subscription is set
             // up; after that only new events restart it, whatever the link does.
             if self.idle_since.is_none() {
@@ -422,6 +526,15 @@ impl Engine {
             return Ok(false);
         }
         if let Some(at) = self
+            .extra_subscriptions
+            .iter()
+            .position(|(id, _)| *id == response.req_id)
+        {
+            self.extra_subscriptions.swap_remove(at);
+            check_response(types::SUBSCRIBE_MESSAGING_EVENTS, response)?;
+            return Ok(false);
+        }
+        if let Some(at) = self
             .acks_unanswered
             .iter()
             .position(|id| *id == response.req_id)
@@ -434,7 +547,7 @@ impl Engine {
             }
             return Ok(false);
         }
-        Ok(io.other_response(response))
+        io.other_response(response)
     }
 
     /// Receipts for what the frame printed, and the endings a frame can
@@ -456,7 +569,7 @@ impl Engine {
             self.end(Ending::Count);
         }
         if let Phase::Draining { last_content, .. } = self.phase {
-            let caught_up = match (last_content, self.cursor) {
+            let caught_up = match (last_content, self.cursor()) {
                 (Some(last), Some(cursor)) => cursor >= last,
                 (Some(_), None) => false,
                 (None, _) => true,
@@ -470,7 +583,8 @@ impl Engine {
 
     /// Whether events are kept or acknowledged by who sent them or by type.
     fn reads_origins(&self) -> bool {
-        self.options.from != Origin::Any
+        self.options.every_origin
+            || self.options.from != Origin::Any
             || !self.options.types.is_empty()
             || self.options.ack.is_some()
     }

@@ -34,8 +34,8 @@ impl Io for Recorder {
         Ok(format!("r{}", self.requests.len()))
     }
 
-    fn other_response(&mut self, response: &Response) -> bool {
-        self.link_ids.iter().any(|id| *id == response.req_id)
+    fn other_response(&mut self, response: &Response) -> Result<bool> {
+        Ok(self.link_ids.iter().any(|id| *id == response.req_id))
     }
 }
 
@@ -64,6 +64,7 @@ fn options() -> Options {
         idle: None,
         until_closed: true,
         timeout: 10 * SECOND,
+        every_origin: false,
     }
 }
 

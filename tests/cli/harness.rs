@@ -70,6 +70,11 @@ impl Setup {
         run(self.cmd().args(args), Some(stdin), &self.token)
     }
 
+    /// A run whose stdout is text for a person (`--format text`).
+    pub fn run_text(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        finish_text(output_of(self.cmd().args(args), stdin), &self.token)
+    }
+
     /// `create`, returning the new conversation's id.
     pub fn create(&self) -> String {
         let run = self.run(&["create"]);
@@ -140,13 +145,9 @@ impl Run {
 /// Decodes stdout, asserting that every line is one complete JSON object
 /// and that the token shows up nowhere.
 pub fn finish(output: Output, token: &str) -> Run {
-    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
-    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
-    assert!(
-        stdout.is_empty() || stdout.ends_with('\n'),
-        "stdout ends with a whole line: {stdout:?}"
-    );
-    let lines = stdout
+    let mut run = finish_text(output, token);
+    run.lines = run
+        .stdout
         .lines()
         .map(|line| {
             let value: Value = serde_json::from_str(line)
@@ -155,13 +156,25 @@ pub fn finish(output: Output, token: &str) -> Run {
             value
         })
         .collect();
+    run
+}
+
+/// As `finish`, for output meant for a person: whole lines, no token, and
+/// no decoding (`lines` stays empty).
+pub fn finish_text(output: Output, token: &str) -> Run {
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    assert!(
+        stdout.is_empty() || stdout.ends_with('\n'),
+        "stdout ends with a whole line: {stdout:?}"
+    );
     if !token.is_empty() {
         assert_no_secret(&stdout, token);
         assert_no_secret(&stderr, token);
     }
     Run {
         code: output.status.code(),
-        lines,
+        lines: Vec::new(),
         stdout,
         stderr,
     }
@@ -177,7 +190,12 @@ fn assert_no_secret(text: &str, token: &str) {
 }
 
 pub fn run(command: &mut Command, stdin: Option<&str>, token: &str) -> Run {
-    let output = match stdin {
+    finish(output_of(command, stdin), token)
+}
+
+/// Runs the binary to its end, feeding `stdin` if given.
+pub fn output_of(command: &mut Command, stdin: Option<&str>) -> Output {
+    match stdin {
         None => command.output().expect("the binary runs"),
         Some(text) => {
             let mut child = command
@@ -194,8 +212,7 @@ pub fn run(command: &mut Command, stdin: Option<&str>, token: &str) -> Run {
                 .expect("stdin written");
             child.wait_with_output().expect("the binary ends")
         }
-    };
-    finish(output, token)
+    }
 }
 
 /// Starts the binary with piped stdout and stderr.

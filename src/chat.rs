@@ -1,0 +1,480 @@
+//! `chat`'s own state, beside the engine that prints the conversation: the
+//! lines of standard input and what each one sends, turn-taking for
+//! scripts (`--turns`), clicks, and following a post-conversation survey.
+//! No socket here: the command (commands/chat.rs) feeds it the engine's
+//! events, the responses, lines and the time, and sends what it asks.
+//!
+//! A turn: a line is sent; with `--turns` the next waits until the agent
+//! side answered it (at least one agent content event after our message)
+//! and then said nothing more for `--settle`; no answer within
+//! `--reply-timeout` ends the chat with 75. Typing counts as the agent
+//! being busy, never as an answer.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::choices::{self, Action, Choice};
+use crate::engine::Event;
+use crate::exit::{Exit, fail};
+use crate::frames::{self, ConversationChange, Response, check_response, types};
+
+/// What the chat asks of the world.
+pub(crate) trait Io {
+    /// Sends a request (with a top-level `metadata`, for clicks); returns
+    /// its id.
+    fn send(
+        &mut self,
+        request_type: &'static str,
+        body: &Value,
+        metadata: Option<&Value>,
+    ) -> Result<String>;
+    /// Shows what a click that sends nothing points at (a link, a place).
+    fn show(&mut self, target: &Value) -> Result<()>;
+    /// A line for a person: the close, a survey, a transfer (text format
+    /// only).
+    fn notice(&mut self, text: &str) -> Result<()>;
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) turns: bool,
+    pub(crate) settle: Duration,
+    pub(crate) reply_timeout: Duration,
+    /// A typo in a command is an error for a script, a notice for a person.
+    pub(crate) interactive: bool,
+}
+
+/// Where the current line stands.
+#[derive(Debug)]
+enum Turn {
+    /// The next line may go.
+    Ready,
+    /// A line's requests are out.
+    Sending {
+        line: u64,
+        text: String,
+        /// With `--turns`: the agent side must answer it.
+        wants_answer: bool,
+        /// Our message's sequence, from its response.
+        sequence: Option<u64>,
+    },
+    /// `--turns`: our message `after` in `dialog` waits for its answer.
+    Awaiting {
+        line: u64,
+        text: String,
+        dialog: String,
+        after: u64,
+        answered: bool,
+        /// The agent side did something since the last tick.
+        busy: bool,
+        last_busy: Option<Instant>,
+        deadline: Option<Instant>,
+    },
+}
+
+/// What a request we sent was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// A message (or a click's text): its response has our sequence.
+    Message,
+    /// The ACTION receipt of a click, a typing state, read receipts.
+    Courtesy,
+    Close,
+}
+
+/// The latest agent message with buttons, in the dialog lines go to.
+struct Offer {
+    dialog: String,
+    sequence: u64,
+    choices: Vec<Choice>,
+}
+
+pub(crate) struct Chat {
+    options: Options,
+    conversation: String,
+    /// Where lines go: the main dialog, then an open survey's.
+    dialog: String,
+    turn: Turn,
+    in_flight: Vec<(String, Purpose)>,
+    offer: Option<Offer>,
+    /// Agent content events printed and not yet receipted (`/read`).
+    unread: Vec<u64>,
+    /// A survey dialog to follow, for the command to subscribe to.
+    survey_to_follow: Option<String>,
+    skill: Option<String>,
+    closed: bool,
+    input_done: bool,
+    close_sent: bool,
+}
+
+const HELP: &str = "lines are sent as messages; /click K (K = number or title of a choice of \
+                    the latest agent message), /typing, /read, /close, /help; //text sends /text";
+
+impl Chat {
+    pub(crate) fn new(options: Options, conversation: &str) -> Chat {
+        Chat {
+            options,
+            conversation: conversation.to_owned(),
+            dialog: conversation.to_owned(),
+            turn: Turn::Ready,
+            in_flight: Vec::new(),
+            offer: None,
+            unread: Vec::new(),
+            survey_to_follow: None,
+            skill: None,
+            closed: false,
+            input_done: false,
+            close_sent: false,
+        }
+    }
+
+    /// Ready for the next line of input.
+    pub(crate) fn wants_line(&self) -> bool {
+        matches!(self.turn, Turn::Ready)
+            && self.in_flight.is_empty()
+            && !self.input_done
+            && !self.closed
+    }
+
+    /// Input ended: nothing more will be sent but the close.
+    pub(crate) fn input_ended(&mut self) {
+        self.input_done = true;
+    }
+
+    /// The input ended and every turn is over.
+    pub(crate) fn finished(&self) -> bool {
+        self.input_done && matches!(self.turn, Turn::Ready) && self.in_flight.is_empty()
+    }
+
+    /// The conversation closed (its stage), as far as the chat has seen.
+    pub(crate) fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// A survey dialog opened that the command must subscribe to.
+    pub(crate) fn take_survey(&mut self) -> Option<String> {
+        self.survey_to_follow.take()
+    }
+
+    /// One line of input (1-based `number`).
+    pub(crate) fn line(&mut self, io: &mut impl Io, number: u64, line: &str) -> Result<()> {
+        let text = line.trim_end();
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        let Some(command) = text.strip_prefix('/') else {
+            return self.message(io, number, text, None, true);
+        };
+        if command.starts_with('/') {
+            return self.message(io, number, command, None, true);
+        }
+        let (name, argument) = command
+            .split_once(char::is_whitespace)
+            .map_or((command, ""), |(name, rest)| (name, rest.trim()));
+        match name {
+            "click" => self.click(io, number, argument),
+            "typing" => {
+                let body = frames::chat_state_body(&self.dialog, "COMPOSING");
+                self.courtesy(io, number, text, &body, None)
+            }
+            "read" => {
+                if self.unread.is_empty() {
+                    return Ok(());
+                }
+                let body = frames::accept_status_body(&self.dialog, "READ", &self.unread);
+                self.unread.clear();
+                self.courtesy(io, number, text, &body, None)
+            }
+            "close" => self.close(io),
+            "help" => {
+                eprintln!("lp-consumer: {HELP}");
+                Ok(())
+            }
+            _ => {
+                let problem = format!("line {number}: unknown command `/{name}`; {HELP}");
+                if self.options.interactive {
+                    eprintln!("lp-consumer: {problem}");
+                    Ok(())
+                } else {
+                    Err(fail(Exit::DataErr, problem))
+                }
+            }
+        }
+    }
+
+    /// Publishes text (a line, or a click's text with its metadata).
+    fn message(
+        &mut self,
+        io: &mut impl Io,
+        number: u64,
+        text: &str,
+        metadata: Option<&Value>,
+        wants_answer: bool,
+    ) -> Result<()> {
+        let body = frames::publish_text_body(&self.dialog, text);
+        let id = io.send(types::PUBLISH_EVENT, &body, metadata)?;
+        self.in_flight.push((id, Purpose::Message));
+        self.turn = Turn::Sending {
+            line: number,
+            text: text.to_owned(),
+            wants_answer: wants_answer && self.options.turns,
+            sequence: None,
+        };
+        Ok(())
+    }
+
+    /// A request that expects no answer from the agent side.
+    fn courtesy(
+        &mut self,
+        io: &mut impl Io,
+        number: u64,
+        text: &str,
+        body: &Value,
+        metadata: Option<&Value>,
+    ) -> Result<()> {
+        let id = io.send(types::PUBLISH_EVENT, body, metadata)?;
+        self.in_flight.push((id, Purpose::Courtesy));
+        if matches!(self.turn, Turn::Ready) {
+            self.turn = Turn::Sending {
+                line: number,
+                text: text.to_owned(),
+                wants_answer: false,
+                sequence: None,
+            };
+        }
+        Ok(())
+    }
+
+    /// `/click K`: the latest agent message with choices in this dialog.
+    fn click(&mut self, io: &mut impl Io, number: u64, wanted: &str) -> Result<()> {
+        let offer = self
+            .offer
+            .as_ref()
+            .filter(|offer| offer.dialog == self.dialog)
+            .ok_or_else(|| {
+                fail(
+                    Exit::DataErr,
+                    format!("line {number}: /click {wanted}: no agent message with choices yet"),
+                )
+            })?;
+        let choice = choices::pick(&offer.choices, wanted)
+            .map_err(|err| fail(Exit::DataErr, format!("line {number}: /click: {err}")))?
+            .clone();
+        let sequence = offer.sequence;
+        let Action::Publish(text) = &choice.action else {
+            return io.show(&choices::target(&choice));
+        };
+        let action = frames::accept_status_body(&self.dialog, "ACTION", &[sequence]);
+        self.courtesy(io, number, &choice.title, &action, choice.metadata.as_ref())?;
+        self.message(io, number, text, choice.metadata.as_ref(), true)
+    }
+
+    /// Closes the conversation (`/close`, or the end of input).
+    pub(crate) fn close(&mut self, io: &mut impl Io) -> Result<()> {
+        if self.close_sent || self.closed {
+            return Ok(());
+        }
+        let body = frames::close_body(&self.conversation);
+        let id = io.send(types::UPDATE_CONVERSATION_FIELD, &body, None)?;
+        self.in_flight.push((id, Purpose::Close));
+        self.close_sent = true;
+        Ok(())
+    }
+
+    /// A close was asked for and answered.
+    pub(crate) fn close_done(&self) -> bool {
+        self.close_sent && !self.in_flight.iter().any(|(_, p)| *p == Purpose::Close)
+    }
+
+    /// A response: true when it was to one of the chat's requests.
+    pub(crate) fn on_response(&mut self, response: &Response) -> Result<bool> {
+        let Some(at) = self
+            .in_flight
+            .iter()
+            .position(|(id, _)| *id == response.req_id)
+        else {
+            return Ok(false);
+        };
+        let (_, purpose) = self.in_flight.remove(at);
+        let request_type = match purpose {
+            Purpose::Close => types::UPDATE_CONVERSATION_FIELD,
+            Purpose::Message | Purpose::Courtesy => types::PUBLISH_EVENT,
+        };
+        check_response(request_type, response).map_err(|err| match &self.turn {
+            Turn::Sending { line, .. } => err.context(format!("line {line}")),
+            _ => err,
+        })?;
+        if purpose == Purpose::Message
+            && let Turn::Sending { sequence, .. } = &mut self.turn
+        {
+            *sequence = response
+                .body
+                .and_then(|body| serde_json::from_str::<Value>(body.get()).ok())
+                .and_then(|body| body["sequence"].as_u64());
+        }
+        if self.in_flight.is_empty() {
+            self.sent();
+        }
+        Ok(true)
+    }
+
+    /// Every request of the line is answered: wait for the agent's answer,
+    /// or take the next line.
+    fn sent(&mut self) {
+        let Turn::Sending {
+            line,
+            text,
+            wants_answer,
+            sequence,
+        } = std::mem::replace(&mut self.turn, Turn::Ready)
+        else {
+            return;
+        };
+        if let (true, Some(after)) = (wants_answer, sequence) {
+            self.turn = Turn::Awaiting {
+                line,
+                text,
+                dialog: self.dialog.clone(),
+                after,
+                answered: false,
+                busy: false,
+                last_busy: None,
+                deadline: None,
+            };
+        }
+    }
+
+    /// A new event the engine handled.
+    pub(crate) fn on_event(&mut self, event: &Event) {
+        if event.by_consumer {
+            return;
+        }
+        let content = matches!(event.event_type, Some("ContentEvent" | "RichContentEvent"));
+        let typing = event.event_type == Some("ChatStateEvent");
+        if content && let Some(sequence) = event.sequence {
+            let choices = serde_json::from_str::<Value>(event.text)
+                .map(|change| choices::of_event(&change["event"]))
+                .unwrap_or_default();
+            if !choices.is_empty() {
+                self.offer = Some(Offer {
+                    dialog: event.dialog.to_owned(),
+                    sequence,
+                    choices,
+                });
+            }
+            if event.printed && event.dialog == self.dialog {
+                self.unread.push(sequence);
+            }
+        }
+        if let Turn::Awaiting {
+            dialog,
+            after,
+            answered,
+            busy,
+            ..
+        } = &mut self.turn
+        {
+            let answers = content
+                && event.dialog == dialog.as_str()
+                && event.sequence.is_some_and(|sequence| sequence > *after);
+            *answered |= answers;
+            *busy |= content || typing;
+        }
+    }
+
+    /// A change of the conversation's metadata: a survey opens, the
+    /// conversation closes, it is transferred.
+    pub(crate) fn on_conversation(
+        &mut self,
+        io: &mut impl Io,
+        change: &ConversationChange,
+    ) -> Result<()> {
+        if let Some(skill) = &change.skill_id {
+            if self.skill.as_ref().is_some_and(|known| known != skill) {
+                io.notice(&format!(
+                    "the conversation was transferred to skill {skill}"
+                ))?;
+            }
+            self.skill = Some(skill.clone());
+        }
+        if let Some(survey) = change.open_survey()
+            && survey.id != self.dialog
+        {
+            io.notice("the conversation's main dialog closed; a survey follows")?;
+            self.dialog = survey.id.clone();
+            self.survey_to_follow = Some(survey.id.clone());
+            // The survey's questions answer the last line, if one waits.
+            if let Turn::Awaiting {
+                dialog, answered, ..
+            } = &mut self.turn
+            {
+                *dialog = survey.id.clone();
+                *answered = true;
+            }
+        }
+        if change.closed() && !self.closed {
+            self.closed = true;
+            io.notice("the conversation is closed")?;
+        }
+        Ok(())
+    }
+
+    /// The time at the end of a burst: the turn's timers.
+    pub(crate) fn on_tick(&mut self, now: Instant) -> Result<()> {
+        let Turn::Awaiting {
+            line,
+            text,
+            answered,
+            busy,
+            last_busy,
+            deadline,
+            ..
+        } = &mut self.turn
+        else {
+            return Ok(());
+        };
+        let deadline = *deadline.get_or_insert(now + self.options.reply_timeout);
+        if std::mem::take(busy) {
+            *last_busy = Some(now);
+        }
+        if *answered {
+            if last_busy.is_none_or(|at| now >= at + self.options.settle) {
+                self.turn = Turn::Ready;
+            }
+        } else if now >= deadline {
+            return Err(fail(
+                Exit::TempFail,
+                format!(
+                    "no reply to line {line} (`{}`) within {} s (--reply-timeout)",
+                    short(text),
+                    self.options.reply_timeout.as_secs_f64()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// When `on_tick` must run next.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        match &self.turn {
+            Turn::Awaiting {
+                answered: true,
+                last_busy,
+                ..
+            } => last_busy.map(|at| at + self.options.settle),
+            Turn::Awaiting { deadline, .. } => *deadline,
+            Turn::Ready | Turn::Sending { .. } => None,
+        }
+    }
+}
+
+/// A line as an error message quotes it.
+fn short(text: &str) -> String {
+    const MOST: usize = 60;
+    match text.char_indices().nth(MOST) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_owned(),
+    }
+}

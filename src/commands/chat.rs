@@ -1,0 +1,260 @@
+//! `chat [CONV]`: a whole conversation on one socket. Without CONV it
+//! requests one (`create`'s flags); it subscribes and prints every event as
+//! `subscribe` does (the engine), while each line of standard input is sent
+//! (the chat state machine, src/chat.rs). It ends when the input ends and
+//! the last turn is over (closing a conversation it requested), when the
+//! conversation closes, or on Ctrl-C.
+
+use std::io::{self, IsTerminal};
+use std::time::Instant;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::chat::{self, Chat};
+use crate::cli::{ChatArgs, Format};
+use crate::config::ConnectionConfig;
+use crate::connection::{Connection, Read, Wake, Watch};
+use crate::engine::{self, Engine, Event};
+use crate::exit::{self, Exit, Outcome};
+use crate::frames::{self, ConversationChange, Response, types};
+use crate::lines::{Line, Lines};
+use crate::output::{self, Output};
+use crate::render::Transcript;
+
+/// What chat tells the service it can show when the user sent no
+/// --client-properties: buttons, quick replies, and survey dialogs
+/// (MULTI_DIALOG: FACTS 7.2).
+const CLIENT_PROPERTIES: &str =
+    r#"{"type":".ClientProperties","features":["RICH_CONTENT","QUICK_REPLIES","MULTI_DIALOG"]}"#;
+
+pub(crate) fn run(
+    args: &ChatArgs,
+    config: &mut ConnectionConfig,
+    format: Option<Format>,
+    out: &mut Output,
+) -> Result<()> {
+    let body = super::create::request_body(&args.create)?;
+    config
+        .client_properties
+        .get_or_insert_with(|| CLIENT_PROPERTIES.to_owned());
+    let consumer = config.token.claims.sub().to_owned();
+    let mut connection = Connection::open(config)?;
+    let (conversation, requested) = match &args.conversation {
+        Some(id) => (id.clone(), false),
+        None => {
+            let opened = super::create::open(&mut connection, &args.create, body.as_ref())?;
+            let requested = matches!(opened, super::create::Opened::Requested(_));
+            (opened.id()?, requested)
+        }
+    };
+    if output::wants_text(format, true) {
+        out.show_as_text(Transcript {
+            consumer: consumer.clone(),
+            conversation: Some(conversation.clone()),
+            colour: output::wants_colour(),
+        });
+        let how = if requested { "new" } else { "resumed" };
+        out.notice(&format!("conversation {conversation} ({how})"))?;
+    }
+    let mut engine = Engine::new(
+        engine::Options {
+            conversation: conversation.clone(),
+            consumer,
+            from: args.from,
+            types: args.types.clone(),
+            ack: None,
+            frames: false,
+            count: None,
+            idle: None,
+            until_closed: true,
+            timeout: config.timeout,
+            every_origin: true,
+        },
+        args.from_seq.checked_sub(1),
+    );
+    let mut chat = Chat::new(
+        chat::Options {
+            turns: args.turns,
+            settle: args.settle,
+            reply_timeout: args.reply_timeout,
+            interactive: io::stdin().is_terminal(),
+        },
+        &conversation,
+    );
+    let closes_at_end = (requested && !args.keep_open) || args.close;
+    let mut lines = Lines::stdin()?;
+    let mut io = ChatIo {
+        sender: Sender {
+            connection: &mut connection,
+            out,
+        },
+        chat: &mut chat,
+    };
+    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end);
+    io.sender.out.flush()?;
+    match ended {
+        Ok(Wake::ReaderGone) => return Ok(()),
+        Ok(_) => {}
+        // A failed chat (a line without reply, a bad command) does not
+        // leave the conversation it requested open: the next run would find
+        // it in its way. Signals and a broken server are left alone.
+        Err(err) if requested && !args.keep_open && worth_closing(&err) => {
+            let _ = connection.request(
+                types::UPDATE_CONVERSATION_FIELD,
+                Some(&frames::close_body(&conversation)),
+            );
+            connection.finish();
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    }
+    connection.finish();
+    Ok(())
+}
+
+/// The conversation, until it ends: `Wake::ReaderGone` when stdout's
+/// reader left, `Wake::Nothing` otherwise.
+fn converse(
+    engine: &mut Engine,
+    io: &mut ChatIo,
+    lines: &mut Lines,
+    closes_at_end: bool,
+) -> Result<Wake> {
+    engine.start(io)?;
+    loop {
+        match io.sender.connection.read()? {
+            Read::Frame(frame) => {
+                engine.on_frame(&frame, io)?;
+                if let Some(survey) = io.chat.take_survey() {
+                    engine.follow_dialog(io, &survey)?;
+                }
+                continue;
+            }
+            // As for subscribe: the server ending the connection normally
+            // ends the chat.
+            Read::Closed => return Ok(Wake::Nothing),
+            Read::Empty => {}
+        }
+        io.sender.out.flush()?;
+        let now = Instant::now();
+        engine.on_tick(now)?;
+        io.chat.on_tick(now)?;
+        if engine.ending().is_some() {
+            return Ok(Wake::Nothing);
+        }
+        if io.chat.finished() {
+            if !closes_at_end || io.chat.closed() || io.chat.close_done() {
+                return Ok(Wake::Nothing);
+            }
+            io.chat.close(&mut io.sender)?;
+            continue;
+        }
+        let takes_line = io.chat.wants_line() && engine.subscribed();
+        if takes_line {
+            match lines.next()? {
+                Line::Text(text) => {
+                    io.chat.line(&mut io.sender, lines.number(), &text)?;
+                    continue;
+                }
+                Line::End => {
+                    io.chat.input_ended();
+                    continue;
+                }
+                Line::Pending => {}
+            }
+        }
+        let deadline = match (engine.next_deadline(), io.chat.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let watch = Watch {
+            stdout: true,
+            other: takes_line.then(|| lines.wake_fd()),
+        };
+        if io.sender.connection.wait(deadline, watch)? == Wake::ReaderGone {
+            return Ok(Wake::ReaderGone);
+        }
+    }
+}
+
+/// Whether the conversation is worth closing after this failure: not
+/// after a signal (the user stops the tool, not the conversation), nor
+/// when the service refused the token or broke the protocol.
+fn worth_closing(err: &anyhow::Error) -> bool {
+    !matches!(
+        exit::classify(err),
+        Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm | Exit::Protocol)
+            | Outcome::Quiet
+    )
+}
+
+/// Requests and output, for the chat state machine.
+struct Sender<'a> {
+    connection: &'a mut Connection,
+    out: &'a mut Output,
+}
+
+impl chat::Io for Sender<'_> {
+    fn send(
+        &mut self,
+        request_type: &'static str,
+        body: &Value,
+        metadata: Option<&Value>,
+    ) -> Result<String> {
+        self.connection
+            .send_request_with_metadata(request_type, Some(body), metadata)
+    }
+
+    fn show(&mut self, target: &Value) -> Result<()> {
+        if self.out.is_text() {
+            let title = target["click"].as_str().unwrap_or_default();
+            let place = match target["link"].as_str() {
+                Some(link) => link.to_owned(),
+                None => target["navigate"].to_string(),
+            };
+            self.out.notice(&format!("{title} points to {place}"))
+        } else {
+            self.out.line(target)
+        }
+    }
+
+    fn notice(&mut self, text: &str) -> Result<()> {
+        self.out.notice(text)
+    }
+}
+
+/// The engine's world: the connection and output, with the chat watching
+/// every event and the responses to its requests.
+struct ChatIo<'a, 'c> {
+    sender: Sender<'a>,
+    chat: &'c mut Chat,
+}
+
+impl engine::Io for ChatIo<'_, '_> {
+    fn print(&mut self, line: &str) -> Result<()> {
+        self.sender.out.event(line)
+    }
+
+    fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String> {
+        self.sender
+            .connection
+            .send_request(request_type, Some(body))
+    }
+
+    fn other_response(&mut self, response: &Response) -> Result<bool> {
+        if self.chat.on_response(response)? {
+            return Ok(false);
+        }
+        Ok(self.sender.connection.other_response(response))
+    }
+
+    fn event(&mut self, event: &Event) -> Result<()> {
+        self.chat.on_event(event);
+        Ok(())
+    }
+
+    fn conversation(&mut self, change: &ConversationChange) -> Result<()> {
+        self.chat.on_conversation(&mut self.sender, change)
+    }
+}

@@ -1,0 +1,98 @@
+//! `click CONV --seq N --choice K`: answers a quick reply or a button of
+//! message N. The message is read back (a subscription from N), its choice
+//! K taken, and, if the button publishes text, the two requests of a click
+//! are sent: an ACTION receipt for N and the button's text, both with the
+//! button's metadata. A link or a place is printed, not sent.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::choices::{self, Action};
+use crate::cli::ClickArgs;
+use crate::config::ConnectionConfig;
+use crate::connection::{Connection, Read};
+use crate::exit::{Exit, fail};
+use crate::frames::{self, Incoming, types};
+use crate::output::Output;
+
+pub(crate) fn run(args: &ClickArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
+    let dialog = args.dialog.as_deref().unwrap_or(&args.conversation);
+    let mut connection = Connection::open(config)?;
+    let change = message(&mut connection, dialog, args.sequence)?;
+    let offered = choices::of_event(&change["event"]);
+    if offered.is_empty() {
+        return Err(fail(
+            Exit::DataErr,
+            format!(
+                "message #{} has no choices (quick replies or buttons)",
+                args.sequence
+            ),
+        ));
+    }
+    let choice = choices::pick(&offered, &args.choice)?;
+    let Action::Publish(text) = &choice.action else {
+        out.line(&choices::target(choice))?;
+        out.flush()?;
+        connection.finish();
+        return Ok(());
+    };
+    let metadata = choice.metadata.as_ref();
+    let action = frames::accept_status_body(dialog, "ACTION", &[args.sequence]);
+    let id =
+        connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&action), metadata)?;
+    connection.response_to(&id, types::PUBLISH_EVENT)?;
+    let body = frames::publish_text_body(dialog, text);
+    let id = connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&body), metadata)?;
+    let reply = connection.response_to(&id, types::PUBLISH_EVENT)?;
+    super::print_reply(out, &reply)?;
+    connection.finish();
+    Ok(())
+}
+
+/// Message `sequence` of `dialog`, read back by subscribing from it.
+fn message(connection: &mut Connection, dialog: &str, sequence: u64) -> Result<Value> {
+    let body = frames::subscribe_body(dialog, sequence);
+    connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
+    let missing = || {
+        fail(
+            Exit::DataErr,
+            format!("there is no message #{sequence} in dialog {dialog}"),
+        )
+    };
+    let deadline = Instant::now() + connection.timeout();
+    loop {
+        let frame = match connection.next(deadline)? {
+            Read::Frame(frame) => frame,
+            Read::Empty => return Err(missing()),
+            Read::Closed => {
+                return Err(fail(
+                    Exit::TempFail,
+                    "the server closed the connection before sending the message",
+                ));
+            }
+        };
+        match frames::parse(&frame)? {
+            Incoming::Notification(notification)
+                if notification.notification_type == types::MESSAGING_EVENT_NOTIFICATION =>
+            {
+                for change in frames::changes(notification.body)? {
+                    match frames::change_meta(change, false)?.sequence {
+                        Some(found) if found == sequence => {
+                            return serde_json::from_str(change.get())
+                                .map_err(|_| fail(Exit::Protocol, "the message is not JSON"));
+                        }
+                        // Sequences come in order: a later one means no N.
+                        Some(found) if found > sequence => return Err(missing()),
+                        _ => {}
+                    }
+                }
+            }
+            Incoming::Response(response) => {
+                connection.other_response(&response);
+            }
+            Incoming::Notification(_) => {}
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! `--format text`: events as the lines of a chat transcript, for a person
+//! at a terminal: the time, the sequence, who (you, agent, survey, system),
+//! and the words; choices as numbered options, a card as its title and
+//! buttons, typing and receipts as short statuses. One line per event,
+//! whatever the message holds. Colour only when asked (a terminal without
+//! NO_COLOR).
+
+use std::fmt::Write as _;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use crate::choices::{self, Action};
+
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const CYAN: &str = "\x1b[36m";
+const GREEN: &str = "\x1b[32m";
+const MAGENTA: &str = "\x1b[35m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+/// How events read as text.
+pub(crate) struct Transcript {
+    /// The JWT's `sub`: "you".
+    pub(crate) consumer: String,
+    /// The main dialog; events of another dialog are the survey's.
+    pub(crate) conversation: Option<String>,
+    pub(crate) colour: bool,
+}
+
+impl Transcript {
+    /// One event (a change of an ms.MessagingEventNotification) as a line,
+    /// without its line break. Text that is not an event shows as it is.
+    pub(crate) fn event(&self, json: &str) -> String {
+        let Ok(change) = serde_json::from_str::<Value>(json) else {
+            return json.to_owned();
+        };
+        if !change["event"].is_object() {
+            return json.to_owned();
+        }
+        let mine = change["originatorId"].as_str() == Some(self.consumer.as_str());
+        let other_dialog = self
+            .conversation
+            .as_deref()
+            .zip(change["dialogId"].as_str())
+            .is_some_and(|(main, dialog)| main != dialog);
+        let (who, colour) = match (mine, other_dialog) {
+            (true, _) => ("you", CYAN),
+            (false, true) => ("survey", MAGENTA),
+            (false, false) => ("agent", GREEN),
+        };
+        let when = change["serverTimestamp"].as_i64().unwrap_or_else(now_ms);
+        let mut line = self.stamp(when, change["sequence"].as_u64());
+        let event = &change["event"];
+        let status = |text: &str| format!("{} {text}", self.paint(who, colour));
+        let is = if mine { "are" } else { "is" };
+        let words = match event["type"].as_str().unwrap_or_default() {
+            "ChatStateEvent" => match event["chatState"].as_str() {
+                Some("COMPOSING") => status(&format!("{is} typing...")),
+                Some(state) => status(&format!("{is} {}", state.to_lowercase())),
+                None => status("changed state"),
+            },
+            "AcceptStatusEvent" => {
+                let sequences: Vec<String> = event["sequenceList"]
+                    .as_array()
+                    .map(|list| list.iter().map(|s| format!("#{s}")).collect())
+                    .unwrap_or_default();
+                let verb = match event["status"].as_str() {
+                    Some("READ") => "read",
+                    Some("ACCEPT") => "received",
+                    Some("ACTION") => "clicked in",
+                    Some(_) | None => "acknowledged",
+                };
+                self.dimmed(&status(&format!("{verb} {}", sequences.join(" "))))
+            }
+            _ => format!("{}: {}", self.paint(who, colour), self.words(event)),
+        };
+        line.push_str(&words);
+        line
+    }
+
+    /// A line from the system: the close, a survey, a transfer, a link.
+    pub(crate) fn notice(&self, text: &str) -> String {
+        let mut line = self.stamp(now_ms(), None);
+        let _ = write!(line, "{}: {}", self.paint("system", YELLOW), one_line(text));
+        line
+    }
+
+    /// What a message says, with its choices numbered.
+    fn words(&self, event: &Value) -> String {
+        let mut words = match &event["message"] {
+            Value::String(text) => one_line(text),
+            Value::Object(file) if file.contains_key("relativePath") => format!(
+                "[file] {}",
+                one_line(file.get("caption").and_then(Value::as_str).unwrap_or(""))
+            ),
+            _ => String::new(),
+        };
+        // A card: its texts, then its buttons.
+        for content in [&event["content"], &event["message"]] {
+            if content.is_object() {
+                let mut texts = Vec::new();
+                card_texts(content, &mut texts);
+                if !texts.is_empty() {
+                    words = texts.join(" / ");
+                }
+            }
+        }
+        for (at, choice) in choices::of_event(event).iter().enumerate() {
+            let kind = match choice.action {
+                Action::Link(_) => " (link)",
+                Action::Navigate { .. } => " (map)",
+                Action::Publish(_) | Action::Nothing => "",
+            };
+            let option = format!("[{}] {}{kind}", at + 1, one_line(&choice.title));
+            let _ = write!(words, "  {}", self.paint(&option, BOLD));
+        }
+        words
+    }
+
+    /// `HH:MM:SS #N ` in local time.
+    fn stamp(&self, ms: i64, sequence: Option<u64>) -> String {
+        let mut stamp = local_time(ms);
+        if let Some(sequence) = sequence {
+            let _ = write!(stamp, " #{sequence}");
+        }
+        format!("{} ", self.dimmed(&stamp))
+    }
+
+    fn paint(&self, text: &str, colour: &str) -> String {
+        if self.colour {
+            format!("{colour}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn dimmed(&self, text: &str) -> String {
+        self.paint(text, DIM)
+    }
+}
+
+/// The text elements of structured content, in order.
+fn card_texts(value: &Value, texts: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("text")
+                && let Some(text) = map.get("text").and_then(Value::as_str)
+            {
+                texts.push(one_line(text));
+            }
+            for (key, inner) in map {
+                // A button's title is listed with the choices.
+                if key != "click" && map.get("type").and_then(Value::as_str) != Some("button") {
+                    card_texts(inner, texts);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| card_texts(item, texts)),
+        _ => {}
+    }
+}
+
+/// Text on one line: line breaks become ` ⏎ `, other control characters go.
+fn one_line(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let mut line = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => line.push_str(" \u{23ce} "),
+            c if c.is_control() => {}
+            c => line.push(c),
+        }
+    }
+    line
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// `HH:MM:SS` of a time in milliseconds since the epoch, in the local time
+/// zone (UTC if the system cannot say).
+fn local_time(ms: i64) -> String {
+    let seconds = ms.div_euclid(1000) as libc::time_t;
+    // SAFETY: localtime_r only writes the tm it is given; an all-zero tm is
+    // a valid value to start from.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let converted = unsafe { !libc::localtime_r(&seconds, &mut tm).is_null() };
+    if converted {
+        format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+    } else {
+        let of_day = ms.div_euclid(1000).rem_euclid(86_400);
+        format!(
+            "{:02}:{:02}:{:02}",
+            of_day / 3600,
+            of_day / 60 % 60,
+            of_day % 60
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn transcript() -> Transcript {
+        Transcript {
+            consumer: "me".into(),
+            conversation: Some("conv".into()),
+            colour: false,
+        }
+    }
+
+    fn line(change: Value) -> String {
+        let line = transcript().event(&change.to_string());
+        // Drop the time: it depends on the time zone.
+        line.split_once(' ').unwrap().1.to_owned()
+    }
+
+    #[test]
+    fn who_says_what() {
+        let said = |by: &str, dialog: &str| {
+            line(
+                json!({"sequence": 3, "originatorId": by, "serverTimestamp": 0, "dialogId": dialog,
+                        "event": {"type": "ContentEvent", "message": "two\nlines"}}),
+            )
+        };
+        assert_eq!(said("me", "conv"), "#3 you: two \u{23ce} lines");
+        assert_eq!(said("bot", "conv"), "#3 agent: two \u{23ce} lines");
+        assert_eq!(said("bot", "survey-1"), "#3 survey: two \u{23ce} lines");
+    }
+
+    #[test]
+    fn choices_cards_typing_and_receipts() {
+        let menu = json!({"sequence": 4, "originatorId": "bot", "event": {
+            "type": "ContentEvent", "message": "Pick",
+            "quickReplies": {"replies": [
+                {"type": "button", "title": "Yes", "click": {"actions": [{"type": "publishText", "text": "Yes"}]}},
+                {"type": "button", "title": "No", "click": {"actions": [{"type": "publishText", "text": "No"}]}}]}}});
+        assert_eq!(line(menu), "#4 agent: Pick  [1] Yes  [2] No");
+        let card = json!({"sequence": 5, "originatorId": "bot", "event": {"type": "RichContentEvent",
+            "content": {"type": "vertical", "elements": [
+                {"type": "text", "text": "Our plans"},
+                {"type": "button", "title": "Site", "click": {"actions": [{"type": "link", "uri": "https://x"}]}}]}}});
+        assert_eq!(line(card), "#5 agent: Our plans  [1] Site (link)");
+        let typing = json!({"originatorId": "bot", "event": {"type": "ChatStateEvent", "chatState": "COMPOSING"}});
+        assert_eq!(line(typing), "agent is typing...");
+        let read = json!({"sequence": 6, "originatorId": "bot", "event": {"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [2, 3]}});
+        assert_eq!(line(read), "#6 agent read #2 #3");
+        assert!(
+            transcript()
+                .notice("conversation closed")
+                .ends_with("system: conversation closed")
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let coloured = Transcript {
+            colour: true,
+            ..transcript()
+        };
+        let change =
+            json!({"originatorId": "me", "event": {"type": "ContentEvent", "message": "hi"}})
+                .to_string();
+        assert!(coloured.event(&change).contains(CYAN));
+        assert!(!transcript().event(&change).contains('\x1b'));
+    }
+}
