@@ -343,6 +343,8 @@ pub(crate) struct ConversationChange {
     pub(crate) end_ts: Option<i64>,
     /// The sequence of the last content event, when the server says it.
     pub(crate) last_content_sequence: Option<u64>,
+    /// The dialog of that event, when the server says it.
+    pub(crate) last_content_dialog: Option<String>,
     pub(crate) skill_id: Option<String>,
     /// The dialogs, when the server lists them (clients that announce
     /// MULTI_DIALOG).
@@ -415,6 +417,7 @@ pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChang
         start_ts: details["startTs"].as_i64(),
         end_ts: details["endTs"].as_i64(),
         last_content_sequence: result["lastContentEventNotification"]["sequence"].as_u64(),
+        last_content_dialog: text(&result["lastContentEventNotification"]["dialogId"]),
         skill_id: details["skillId"]
             .as_str()
             .map(str::to_owned)

@@ -112,10 +112,11 @@ enum Phase {
     Streaming,
     /// Between connections.
     Offline,
-    /// The conversation closed: the events up to its last content sequence
-    /// may still come, for `timeout` from the first tick.
+    /// The conversation closed: the events up to its last content event
+    /// (a sequence, in the dialog named or the main one) may still come,
+    /// for `timeout` from the first tick.
     Draining {
-        last_content: Option<u64>,
+        last_content: Option<(Option<String>, u64)>,
         until: Option<Instant>,
     },
 }
@@ -398,7 +399,9 @@ impl Engine {
                         }
                         if change.closed() && self.options.until_closed {
                             self.phase = Phase::Draining {
-                                last_content: change.last_content_sequence,
+                                last_content: change
+                                    .last_content_sequence
+                                    .map(|sequence| (change.last_content_dialog.clone(), sequence)),
                                 until: None,
                             };
                         }
@@ -568,11 +571,17 @@ impl Engine {
         if self.limit_reached() {
             self.end(Ending::Count);
         }
-        if let Phase::Draining { last_content, .. } = self.phase {
-            let caught_up = match (last_content, self.cursor()) {
-                (Some(last), Some(cursor)) => cursor >= last,
-                (Some(_), None) => false,
-                (None, _) => true,
+        if let Phase::Draining { last_content, .. } = &self.phase {
+            let caught_up = match last_content {
+                None => true,
+                Some((dialog, last)) => {
+                    let followed = match dialog {
+                        None => self.dialogs.first(),
+                        Some(id) => self.dialogs.iter().find(|d| d.id == *id),
+                    };
+                    // A dialog not followed here has nothing to wait for.
+                    followed.is_none_or(|dialog| dialog.cursor.is_some_and(|c| c >= *last))
+                }
             };
             if caught_up {
                 self.end(Ending::ConversationClosed);

@@ -69,12 +69,16 @@ fn options() -> Options {
 }
 
 fn event(sequence: u64, by: &str) -> Value {
+    event_in(CONV, sequence, by)
+}
+
+fn event_in(dialog: &str, sequence: u64, by: &str) -> Value {
     json!({
         "sequence": sequence,
         "originatorId": by,
         "serverTimestamp": 1,
         "event": {"type": "ContentEvent", "contentType": "text/plain", "message": format!("m{sequence}")},
-        "dialogId": CONV,
+        "dialogId": dialog,
     })
 }
 
@@ -88,9 +92,13 @@ fn ok(id: &str) -> String {
 }
 
 fn closed_conversation(last_content: Option<u64>) -> String {
+    closed_after(last_content.map(|sequence| json!({"sequence": sequence})))
+}
+
+fn closed_after(last_content: Option<Value>) -> String {
     let mut result = json!({"convId": CONV, "conversationDetails": {"state": "CLOSE", "stage": "CLOSE", "startTs": 1}});
-    if let Some(sequence) = last_content {
-        result["lastContentEventNotification"] = json!({"sequence": sequence});
+    if let Some(last) = last_content {
+        result["lastContentEventNotification"] = last;
     }
     json!({"kind": "notification", "type": "cqm.ExConversationChangeNotification",
            "body": {"subscriptionId": "s", "changes": [{"type": "UPSERT", "result": result}]}})
@@ -377,4 +385,34 @@ fn odd_but_valid_frames_take_the_general_road() {
     let broken = r#"{"type":"ms.MessagingEventNotification","body":{"changes":[{"sequence":-1}]}}"#;
     let err = engine.on_frame(broken, &mut io).unwrap_err();
     assert_eq!(exit_of(&err), Exit::Protocol);
+}
+
+#[test]
+fn a_second_dialog_has_its_own_sequences_and_the_close_waits_in_its_dialog() {
+    let (mut engine, mut io) = streaming(options(), Some(5));
+    engine.follow_dialog(&mut io, "survey").unwrap();
+    let (request_type, body) = io.requests.last().unwrap();
+    assert_eq!(request_type, "ms.SubscribeMessagingEvents");
+    assert_eq!(body, &json!({"dialogId": "survey", "fromSeq": 0}));
+    engine.on_frame(&ok(&io.last_id()), &mut io).unwrap();
+    // Routed by dialogId: survey sequences start again from 0.
+    engine
+        .on_frame(
+            &notification(&[event_in("survey", 0, "bot"), event(6, "agent")]),
+            &mut io,
+        )
+        .unwrap();
+    assert_eq!(io.sequences(), [6, 0]);
+    assert_eq!(engine.cursor(), Some(6), "the main dialog's cursor");
+    engine
+        .on_frame(
+            &closed_after(Some(json!({"sequence": 1, "dialogId": "survey"}))),
+            &mut io,
+        )
+        .unwrap();
+    assert_eq!(engine.ending(), None, "survey #1 is still to come");
+    engine
+        .on_frame(&notification(&[event_in("survey", 1, "bot")]), &mut io)
+        .unwrap();
+    assert_eq!(engine.ending(), Some(Ending::ConversationClosed));
 }

@@ -10,6 +10,9 @@
 //! `--reply-timeout` ends the chat with 75. Typing counts as the agent
 //! being busy, never as an answer.
 
+#[cfg(test)]
+mod tests;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Result;

@@ -1,0 +1,299 @@
+//! The chat driven by hand: lines, events, responses and the time in,
+//! requests and notices out, no socket.
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use super::{Chat, Io, Options};
+use crate::engine::Event;
+use crate::exit::{self, Exit, Outcome};
+use crate::frames::{ConversationChange, DialogState, Response};
+
+const CONV: &str = "conv";
+const SECOND: Duration = Duration::from_secs(1);
+
+#[derive(Default)]
+struct Recorder {
+    sent: Vec<(String, Value, Option<Value>)>,
+    shown: Vec<Value>,
+    notices: Vec<String>,
+}
+
+impl Io for Recorder {
+    fn send(
+        &mut self,
+        request_type: &'static str,
+        body: &Value,
+        metadata: Option<&Value>,
+    ) -> Result<String> {
+        self.sent
+            .push((request_type.to_owned(), body.clone(), metadata.cloned()));
+        Ok(format!("r{}", self.sent.len()))
+    }
+
+    fn show(&mut self, target: &Value) -> Result<()> {
+        self.shown.push(target.clone());
+        Ok(())
+    }
+
+    fn notice(&mut self, text: &str) -> Result<()> {
+        self.notices.push(text.to_owned());
+        Ok(())
+    }
+}
+
+fn options(turns: bool) -> Options {
+    Options {
+        turns,
+        settle: SECOND,
+        reply_timeout: 10 * SECOND,
+        interactive: false,
+    }
+}
+
+fn answer(chat: &mut Chat, id: &str, sequence: u64) {
+    let body = RawValue::from_string(json!({"sequence": sequence}).to_string()).unwrap();
+    let response = Response {
+        req_id: Cow::Borrowed(id),
+        code: 200,
+        body: Some(&body),
+    };
+    assert!(chat.on_response(&response).unwrap());
+}
+
+fn agent_says(chat: &mut Chat, dialog: &str, sequence: u64, event: Value) {
+    let text =
+        json!({"sequence": sequence, "originatorId": "bot", "dialogId": dialog, "event": event})
+            .to_string();
+    chat.on_event(&Event {
+        dialog,
+        sequence: Some(sequence),
+        by_consumer: false,
+        event_type: event["type"].as_str(),
+        text: &text,
+        printed: true,
+    });
+}
+
+fn text(message: &str) -> Value {
+    json!({"type": "ContentEvent", "contentType": "text/plain", "message": message})
+}
+
+fn typing(chat: &mut Chat) {
+    chat.on_event(&Event {
+        dialog: CONV,
+        sequence: None,
+        by_consumer: false,
+        event_type: Some("ChatStateEvent"),
+        text: r#"{"event":{"type":"ChatStateEvent","chatState":"COMPOSING"}}"#,
+        printed: true,
+    });
+}
+
+fn exit_of(err: &anyhow::Error) -> Exit {
+    match exit::classify(err) {
+        Outcome::Fail(exit) => exit,
+        Outcome::Quiet => panic!("quiet"),
+    }
+}
+
+#[test]
+fn a_turn_ends_after_an_answer_and_the_settle_time() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    assert!(chat.wants_line());
+    chat.line(&mut io, 1, "hello").unwrap();
+    assert_eq!(io.sent[0].1["event"]["message"], "hello");
+    assert!(!chat.wants_line());
+    answer(&mut chat, "r1", 5);
+    let t0 = Instant::now();
+    chat.on_tick(t0).unwrap();
+    // Old events and our own do not answer; typing only keeps it busy.
+    agent_says(&mut chat, CONV, 4, text("history"));
+    typing(&mut chat);
+    chat.on_tick(t0 + 5 * SECOND).unwrap();
+    assert!(!chat.wants_line());
+    agent_says(&mut chat, CONV, 6, text("hi!"));
+    chat.on_tick(t0 + 6 * SECOND).unwrap();
+    assert_eq!(chat.next_deadline(), Some(t0 + 7 * SECOND));
+    // More from the agent restarts the settle time.
+    agent_says(&mut chat, CONV, 7, text("anything else?"));
+    chat.on_tick(t0 + 6500 * Duration::from_millis(1)).unwrap();
+    chat.on_tick(t0 + 7 * SECOND).unwrap();
+    assert!(!chat.wants_line());
+    chat.on_tick(t0 + 7500 * Duration::from_millis(1)).unwrap();
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn no_answer_within_the_reply_timeout_is_75_naming_the_line() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 3, "is anyone there").unwrap();
+    answer(&mut chat, "r1", 0);
+    let t0 = Instant::now();
+    chat.on_tick(t0).unwrap();
+    typing(&mut chat);
+    chat.on_tick(t0 + 9 * SECOND).unwrap();
+    let err = chat.on_tick(t0 + 10 * SECOND).unwrap_err();
+    assert_eq!(exit_of(&err), Exit::TempFail);
+    assert!(
+        err.to_string()
+            .contains("no reply to line 3 (`is anyone there`) within 10 s"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_turns_the_next_line_goes_once_the_last_is_answered() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "one").unwrap();
+    assert!(!chat.wants_line());
+    answer(&mut chat, "r1", 0);
+    assert!(chat.wants_line());
+    chat.input_ended();
+    assert!(chat.finished());
+}
+
+#[test]
+fn a_click_sends_an_action_then_the_text_with_the_metadata() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    let metadata = json!([{"type": "ExternalId", "id": "yes-1"}]);
+    let menu = json!({"type": "ContentEvent", "message": "Sure?", "quickReplies": {"replies": [
+        {"type": "button", "title": "Yes", "click": {"actions": [{"type": "publishText", "text": "Yes"}], "metadata": metadata}},
+        {"type": "button", "title": "Docs", "click": {"actions": [{"type": "link", "uri": "https://docs"}]}}]}});
+    agent_says(&mut chat, CONV, 8, menu);
+    chat.line(&mut io, 1, "/click yes").unwrap();
+    let (action_type, action, action_metadata) = &io.sent[0];
+    assert_eq!(action_type, "ms.PublishEvent");
+    assert_eq!(
+        action["event"],
+        json!({"type": "AcceptStatusEvent", "status": "ACTION", "sequenceList": [8]})
+    );
+    assert_eq!(action_metadata.as_ref(), Some(&metadata));
+    let (_, published, published_metadata) = &io.sent[1];
+    assert_eq!(published["event"]["message"], "Yes");
+    assert_eq!(published_metadata.as_ref(), Some(&metadata));
+    // Both answered: the click's text waits for its answer like a line.
+    answer(&mut chat, "r2", 9);
+    answer(&mut chat, "r1", 0);
+    assert!(!chat.wants_line());
+    agent_says(&mut chat, CONV, 10, text("Great"));
+    chat.on_tick(Instant::now()).unwrap();
+    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    assert!(chat.wants_line());
+    // A link sends nothing and is shown.
+    chat.line(&mut io, 2, "/click 2").unwrap();
+    assert_eq!(io.sent.len(), 2);
+    assert_eq!(io.shown, [json!({"click": "Docs", "link": "https://docs"})]);
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn read_receipts_cover_what_was_printed_once() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    agent_says(&mut chat, CONV, 1, text("a"));
+    agent_says(&mut chat, CONV, 2, text("b"));
+    chat.line(&mut io, 1, "/read").unwrap();
+    assert_eq!(
+        io.sent[0].1["event"],
+        json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [1, 2]})
+    );
+    answer(&mut chat, "r1", 0);
+    chat.line(&mut io, 2, "/read").unwrap();
+    assert_eq!(io.sent.len(), 1, "nothing new to receipt");
+}
+
+fn conversation(stage: &str, dialogs: Vec<DialogState>, skill: &str) -> ConversationChange {
+    ConversationChange {
+        conversation_id: CONV.to_owned(),
+        deleted: false,
+        state: Some(stage.to_owned()),
+        stage: Some(stage.to_owned()),
+        start_ts: Some(1),
+        end_ts: None,
+        last_content_sequence: None,
+        last_content_dialog: None,
+        skill_id: Some(skill.to_owned()),
+        dialogs,
+    }
+}
+
+fn dialog(id: &str, kind: &str, open: bool) -> DialogState {
+    DialogState {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        open,
+    }
+}
+
+#[test]
+fn a_survey_takes_the_lines_and_the_close_is_said_once() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    chat.on_conversation(&mut io, &conversation("OPEN", Vec::new(), "1"))
+        .unwrap();
+    chat.on_conversation(&mut io, &conversation("OPEN", Vec::new(), "2"))
+        .unwrap();
+    assert_eq!(io.notices, ["the conversation was transferred to skill 2"]);
+    let survey = vec![
+        dialog(CONV, "MAIN", false),
+        dialog("pcs", "POST_SURVEY", true),
+    ];
+    chat.on_conversation(&mut io, &conversation("OPEN", survey.clone(), "2"))
+        .unwrap();
+    assert_eq!(chat.take_survey().as_deref(), Some("pcs"));
+    assert_eq!(chat.take_survey(), None);
+    chat.line(&mut io, 1, "Good").unwrap();
+    assert_eq!(io.sent[0].1["dialogId"], "pcs");
+    let closed = vec![
+        dialog(CONV, "MAIN", false),
+        dialog("pcs", "POST_SURVEY", false),
+    ];
+    for _ in 0..2 {
+        chat.on_conversation(&mut io, &conversation("CLOSE", closed.clone(), "2"))
+            .unwrap();
+    }
+    assert!(chat.closed());
+    assert_eq!(
+        io.notices
+            .iter()
+            .filter(|n| n.contains("is closed"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn commands_are_checked_and_slashes_escaped() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "//etc").unwrap();
+    assert_eq!(io.sent[0].1["event"]["message"], "/etc");
+    answer(&mut chat, "r1", 0);
+    chat.line(&mut io, 2, "   ").unwrap();
+    assert_eq!(io.sent.len(), 1, "blank lines are not messages");
+    let err = chat.line(&mut io, 3, "/nope").unwrap_err();
+    assert_eq!(exit_of(&err), Exit::DataErr);
+    assert!(
+        err.to_string()
+            .starts_with("line 3: unknown command `/nope`")
+    );
+    let err = chat.line(&mut io, 4, "/click 1").unwrap_err();
+    assert!(err.to_string().contains("no agent message with choices"));
+    let mut person = Chat::new(
+        Options {
+            interactive: true,
+            ..options(false)
+        },
+        CONV,
+    );
+    assert!(person.line(&mut io, 1, "/nope").is_ok());
+}
