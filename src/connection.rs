@@ -26,6 +26,7 @@ use crate::config::ConnectionConfig;
 use crate::exit::{Exit, err_text, fail, is_auth_close_code, websocket_exit};
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
+use crate::patience::Patience;
 use crate::signals;
 use crate::transport::{self, Dial, Stream, is_tick, timed_out};
 
@@ -203,10 +204,16 @@ impl Connection {
     /// Waits (up to `--timeout`) for the response to request `id`.
     pub(crate) fn response_to(&mut self, id: &str, request_type: &str) -> Result<Reply> {
         let deadline = Instant::now() + self.timeout;
+        let mut patience = Patience::new(
+            format!("the response to {request_type}"),
+            self.timeout,
+            self.verbose_redact.is_some(),
+        );
         loop {
             let frame = match self.read_socket()? {
                 Read::Frame(frame) => frame,
                 Read::Empty => {
+                    patience.tick(Instant::now());
                     if self.wait(Some(deadline), Watch::default())? == Wake::Deadline {
                         return Err(timed_out(
                             &format!("waiting for the response to {request_type}"),

@@ -20,6 +20,7 @@ mod jwt;
 mod lines;
 pub mod mock;
 mod output;
+mod patience;
 mod proxy;
 mod render;
 mod secret;

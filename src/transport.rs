@@ -15,6 +15,7 @@ use tungstenite::http::HeaderValue;
 use tungstenite::protocol::{WebSocket, WebSocketConfig};
 
 use crate::exit::{Exit, err_text, fail, status_failure, websocket_exit};
+use crate::patience::Patience;
 use crate::proxy::Proxy;
 
 /// How long a blocking read waits before it looks at deadlines and signals,
@@ -83,6 +84,7 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
         .map_or((endpoint.host.as_str(), endpoint.port), |proxy| {
             (proxy.host.as_str(), proxy.port)
         });
+    let mut patience = Patience::new(format!("{host}:{port}"), dial.timeout, dial.verbose);
     let mut tcp = connect_tcp(host, port, deadline, dial.timeout)?;
     let setup = |err: io::Error| {
         fail(
@@ -97,7 +99,8 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
         if dial.verbose {
             eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
         }
-        tunnel(&mut tcp, proxy, &endpoint.host, endpoint.port, deadline)?;
+        patience.now_for(format!("proxy {}", proxy.address()));
+        tunnel(&mut tcp, proxy, endpoint, deadline, &mut patience)?;
     }
     let transport = if endpoint.tls {
         if dial.tls.insecure {
@@ -106,14 +109,24 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
             );
         }
         let connector = dial.tls.connector()?;
+        patience.now_for(format!("the TLS handshake with {}", endpoint.host));
         Transport::Tls(Box::new(tls_handshake(
-            &connector, endpoint, tcp, deadline, dial,
+            &connector,
+            endpoint,
+            tcp,
+            deadline,
+            dial,
+            &mut patience,
         )?))
     } else {
         Transport::Plain(tcp)
     };
     let stream = Stream::new(transport, deadline, dial.timeout);
-    let mut ws = websocket_handshake(endpoint, stream, deadline, dial)?;
+    patience.now_for(format!(
+        "{} to answer the WebSocket handshake",
+        endpoint.host
+    ));
+    let mut ws = websocket_handshake(endpoint, stream, deadline, dial, &mut patience)?;
     ws.get_mut().dial_deadline = None;
     if dial.verbose {
         eprintln!("lp-consumer: connected (HTTP 101 Switching Protocols)");
@@ -298,10 +311,11 @@ pub(crate) fn connect_tcp(
 fn tunnel(
     stream: &mut TcpStream,
     proxy: &Proxy,
-    host: &str,
-    port: u16,
+    endpoint: &Endpoint,
     deadline: Instant,
+    patience: &mut Patience,
 ) -> Result<()> {
+    let (host, port) = (&endpoint.host, endpoint.port);
     let target = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -320,7 +334,7 @@ fn tunnel(
         )
     };
     stream.write_all(request.as_bytes()).map_err(broken)?;
-    let reply = read_proxy_reply(stream, deadline).map_err(|err| match err.kind() {
+    let reply = read_proxy_reply(stream, deadline, patience).map_err(|err| match err.kind() {
         io::ErrorKind::TimedOut => fail(
             Exit::TempFail,
             format!("proxy {address} did not answer CONNECT in time"),
@@ -350,7 +364,11 @@ fn tunnel(
 
 /// Reads byte by byte so that nothing after the blank line (the start of
 /// the TLS or WebSocket exchange) is consumed.
-fn read_proxy_reply(stream: &mut TcpStream, deadline: Instant) -> io::Result<String> {
+fn read_proxy_reply(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    patience: &mut Patience,
+) -> io::Result<String> {
     let mut reply = Vec::new();
     let mut byte = [0u8; 1];
     while !reply.ends_with(b"\r\n\r\n") {
@@ -369,9 +387,11 @@ fn read_proxy_reply(stream: &mut TcpStream, deadline: Instant) -> io::Result<Str
             }
             Ok(_) => reply.push(byte[0]),
             Err(err) if is_tick(&err) => {
-                if Instant::now() >= deadline {
+                let now = Instant::now();
+                if now >= deadline {
                     return Err(io::ErrorKind::TimedOut.into());
                 }
+                patience.tick(now);
             }
             Err(err) => return Err(err),
         }
@@ -385,6 +405,7 @@ fn tls_handshake(
     tcp: TcpStream,
     deadline: Instant,
     dial: &Dial,
+    patience: &mut Patience,
 ) -> Result<native_tls::TlsStream<TcpStream>> {
     let host = &endpoint.host;
     let mut attempt = connector.connect(host, tcp);
@@ -392,21 +413,28 @@ fn tls_handshake(
         match attempt {
             Ok(stream) => return Ok(stream),
             Err(native_tls::HandshakeError::WouldBlock(mid)) => {
-                if Instant::now() >= deadline {
+                let now = Instant::now();
+                if now >= deadline {
                     return Err(timed_out(
                         &format!("TLS handshake with {host}"),
                         dial.timeout,
                     ));
                 }
+                patience.tick(now);
                 attempt = mid.handshake();
             }
             Err(native_tls::HandshakeError::Failure(err)) => {
+                let err = err.to_string();
+                // A certificate problem, or a server that does not speak TLS.
+                let hint = if err.contains("certificate") {
+                    "for a private CA pass --cacert PEM"
+                } else {
+                    "is it a plain server? then write ws://; \
+                     without a scheme, wss:// is assumed"
+                };
                 return Err(fail(
                     Exit::Unavailable,
-                    format!(
-                        "TLS handshake with {host} failed: {err} \
-                         (for a private CA pass --cacert PEM)"
-                    ),
+                    format!("TLS handshake with {host} failed: {err} ({hint})"),
                 ));
             }
         }
@@ -418,6 +446,7 @@ fn websocket_handshake(
     stream: Stream,
     deadline: Instant,
     dial: &Dial,
+    patience: &mut Patience,
 ) -> Result<WebSocket<Stream>> {
     let mut request = endpoint
         .url
@@ -436,9 +465,11 @@ fn websocket_handshake(
         match attempt {
             Ok((ws, _response)) => return Ok(ws),
             Err(HandshakeError::Interrupted(mid)) => {
-                if Instant::now() >= deadline {
+                let now = Instant::now();
+                if now >= deadline {
                     return Err(timed_out("the WebSocket handshake", dial.timeout));
                 }
+                patience.tick(now);
                 attempt = mid.handshake();
             }
             Err(HandshakeError::Failure(err)) => {

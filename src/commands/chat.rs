@@ -15,6 +15,7 @@ use crate::chat::{self, Chat};
 use crate::cli::{ChatArgs, Format};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
+use crate::engine::driver::SetupPatience;
 use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
@@ -91,7 +92,8 @@ pub(crate) fn run(
         },
         chat: &mut chat,
     };
-    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end);
+    let setup = SetupPatience::new(config);
+    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup);
     io.sender.out.flush()?;
     match ended {
         Ok(Wake::ReaderGone) => return Ok(()),
@@ -120,6 +122,7 @@ fn converse(
     io: &mut ChatIo,
     lines: &mut Lines,
     closes_at_end: bool,
+    mut setup: SetupPatience,
 ) -> Result<Wake> {
     engine.start(io)?;
     loop {
@@ -139,6 +142,7 @@ fn converse(
         io.sender.out.flush()?;
         let now = Instant::now();
         engine.on_tick(now)?;
+        setup.tick(engine, now);
         io.chat.on_tick(now)?;
         if engine.ending().is_some() {
             return Ok(Wake::Nothing);

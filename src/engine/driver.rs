@@ -17,6 +17,7 @@ use crate::connection::{Connection, Read, Wake, Watch};
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::Response;
 use crate::output::Output;
+use crate::patience::Patience;
 use crate::signals;
 use crate::state::StateFile;
 
@@ -149,6 +150,7 @@ fn one_connection(
         sinks,
     };
     engine.start(&mut io)?;
+    let mut setup = SetupPatience::new(config);
     let mut frames_since_tick = 0u32;
     loop {
         match io.connection.read()? {
@@ -170,7 +172,9 @@ fn one_connection(
                 // The burst is over: what it printed goes out now.
                 frames_since_tick = 0;
                 io.sinks.settle(engine.cursor())?;
-                engine.on_tick(Instant::now())?;
+                let now = Instant::now();
+                engine.on_tick(now)?;
+                setup.tick(engine, now);
                 if engine.ending().is_none() {
                     let watch = Watch {
                         stdout: true,
@@ -190,6 +194,44 @@ fn one_connection(
             io.sinks.out.flush()?;
             io.connection.finish();
             return Ok(());
+        }
+    }
+}
+
+/// Tells a person when a setup response is slow in coming.
+pub(crate) struct SetupPatience {
+    waiting: Option<(&'static str, Patience)>,
+    timeout: Duration,
+    verbose: bool,
+}
+
+impl SetupPatience {
+    pub(crate) fn new(config: &ConnectionConfig) -> SetupPatience {
+        SetupPatience {
+            waiting: None,
+            timeout: config.timeout,
+            verbose: config.verbose,
+        }
+    }
+
+    pub(crate) fn tick(&mut self, engine: &Engine, now: Instant) {
+        let Some(request_type) = engine.awaiting() else {
+            self.waiting = None;
+            return;
+        };
+        if self
+            .waiting
+            .as_ref()
+            .is_none_or(|(awaited, _)| *awaited != request_type)
+        {
+            let what = format!("the response to {request_type}");
+            self.waiting = Some((
+                request_type,
+                Patience::new(what, self.timeout, self.verbose),
+            ));
+        }
+        if let Some((_, patience)) = &mut self.waiting {
+            patience.tick(now);
         }
     }
 }

@@ -208,6 +208,14 @@ impl Engine {
         self.subscribed
     }
 
+    /// The setup request whose response is awaited, if one is.
+    pub(crate) fn awaiting(&self) -> Option<&'static str> {
+        match self.phase {
+            Phase::SettingUp { request_type, .. } => Some(request_type),
+            _ => None,
+        }
+    }
+
     /// A new connection: subscribe from the cursor on.
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
         self.dialogs.truncate(1);

@@ -113,6 +113,15 @@ fn a_silent_server_exits_75_within_the_timeout() {
     setup
         .run(&["create", "--timeout", "0.5"])
         .assert_error(75, "timed out after 0.5 s");
+    // A person (here through --verbose) hears that the wait goes on.
+    let run = setup.run(&["create", "--timeout", "1", "--verbose"]);
+    run.assert_code(75);
+    assert!(
+        run.stderr
+            .contains("still waiting for 127.0.0.1 to answer the WebSocket handshake ("),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

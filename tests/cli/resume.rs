@@ -123,6 +123,64 @@ fn max_retries_gives_up_with_75() {
     );
 }
 
+/// A server that drops (or closes with 1011) every connection a few frames
+/// after the subscription: the first connections bring new events, the
+/// later ones only the subscription's responses.
+fn flapping(faults: Faults) -> (Setup, String) {
+    Setup::with_history(5, faults)
+}
+
+#[test]
+fn a_flapping_server_ends_the_run_at_the_idle_timeout() {
+    let (setup, conversation) = flapping(Faults {
+        drop_after: Some(3),
+        ..Faults::default()
+    });
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--idle-timeout",
+        "0.5",
+        "--reconnect",
+    ]);
+    run.assert_code(0);
+    assert_eq!(run.sequences(), (0..5).collect::<Vec<u64>>());
+}
+
+#[test]
+fn attempts_that_bring_nothing_new_count_towards_max_retries() {
+    for faults in [
+        Faults {
+            drop_after: Some(3),
+            ..Faults::default()
+        },
+        Faults {
+            close_after: Some((3, 1011)),
+            ..Faults::default()
+        },
+    ] {
+        let (setup, conversation) = flapping(faults);
+        let run = setup.run(&[
+            "subscribe",
+            &conversation,
+            "--reconnect",
+            "--max-retries",
+            "2",
+        ]);
+        run.assert_code(75);
+        assert_eq!(run.sequences(), (0..5).collect::<Vec<u64>>());
+        let last = run.stderr.lines().last().unwrap();
+        assert!(
+            last.contains("giving up after 2 reconnect attempts that brought nothing new"),
+            "{}",
+            run.stderr
+        );
+        // Three connections bring the five events; the two retries after
+        // them bring nothing.
+        assert_eq!(setup.server.connections(), 5, "{}", run.stderr);
+    }
+}
+
 #[test]
 fn a_429_waits_at_least_a_second_before_retrying() {
     let (setup, conversation) = Setup::with_history(

@@ -34,7 +34,17 @@ fn without_cacert_the_certificate_is_refused_with_69() {
     let setup = tls_setup("localhost");
     setup
         .run(&["create"])
-        .assert_error(69, "TLS handshake with localhost failed");
+        .assert_error(69, "TLS handshake with localhost failed")
+        .assert_error(69, "pass --cacert PEM");
+}
+
+#[test]
+fn a_plain_server_reached_without_a_scheme_suggests_ws() {
+    // wss:// is assumed without a scheme; this stand-in speaks plain ws://.
+    let setup = Setup::new();
+    let url = setup.server.url();
+    let run = setup.run(&["create", "--url", url.trim_start_matches("ws://")]);
+    run.assert_error(69, "is it a plain server? then write ws://");
 }
 
 #[test]
