@@ -75,6 +75,12 @@ fn sent_and_received_frames_pass_the_official_schemas() {
         .assert_code(0);
     setup.run(&["conversations", "--all"]).assert_code(0);
     setup.run(&["close", &conversation]).assert_code(0);
+    setup
+        .run_stdin(
+            &["chat", "--turns", "--settle", "0.1"],
+            "hi\n/typing\n/read\n//slash\n",
+        )
+        .assert_code(0);
     setup.run(&["create"]).assert_code(0);
     setup.run(&["create"]).assert_code(1);
 
@@ -85,6 +91,7 @@ fn sent_and_received_frames_pass_the_official_schemas() {
         "\"cqm.UnsubscribeExConversations\"",
         "\"AcceptStatusEvent\"",
         "\"cm.UpdateConversationField\"",
+        "\"ChatStateEvent\"",
     ] {
         assert!(
             requests.iter().any(|r| r.contains(expected)),
