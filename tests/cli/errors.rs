@@ -70,7 +70,48 @@ fn non_utf8_stdin_exits_65() {
         .write_all(b"ok\n\xff\xfe\n")
         .unwrap();
     let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
-    run.assert_error(65, "line 2 of standard input is not UTF-8");
+    run.assert_error(
+        65,
+        "line 2 of standard input is not UTF-8 (1 message sent before it)",
+    );
+    assert_eq!(run.sequences(), vec![0]);
+}
+
+#[test]
+fn blank_text_is_never_a_message() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    for text in ["", "  \t "] {
+        setup
+            .run(&["send", &conversation, text])
+            .assert_error(65, "TEXT is empty");
+    }
+    // From stdin, blank lines are skipped alike.
+    let run = setup.run_stdin(&["send", &conversation], "one\n\n \t\ntwo\n");
+    run.assert_code(0);
+    assert_eq!(run.sequences(), vec![0, 1]);
+}
+
+#[test]
+fn a_message_no_reader_could_read_back_is_refused() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    let big = "x".repeat(6000);
+    let run = setup.run(&["send", &conversation, &big, "--max-frame-bytes", "8192"]);
+    run.assert_error(
+        65,
+        "the message is 6000 bytes; readers accept frames up to --max-frame-bytes (8192 bytes)",
+    );
+    let run = setup.run_stdin(
+        &["send", &conversation, "--max-frame-bytes", "8192"],
+        &format!("fine\n{big}\n"),
+    );
+    run.assert_error(65, "line 2: the message is 6000 bytes");
+    assert!(
+        run.stderr.contains("(1 message sent before it)"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.sequences(), vec![0]);
 }
 

@@ -236,3 +236,30 @@ fn verbose_shows_frames_but_never_the_token() {
     assert!(sent.is_some_and(|l| l.contains("\"type\":\"cm.ConsumerRequestConversation\"")));
     assert!(received.is_some_and(|l| l.contains("\"kind\":\"resp\"")));
 }
+
+#[test]
+fn verbose_cuts_long_frames_and_shows_the_close_sent_on_ctrl_c() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    let long = "y".repeat(10_000);
+    let run = setup.run(&["send", &conversation, &long, "--verbose"]);
+    run.assert_code(0);
+    let sent = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("lp-consumer: > ") && l.contains("yyy"))
+        .expect("the frame sent");
+    assert!(sent.len() < 2100, "{} bytes", sent.len());
+    assert!(sent.ends_with(" bytes)"), "{sent}");
+
+    let child = spawn(setup.cmd().args(["subscribe", &conversation, "--verbose"]));
+    assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
+    signal(&child, "INT");
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(130);
+    assert!(
+        run.stderr.contains("lp-consumer: > close 1000"),
+        "{}",
+        run.stderr
+    );
+}
