@@ -10,6 +10,7 @@ mod generated;
 mod hostile;
 mod jwt_sub;
 mod resume;
+mod schema_check;
 mod schemas;
 mod tls;
 mod tutorial;
