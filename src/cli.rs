@@ -87,8 +87,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
     pub(crate) keepalive: Duration,
 
-    /// Bound on connect, TLS and WebSocket handshake, and each request's response.
-    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    /// Bound on connect, TLS and WebSocket handshake, and each request's response; more than 0.
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub(crate) timeout: Duration,
 
     /// Largest message accepted from the server; a bigger one is a protocol error (exit 76).
@@ -163,7 +163,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) conversation: String,
 
     /// First sequence to print (a --state-file cursor wins over it).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
     /// Exit 0 once the history is printed and no event arrived for SECS.
@@ -171,7 +171,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) idle_timeout: Option<Duration>,
 
     /// Exit 0 after printing N lines.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = whole_number::<1>, allow_negative_numbers = true)]
     pub(crate) count: Option<u64>,
 
     /// Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed).
@@ -231,7 +231,7 @@ pub(crate) struct AckArgs {
     pub(crate) conversation: String,
 
     /// Sequences to acknowledge (repeat the flag or separate with commas).
-    #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',')]
+    #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',', value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) sequences: Vec<u64>,
 
     /// READ (shown to the user) or ACCEPT (reached the device).
@@ -287,6 +287,24 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
     Duration::try_from_secs_f64(secs)
         .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
+}
+
+/// `--timeout`: a bound of 0 would fail every wait at once, and an unbounded
+/// wait is what the bound exists to prevent.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_secs(text)? {
+        secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),
+        secs => Ok(secs),
+    }
+}
+
+/// A count or a sequence: clap's own messages ("invalid digit", or a tip to
+/// write `-- -1`) do not say what is expected.
+fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
+    text.parse()
+        .ok()
+        .filter(|number| *number >= MIN)
+        .ok_or_else(|| format!("must be a whole number >= {MIN}"))
 }
 
 #[cfg(test)]

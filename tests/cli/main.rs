@@ -14,3 +14,4 @@ mod schema_check;
 mod schemas;
 mod tls;
 mod tutorial;
+mod usage;
