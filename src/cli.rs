@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::exit::EXIT_TABLE;
+use crate::exit;
 
 const AFTER_HELP: &str = "\
 Every command prints newline-delimited JSON on stdout (one compact object per line) and
 one line per diagnostic on stderr.";
+
+/// The widest help clap prints; the exit table's rows fit in it unwrapped.
+const WIDTH: usize = 100;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,8 +24,8 @@ one line per diagnostic on stderr.";
         Each subcommand opens the consumer WebSocket, does one job and prints newline-delimited \
         JSON on stdout, so it chains with jq, shell pipelines and cron jobs.",
     after_help = AFTER_HELP,
-    after_long_help = format!("{AFTER_HELP}\n\n{EXIT_TABLE}"),
-    max_term_width = 100
+    after_long_help = format!("{AFTER_HELP}\n\n{}", exit_table()),
+    max_term_width = WIDTH
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
@@ -307,6 +310,14 @@ fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("must be a whole number >= {MIN}"))
 }
 
+/// The exit-status table as help text.
+fn exit_table() -> String {
+    let rows: Vec<String> = exit::table()
+        .map(|(code, meaning)| format!("  {code:<4} {meaning}"))
+        .collect();
+    format!("Exit status:\n{}", rows.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +326,13 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_exit_table_fits_the_help_unwrapped() {
+        for row in exit_table().lines() {
+            assert!(row.len() <= WIDTH, "{row:?} is longer than {WIDTH}");
+        }
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The checked-in man page and completions match the clap definition.
+//! The documents agree with the binary: the checked-in man page and
+//! completions are what it prints, and the README's exit table is the one
+//! in its help.
 
 use std::fs;
 use std::path::PathBuf;
@@ -14,6 +16,19 @@ const FILES: [(&str, &str); 6] = [
     ("complete-elvish", "completions/lp-consumer.elv"),
 ];
 
+fn readme() -> String {
+    fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The README's section under `## title`, up to the next `## ` heading.
+fn readme_section(title: &str) -> String {
+    let readme = readme();
+    let heading = format!("\n## {title}\n");
+    let start = readme.find(&heading).expect("the README has the section") + heading.len();
+    let rest = &readme[start..];
+    rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+}
+
 #[test]
 fn man_page_and_completions_are_up_to_date() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -26,4 +41,43 @@ fn man_page_and_completions_are_up_to_date() {
             "{path} is stale: run scripts/generate-docs"
         );
     }
+}
+
+#[test]
+fn readme_exit_table_is_the_one_in_help() {
+    let help = bare().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let table = &help[help.find("\nExit status:\n").expect("--help has the table")..];
+    // A row is `  CODE  MEANING`; clap wraps a long one to the terminal's width.
+    let mut from_help: Vec<(String, String)> = Vec::new();
+    for line in table.lines().skip(2).take_while(|line| !line.is_empty()) {
+        let row = line
+            .trim_start()
+            .split_once(' ')
+            .filter(|(code, _)| line.starts_with("  ") && code.parse::<u8>().is_ok());
+        match (row, from_help.last_mut()) {
+            (Some((code, meaning)), _) => {
+                from_help.push((code.to_owned(), meaning.trim_start().to_owned()))
+            }
+            (None, Some((_, meaning))) => *meaning = format!("{meaning} {}", line.trim()),
+            (None, None) => panic!("the table starts with a row: {table}"),
+        }
+    }
+    assert!(from_help.len() > 10, "{table}");
+
+    // Rows whose first cell is a code; `\|` is a `|` inside a cell.
+    let from_readme: Vec<(String, String)> = readme_section("Exit status")
+        .lines()
+        .filter_map(|line| {
+            let cells = line.strip_prefix('|')?.replace("\\|", "\u{0}");
+            let (code, meaning) = cells.split_once('|')?;
+            code.trim().parse::<u8>().ok()?;
+            let meaning = meaning.trim_end().strip_suffix('|')?.trim();
+            Some((code.trim().to_owned(), meaning.replace('\u{0}', "|")))
+        })
+        .collect();
+    assert_eq!(
+        from_readme, from_help,
+        "README's exit table differs from the one in src/exit.rs"
+    );
 }
