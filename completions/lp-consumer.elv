@@ -61,8 +61,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;create'= {
             cand --skill 'Route to this skill id (-1 = any skill)'
@@ -85,8 +85,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;send'= {
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
@@ -103,8 +103,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;subscribe'= {
             cand --from-seq 'First sequence to print (a --state-file cursor wins over it)'
@@ -114,7 +114,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file'
             cand --from 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer'
             cand --type 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable'
-            cand --ack 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)'
+            cand --ack 'Publish this receipt for each agent content event printed'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'
@@ -132,8 +132,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;close'= {
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
@@ -150,8 +150,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;conversations'= {
             cand --stage 'Only conversations in this stage (implies --all for CLOSE)'
@@ -170,12 +170,12 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;ack'= {
             cand --seq 'Sequences to acknowledge (repeat the flag or separate with commas)'
-            cand --status 'READ (shown to the user) or ACCEPT (reached the device)'
+            cand --status 'The receipt to publish'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'
@@ -190,8 +190,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;help'= {
             cand jwt-sub 'Print the JWT''s claims as one JSON line (no network); `.sub` is the consumerId'

@@ -66,7 +66,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l time
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l skill -d 'Route to this skill id (-1 = any skill)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l campaign -d 'Campaign id (campaignInfo.campaignId); goes with --engagement' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l engagement -d 'Engagement id (campaignInfo.engagementId); goes with --campaign' -r
@@ -86,7 +86,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l max-f
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l account -d 'LivePerson account (site) id' -r
@@ -100,18 +100,18 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from-seq -d 'First sequence to print (a --state-file cursor wins over it)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idle-timeout -d 'Exit 0 once the history is printed and no event arrived for SECS' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l count -d 'Exit 0 after printing N lines' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N failed attempts in a row (default: never)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file' -r -F
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t''
-consumer\t''
-any\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
+consumer\t'events whose originatorId is the JWT\'s sub'
+any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)' -r -f -a "read\t''
-accept\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed' -r -f -a "read\t'publishes READ: the user has seen it'
+accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l account -d 'LivePerson account (site) id' -r
@@ -128,7 +128,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l re
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l account -d 'LivePerson account (site) id' -r
@@ -142,7 +142,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeou
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l stage -d 'Only conversations in this stage (implies --all for CLOSE)' -r -f -a "open\t''
 close\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
@@ -159,10 +159,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l seq -d 'Sequences to acknowledge (repeat the flag or separate with commas)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l status -d 'READ (shown to the user) or ACCEPT (reached the device)' -r -f -a "read\t''
-accept\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l status -d 'The receipt to publish' -r -f -a "read\t'publishes READ: the user has seen it'
+accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l account -d 'LivePerson account (site) id' -r
@@ -176,7 +176,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout 
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'

@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{self, Command};
 use crate::commands;
 use crate::config;
 use crate::exit::{self, Exit, Outcome, fail};
@@ -35,14 +34,14 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     if let Some(kind) = cli.generate {
         let mut stdout = io::stdout().lock();
         generate::write(kind, &mut stdout)?;
         return Ok(stdout.flush()?);
     }
     let Some(command) = cli.command else {
-        Cli::command()
+        cli::command()
             .error(
                 clap::error::ErrorKind::MissingSubcommand,
                 "a subcommand is required (see --help)",

@@ -4,13 +4,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit;
 
-const AFTER_HELP: &str = "\
-Every command prints newline-delimited JSON on stdout (one compact object per line) and
-one line per diagnostic on stderr.";
+const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one compact object \
+    per line) and one line per diagnostic on stderr.";
 
 /// The widest help clap prints; the exit table's rows fit in it unwrapped.
 const WIDTH: usize = 100;
@@ -23,8 +22,7 @@ const WIDTH: usize = 100;
     long_about = "Command-line client for the LivePerson Messaging Window API (consumer side).\n\n\
         Each subcommand opens the consumer WebSocket, does one job and prints newline-delimited \
         JSON on stdout, so it chains with jq, shell pipelines and cron jobs.",
-    after_help = AFTER_HELP,
-    after_long_help = format!("{AFTER_HELP}\n\n{}", exit_table()),
+    after_help = OUTPUT,
     max_term_width = WIDTH
 )]
 pub(crate) struct Cli {
@@ -201,7 +199,7 @@ pub(crate) struct SubscribeArgs {
     #[arg(long = "type", value_name = "TYPE")]
     pub(crate) types: Vec<String>,
 
-    /// Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown).
+    /// Publish this receipt for each agent content event printed.
     #[arg(long, value_enum, value_name = "STATUS")]
     pub(crate) ack: Option<AckStatus>,
 
@@ -237,15 +235,17 @@ pub(crate) struct AckArgs {
     #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',', value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) sequences: Vec<u64>,
 
-    /// READ (shown to the user) or ACCEPT (reached the device).
-    #[arg(long, value_enum, default_value_t = AckStatus::Read)]
+    /// The receipt to publish.
+    #[arg(long, value_enum, value_name = "STATUS", default_value_t = AckStatus::Read)]
     pub(crate) status: AckStatus,
 }
 
 /// An AcceptStatusEvent status lp-consumer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AckStatus {
+    /// publishes READ: the user has seen it
     Read,
+    /// publishes ACCEPT: it reached the device
     Accept,
 }
 
@@ -261,8 +261,11 @@ impl AckStatus {
 /// Whose events `subscribe --from` keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Origin {
+    /// events whose originatorId is not the JWT's sub
     Agent,
+    /// events whose originatorId is the JWT's sub
     Consumer,
+    /// every event
     Any,
 }
 
@@ -310,6 +313,69 @@ fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("must be a whole number >= {MIN}"))
 }
 
+/// The command line as parsed and shown: the definition above, plus what
+/// clap cannot be told per field, for every subcommand alike.
+pub(crate) fn command() -> clap::Command {
+    let root = map_args(Cli::command(), &|arg| {
+        // clap shows an unset variable as `[env: NAME=]`.
+        let unset = arg
+            .get_env()
+            .is_some_and(|name| std::env::var_os(name).is_none());
+        if unset {
+            arg.hide_env_values(true)
+        } else {
+            arg
+        }
+    });
+    let globals: Vec<Arg> = root
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = globals.iter().map(flag_names).collect();
+    let summary = format!(
+        "Global options, before or after the subcommand (see `lp-consumer --help`): {}.",
+        names.join(", ")
+    );
+    let exits = exit_table();
+    root.after_long_help(format!("{OUTPUT}\n\n{exits}"))
+        .mut_subcommands(|sub| {
+            // A subcommand's own copy of each global option, hidden: clap then
+            // neither lists the globals in its help nor puts the ones given
+            // by the environment in its usage line, as if typed.
+            let sub = globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)));
+            sub.after_help(summary.clone())
+                .after_long_help(format!("{summary}\n\n{OUTPUT}\n\n{exits}"))
+        })
+}
+
+/// The command line as the man page and completions show it, whatever the
+/// environment holds.
+pub(crate) fn documented_command() -> clap::Command {
+    map_args(command(), &|arg| arg.hide_env_values(true))
+}
+
+/// Parses the process's arguments; on a usage error, prints it and exits 2.
+pub(crate) fn parse() -> Cli {
+    let mut command = command();
+    let matches = command.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut command).exit())
+}
+
+/// `f` applied to every argument of `command` and of its subcommands.
+fn map_args(command: clap::Command, f: &impl Fn(Arg) -> Arg) -> clap::Command {
+    command.mut_args(f).mut_subcommands(|sub| map_args(sub, f))
+}
+
+/// `-v/--verbose`, `--jwt`.
+fn flag_names(arg: &Arg) -> String {
+    let short = arg.get_short().map(|short| format!("-{short}"));
+    let long = arg.get_long().map(|long| format!("--{long}"));
+    short.into_iter().chain(long).collect::<Vec<_>>().join("/")
+}
+
 /// The exit-status table as help text.
 fn exit_table() -> String {
     let rows: Vec<String> = exit::table()
@@ -321,11 +387,10 @@ fn exit_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn clap_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]

@@ -3,15 +3,13 @@
 
 use std::io::{self, Write};
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_mangen::Man;
 
-use crate::cli::{Cli, Generate};
+use crate::cli::{Generate, documented_command};
 
 pub(crate) fn write(kind: Generate, out: &mut dyn Write) -> io::Result<()> {
-    // The current environment must not leak into the checked-in files.
-    let mut command = Cli::command().mut_args(|arg| arg.hide_env_values(true));
+    let mut command = documented_command();
     let shell = match kind {
         Generate::Man => return man_page(command, out),
         Generate::CompleteBash => Shell::Bash,

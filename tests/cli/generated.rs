@@ -1,11 +1,11 @@
 //! The documents agree with the binary: the checked-in man page and
-//! completions are what it prints, and the README's exit table is the one
-//! in its help.
+//! completions are what it prints, and the README's exit table and examples
+//! are what it says and does.
 
 use std::fs;
 use std::path::PathBuf;
 
-use crate::harness::bare;
+use crate::harness::{Setup, bare};
 
 const FILES: [(&str, &str); 6] = [
     ("man", "man/lp-consumer.1"),
@@ -80,4 +80,21 @@ fn readme_exit_table_is_the_one_in_help() {
         from_readme, from_help,
         "README's exit table differs from the one in src/exit.rs"
     );
+}
+
+#[test]
+fn readme_close_example_is_what_close_prints() {
+    let section = readme_section("Subcommands");
+    let example = section
+        .lines()
+        .find(|line| line.contains("resolved successfully"))
+        .expect("the README shows close's output");
+    let start = example.find("`{").expect("a JSON line in backquotes") + 1;
+    let line = &example[start..start + example[start..].find('`').unwrap()];
+
+    let setup = Setup::new();
+    let conversation = setup.create();
+    let closed = setup.run(&["close", &conversation]);
+    closed.assert_code(0);
+    assert_eq!(closed.stdout, format!("{line}\n"));
 }
