@@ -29,7 +29,6 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
             cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
-            cand --generate 'Print a man page or a shell completion script and exit'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
@@ -44,6 +43,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand close 'Close a conversation (cm.UpdateConversationField); prints the response'
             cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+            cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;jwt-sub'= {
@@ -193,6 +194,42 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lp-consumer;completion'= {
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
+            cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lp-consumer;man'= {
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
+            cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lp-consumer;help'= {
             cand jwt-sub 'Print the JWT''s claims as one JSON line (no network); `.sub` is the consumerId'
             cand create 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
@@ -201,6 +238,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand close 'Close a conversation (cm.UpdateConversationField); prints the response'
             cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+            cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;help;jwt-sub'= {
@@ -216,6 +255,10 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         &'lp-consumer;help;conversations'= {
         }
         &'lp-consumer;help;ack'= {
+        }
+        &'lp-consumer;help;completion'= {
+        }
+        &'lp-consumer;help;man'= {
         }
         &'lp-consumer;help;help'= {
         }

@@ -13,7 +13,7 @@ use crate::commands;
 use crate::config;
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::generate;
-use crate::output::Output;
+use crate::output::{self, Output};
 
 /// lp-consumer's `main`.
 pub fn main() -> ExitCode {
@@ -35,22 +35,9 @@ pub fn main() -> ExitCode {
 
 fn run() -> Result<()> {
     let cli = cli::parse();
-    if let Some(kind) = cli.generate {
-        let mut stdout = io::stdout().lock();
-        generate::write(kind, &mut stdout)?;
-        return Ok(stdout.flush()?);
-    }
-    let Some(command) = cli.command else {
-        cli::command()
-            .error(
-                clap::error::ErrorKind::MissingSubcommand,
-                "a subcommand is required (see --help)",
-            )
-            .exit();
-    };
     let global = &cli.global;
     let mut out = Output::stdout();
-    match &command {
+    match &cli.command {
         Command::JwtSub => commands::jwt_sub::run(global, &mut out),
         Command::Create(args) => {
             commands::create::run(args, &config::connection(global)?, &mut out)
@@ -73,5 +60,15 @@ fn run() -> Result<()> {
             commands::conversations::run(args, &config::connection(global)?, &mut out)
         }
         Command::Ack(args) => commands::ack::run(args, &config::connection(global)?, &mut out),
+        Command::Completion(args) => print(|out| generate::completion(args.shell, out)),
+        Command::Man => print(generate::man),
     }
+}
+
+/// Writes a generated document to stdout, failing as NDJSON output does.
+fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    write(&mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(output::write_error)
 }

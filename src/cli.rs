@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
 use crate::exit;
 
@@ -30,11 +31,7 @@ pub(crate) struct Cli {
     pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
-    pub(crate) command: Option<Command>,
-
-    /// Print a man page or a shell completion script and exit.
-    #[arg(long, value_enum, hide = true)]
-    pub(crate) generate: Option<Generate>,
+    pub(crate) command: Command,
 }
 
 /// Flags every subcommand understands; environment variables fill in what
@@ -117,6 +114,14 @@ pub(crate) enum Command {
     Conversations(ConversationsArgs),
     /// Mark agent events as read (or accepted): publishes an AcceptStatusEvent.
     Ack(AckArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// E.g. `lp-consumer completion bash > ~/.local/share/bash-completion/completions/lp-consumer`.
+    Completion(CompletionArgs),
+    /// Print the man page (roff).
+    ///
+    /// E.g. `lp-consumer man > ~/.local/share/man/man1/lp-consumer.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -276,14 +281,11 @@ pub(crate) struct CloseArgs {
     pub(crate) conversation: String,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum Generate {
-    Man,
-    CompleteBash,
-    CompleteZsh,
-    CompleteFish,
-    CompletePowershell,
-    CompleteElvish,
+#[derive(Debug, Args)]
+pub(crate) struct CompletionArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: Shell,
 }
 
 /// Seconds as a whole or decimal number (`0.5`), for every SECS flag.

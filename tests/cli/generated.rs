@@ -1,23 +1,21 @@
-//! The documents agree with the binary: the checked-in man page and
-//! completions are what it prints, and the README's exit table and examples
-//! are what it says and does.
+//! The documents agree with the binaries: the checked-in man pages and
+//! completions are what the documented commands print, and the README's
+//! exit table and examples are what the binary says and does.
 
 use std::fs;
 use std::path::PathBuf;
+use std::process::Command;
 
 use crate::harness::{Setup, bare};
 
-const FILES: [(&str, &str); 6] = [
-    ("man", "man/lp-consumer.1"),
-    ("complete-bash", "completions/lp-consumer.bash"),
-    ("complete-zsh", "completions/_lp-consumer"),
-    ("complete-fish", "completions/lp-consumer.fish"),
-    ("complete-powershell", "completions/_lp-consumer.ps1"),
-    ("complete-elvish", "completions/lp-consumer.elv"),
-];
+const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
 
 fn readme() -> String {
-    fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+    fs::read_to_string(root().join("README.md")).unwrap()
 }
 
 /// The README's section under `## title`, up to the next `## ` heading.
@@ -30,12 +28,29 @@ fn readme_section(title: &str) -> String {
 }
 
 #[test]
-fn man_page_and_completions_are_up_to_date() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for (kind, path) in FILES {
-        let output = bare().args(["--generate", kind]).output().unwrap();
-        assert!(output.status.success());
-        let checked_in = fs::read(root.join(path)).unwrap_or_default();
+fn man_pages_and_completions_are_up_to_date() {
+    let mut mock = Command::new(MOCK);
+    mock.arg("--man");
+    let mut files = vec![(mock, "man/lp-mock.1")];
+    let mut consumer = |args: &[&str], path| {
+        let mut command = bare();
+        command.args(args);
+        files.push((command, path));
+    };
+    consumer(&["man"], "man/lp-consumer.1");
+    consumer(&["completion", "bash"], "completions/lp-consumer.bash");
+    consumer(&["completion", "zsh"], "completions/_lp-consumer");
+    consumer(&["completion", "fish"], "completions/lp-consumer.fish");
+    consumer(
+        &["completion", "powershell"],
+        "completions/_lp-consumer.ps1",
+    );
+    consumer(&["completion", "elvish"], "completions/lp-consumer.elv");
+    for (mut command, path) in files {
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{command:?} fails");
+        assert!(!output.stdout.is_empty(), "{command:?} prints nothing");
+        let checked_in = fs::read(root().join(path)).unwrap_or_default();
         assert!(
             checked_in == output.stdout,
             "{path} is stale: run scripts/generate-docs"

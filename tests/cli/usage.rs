@@ -19,6 +19,17 @@ fn printed(args: &[&str]) -> String {
 }
 
 #[test]
+fn without_a_subcommand_the_usage_says_one_is_required() {
+    let (code, _, stderr) = text(&bare().output().unwrap());
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("Usage: lp-consumer [OPTIONS] <COMMAND>"),
+        "{stderr}"
+    );
+    assert!(printed(&["--help"]).contains("Usage: lp-consumer [OPTIONS] <COMMAND>"));
+}
+
+#[test]
 fn a_usage_error_shows_what_was_typed_not_the_environment() {
     let setup = Setup::new();
     let mut command = setup.cmd();
@@ -146,4 +157,12 @@ fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
     setup
         .run(&["conversations", "--keepalive", "0"])
         .assert_code(0);
+}
+
+#[test]
+fn completion_and_man_are_documented_commands() {
+    let help = printed(&["--help"]);
+    assert!(help.contains("\n  completion "), "{help}");
+    assert!(help.contains("\n  man "), "{help}");
+    assert!(printed(&["man"]).starts_with(".ie"));
 }
