@@ -30,10 +30,9 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
-            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script and exit')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -50,6 +49,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
             [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script: bash, zsh, fish, powershell or elvish')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -63,14 +64,14 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;create' {
@@ -88,15 +89,15 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;send' {
@@ -109,14 +110,14 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;subscribe' {
@@ -127,7 +128,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--state-file', '--state-file', [CompletionResultType]::ParameterName, 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable')
-            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)')
+            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'Publish this receipt for each agent content event printed')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
@@ -137,7 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)')
@@ -146,8 +147,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;close' {
@@ -160,14 +161,14 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;conversations' {
@@ -181,20 +182,20 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Closed conversations too (LivePerson keeps them listed for a while)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;ack' {
             [CompletionResult]::new('--seq', '--seq', [CompletionResultType]::ParameterName, 'Sequences to acknowledge (repeat the flag or separate with commas)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'READ (shown to the user) or ACCEPT (reached the device)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'The receipt to publish')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
@@ -204,14 +205,14 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;chat' {
@@ -234,7 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
@@ -244,8 +245,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;click' {
@@ -261,14 +262,54 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
             [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'lp-consumer;completion' {
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'lp-consumer;man' {
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'lp-consumer;help' {
@@ -281,6 +322,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
             [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script: bash, zsh, fish, powershell or elvish')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -309,6 +352,12 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;help;click' {
+            break
+        }
+        'lp-consumer;help;completion' {
+            break
+        }
+        'lp-consumer;help;man' {
             break
         }
         'lp-consumer;help;help' {

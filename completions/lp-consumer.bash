@@ -28,6 +28,9 @@ _lp__consumer() {
             lp__consumer,close)
                 cmd="lp__consumer__subcmd__close"
                 ;;
+            lp__consumer,completion)
+                cmd="lp__consumer__subcmd__completion"
+                ;;
             lp__consumer,conversations)
                 cmd="lp__consumer__subcmd__conversations"
                 ;;
@@ -39,6 +42,9 @@ _lp__consumer() {
                 ;;
             lp__consumer,jwt-sub)
                 cmd="lp__consumer__subcmd__jwt__subcmd__sub"
+                ;;
+            lp__consumer,man)
+                cmd="lp__consumer__subcmd__man"
                 ;;
             lp__consumer,send)
                 cmd="lp__consumer__subcmd__send"
@@ -58,6 +64,9 @@ _lp__consumer() {
             lp__consumer__subcmd__help,close)
                 cmd="lp__consumer__subcmd__help__subcmd__close"
                 ;;
+            lp__consumer__subcmd__help,completion)
+                cmd="lp__consumer__subcmd__help__subcmd__completion"
+                ;;
             lp__consumer__subcmd__help,conversations)
                 cmd="lp__consumer__subcmd__help__subcmd__conversations"
                 ;;
@@ -69,6 +78,9 @@ _lp__consumer() {
                 ;;
             lp__consumer__subcmd__help,jwt-sub)
                 cmd="lp__consumer__subcmd__help__subcmd__jwt__subcmd__sub"
+                ;;
+            lp__consumer__subcmd__help,man)
+                cmd="lp__consumer__subcmd__help__subcmd__man"
                 ;;
             lp__consumer__subcmd__help,send)
                 cmd="lp__consumer__subcmd__help__subcmd__send"
@@ -83,7 +95,7 @@ _lp__consumer() {
 
     case "${cmd}" in
         lp__consumer)
-            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --generate --help --version jwt-sub create send subscribe close conversations ack chat click help"
+            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help --version jwt-sub create send subscribe close conversations ack chat click completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,10 +149,6 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -W "json text" -- "${cur}"))
                     return 0
                     ;;
-                --generate)
-                    COMPREPLY=($(compgen -W "man complete-bash complete-zsh complete-fish complete-powershell complete-elvish" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -148,7 +156,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__ack)
+        lp__consumer__subcmd__ack)
             opts="-v -h --seq --status --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -218,7 +226,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__chat)
+        lp__consumer__subcmd__chat)
             opts="-v -h --skill --campaign --engagement --brand --reuse --context --from-seq --turns --settle --reply-timeout --keep-open --close --from --type --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -320,7 +328,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__click)
+        lp__consumer__subcmd__click)
             opts="-v -h --seq --choice --dialog --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -394,7 +402,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__close)
+        lp__consumer__subcmd__close)
             opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -456,7 +464,69 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__conversations)
+        lp__consumer__subcmd__completion)
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jwt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__consumer__subcmd__conversations)
             opts="-v -h --all --stage --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -522,7 +592,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__create)
+        lp__consumer__subcmd__create)
             opts="-v -h --skill --campaign --engagement --brand --reuse --context --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -604,8 +674,8 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help)
-            opts="jwt-sub create send subscribe close conversations ack chat click help"
+        lp__consumer__subcmd__help)
+            opts="jwt-sub create send subscribe close conversations ack chat click completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +688,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__ack)
+        lp__consumer__subcmd__help__subcmd__ack)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -632,7 +702,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__chat)
+        lp__consumer__subcmd__help__subcmd__chat)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -646,7 +716,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__click)
+        lp__consumer__subcmd__help__subcmd__click)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -660,7 +730,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__close)
+        lp__consumer__subcmd__help__subcmd__close)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -674,7 +744,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__conversations)
+        lp__consumer__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -688,7 +758,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__create)
+        lp__consumer__subcmd__help__subcmd__conversations)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -702,7 +772,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__help)
+        lp__consumer__subcmd__help__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -716,7 +786,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__jwt__subcmd__sub)
+        lp__consumer__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -730,7 +800,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__send)
+        lp__consumer__subcmd__help__subcmd__jwt__subcmd__sub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -744,7 +814,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__help__subcmd__subscribe)
+        lp__consumer__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -758,7 +828,35 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__jwt__subcmd__sub)
+        lp__consumer__subcmd__help__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__consumer__subcmd__help__subcmd__subscribe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__consumer__subcmd__jwt__subcmd__sub)
             opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -820,7 +918,7 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__send)
+        lp__consumer__subcmd__man)
             opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -882,7 +980,69 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lp__subcmd__consumer__subcmd__subscribe)
+        lp__consumer__subcmd__send)
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jwt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json text" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__consumer__subcmd__subscribe)
             opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -27,10 +27,9 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
-            cand --generate 'Print a man page or a shell completion script and exit'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
@@ -47,6 +46,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand chat 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
             cand click 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text'
+            cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;jwt-sub'= {
@@ -59,14 +60,14 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;create'= {
             cand --skill 'Route to this skill id (-1 = any skill)'
@@ -83,15 +84,15 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --reuse 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;send'= {
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
@@ -103,14 +104,14 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;subscribe'= {
             cand --from-seq 'First sequence to print (a --state-file cursor wins over it)'
@@ -120,7 +121,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file'
             cand --from 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer'
             cand --type 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable'
-            cand --ack 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)'
+            cand --ack 'Publish this receipt for each agent content event printed'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'
@@ -130,7 +131,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --follow 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
@@ -139,8 +140,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;close'= {
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
@@ -152,14 +153,14 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;conversations'= {
             cand --stage 'Only conversations in this stage (implies --all for CLOSE)'
@@ -172,19 +173,19 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --all 'Closed conversations too (LivePerson keeps them listed for a while)'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;ack'= {
             cand --seq 'Sequences to acknowledge (repeat the flag or separate with commas)'
-            cand --status 'READ (shown to the user) or ACCEPT (reached the device)'
+            cand --status 'The receipt to publish'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'
@@ -194,14 +195,14 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;chat'= {
             cand --skill 'Route to this skill id (-1 = any skill)'
@@ -223,7 +224,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --reuse 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
@@ -233,8 +234,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;click'= {
             cand --seq 'Sequence of the message with the choices'
@@ -249,14 +250,52 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
             cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
             cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
-            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
             cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
             cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'
             cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lp-consumer;completion'= {
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
+            cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
+            cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'lp-consumer;man'= {
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
+            cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
+            cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;help'= {
             cand jwt-sub 'Print the JWT''s claims as one JSON line (no network); `.sub` is the consumerId'
@@ -268,6 +307,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand chat 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
             cand click 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text'
+            cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+            cand man 'Print the man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;help;jwt-sub'= {
@@ -287,6 +328,10 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         &'lp-consumer;help;chat'= {
         }
         &'lp-consumer;help;click'= {
+        }
+        &'lp-consumer;help;completion'= {
+        }
+        &'lp-consumer;help;man'= {
         }
         &'lp-consumer;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lp_consumer_global_optspecs
-    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= generate= h/help V/version
+    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= h/help V/version
 end
 
 function __fish_lp_consumer_needs_command
@@ -33,16 +33,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l cacert -d 'Extr
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l generate -d 'Print a man page or a shell completion script and exit' -r -f -a "man\t''
-complete-bash\t''
-complete-zsh\t''
-complete-fish\t''
-complete-powershell\t''
-complete-elvish\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -56,6 +50,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "conversatio
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -66,13 +62,13 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l cace
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l skill -d 'Route to this skill id (-1 = any skill)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l campaign -d 'Campaign id (campaignInfo.campaignId); goes with --engagement' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l engagement -d 'Engagement id (campaignInfo.engagementId); goes with --campaign' -r
@@ -87,14 +83,14 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l cacer
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l account -d 'LivePerson account (site) id' -r
@@ -104,24 +100,24 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l cacert 
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from-seq -d 'First sequence to print (a --state-file cursor wins over it)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idle-timeout -d 'Exit 0 once the history is printed and no event arrived for SECS' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l count -d 'Exit 0 after printing N lines' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N failed attempts in a row (default: never)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file' -r -F
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t''
-consumer\t''
-any\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
+consumer\t'events whose originatorId is the JWT\'s sub'
+any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown)' -r -f -a "read\t''
-accept\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed' -r -f -a "read\t'publishes READ: the user has seen it'
+accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l account -d 'LivePerson account (site) id' -r
@@ -131,7 +127,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ca
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
@@ -140,7 +136,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l re
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l account -d 'LivePerson account (site) id' -r
@@ -150,13 +146,13 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l cacert
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l stage -d 'Only conversations in this stage (implies --all for CLOSE)' -r -f -a "open\t''
 close\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
@@ -168,17 +164,17 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l seq -d 'Sequences to acknowledge (repeat the flag or separate with commas)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l status -d 'READ (shown to the user) or ACCEPT (reached the device)' -r -f -a "read\t''
-accept\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l status -d 'The receipt to publish' -r -f -a "read\t'publishes READ: the user has seen it'
+accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l account -d 'LivePerson account (site) id' -r
@@ -188,13 +184,13 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l cacert -
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l skill -d 'Route to this skill id (-1 = any skill)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l campaign -d 'Campaign id (campaignInfo.campaignId); goes with --engagement' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l engagement -d 'Engagement id (campaignInfo.engagementId); goes with --campaign' -r
@@ -203,9 +199,9 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l context
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from-seq -d 'First sequence to print' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l settle -d 'With --turns: the quiet time that ends an answer' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reply-timeout -d 'With --turns: how long a line may wait for its answer (then exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from -d 'Keep only events sent by the agent side or by the consumer' -r -f -a "agent\t''
-consumer\t''
-any\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from -d 'Keep only events sent by the agent side or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
+consumer\t'events whose originatorId is the JWT\'s sub'
+any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l type -d 'Keep only events of this event.type; repeatable' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -216,7 +212,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l cacert 
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
@@ -226,7 +222,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-op
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l close -d 'At the end of input, close the conversation given as CONV too'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s h -l help -d 'Print help'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l seq -d 'Sequence of the message with the choices' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l choice -d 'The choice: its 1-based number or its title' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l dialog -d 'The dialog of the message, if not the main one (a survey\'s)' -r
@@ -239,20 +235,54 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l cacert
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -7,14 +7,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{self, Command};
 use crate::commands;
 use crate::config;
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::generate;
-use crate::output::Output;
+use crate::output::{self, Output};
 
 /// lp-consumer's `main`.
 pub fn main() -> ExitCode {
@@ -35,23 +34,10 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> Result<()> {
-    let cli = Cli::parse();
-    if let Some(kind) = cli.generate {
-        let mut stdout = io::stdout().lock();
-        generate::write(kind, &mut stdout)?;
-        return Ok(stdout.flush()?);
-    }
-    let Some(command) = cli.command else {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::MissingSubcommand,
-                "a subcommand is required (see --help)",
-            )
-            .exit();
-    };
+    let cli = cli::parse();
     let global = &cli.global;
     let mut out = Output::stdout();
-    match &command {
+    match &cli.command {
         Command::JwtSub => commands::jwt_sub::run(global, &mut out),
         Command::Create(args) => {
             commands::create::run(args, &config::connection(global)?, &mut out)
@@ -79,5 +65,15 @@ fn run() -> Result<()> {
             commands::chat::run(args, &mut config, global.format, &mut out)
         }
         Command::Click(args) => commands::click::run(args, &config::connection(global)?, &mut out),
+        Command::Completion(args) => print(|out| generate::completion(args.shell, out)),
+        Command::Man => print(generate::man),
     }
+}
+
+/// Writes a generated document to stdout, failing as NDJSON output does.
+fn print(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    write(&mut stdout)
+        .and_then(|()| stdout.flush())
+        .map_err(output::write_error)
 }

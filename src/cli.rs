@@ -4,13 +4,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
 
-use crate::exit::EXIT_TABLE;
+use crate::exit;
 
-const AFTER_HELP: &str = "\
-Every command prints newline-delimited JSON on stdout (one compact object per line) and
-one line per diagnostic on stderr.";
+const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one compact object \
+    per line) and one line per diagnostic on stderr.";
+
+/// The widest help clap prints; the exit table's rows fit in it unwrapped.
+const WIDTH: usize = 100;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,20 +23,15 @@ one line per diagnostic on stderr.";
     long_about = "Command-line client for the LivePerson Messaging Window API (consumer side).\n\n\
         Each subcommand opens the consumer WebSocket, does one job and prints newline-delimited \
         JSON on stdout, so it chains with jq, shell pipelines and cron jobs.",
-    after_help = AFTER_HELP,
-    after_long_help = format!("{AFTER_HELP}\n\n{EXIT_TABLE}"),
-    max_term_width = 100
+    after_help = OUTPUT,
+    max_term_width = WIDTH
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
-    pub(crate) command: Option<Command>,
-
-    /// Print a man page or a shell completion script and exit.
-    #[arg(long, value_enum, hide = true)]
-    pub(crate) generate: Option<Generate>,
+    pub(crate) command: Command,
 }
 
 /// Flags every subcommand understands; environment variables fill in what
@@ -87,8 +85,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
     pub(crate) keepalive: Duration,
 
-    /// Bound on connect, TLS and WebSocket handshake, and each request's response.
-    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    /// Bound on connect, TLS and WebSocket handshake, and each request's response; more than 0.
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub(crate) timeout: Duration,
 
     /// Largest message accepted from the server; a bigger one is a protocol error (exit 76).
@@ -131,6 +129,14 @@ pub(crate) enum Command {
     Chat(ChatArgs),
     /// Click a quick reply or a button of a message: an ACTION receipt and the button's text.
     Click(ClickArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// E.g. `lp-consumer completion bash > ~/.local/share/bash-completion/completions/lp-consumer`.
+    Completion(CompletionArgs),
+    /// Print the man page (roff).
+    ///
+    /// E.g. `lp-consumer man > ~/.local/share/man/man1/lp-consumer.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -178,7 +184,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) conversation: String,
 
     /// First sequence to print (a --state-file cursor wins over it).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
     /// Exit 0 once the history is printed and no event arrived for SECS.
@@ -186,7 +192,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) idle_timeout: Option<Duration>,
 
     /// Exit 0 after printing N lines.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = whole_number::<1>, allow_negative_numbers = true)]
     pub(crate) count: Option<u64>,
 
     /// Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed).
@@ -213,7 +219,7 @@ pub(crate) struct SubscribeArgs {
     #[arg(long = "type", value_name = "TYPE")]
     pub(crate) types: Vec<String>,
 
-    /// Publish this receipt for each agent content event printed (ACCEPT when it arrives, READ when it is shown).
+    /// Publish this receipt for each agent content event printed.
     #[arg(long, value_enum, value_name = "STATUS")]
     pub(crate) ack: Option<AckStatus>,
 
@@ -307,18 +313,20 @@ pub(crate) struct AckArgs {
     pub(crate) conversation: String,
 
     /// Sequences to acknowledge (repeat the flag or separate with commas).
-    #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',')]
+    #[arg(long = "seq", value_name = "N", required = true, value_delimiter = ',', value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) sequences: Vec<u64>,
 
-    /// READ (shown to the user) or ACCEPT (reached the device).
-    #[arg(long, value_enum, default_value_t = AckStatus::Read)]
+    /// The receipt to publish.
+    #[arg(long, value_enum, value_name = "STATUS", default_value_t = AckStatus::Read)]
     pub(crate) status: AckStatus,
 }
 
 /// An AcceptStatusEvent status lp-consumer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum AckStatus {
+    /// publishes READ: the user has seen it
     Read,
+    /// publishes ACCEPT: it reached the device
     Accept,
 }
 
@@ -334,8 +342,11 @@ impl AckStatus {
 /// Whose events `subscribe --from` keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Origin {
+    /// events whose originatorId is not the JWT's sub
     Agent,
+    /// events whose originatorId is the JWT's sub
     Consumer,
+    /// every event
     Any,
 }
 
@@ -346,14 +357,11 @@ pub(crate) struct CloseArgs {
     pub(crate) conversation: String,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum Generate {
-    Man,
-    CompleteBash,
-    CompleteZsh,
-    CompleteFish,
-    CompletePowershell,
-    CompleteElvish,
+#[derive(Debug, Args)]
+pub(crate) struct CompletionArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: Shell,
 }
 
 /// Seconds as a whole or decimal number (`0.5`), for every SECS flag.
@@ -365,14 +373,109 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
 }
 
+/// `--timeout`: a bound of 0 would fail every wait at once, and an unbounded
+/// wait is what the bound exists to prevent.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_secs(text)? {
+        secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),
+        secs => Ok(secs),
+    }
+}
+
+/// A count or a sequence: clap's own messages ("invalid digit", or a tip to
+/// write `-- -1`) do not say what is expected.
+fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
+    text.parse()
+        .ok()
+        .filter(|number| *number >= MIN)
+        .ok_or_else(|| format!("must be a whole number >= {MIN}"))
+}
+
+/// The command line as parsed and shown: the definition above, plus what
+/// clap cannot be told per field, for every subcommand alike.
+pub(crate) fn command() -> clap::Command {
+    let root = map_args(Cli::command(), &|arg| {
+        // clap shows an unset variable as `[env: NAME=]`.
+        let unset = arg
+            .get_env()
+            .is_some_and(|name| std::env::var_os(name).is_none());
+        if unset {
+            arg.hide_env_values(true)
+        } else {
+            arg
+        }
+    });
+    let globals: Vec<Arg> = root
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .cloned()
+        .collect();
+    let names: Vec<String> = globals.iter().map(flag_names).collect();
+    let summary = format!(
+        "Global options, before or after the subcommand (see `lp-consumer --help`): {}.",
+        names.join(", ")
+    );
+    let exits = exit_table();
+    root.after_long_help(format!("{OUTPUT}\n\n{exits}"))
+        .mut_subcommands(|sub| {
+            // A subcommand's own copy of each global option, hidden: clap then
+            // neither lists the globals in its help nor puts the ones given
+            // by the environment in its usage line, as if typed.
+            let sub = globals
+                .iter()
+                .fold(sub, |sub, arg| sub.arg(arg.clone().hide(true)));
+            sub.after_help(summary.clone())
+                .after_long_help(format!("{summary}\n\n{OUTPUT}\n\n{exits}"))
+        })
+}
+
+/// The command line as the man page and completions show it, whatever the
+/// environment holds.
+pub(crate) fn documented_command() -> clap::Command {
+    map_args(command(), &|arg| arg.hide_env_values(true))
+}
+
+/// Parses the process's arguments; on a usage error, prints it and exits 2.
+pub(crate) fn parse() -> Cli {
+    let mut command = command();
+    let matches = command.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut command).exit())
+}
+
+/// `f` applied to every argument of `command` and of its subcommands.
+fn map_args(command: clap::Command, f: &impl Fn(Arg) -> Arg) -> clap::Command {
+    command.mut_args(f).mut_subcommands(|sub| map_args(sub, f))
+}
+
+/// `-v/--verbose`, `--jwt`.
+fn flag_names(arg: &Arg) -> String {
+    let short = arg.get_short().map(|short| format!("-{short}"));
+    let long = arg.get_long().map(|long| format!("--{long}"));
+    short.into_iter().chain(long).collect::<Vec<_>>().join("/")
+}
+
+/// The exit-status table as help text.
+fn exit_table() -> String {
+    let rows: Vec<String> = exit::table()
+        .map(|(code, meaning)| format!("  {code:<4} {meaning}"))
+        .collect();
+    format!("Exit status:\n{}", rows.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn clap_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn the_exit_table_fits_the_help_unwrapped() {
+        for row in exit_table().lines() {
+            assert!(row.len() <= WIDTH, "{row:?} is longer than {WIDTH}");
+        }
     }
 
     #[test]

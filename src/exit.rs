@@ -5,75 +5,58 @@ use std::io;
 
 use crate::jwt::JwtError;
 
-/// Why the program stopped. The numbers follow sysexits.h where one fits and
-/// are part of the interface: scripts branch on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Exit {
-    /// The service answered a request with a code outside 2xx.
-    Refused,
-    /// Bad command line (clap uses 2 as well).
-    Usage,
-    /// Bad input data: the JWT, a JSON argument, a state file, stdin.
-    DataErr,
-    /// An input file (`--jwt-file`, `--cacert`) cannot be read.
-    NoInput,
-    /// The service cannot be reached: DNS, connection refused, TLS.
-    Unavailable,
-    /// A bug: an error nobody classified.
-    Software,
-    /// Output or a local file cannot be written.
-    IoErr,
-    /// Try again later: timeout, dropped connection, 429, 5xx.
-    TempFail,
-    /// The peer does not speak the protocol we expect.
-    Protocol,
-    /// Authentication refused: 401/403, close codes 4401/4407/1008, expired token.
-    NoPerm,
-    /// Missing or invalid configuration.
-    Config,
-    /// Stopped by SIGINT.
-    Interrupted,
-    /// Stopped by SIGTERM.
-    Terminated,
-}
-
-impl Exit {
-    pub(crate) fn code(self) -> u8 {
-        match self {
-            Exit::Refused => 1,
-            Exit::Usage => 2,
-            Exit::DataErr => 65,
-            Exit::NoInput => 66,
-            Exit::Unavailable => 69,
-            Exit::Software => 70,
-            Exit::IoErr => 74,
-            Exit::TempFail => 75,
-            Exit::Protocol => 76,
-            Exit::NoPerm => 77,
-            Exit::Config => 78,
-            Exit::Interrupted => 130,
-            Exit::Terminated => 143,
+/// Declares `Exit` with each variant's code and meaning, so that the codes
+/// and every copy of the table (`--help`, the man page, the README, checked
+/// by a test) come from this one list.
+macro_rules! exits {
+    ($($name:ident = $code:literal: $meaning:literal,)*) => {
+        /// Why the program stopped. The numbers follow sysexits.h where one
+        /// fits and are part of the interface: scripts branch on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Exit {
+            $(#[doc = $meaning] $name,)*
         }
-    }
+
+        impl Exit {
+            /// Every variant, in the table's order.
+            const ALL: &[Exit] = &[$(Exit::$name),*];
+
+            pub(crate) fn code(self) -> u8 {
+                match self {
+                    $(Exit::$name => $code,)*
+                }
+            }
+
+            fn meaning(self) -> &'static str {
+                match self {
+                    $(Exit::$name => $meaning,)*
+                }
+            }
+        }
+    };
 }
 
-/// The table as shown in `--help`, the man page and the README.
-pub(crate) const EXIT_TABLE: &str = "\
-Exit status:
-  0    success (also when stdout is closed early, as by `| head -n 1`)
-  1    the service refused the request (response code outside 2xx)
-  2    usage error
-  65   bad input data (JWT, JSON argument, state file, stdin)
-  66   an input file (--jwt-file, --cacert) cannot be read
-  69   service unavailable (DNS, connection refused, TLS handshake)
-  70   internal error (a bug: please report it)
-  74   output or a local file cannot be written
-  75   temporary failure, retry later (timeout, dropped connection, 429, 5xx)
-  76   protocol error (not WebSocket, frame not JSON, unexpected shape)
-  77   authentication refused (401/403, close code 4401/4407/1008, expired token)
-  78   missing or invalid configuration
-  130  interrupted by SIGINT (a close frame is sent first)
-  143  terminated by SIGTERM (a close frame is sent first)";
+exits! {
+    Refused = 1: "the service refused the request (response code outside 2xx, shown on stderr)",
+    Usage = 2: "usage error",
+    DataErr = 65: "bad input data (JWT, JSON argument, state file, stdin)",
+    NoInput = 66: "an input file (--jwt-file, --cacert) cannot be read",
+    Unavailable = 69: "service unavailable (DNS, connection refused, TLS handshake)",
+    Software = 70: "internal error (a bug: please report it)",
+    IoErr = 74: "output or a local file cannot be written",
+    TempFail = 75: "temporary failure, retry later (timeout, lost or dead link, 429, 5xx, state file in use)",
+    Protocol = 76: "protocol error (not WebSocket, frame not JSON, unexpected shape)",
+    NoPerm = 77: "authentication refused (401/403, close code 4401/4407/1008, expired token)",
+    Config = 78: "missing or invalid configuration",
+    Interrupted = 130: "interrupted by SIGINT (after sending a close frame)",
+    Terminated = 143: "terminated by SIGTERM (after sending a close frame)",
+}
+
+/// Every exit status with its meaning, 0 first: the one table.
+pub(crate) fn table() -> impl Iterator<Item = (u8, &'static str)> {
+    let success = "success (also when stdout is closed early, as by `| head -n 1`)";
+    std::iter::once((0, success)).chain(Exit::ALL.iter().map(|exit| (exit.code(), exit.meaning())))
+}
 
 /// An error that knows its exit code. The message is what follows
 /// `lp-consumer: ` on stderr, and never contains the token.
@@ -230,6 +213,13 @@ mod tests {
         assert!(matches!(classify(&pipe), Outcome::Quiet));
         let other = anyhow::anyhow!("unclassified");
         assert!(matches!(classify(&other), Outcome::Fail(Exit::Software)));
+    }
+
+    #[test]
+    fn the_table_lists_each_code_once_in_order() {
+        let codes: Vec<u8> = table().map(|(code, _)| code).collect();
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "{codes:?}");
+        assert_eq!(codes.len(), Exit::ALL.len() + 1);
     }
 
     #[test]

@@ -31,4 +31,5 @@ mod transport;
 pub mod fuzzing;
 
 pub use app::main;
+pub use generate::{ManBlock, ManSection, write_man_page};
 pub use jwt::encode_unsigned;

@@ -34,7 +34,7 @@ pub(crate) fn wants_colour() -> bool {
 
 /// A closed pipe stays an `io::Error` (a quiet exit 0); any other write
 /// failure is exit 74.
-fn write_error(err: io::Error) -> anyhow::Error {
+pub(crate) fn write_error(err: io::Error) -> anyhow::Error {
     if err.kind() == io::ErrorKind::BrokenPipe {
         err.into()
     } else {

@@ -7,14 +7,31 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use lp_consumer::{ManBlock, ManSection, write_man_page};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-/// sysexits.h: EX_NOINPUT, EX_UNAVAILABLE.
+/// sysexits.h: EX_NOINPUT, EX_UNAVAILABLE, EX_IOERR.
 const EXIT_NO_INPUT: u8 = 66;
 const EXIT_UNAVAILABLE: u8 = 69;
+const EXIT_IO_ERR: u8 = 74;
+
+/// The exit statuses, as the man page lists them.
+const EXITS: [(u8, &str); 5] = [
+    (0, "stopped by SIGINT or SIGTERM"),
+    (2, "usage error"),
+    (
+        EXIT_NO_INPUT,
+        "--tls-cert or --tls-key cannot be read or used",
+    ),
+    (
+        EXIT_UNAVAILABLE,
+        "the port cannot be listened on, or signals cannot be handled",
+    ),
+    (EXIT_IO_ERR, "--man cannot write the page"),
+];
 
 #[derive(Parser)]
 #[command(
@@ -78,6 +95,9 @@ struct Args {
     /// Print only the export lines.
     #[arg(short, long)]
     quiet: bool,
+    /// Print this manual as a man page (roff) and exit, e.g. `lp-mock --man > ~/.local/share/man/man1/lp-mock.1`.
+    #[arg(long)]
+    man: bool,
 }
 
 /// Account ids are path segments; LivePerson's are digits.
@@ -129,8 +149,74 @@ fn export(name: &str, value: &str) -> String {
     format!("export {name}='{}'", value.replace('\'', r"'\''"))
 }
 
+/// lp-mock(1): the options from `Args`, then these sections.
+fn man_page(out: &mut dyn Write) -> io::Result<()> {
+    let examples = [
+        (
+            "In one terminal, a stand-in with an agent that echoes; it prints the export lines \
+             to paste into another terminal, where lp-consumer then talks to it:",
+            "lp-mock --agent-echo",
+        ),
+        (
+            "A conversation with 100000 agent messages, replayed 100 per notification, for a \
+             throughput test:",
+            "lp-mock --history 100000 --batch 100",
+        ),
+        (
+            "A network that fails: the first two connections are closed with code 1011 after \
+             three frames:",
+            "lp-mock --close-after 3:1011 --fault-connections 2",
+        ),
+        (
+            "From a script, with bash's coproc (scripts/demo does so):",
+            "coproc MOCK { exec lp-mock --quiet --agent-echo; }\n\
+             while read -r line <&\"${MOCK[0]}\"; do\n\
+             \x20 eval \"$line\"\n\
+             \x20 case $line in export\\ LP_JWT=*) break ;; esac\n\
+             done",
+        ),
+    ];
+    let sections = [
+        ManSection {
+            title: "EXIT STATUS",
+            blocks: EXITS
+                .iter()
+                .map(|(code, meaning)| ManBlock::Item(code.to_string(), (*meaning).to_owned()))
+                .collect(),
+        },
+        ManSection {
+            title: "EXAMPLES",
+            blocks: examples
+                .iter()
+                .flat_map(|(text, code)| {
+                    [
+                        ManBlock::Paragraph((*text).to_owned()),
+                        ManBlock::Code((*code).to_owned()),
+                    ]
+                })
+                .collect(),
+        },
+        ManSection {
+            title: "SEE ALSO",
+            blocks: vec![ManBlock::Paragraph("lp-consumer(1)".to_owned())],
+        },
+    ];
+    write_man_page(Args::command(), &sections, out)
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.man {
+        let mut stdout = io::stdout().lock();
+        return match man_page(&mut stdout).and_then(|()| stdout.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("lp-mock: cannot write the man page: {err}");
+                ExitCode::from(EXIT_IO_ERR)
+            }
+        };
+    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => match identity(cert, key) {
             Ok(identity) => Some(identity),

@@ -3,7 +3,6 @@
 use std::collections::VecDeque;
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -923,37 +922,13 @@ fn sample_exchange() -> Vec<String> {
     received
 }
 
+#[path = "../../tests/cli/schema_check.rs"]
+mod schema_check;
+
 #[test]
 fn every_frame_passes_the_official_schemas() {
-    let frames = sample_exchange();
-    let validator =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
-    if !validator.exists() {
-        eprintln!("schema check skipped: {} not found", validator.display());
+    let Some(validator) = schema_check::validator() else {
         return;
-    }
-    let (responses, notifications): (Vec<String>, Vec<String>) =
-        frames.into_iter().partition(|frame| {
-            serde_json::from_str::<Value>(frame).is_ok_and(|frame| frame["kind"] == "resp")
-        });
-    for (kind, frames) in [("response", responses), ("notification", notifications)] {
-        let file = tempfile::NamedTempFile::new().expect("a temporary file");
-        std::fs::write(file.path(), frames.join("\n") + "\n").expect("the frames are written");
-        let output = Command::new("python3")
-            .arg(&validator)
-            .args(["--strict", "--lenient", kind])
-            .arg(file.path())
-            .output()
-            .expect("python3 runs");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        eprintln!("{} {kind} frames: {report}", frames.len());
-        assert!(
-            output.status.success(),
-            "{kind} frames fail the schemas:\n{report}"
-        );
-    }
+    };
+    schema_check::check_received(&validator, &sample_exchange());
 }

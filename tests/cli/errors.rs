@@ -34,6 +34,7 @@ fn usage_errors_exit_2() {
     assert_eq!(setup.run(&["--no-such-flag", "create"]).code, Some(2));
     assert_eq!(setup.run(&[]).code, Some(2));
     assert_eq!(setup.run(&["subscribe", "c", "--count", "0"]).code, Some(2));
+    assert_eq!(setup.run(&["create", "--timeout", "0"]).code, Some(2));
     setup
         .run_stdin(&["send", "c", "--jwt-file", "-"], "")
         .assert_error(2, "--jwt-file - cannot");

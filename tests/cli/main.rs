@@ -5,12 +5,15 @@ mod connect_proxy;
 mod harness;
 
 mod chat;
+mod completion;
 mod errors;
 mod extras;
 mod generated;
 mod hostile;
 mod jwt_sub;
 mod resume;
+mod schema_check;
 mod schemas;
 mod tls;
 mod tutorial;
+mod usage;

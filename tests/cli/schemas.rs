@@ -1,49 +1,11 @@
 //! Every frame lp-consumer sends, and every frame lp-mock sends it, passes
-//! LivePerson's official schemas through the team's validator
-//! (`../shared/tools/validate_frame.py`, beside the repository). Without the
-//! validator the check is skipped, unless LP_REQUIRE_SCHEMA_CHECK is set (CI).
-
-use std::fs;
-use std::path::PathBuf;
-use std::process::Command;
+//! LivePerson's official schemas (see schema_check).
 
 use lp_consumer::mock::MockConfig;
 use serde_json::Value;
 
 use crate::harness::Setup;
-
-fn validator() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("LP_REQUIRE_SCHEMA_CHECK").is_none(),
-        "LP_REQUIRE_SCHEMA_CHECK is set but {} is missing",
-        path.display()
-    );
-    eprintln!("schema check skipped: {} not found", path.display());
-    None
-}
-
-fn validate(validator: &PathBuf, flags: &[&str], kind: &str, frames: &[String]) {
-    assert!(!frames.is_empty(), "no {kind} frames to check");
-    let file = tempfile::NamedTempFile::new().unwrap();
-    fs::write(file.path(), frames.join("\n") + "\n").unwrap();
-    let output = Command::new("python3")
-        .arg(validator)
-        .args(flags)
-        .arg(kind)
-        .arg(file.path())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{kind} frames fail the schemas:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use crate::schema_check::{check, check_received, validator};
 
 #[test]
 fn sent_and_received_frames_pass_the_official_schemas() {
@@ -98,23 +60,7 @@ fn sent_and_received_frames_pass_the_official_schemas() {
             "no {expected} sent"
         );
     }
-    validate(&validator, &["--strict"], "request", &requests);
-
-    let (responses, notifications): (Vec<String>, Vec<String>) = received
-        .lines
-        .iter()
-        .map(Value::to_string)
-        .partition(|frame| frame.contains("\"kind\":\"resp\""));
-    validate(
-        &validator,
-        &["--strict", "--lenient"],
-        "response",
-        &responses,
-    );
-    validate(
-        &validator,
-        &["--strict", "--lenient"],
-        "notification",
-        &notifications,
-    );
+    check(&validator, &["--strict"], "request", &requests);
+    let received: Vec<String> = received.lines.iter().map(Value::to_string).collect();
+    check_received(&validator, &received);
 }
