@@ -87,7 +87,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeo
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -216,7 +216,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l timeout
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l turns -d 'Turn-taking for scripts: after each line, wait for the agent side\'s answer (at least one agent message after it, then nothing more for --settle) before the next'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-open -d 'At the end of input, leave the conversation chat requested open'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l close -d 'At the end of input, close the conversation given as CONV too'

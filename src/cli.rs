@@ -157,7 +157,7 @@ pub(crate) struct CreateArgs {
     #[arg(long, value_name = "ID")]
     pub(crate) brand: Option<String>,
 
-    /// If this consumer already has an open conversation, print its id (with "reused":true) instead of failing.
+    /// If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true).
     #[arg(long)]
     pub(crate) reuse: bool,
 
@@ -238,7 +238,7 @@ pub(crate) struct ChatArgs {
     pub(crate) create: CreateArgs,
 
     /// First sequence to print.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
     /// Turn-taking for scripts: after each line, wait for the agent side's answer (at least one agent message after it, then nothing more for --settle) before the next.
@@ -250,7 +250,7 @@ pub(crate) struct ChatArgs {
     pub(crate) settle: Duration,
 
     /// With --turns: how long a line may wait for its answer (then exit 75).
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_secs, requires = "turns")]
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout, requires = "turns")]
     pub(crate) reply_timeout: Duration,
 
     /// At the end of input, leave the conversation chat requested open.
@@ -277,7 +277,7 @@ pub(crate) struct ClickArgs {
     pub(crate) conversation: String,
 
     /// Sequence of the message with the choices.
-    #[arg(long = "seq", value_name = "N")]
+    #[arg(long = "seq", value_name = "N", value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) sequence: u64,
 
     /// The choice: its 1-based number or its title.
@@ -373,8 +373,8 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
 }
 
-/// `--timeout`: a bound of 0 would fail every wait at once, and an unbounded
-/// wait is what the bound exists to prevent.
+/// `--timeout`, `--reply-timeout`: a bound of 0 would fail every wait at
+/// once, and an unbounded wait is what the bound exists to prevent.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     match parse_secs(text)? {
         secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),
