@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use lp_consumer::mock::{BotRules, Faults, MockConfig, MockServer};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-/// sysexits.h: EX_NOINPUT, EX_UNAVAILABLE.
+/// sysexits.h: EX_DATAERR, EX_NOINPUT, EX_UNAVAILABLE.
+const EXIT_DATA_ERROR: u8 = 65;
 const EXIT_NO_INPUT: u8 = 66;
 const EXIT_UNAVAILABLE: u8 = 69;
 
@@ -78,6 +79,10 @@ struct Args {
     /// Print only the export lines.
     #[arg(short, long)]
     quiet: bool,
+    /// A bot answers the consumer by the rules in this JSON file (see the
+    /// README; examples/bot.json is one).
+    #[arg(long, value_name = "FILE", conflicts_with = "agent_echo")]
+    bot: Option<PathBuf>,
 }
 
 /// Account ids are path segments; LivePerson's are digits.
@@ -124,6 +129,18 @@ fn identity(cert: &Path, key: &Path) -> Result<native_tls::Identity, String> {
         .map_err(|err| format!("--tls-cert/--tls-key: {err}"))
 }
 
+/// The rules of --bot, or the exit code and message to end with.
+fn bot_rules(path: &Path) -> Result<BotRules, (u8, String)> {
+    let text = fs::read_to_string(path).map_err(|err| {
+        (
+            EXIT_NO_INPUT,
+            format!("cannot read {}: {err}", path.display()),
+        )
+    })?;
+    BotRules::from_json(&text)
+        .map_err(|err| (EXIT_DATA_ERROR, format!("{}: {err}", path.display())))
+}
+
 /// `export NAME='value'`, quoted for any shell.
 fn export(name: &str, value: &str) -> String {
     format!("export {name}='{}'", value.replace('\'', r"'\''"))
@@ -140,6 +157,13 @@ fn main() -> ExitCode {
             }
         },
         _ => None,
+    };
+    let bot = match args.bot.as_deref().map(bot_rules).transpose() {
+        Ok(bot) => bot,
+        Err((code, message)) => {
+            eprintln!("lp-mock: {message}");
+            return ExitCode::from(code);
+        }
     };
     // Registered before serving, so that an early signal is not lost.
     let mut signals = match Signals::new([SIGINT, SIGTERM]) {
@@ -168,6 +192,7 @@ fn main() -> ExitCode {
             fault_connections: args.fault_connections,
             inject: Vec::new(),
         },
+        bot,
     };
     let server = match MockServer::start(config) {
         Ok(server) => server,
