@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use lp_consumer::mock::{BotRules, Faults, MockConfig, MockServer};
 use lp_consumer::{ManBlock, ManSection, write_man_page};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-/// sysexits.h: EX_NOINPUT, EX_UNAVAILABLE, EX_IOERR.
+/// sysexits.h: EX_DATAERR, EX_NOINPUT, EX_UNAVAILABLE, EX_IOERR.
+const EXIT_DATA_ERROR: u8 = 65;
 const EXIT_NO_INPUT: u8 = 66;
 const EXIT_UNAVAILABLE: u8 = 69;
 const EXIT_IO_ERR: u8 = 74;
@@ -98,6 +99,10 @@ struct Args {
     /// Print this manual as a man page (roff) and exit, e.g. `lp-mock --man > ~/.local/share/man/man1/lp-mock.1`.
     #[arg(long)]
     man: bool,
+    /// A bot answers the consumer by the rules in this JSON file (see the
+    /// README; examples/bot.json is one).
+    #[arg(long, value_name = "FILE", conflicts_with = "agent_echo")]
+    bot: Option<PathBuf>,
 }
 
 /// Account ids are path segments; LivePerson's are digits.
@@ -142,6 +147,18 @@ fn identity(cert: &Path, key: &Path) -> Result<native_tls::Identity, String> {
     };
     native_tls::Identity::from_pkcs8(&read(cert)?, &read(key)?)
         .map_err(|err| format!("--tls-cert/--tls-key: {err}"))
+}
+
+/// The rules of --bot, or the exit code and message to end with.
+fn bot_rules(path: &Path) -> Result<BotRules, (u8, String)> {
+    let text = fs::read_to_string(path).map_err(|err| {
+        (
+            EXIT_NO_INPUT,
+            format!("cannot read {}: {err}", path.display()),
+        )
+    })?;
+    BotRules::from_json(&text)
+        .map_err(|err| (EXIT_DATA_ERROR, format!("{}: {err}", path.display())))
 }
 
 /// `export NAME='value'`, quoted for any shell.
@@ -227,6 +244,13 @@ fn main() -> ExitCode {
         },
         _ => None,
     };
+    let bot = match args.bot.as_deref().map(bot_rules).transpose() {
+        Ok(bot) => bot,
+        Err((code, message)) => {
+            eprintln!("lp-mock: {message}");
+            return ExitCode::from(code);
+        }
+    };
     // Registered before serving, so that an early signal is not lost.
     let mut signals = match Signals::new([SIGINT, SIGTERM]) {
         Ok(signals) => signals,
@@ -254,6 +278,7 @@ fn main() -> ExitCode {
             fault_connections: args.fault_connections,
             inject: Vec::new(),
         },
+        bot,
     };
     let server = match MockServer::start(config) {
         Ok(server) => server,

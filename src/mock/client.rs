@@ -19,6 +19,7 @@ use tungstenite::{Message, Utf8Bytes, WebSocket};
 
 use super::frames;
 use super::handshake::{self, Accepted};
+use super::requests;
 use super::state::{ConnectionId, Outbox, Outgoing};
 use super::{Faults, RawFrame, Shared, lock};
 use crate::transport::{Transport, is_tick};
@@ -48,6 +49,8 @@ pub(crate) struct Client<'a> {
     inbox: Receiver<Outgoing>,
     /// Frames sent since the handshake, for the fault thresholds.
     sent: usize,
+    /// Whether its Client-Properties advertised the MULTI_DIALOG feature.
+    pub(crate) multi_dialog: bool,
 }
 
 /// Serves one accepted socket until it ends or the server stops.
@@ -73,6 +76,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         return;
     };
     let (outbox, inbox) = mpsc::channel();
+    let multi_dialog = requests::advertises_multi_dialog(client_properties.as_deref());
     let mut client = Client {
         shared,
         connection,
@@ -83,6 +87,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         ws,
         inbox,
         sent: 0,
+        multi_dialog,
     };
     let _ = client.run();
     shared.disconnect(connection);

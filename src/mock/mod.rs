@@ -2,8 +2,10 @@
 //! for tests, demos and benchmarks. It behaves like the service for every
 //! request lp-consumer sends, and can misbehave on purpose (`Faults`).
 //!
-//! One thread accepts connections, one thread serves each of them.
+//! One thread accepts connections, one thread serves each of them, and
+//! with a bot (`MockConfig::bot`) one more thread sends its replies.
 
+mod bot;
 mod client;
 mod frames;
 mod handshake;
@@ -23,12 +25,16 @@ use serde_json::json;
 use serde_json::value::RawValue;
 
 use crate::jwt;
-use state::{ConnectionId, Originator, Store, TextEvent, text_event};
+use bot::Bot;
+pub use bot::{BotRules, RulesError};
+use state::{ANY_SKILL, ConnectionId, Originator, Store, TextEvent, text_event};
 
 /// The consumer whose token lp-mock prints, and who owns `--history`.
 pub const DEFAULT_CONSUMER: &str = "lp-mock-consumer";
 /// The originatorId of the agent inside lp-mock.
 pub const AGENT_ID: &str = "lp-mock-agent";
+/// The originatorId of the bot that asks a post-conversation survey.
+pub const SURVEY_BOT_ID: &str = "lp-mock-survey-bot";
 
 /// The client properties the service shows for lp-mock's agent.
 const AGENT_CLIENT_PROPERTIES: &str = r#"{"type":".ClientProperties","ipAddress":"10.0.0.12","deviceFamily":"DESKTOP","os":"WINDOWS","features":["RICH_CONTENT"]}"#;
@@ -58,6 +64,8 @@ pub struct MockConfig {
     /// Serve wss:// with this certificate and key.
     pub tls: Option<native_tls::Identity>,
     pub faults: Faults,
+    /// A bot, assigned to every conversation, that answers by these rules.
+    pub bot: Option<BotRules>,
 }
 
 impl Default for MockConfig {
@@ -71,6 +79,7 @@ impl Default for MockConfig {
             lean_events: false,
             tls: None,
             faults: Faults::default(),
+            bot: None,
         }
     }
 }
@@ -142,12 +151,22 @@ struct Shared {
     connections: AtomicUsize,
     requests: Mutex<Vec<String>>,
     client_properties: Mutex<Vec<Option<String>>>,
+    bot: Option<Bot>,
 }
 
 impl Shared {
     /// lp-mock's agent, as events show it.
     fn agent(&self) -> Originator<'_> {
         agent(self.agent_properties.as_deref())
+    }
+
+    /// The bot that asks a post-conversation survey, as events show it.
+    fn survey_bot(&self) -> Originator<'_> {
+        Originator {
+            id: SURVEY_BOT_ID,
+            role: "AGENT",
+            client_properties: self.agent_properties.as_deref(),
+        }
     }
 
     /// What events show of a consumer's connection: the client properties
@@ -194,6 +213,7 @@ pub struct MockServer {
     history_conversation: Option<String>,
     accept_thread: Option<JoinHandle<()>>,
     client_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    bot_thread: Option<JoinHandle<()>>,
 }
 
 impl MockServer {
@@ -211,8 +231,9 @@ impl MockServer {
             .transpose()
             .map_err(io::Error::other)?;
         let mut store = Store::default();
+        store.assign_agent = config.bot.is_some();
         let history_conversation = (config.history > 0).then(|| {
-            let conversation = store.create(DEFAULT_CONSUMER);
+            let conversation = store.create(DEFAULT_CONSUMER, ANY_SKILL);
             let agent = agent(agent_properties.as_deref());
             for n in 1..=config.history {
                 let text = format!("agent message {n}");
@@ -235,6 +256,11 @@ impl MockServer {
             connections: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
             client_properties: Mutex::new(Vec::new()),
+            bot: config.bot.map(Bot::new),
+        });
+        let bot_thread = shared.bot.is_some().then(|| {
+            let shared = Arc::clone(&shared);
+            thread::spawn(move || bot::run(&shared))
         });
         let client_threads = Arc::new(Mutex::new(Vec::new()));
         let accept_thread = {
@@ -248,6 +274,7 @@ impl MockServer {
             history_conversation,
             accept_thread: Some(accept_thread),
             client_threads,
+            bot_thread,
         })
     }
 
@@ -313,16 +340,21 @@ impl MockServer {
 
     /// The agent closes the conversation; false if it is unknown or closed.
     pub fn close_conversation(&self, conversation_id: &str) -> bool {
-        self.shared.store().close(conversation_id).is_ok()
+        let mut store = self.shared.store();
+        let closed = store.close(conversation_id).is_ok();
+        if let Some(bot) = &self.shared.bot {
+            bot.drop_dead_steps(&store, conversation_id);
+        }
+        closed
     }
 
-    /// Waits until exactly `n` connections are subscribed to the
-    /// conversation's events (0: until the last one is gone); false on
-    /// timeout.
-    pub fn wait_for_subscribers(&self, conversation_id: &str, n: usize, timeout: Duration) -> bool {
+    /// Waits until exactly `n` connections are subscribed to the events of
+    /// a dialog (a conversation's id names its MAIN dialog; 0: until the
+    /// last one is gone); false on timeout.
+    pub fn wait_for_subscribers(&self, dialog_id: &str, n: usize, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut store = self.shared.store();
-        while store.subscribers(conversation_id) != n {
+        while store.subscribers(dialog_id) != n {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
@@ -335,6 +367,15 @@ impl MockServer {
                 .0;
         }
         true
+    }
+
+    /// Waits until the bot has sent every reply it has to send (at once or
+    /// after a delay); false on timeout. True at once without a bot.
+    pub fn wait_for_bot(&self, timeout: Duration) -> bool {
+        self.shared
+            .bot
+            .as_ref()
+            .is_none_or(|bot| bot.wait_idle(timeout))
     }
 
     /// Every text frame received from clients, verbatim, in order.
@@ -368,6 +409,12 @@ impl MockServer {
         let client_threads = std::mem::take(&mut *lock(&self.client_threads));
         for client_thread in client_threads {
             let _ = client_thread.join();
+        }
+        if let Some(bot_thread) = self.bot_thread.take() {
+            if let Some(bot) = &self.shared.bot {
+                bot.wake();
+            }
+            let _ = bot_thread.join();
         }
     }
 }

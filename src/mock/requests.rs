@@ -4,7 +4,9 @@ use serde_json::{Value, json};
 
 use super::client::{Client, Ended, Outcome};
 use super::frames;
-use super::state::{ConversationFilter, Originator, TextEvent, now_ms, text_event};
+use super::state::{
+    ANY_SKILL, ConversationFilter, Originator, Refusal, Store, TextEvent, now_ms, text_event,
+};
 
 /// The event types a consumer may publish.
 const EVENT_TYPES: [&str; 4] = [
@@ -14,9 +16,9 @@ const EVENT_TYPES: [&str; 4] = [
     "ChatStateEvent",
 ];
 
-/// The conversation a request is about: `dialogId` (the main dialog's id
-/// is the conversation's) or `conversationId`.
-fn conversation_of(body: &Value) -> &str {
+/// The dialog a request is about: `dialogId`, or else `conversationId`
+/// (the MAIN dialog's id is the conversation's).
+fn dialog_of(body: &Value) -> &str {
     body["dialogId"]
         .as_str()
         .or_else(|| body["conversationId"].as_str())
@@ -32,6 +34,47 @@ fn names(value: &Value) -> Vec<String> {
     list.iter()
         .filter_map(|name| name.as_str().map(str::to_owned))
         .collect()
+}
+
+/// Whether a Client-Properties header lists the MULTI_DIALOG feature.
+pub(crate) fn advertises_multi_dialog(client_properties: Option<&str>) -> bool {
+    client_properties
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .is_some_and(|properties| {
+            names(&properties["features"])
+                .iter()
+                .any(|feature| feature == "MULTI_DIALOG")
+        })
+}
+
+/// The text of a plain-text ContentEvent (`contentType` may be left out).
+fn plain_text(event: &Value) -> Option<&str> {
+    let plain = event["contentType"]
+        .as_str()
+        .is_none_or(|content_type| content_type == "text/plain");
+    (event["type"] == TextEvent::TYPE && plain)
+        .then(|| event["message"].as_str())
+        .flatten()
+}
+
+/// What a cm.UpdateConversationField field closes, if anything.
+enum Closing<'a> {
+    /// `ConversationStateField` or `Stage` CLOSE: the whole conversation.
+    Conversation,
+    /// `DialogChange` UPDATE to CLOSE: one dialog.
+    Dialog(&'a str),
+}
+
+fn closing(field: &Value) -> Option<Closing<'_>> {
+    match field["field"].as_str()? {
+        "ConversationStateField" | "Stage" if field["conversationState"] == "CLOSE" => {
+            Some(Closing::Conversation)
+        }
+        "DialogChange" if field["type"] == "UPDATE" && field["dialog"]["state"] == "CLOSE" => {
+            field["dialog"]["dialogId"].as_str().map(Closing::Dialog)
+        }
+        _ => None,
+    }
 }
 
 impl Client<'_> {
@@ -55,8 +98,8 @@ impl Client<'_> {
             .trim_start_matches(".ams.")
             .trim_start_matches('.')
         {
-            "cm.ConsumerRequestConversation" => self.request_conversation(&id),
-            "ms.PublishEvent" => self.publish_event(&id, body),
+            "cm.ConsumerRequestConversation" => self.request_conversation(&id, body),
+            "ms.PublishEvent" => self.publish_event(&id, body, request.get("metadata")),
             "ms.SubscribeMessagingEvents" => self.subscribe_events(&id, body),
             "cm.UpdateConversationField" => self.update_conversation_field(&id, body),
             "cqm.SubscribeExConversations" | "aam.SubscribeExConversations" => {
@@ -75,11 +118,21 @@ impl Client<'_> {
         }
     }
 
-    /// One open conversation per consumer; any routing body is accepted.
-    fn request_conversation(&mut self, id: &str) -> Outcome {
+    /// One open conversation per consumer; any routing body is accepted,
+    /// and its `skillId` kept.
+    fn request_conversation(&mut self, id: &str, body: &Value) -> Outcome {
+        let skill_id = match &body["skillId"] {
+            Value::String(skill) => skill.clone(),
+            Value::Number(skill) => skill.to_string(),
+            _ => ANY_SKILL.to_owned(),
+        };
         let created = {
             let mut store = self.shared.store();
-            (!store.has_open_conversation(&self.consumer)).then(|| store.create(&self.consumer))
+            (!store.has_open_conversation(&self.consumer)).then(|| {
+                let conversation = store.create(&self.consumer, &skill_id);
+                store.note_multi_dialog(&conversation, self.multi_dialog);
+                conversation
+            })
         };
         match created {
             Some(conversation) => self.send(frames::response(
@@ -96,8 +149,10 @@ impl Client<'_> {
         }
     }
 
-    fn publish_event(&mut self, id: &str, body: &Value) -> Outcome {
-        let conversation = conversation_of(body);
+    /// Publishes into an open dialog; the request's top-level `metadata`
+    /// (a click's) goes on the change.
+    fn publish_event(&mut self, id: &str, body: &Value, metadata: Option<&Value>) -> Outcome {
+        let dialog = dialog_of(body);
         let event = &body["event"];
         let event_type = event["type"].as_str().unwrap_or_default();
         if !EVENT_TYPES.contains(&event_type) {
@@ -106,19 +161,27 @@ impl Client<'_> {
         let published = {
             let mut store = self.shared.store();
             store
-                .check(&self.consumer, conversation, true)
+                .check(&self.consumer, dialog, true)
+                .and_then(|()| store.check_dialog_open(dialog))
                 .and_then(|()| {
+                    store.note_multi_dialog(dialog, self.multi_dialog);
                     let consumer = Originator {
                         id: &self.consumer,
                         role: "CONSUMER",
                         client_properties: self.consumer_properties.as_deref(),
                     };
-                    let sequence = store.publish(conversation, &consumer, event_type, event)?;
+                    let sequence = store
+                        .publish_with_metadata(dialog, &consumer, event_type, event, metadata)?;
                     if self.shared.agent_echo && event_type == TextEvent::TYPE {
                         let text = event["message"].as_str().unwrap_or_default();
                         let echo = format!("echo: {text}");
                         let agent = self.shared.agent();
-                        store.publish(conversation, &agent, TextEvent::TYPE, &text_event(&echo))?;
+                        store.publish(dialog, &agent, TextEvent::TYPE, &text_event(&echo))?;
+                    }
+                    // Under the store's lock, so the bot hears messages in
+                    // the order they were stored.
+                    if let (Some(bot), Some(text)) = (&self.shared.bot, plain_text(event)) {
+                        bot.heard(&store, dialog, text);
                     }
                     // Chat states are not sequenced; the service answers 0.
                     Ok(sequence.unwrap_or(0))
@@ -138,13 +201,13 @@ impl Client<'_> {
     /// The response, then the stored events from `fromSeq` on, then live
     /// events as they come (through the outbox).
     fn subscribe_events(&mut self, id: &str, body: &Value) -> Outcome {
-        let conversation = conversation_of(body);
+        let dialog = dialog_of(body);
         let from_seq = body["fromSeq"].as_u64().unwrap_or(0);
         let replay = {
             let mut store = self.shared.store();
-            store.check(&self.consumer, conversation, false).map(|()| {
-                store.subscribe(self.connection, conversation, from_seq, self.outbox.clone())
-            })
+            store
+                .check(&self.consumer, dialog, false)
+                .map(|()| store.subscribe(self.connection, dialog, from_seq, self.outbox.clone()))
         };
         let replay = match replay {
             Ok(replay) => replay,
@@ -175,26 +238,49 @@ impl Client<'_> {
             Value::Null => &[],
             field => std::slice::from_ref(field),
         };
-        let closes = fields.iter().any(|field| {
-            field["field"] == "ConversationStateField" && field["conversationState"] == "CLOSE"
-        });
+        let closing = fields.iter().find_map(closing);
         let updated = {
             let mut store = self.shared.store();
             store
-                .check(&self.consumer, conversation, closes)
-                .and_then(|()| match closes {
-                    true => store.close(conversation),
-                    false => Ok(()),
+                .check(&self.consumer, conversation, closing.is_some())
+                .and_then(|()| match closing {
+                    None => Ok(()),
+                    Some(Closing::Conversation) => store.close(conversation),
+                    Some(Closing::Dialog(dialog)) => {
+                        store.note_multi_dialog(conversation, self.multi_dialog);
+                        self.close_dialog(&mut store, conversation, dialog)
+                    }
+                })
+                .inspect(|()| {
+                    if let Some(bot) = &self.shared.bot {
+                        bot.drop_dead_steps(&store, conversation);
+                    }
                 })
         };
         match updated {
-            Ok(()) if closes => self.send(frames::ok_string(
+            Ok(()) if closing.is_some() => self.send(frames::ok_string(
                 id,
                 "OK Conversation resolved successfully",
             )),
             Ok(()) => self.send(frames::ok_string(id, "OK")),
             Err(refusal) => self.send(frames::error(id, 400, refusal.message())),
         }
+    }
+
+    /// Closes a dialog of the conversation; the MAIN one gives way to the
+    /// bot's survey if the rules have one.
+    fn close_dialog(
+        &self,
+        store: &mut Store,
+        conversation: &str,
+        dialog: &str,
+    ) -> Result<(), Refusal> {
+        let survey = self.shared.bot.as_ref().and_then(|bot| bot.survey());
+        let opened = store.close_dialog(conversation, dialog, survey.is_some())?;
+        if let (Some(bot), Some(survey), Some(survey_dialog)) = (&self.shared.bot, survey, opened) {
+            bot.start_survey(conversation, survey_dialog, survey);
+        }
+        Ok(())
     }
 
     /// The response, then a snapshot of the consumer's conversations, then

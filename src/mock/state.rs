@@ -1,7 +1,7 @@
-//! What lp-mock remembers: conversations, their events by sequence, and who
-//! is subscribed to what. Each connection has an outbox (a channel its
-//! thread drains between reads), so an event published on one connection
-//! reaches the subscribers on every other.
+//! What lp-mock remembers: conversations, their dialogs, each dialog's
+//! events by sequence, and who is subscribed to what. Each connection has
+//! an outbox (a channel its thread drains between reads), so an event
+//! published on one connection reaches the subscribers on every other.
 //!
 //! Events are stored as ready-to-send notification frames, serialized once
 //! when published, so replaying a long history does no JSON work.
@@ -17,7 +17,10 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tungstenite::Utf8Bytes;
 
-use super::frames;
+use super::{AGENT_ID, frames};
+
+/// The skill of a conversation requested without one: any skill.
+pub(crate) const ANY_SKILL: &str = "-1";
 
 /// Connections are numbered from 0 in the order they are accepted.
 pub(crate) type ConnectionId = u64;
@@ -112,6 +115,9 @@ struct Change<'a, E> {
     event: &'a E,
     conversation_id: &'a str,
     dialog_id: &'a str,
+    /// The publish request's top-level `metadata` (a click's, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Value>,
 }
 
 /// Why a consumer may not do something with a conversation.
@@ -120,6 +126,8 @@ pub(crate) enum Refusal {
     NotFound,
     NotYours,
     Closed,
+    DialogNotFound,
+    DialogClosed,
 }
 
 impl Refusal {
@@ -128,6 +136,53 @@ impl Refusal {
             Refusal::NotFound => "Conversation not found",
             Refusal::NotYours => "The conversation belongs to another consumer",
             Refusal::Closed => "The conversation is closed",
+            Refusal::DialogNotFound => "Dialog not found",
+            Refusal::DialogClosed => "The dialog is closed",
+        }
+    }
+}
+
+fn state_name(open: bool) -> &'static str {
+    if open { "OPEN" } else { "CLOSE" }
+}
+
+/// A conversation's first dialog is its MAIN one; a POST_SURVEY dialog
+/// follows when a survey opens as the MAIN one closes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DialogType {
+    Main,
+    PostSurvey,
+}
+
+struct Dialog {
+    id: String,
+    dialog_type: DialogType,
+    open: bool,
+    creation_ts: i64,
+    end_ts: Option<i64>,
+    /// One notification frame per stored change; the index is the sequence.
+    events: Vec<Utf8Bytes>,
+    /// At most one subscription per connection.
+    subscribers: Vec<(ConnectionId, Outbox)>,
+}
+
+impl Dialog {
+    fn new(id: String, dialog_type: DialogType, now: i64) -> Dialog {
+        Dialog {
+            id,
+            dialog_type,
+            open: true,
+            creation_ts: now,
+            end_ts: None,
+            events: Vec::new(),
+            subscribers: Vec::new(),
+        }
+    }
+
+    fn close(&mut self, now: i64) {
+        if self.open {
+            self.open = false;
+            self.end_ts = Some(now);
         }
     }
 }
@@ -136,21 +191,38 @@ struct Conversation {
     consumer: String,
     /// Creation order, for listing.
     created: usize,
+    /// The stage: the conversation as a whole, whatever its dialogs.
     open: bool,
     start_ts: i64,
     end_ts: Option<i64>,
     last_update_ts: i64,
-    /// One notification frame per stored change; the index is the sequence.
-    events: Vec<Utf8Bytes>,
-    /// Sequence of the last ContentEvent.
-    last_content: Option<usize>,
-    /// At most one subscription per connection.
-    subscribers: Vec<(ConnectionId, Outbox)>,
+    /// The MAIN dialog first (its id is the conversation's), then any other.
+    dialogs: Vec<Dialog>,
+    /// Where the last ContentEvent is: the dialog's index and the sequence.
+    last_content: Option<(usize, usize)>,
+    skill_id: String,
+    /// lp-mock's agent is the assigned agent (until a transfer).
+    agent_assigned: bool,
+    /// Whether the consumer's latest connection to use the conversation
+    /// advertised MULTI_DIALOG, which a survey needs.
+    multi_dialog: bool,
 }
 
 impl Conversation {
+    /// Since MULTI_DIALOG, the state is the MAIN dialog's; the stage is the
+    /// conversation's.
     fn state(&self) -> &'static str {
-        if self.open { "OPEN" } else { "CLOSE" }
+        state_name(self.dialogs[0].open)
+    }
+
+    fn stage(&self) -> &'static str {
+        state_name(self.open)
+    }
+
+    fn dialog_index(&self, dialog_id: &str) -> Option<usize> {
+        self.dialogs
+            .iter()
+            .position(|dialog| dialog.id == dialog_id)
     }
 }
 
@@ -174,11 +246,10 @@ pub(crate) struct ConversationFilter {
 
 impl ConversationFilter {
     fn accepts(&self, conversation: &Conversation) -> bool {
-        let state = conversation.state();
-        // lp-mock's conversations have one stage, named like their state.
-        let listed = |names: &[String]| names.is_empty() || names.iter().any(|n| n == state);
-        listed(&self.states)
-            && listed(&self.stages)
+        let listed =
+            |names: &[String], name: &str| names.is_empty() || names.iter().any(|n| n == name);
+        listed(&self.states, conversation.state())
+            && listed(&self.stages, conversation.stage())
             && self
                 .min_last_updated_ms
                 .is_none_or(|min| conversation.last_update_ts >= min)
@@ -189,6 +260,11 @@ impl ConversationFilter {
 pub(crate) struct Store {
     conversations: HashMap<String, Conversation>,
     conversation_subscriptions: Vec<ConversationsSubscription>,
+    /// The conversation of each dialog other than a MAIN one.
+    dialog_conversations: HashMap<String, String>,
+    /// New conversations get lp-mock's agent as their assigned agent (a bot
+    /// serves them).
+    pub(crate) assign_agent: bool,
 }
 
 impl Store {
@@ -199,7 +275,7 @@ impl Store {
     }
 
     /// Opens a conversation and tells the consumer's cqm subscribers.
-    pub(crate) fn create(&mut self, consumer: &str) -> String {
+    pub(crate) fn create(&mut self, consumer: &str, skill_id: &str) -> String {
         let id = new_id();
         let now = now_ms();
         let conversation = Conversation {
@@ -209,24 +285,54 @@ impl Store {
             start_ts: now,
             end_ts: None,
             last_update_ts: now,
-            events: Vec::new(),
+            dialogs: vec![Dialog::new(id.clone(), DialogType::Main, now)],
             last_content: None,
-            subscribers: Vec::new(),
+            skill_id: skill_id.to_owned(),
+            agent_assigned: self.assign_agent,
+            multi_dialog: false,
         };
         self.conversations.insert(id.clone(), conversation);
         self.notify_conversation_subscribers(&id);
         id
     }
 
-    /// Whether `consumer` may use the conversation (and it is open, if
-    /// `must_be_open`).
+    /// The conversation a dialog belongs to; a MAIN dialog's id is its
+    /// conversation's.
+    pub(crate) fn conversation_of<'a>(&'a self, dialog_id: &'a str) -> Option<&'a str> {
+        if self.conversations.contains_key(dialog_id) {
+            return Some(dialog_id);
+        }
+        self.dialog_conversations.get(dialog_id).map(String::as_str)
+    }
+
+    /// A dialog and its conversation, for changing them.
+    fn dialog_mut(&mut self, dialog_id: &str) -> Option<(&mut Conversation, usize)> {
+        let conversation_id = self.conversation_of(dialog_id)?.to_owned();
+        let conversation = self.conversations.get_mut(&conversation_id)?;
+        let index = conversation.dialog_index(dialog_id)?;
+        Some((conversation, index))
+    }
+
+    fn dialog(&self, dialog_id: &str) -> Option<&Dialog> {
+        let conversation = self.conversations.get(self.conversation_of(dialog_id)?)?;
+        conversation
+            .dialogs
+            .iter()
+            .find(|dialog| dialog.id == dialog_id)
+    }
+
+    /// Whether `consumer` may use the dialog's conversation (and the
+    /// conversation is open, if `must_be_open`).
     pub(crate) fn check(
         &self,
         consumer: &str,
-        conversation: &str,
+        dialog_id: &str,
         must_be_open: bool,
     ) -> Result<(), Refusal> {
-        match self.conversations.get(conversation) {
+        let conversation = self
+            .conversation_of(dialog_id)
+            .and_then(|id| self.conversations.get(id));
+        match conversation {
             None => Err(Refusal::NotFound),
             Some(c) if c.consumer != consumer => Err(Refusal::NotYours),
             Some(c) if must_be_open && !c.open => Err(Refusal::Closed),
@@ -234,23 +340,61 @@ impl Store {
         }
     }
 
-    /// Stores an event and fans it out to the conversation's subscribers.
-    /// Returns its sequence, or None for a ChatStateEvent, which is passed
-    /// on but neither sequenced nor stored.
+    /// Refuses a dialog that is closed (or unknown).
+    pub(crate) fn check_dialog_open(&self, dialog_id: &str) -> Result<(), Refusal> {
+        match self.dialog(dialog_id) {
+            None => Err(Refusal::DialogNotFound),
+            Some(dialog) if !dialog.open => Err(Refusal::DialogClosed),
+            Some(_) => Ok(()),
+        }
+    }
+
+    pub(crate) fn dialog_open(&self, dialog_id: &str) -> bool {
+        self.check_dialog_open(dialog_id).is_ok()
+    }
+
+    pub(crate) fn agent_assigned(&self, conversation_id: &str) -> bool {
+        self.conversations
+            .get(conversation_id)
+            .is_some_and(|c| c.agent_assigned)
+    }
+
+    /// Remembers whether the consumer's connection that just used the
+    /// dialog's conversation advertised MULTI_DIALOG.
+    pub(crate) fn note_multi_dialog(&mut self, dialog_id: &str, multi_dialog: bool) {
+        if let Some((conversation, _)) = self.dialog_mut(dialog_id) {
+            conversation.multi_dialog = multi_dialog;
+        }
+    }
+
+    /// Stores an event and fans it out to the dialog's subscribers.
+    /// Returns its sequence in the dialog, or None for a ChatStateEvent,
+    /// which is passed on but neither sequenced nor stored.
     pub(crate) fn publish(
         &mut self,
-        conversation_id: &str,
+        dialog_id: &str,
         by: &Originator,
         event_type: &str,
         event: &impl Serialize,
     ) -> Result<Option<u64>, Refusal> {
-        let conversation = self
-            .conversations
-            .get_mut(conversation_id)
-            .ok_or(Refusal::NotFound)?;
+        self.publish_with_metadata(dialog_id, by, event_type, event, None)
+    }
+
+    /// `publish`, with the request's top-level metadata on the change.
+    pub(crate) fn publish_with_metadata(
+        &mut self,
+        dialog_id: &str,
+        by: &Originator,
+        event_type: &str,
+        event: &impl Serialize,
+        metadata: Option<&Value>,
+    ) -> Result<Option<u64>, Refusal> {
+        let (conversation, index) = self.dialog_mut(dialog_id).ok_or(Refusal::NotFound)?;
+        let conversation_id = &conversation.dialogs[0].id;
+        let dialog = &conversation.dialogs[index];
         let stored = event_type != "ChatStateEvent";
         let now = now_ms();
-        let sequence = conversation.events.len();
+        let sequence = dialog.events.len();
         let frame = frames::events_notification(&Change {
             sequence: stored.then_some(sequence as u64),
             originator_id: by.id,
@@ -258,24 +402,27 @@ impl Store {
             server_timestamp: stored.then_some(now),
             event,
             conversation_id,
-            dialog_id: conversation_id,
+            dialog_id,
+            metadata,
         });
+        let dialog = &mut conversation.dialogs[index];
         // A subscriber whose connection ended has dropped its inbox.
-        conversation
+        dialog
             .subscribers
             .retain(|(_, outbox)| outbox.send(Outgoing::Events(frame.clone())).is_ok());
         if !stored {
             return Ok(None);
         }
+        dialog.events.push(frame);
         if event_type == TextEvent::TYPE {
-            conversation.last_content = Some(sequence);
+            conversation.last_content = Some((index, sequence));
         }
         conversation.last_update_ts = now;
-        conversation.events.push(frame);
         Ok(Some(sequence as u64))
     }
 
-    /// Closes an open conversation and tells the consumer's cqm subscribers.
+    /// Closes an open conversation, every dialog of it, and tells the
+    /// consumer's cqm subscribers.
     pub(crate) fn close(&mut self, conversation_id: &str) -> Result<(), Refusal> {
         let conversation = self
             .conversations
@@ -288,42 +435,103 @@ impl Store {
         conversation.open = false;
         conversation.end_ts = Some(now);
         conversation.last_update_ts = now;
+        for dialog in &mut conversation.dialogs {
+            dialog.close(now);
+        }
         self.notify_conversation_subscribers(conversation_id);
         Ok(())
     }
 
-    /// Subscribes a connection to a conversation's events, replacing its
+    /// Closes one open dialog of the conversation. Closing the MAIN dialog
+    /// with `survey` wanted, for a consumer that advertised MULTI_DIALOG,
+    /// opens a POST_SURVEY dialog (returned) and leaves the conversation
+    /// open; any other close ends the conversation.
+    pub(crate) fn close_dialog(
+        &mut self,
+        conversation_id: &str,
+        dialog_id: &str,
+        survey: bool,
+    ) -> Result<Option<String>, Refusal> {
+        let conversation = self
+            .conversations
+            .get_mut(conversation_id)
+            .ok_or(Refusal::NotFound)?;
+        let index = conversation
+            .dialog_index(dialog_id)
+            .ok_or(Refusal::DialogNotFound)?;
+        if !conversation.dialogs[index].open {
+            return Err(Refusal::DialogClosed);
+        }
+        let main = conversation.dialogs[index].dialog_type == DialogType::Main;
+        if !(main && survey && conversation.multi_dialog) {
+            return self.close(conversation_id).map(|()| None);
+        }
+        let now = now_ms();
+        let survey_id = new_id();
+        conversation.dialogs[index].close(now);
+        let survey_dialog = Dialog::new(survey_id.clone(), DialogType::PostSurvey, now);
+        conversation.dialogs.push(survey_dialog);
+        conversation.last_update_ts = now;
+        self.dialog_conversations
+            .insert(survey_id.clone(), conversation_id.to_owned());
+        self.notify_conversation_subscribers(conversation_id);
+        Ok(Some(survey_id))
+    }
+
+    /// The assigned agent transfers an open conversation to a skill and
+    /// leaves it.
+    pub(crate) fn transfer(
+        &mut self,
+        conversation_id: &str,
+        skill_id: &str,
+    ) -> Result<(), Refusal> {
+        let conversation = self
+            .conversations
+            .get_mut(conversation_id)
+            .ok_or(Refusal::NotFound)?;
+        if !conversation.open {
+            return Err(Refusal::Closed);
+        }
+        conversation.skill_id = skill_id.to_owned();
+        conversation.agent_assigned = false;
+        conversation.last_update_ts = now_ms();
+        self.notify_conversation_subscribers(conversation_id);
+        Ok(())
+    }
+
+    /// Subscribes a connection to a dialog's events, replacing its
     /// previous subscription there, and returns the stored events from
     /// `from_seq` on. Both happen under the caller's lock, so no live event
     /// falls between the replay and the subscription.
     pub(crate) fn subscribe(
         &mut self,
         connection: ConnectionId,
-        conversation_id: &str,
+        dialog_id: &str,
         from_seq: u64,
         outbox: Outbox,
     ) -> Vec<Utf8Bytes> {
-        let Some(conversation) = self.conversations.get_mut(conversation_id) else {
+        let Some((conversation, index)) = self.dialog_mut(dialog_id) else {
             return Vec::new();
         };
-        conversation.subscribers.retain(|(id, _)| *id != connection);
-        conversation.subscribers.push((connection, outbox));
+        let dialog = &mut conversation.dialogs[index];
+        dialog.subscribers.retain(|(id, _)| *id != connection);
+        dialog.subscribers.push((connection, outbox));
         let start = usize::try_from(from_seq)
             .unwrap_or(usize::MAX)
-            .min(conversation.events.len());
-        conversation.events[start..].to_vec()
+            .min(dialog.events.len());
+        dialog.events[start..].to_vec()
     }
 
-    pub(crate) fn subscribers(&self, conversation_id: &str) -> usize {
-        self.conversations
-            .get(conversation_id)
-            .map_or(0, |c| c.subscribers.len())
+    pub(crate) fn subscribers(&self, dialog_id: &str) -> usize {
+        self.dialog(dialog_id).map_or(0, |d| d.subscribers.len())
     }
 
     /// Forgets every subscription of a connection that ended.
     pub(crate) fn disconnect(&mut self, connection: ConnectionId) {
         for conversation in self.conversations.values_mut() {
-            conversation.subscribers.retain(|(id, _)| *id != connection);
+            for dialog in &mut conversation.dialogs {
+                dialog.subscribers.retain(|(id, _)| *id != connection);
+            }
         }
         self.conversation_subscriptions
             .retain(|s| s.connection != connection);
@@ -392,11 +600,18 @@ impl Store {
 
 /// The `result` of an UPSERT change in a cqm.ExConversationChangeNotification.
 fn conversation_result(id: &str, c: &Conversation) -> Value {
+    let mut participants = vec![json!({"id": c.consumer, "role": "CONSUMER"})];
+    if c.agent_assigned {
+        participants.push(json!({"id": AGENT_ID, "role": "ASSIGNED_AGENT"}));
+    }
+    let dialogs: Vec<Value> = c.dialogs.iter().map(dialog_details).collect();
     let mut details = json!({
-        "participants": [{"id": c.consumer, "role": "CONSUMER"}],
+        "participants": participants,
         "state": c.state(),
-        "stage": c.state(),
+        "stage": c.stage(),
         "startTs": c.start_ts,
+        "skillId": c.skill_id,
+        "dialogs": dialogs,
     });
     if let Some(end) = c.end_ts {
         details["endTs"] = end.into();
@@ -404,10 +619,29 @@ fn conversation_result(id: &str, c: &Conversation) -> Value {
     let mut result = json!({"convId": id, "effectiveTTR": -1, "conversationDetails": details});
     let last_content = c
         .last_content
-        .and_then(|sequence| c.events.get(sequence))
+        .and_then(|(dialog, sequence)| c.dialogs.get(dialog)?.events.get(sequence))
         .and_then(|frame| serde_json::from_str::<Value>(frames::change_of(frame)).ok());
     if let Some(change) = last_content {
         result["lastContentEventNotification"] = change;
     }
     result
+}
+
+/// A dialog as `conversationDetails.dialogs` lists it.
+fn dialog_details(dialog: &Dialog) -> Value {
+    let dialog_type = match dialog.dialog_type {
+        DialogType::Main => "MAIN",
+        DialogType::PostSurvey => "POST_SURVEY",
+    };
+    let mut details = json!({
+        "dialogId": dialog.id,
+        "dialogType": dialog_type,
+        "channelType": "MESSAGING",
+        "state": state_name(dialog.open),
+        "creationTs": dialog.creation_ts,
+    });
+    if let Some(end) = dialog.end_ts {
+        details["endTs"] = end.into();
+    }
+    details
 }

@@ -14,8 +14,8 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Connector, Error, HandshakeError, Message, WebSocket};
 
-use super::state::new_id;
-use super::{AGENT_ID, DEFAULT_CONSUMER, Faults, MockConfig, MockServer};
+use super::state::{Originator, new_id};
+use super::{AGENT_ID, BotRules, DEFAULT_CONSUMER, Faults, MockConfig, MockServer, SURVEY_BOT_ID};
 use crate::jwt;
 
 /// Longest a test waits for the server: a broken server fails, not hangs.
@@ -124,9 +124,22 @@ impl Client {
     /// Sends a request and returns its response; notifications read on the
     /// way are kept for `notification`.
     fn request(&mut self, request_type: &str, body: Value) -> Value {
+        self.request_with_metadata(request_type, body, None)
+    }
+
+    /// `request` with a top-level `metadata` beside the body, as a click's.
+    fn request_with_metadata(
+        &mut self,
+        request_type: &str,
+        body: Value,
+        metadata: Option<&Value>,
+    ) -> Value {
         self.next_id += 1;
         let id = self.next_id.to_string();
-        let frame = json!({"kind": "req", "id": id, "type": request_type, "body": body});
+        let mut frame = json!({"kind": "req", "id": id, "type": request_type, "body": body});
+        if let Some(metadata) = metadata {
+            frame["metadata"] = metadata.clone();
+        }
         self.send_text(&frame.to_string());
         self.response(&id)
     }
@@ -919,7 +932,83 @@ fn sample_exchange() -> Vec<String> {
     stranger.notification();
     let mut received = std::mem::take(&mut consumer.received);
     received.append(&mut stranger.received);
+    received.append(&mut bot_exchange());
     received
+}
+
+/// Every kind of frame lp-mock's bot makes it send: the example rules'
+/// replies, a click, a survey, a transfer, the PCS tutorial's closes.
+fn bot_exchange() -> Vec<String> {
+    let server = start(MockConfig {
+        bot: Some(example_rules()),
+        ..MockConfig::default()
+    });
+    let mut consumer = Client::connect_with_properties(&server, DEFAULT_CONSUMER, MULTI_DIALOG);
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    for text in ["hi", "what?"] {
+        consumer.exchange(&server, &conversation, text);
+    }
+    let menu = consumer.exchange(&server, &conversation, "menu");
+    let menu = only_change(&menu[0]);
+    let sequence = menu["sequence"].as_u64().expect("a sequence");
+    consumer.click(
+        &conversation,
+        sequence,
+        &menu["event"]["quickReplies"]["replies"][0],
+    );
+    let card = consumer.others(&server, &conversation);
+    let card = only_change(&card[0]);
+    let sequence = card["sequence"].as_u64().expect("a sequence");
+    consumer.click(
+        &conversation,
+        sequence,
+        &card["event"]["message"]["elements"][2],
+    );
+    consumer.settle(&server, &conversation);
+    let frames = consumer.exchange(&server, &conversation, "bye");
+    let survey = only_result(&frames[1])["conversationDetails"]["dialogs"][1]["dialogId"]
+        .as_str()
+        .expect("a survey dialog")
+        .to_owned();
+    consumer.say(&conversation, "too late");
+    consumer.subscribe(&survey, 0);
+    let question = consumer.changes().remove(0);
+    consumer.click(&survey, 0, &question["event"]["quickReplies"]["replies"][1]);
+    consumer.others(&server, &survey);
+    consumer.exchange(&server, &survey, "no");
+
+    let update = |client: &mut Client, conversation: &str, field: Value| {
+        client.request(
+            "cm.UpdateConversationField",
+            json!({"conversationId": conversation, "conversationField": field}),
+        )
+    };
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.exchange(&server, &conversation, "human");
+    update(
+        &mut consumer,
+        &conversation,
+        json!({"field": "Stage", "conversationState": "CLOSE"}),
+    );
+    let conversation = consumer.create();
+    let close = |dialog: &str| json!({"field": "DialogChange", "type": "UPDATE", "dialog": {"dialogId": dialog, "state": "CLOSE"}});
+    update(&mut consumer, &conversation, close("no-such-dialog"));
+    update(&mut consumer, &conversation, close(&conversation));
+    consumer.subscribe(&conversation, 0);
+    let survey = consumer.others(&server, &conversation);
+    let survey = only_result(survey.last().expect("an UPSERT"))["conversationDetails"]["dialogs"]
+        [1]["dialogId"]
+        .as_str()
+        .expect("a survey dialog")
+        .to_owned();
+    consumer.subscribe(&survey, 0);
+    consumer.changes();
+    update(&mut consumer, &conversation, close(&survey));
+    consumer.settle(&server, &survey);
+    std::mem::take(&mut consumer.received)
 }
 
 #[path = "../../tests/cli/schema_check.rs"]
@@ -931,4 +1020,880 @@ fn every_frame_passes_the_official_schemas() {
         return;
     };
     schema_check::check_received(&validator, &sample_exchange());
+}
+
+// The bot (`MockConfig::bot`), dialogs and the post-conversation survey.
+
+/// Client properties that advertise what a client with surveys does.
+const MULTI_DIALOG: &str =
+    r#"{"type":".ClientProperties","features":["RICH_CONTENT","QUICK_REPLIES","MULTI_DIALOG"]}"#;
+/// The originatorId of the marker `Client::settle` sends.
+const MARKER: &str = "test-marker";
+
+fn rules(rules: &Value) -> BotRules {
+    BotRules::from_json(&rules.to_string()).expect("valid rules")
+}
+
+fn bot_server(bot: &Value) -> MockServer {
+    start(MockConfig {
+        bot: Some(rules(bot)),
+        ..MockConfig::default()
+    })
+}
+
+fn example_rules() -> BotRules {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
+    let text = std::fs::read_to_string(path).expect("examples/bot.json");
+    BotRules::from_json(&text).expect("examples/bot.json is valid")
+}
+
+/// The one change of a messaging-event notification.
+fn only_change(frame: &Value) -> &Value {
+    assert_eq!(frame["type"], "ms.MessagingEventNotification", "{frame}");
+    let changes = frame["body"]["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{frame}");
+    &changes[0]
+}
+
+/// The one `result` of a cqm.ExConversationChangeNotification.
+fn only_result(frame: &Value) -> &Value {
+    assert_eq!(
+        frame["type"], "cqm.ExConversationChangeNotification",
+        "{frame}"
+    );
+    let changes = frame["body"]["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{frame}");
+    assert_eq!(changes[0]["type"], "UPSERT");
+    &changes[0]["result"]
+}
+
+/// The messages of text changes, in order.
+fn texts(frames: &[Value]) -> Vec<&str> {
+    frames
+        .iter()
+        .filter(|frame| frame["type"] == "ms.MessagingEventNotification")
+        .map(|frame| {
+            only_change(frame)["event"]["message"]
+                .as_str()
+                .unwrap_or("?")
+        })
+        .collect()
+}
+
+impl Client {
+    /// Connects as `sub` with these Client-Properties.
+    fn connect_with_properties(server: &MockServer, sub: &str, properties: &str) -> Client {
+        let authorization = format!("jwt {}", server.token(sub));
+        let mut request = upgrade_request(&server.url(), Some(&authorization));
+        let value = HeaderValue::from_str(properties).expect("a header value");
+        request.headers_mut().insert("Client-Properties", value);
+        Client::open(server, request, None).expect("the upgrade succeeds")
+    }
+
+    /// Every notification this client gets until the bot has nothing left
+    /// to send: a marker published into `dialog` (which the client follows)
+    /// once the bot is idle goes through the same outbox after them.
+    fn settle(&mut self, server: &MockServer, dialog: &str) -> Vec<Value> {
+        assert!(server.wait_for_bot(WAIT), "the bot finishes its replies");
+        let marker = Originator {
+            id: MARKER,
+            role: "CONTROLLER",
+            client_properties: None,
+        };
+        let pause = json!({"type": "ChatStateEvent", "chatState": "PAUSE"});
+        let published = server
+            .shared
+            .store()
+            .publish(dialog, &marker, "ChatStateEvent", &pause);
+        assert!(published.is_ok(), "the marker's dialog exists");
+        let mut frames = Vec::new();
+        loop {
+            let frame = self.notification();
+            if frame["body"]["changes"][0]["originatorId"] == MARKER {
+                return frames;
+            }
+            frames.push(frame);
+        }
+    }
+
+    /// Says `text` in `dialog` and returns what others sent until the bot
+    /// is done (the consumer's own events left out).
+    fn exchange(&mut self, server: &MockServer, dialog: &str, text: &str) -> Vec<Value> {
+        let response = self.say(dialog, text);
+        assert_eq!(response["code"], 200, "{response}");
+        self.others(server, dialog)
+    }
+
+    /// `settle`, without the consumer's own events.
+    fn others(&mut self, server: &MockServer, dialog: &str) -> Vec<Value> {
+        let mut frames = self.settle(server, dialog);
+        frames.retain(|frame| {
+            frame["body"]["changes"][0]["originatorMetadata"]["role"] != "CONSUMER"
+        });
+        frames
+    }
+
+    /// Clicks a button: an AcceptStatusEvent ACTION for the message that
+    /// holds it, then its publishText text, both with its metadata.
+    fn click(&mut self, dialog: &str, message_sequence: u64, button: &Value) -> [Value; 2] {
+        let metadata = &button["click"]["metadata"];
+        let action = json!({"type": "AcceptStatusEvent", "status": "ACTION", "sequenceList": [message_sequence]});
+        let text = button["click"]["actions"][0]["text"]
+            .as_str()
+            .expect("a publishText button");
+        let content = json!({"type": "ContentEvent", "contentType": "text/plain", "message": text});
+        [action, content].map(|event| {
+            let body = json!({"dialogId": dialog, "event": event});
+            let response = self.request_with_metadata("ms.PublishEvent", body, Some(metadata));
+            assert_eq!(response["code"], 200, "{response}");
+            response
+        })
+    }
+
+    /// The `result` of the next cqm notification.
+    fn upsert(&mut self) -> Value {
+        only_result(&self.notification()).clone()
+    }
+}
+
+#[test]
+fn bot_rules_say_where_a_mistake_is() {
+    let one = |reply: Value| json!({"rules": [{"when": "a", "reply": [reply]}]}).to_string();
+    let cases = [
+        (
+            json!({"rules": [
+                {"when": "a", "reply": []},
+                {"when": "b", "reply": []},
+                {"when": "c", "reply": [{"txt": "hello"}]}]})
+            .to_string(),
+            "rules[2].reply[0]: unknown reply kind `txt`",
+        ),
+        (
+            "{".to_owned(),
+            "not JSON: EOF while parsing an object at line 1 column 1",
+        ),
+        ("[]".to_owned(), "expected an object"),
+        ("{}".to_owned(), "`rules` is missing"),
+        (
+            r#"{"rules": [], "rule": []}"#.to_owned(),
+            "unknown field `rule`",
+        ),
+        (r#"{"rules": {}}"#.to_owned(), "rules: expected a list"),
+        (
+            r#"{"rules": [{"when": "?!", "reply": []}]}"#.to_owned(),
+            "rules[0].when: `?!` has no words to match",
+        ),
+        (
+            r#"{"rules": [{"when": [], "reply": []}]}"#.to_owned(),
+            "rules[0].when: an empty list",
+        ),
+        (
+            r#"{"rules": [{"when": ["a", 1], "reply": []}]}"#.to_owned(),
+            "rules[0].when[1]: expected a string",
+        ),
+        (
+            r#"{"rules": [{"when": "a"}]}"#.to_owned(),
+            "rules[0]: `reply` is missing",
+        ),
+        (
+            one(json!({"text": "x", "card": {"title": "y"}})),
+            "rules[0].reply[0]: a reply has one kind, not both `card` and `text`",
+        ),
+        (
+            one(json!({})),
+            "rules[0].reply[0]: a reply needs one of text, card, typing, delay, transfer, close",
+        ),
+        (
+            one(json!({"typing": 1, "text2": "x"})),
+            "rules[0].reply[0]: unknown field `text2`",
+        ),
+        (
+            one(json!({"delay": -1})),
+            "rules[0].reply[0].delay: expected seconds, 0 to 3600",
+        ),
+        (
+            one(json!({"typing": "1"})),
+            "rules[0].reply[0].typing: expected seconds, 0 to 3600",
+        ),
+        (
+            one(json!({"transfer": ""})),
+            "rules[0].reply[0].transfer: expected a skill id",
+        ),
+        (
+            one(json!({"close": false})),
+            r#"rules[0].reply[0].close: expected `true` or {"survey": [...]}"#,
+        ),
+        (
+            one(json!({"close": {"survey": []}})),
+            "rules[0].reply[0].close.survey: a survey needs a question",
+        ),
+        (
+            one(json!({"close": {"survey": [{"typing": 1}]}})),
+            "rules[0].reply[0].close.survey[0]: expected a `text` or a `card`",
+        ),
+        (
+            one(json!({"text": "x", "itemsPerRow": 2})),
+            "rules[0].reply[0]: `itemsPerRow` goes with `quickReplies`",
+        ),
+        (
+            one(json!({"text": "x", "quickReplies": [{"title": "a"}], "itemsPerRow": 9})),
+            "rules[0].reply[0].itemsPerRow: expected 1 to 8",
+        ),
+        (
+            one(json!({"text": "x", "quickReplies": [{"text": "a"}]})),
+            "rules[0].reply[0].quickReplies[0]: `title` is missing",
+        ),
+        (
+            one(
+                json!({"text": "x", "quickReplies": [{"title": "a", "link": "https://example.com"}]}),
+            ),
+            "rules[0].reply[0].quickReplies[0]: unknown field `link`",
+        ),
+        (
+            one(json!({"text": "x", "quickReplies": [{"title": "a", "metadata": [{"id": "x"}]}]})),
+            "rules[0].reply[0].quickReplies[0].metadata[0]: `type` is missing",
+        ),
+        (
+            one(
+                json!({"card": {"title": "t", "buttons": [{"title": "b", "text": "x", "link": "y"}]}}),
+            ),
+            "rules[0].reply[0].card.buttons[0]: a button has `text` or `link`, not both",
+        ),
+        (
+            one(json!({"card": {"title": "t", "buttons": [{"title": "b".repeat(129)}]}})),
+            "rules[0].reply[0].card.buttons[0].title: expected 1 to 128 characters",
+        ),
+        (
+            json!({"rules": [{"when": "a", "reply": [{"close": true}, {"text": "x"}]}]})
+                .to_string(),
+            "rules[0].reply[1]: nothing can follow a `transfer` or a `close`",
+        ),
+        (
+            r#"{"rules": [], "survey": []}"#.to_owned(),
+            "survey: a survey needs a question",
+        ),
+    ];
+    for (text, expected) in cases {
+        match BotRules::from_json(&text) {
+            Ok(_) => panic!("{text} was accepted"),
+            Err(err) => assert_eq!(err.to_string(), expected, "{text}"),
+        }
+    }
+}
+
+#[test]
+fn the_bot_answers_by_the_first_rule_whose_words_the_message_holds() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "hi", "reply": [{"text": "hello"}]},
+        {"when": ["talk to a human", "agent"], "reply": [{"text": "a human, then"}]},
+        {"when": "quiet", "reply": []},
+        {"when": "hi there", "reply": [{"text": "never: an earlier rule matches"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    let cases = [
+        ("Hi there!", vec!["hello"]),
+        ("oh, HI", vec!["hello"]),
+        ("this is high", vec![]),
+        ("Can I talk to a human?", vec!["a human, then"]),
+        ("talk to human", vec![]),
+        ("a human to talk", vec![]),
+        ("AGENT please", vec!["a human, then"]),
+        ("quiet", vec![]),
+        ("", vec![]),
+    ];
+    for (message, expected) in cases {
+        let replies = consumer.exchange(&server, &conversation, message);
+        assert_eq!(texts(&replies), expected, "{message:?}");
+    }
+
+    // `*` matches any message, even one without words.
+    let server = bot_server(&json!({"rules": [
+        {"when": "hi", "reply": [{"text": "hello"}]},
+        {"when": "*", "reply": [{"text": "pardon?"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    for (message, expected) in [("hi", "hello"), ("?", "pardon?"), ("what", "pardon?")] {
+        let replies = consumer.exchange(&server, &conversation, message);
+        assert_eq!(texts(&replies), vec![expected], "{message:?}");
+    }
+    // Receipts, chat states and files are not messages to answer.
+    let others = [
+        json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [1]}),
+        json!({"type": "ChatStateEvent", "chatState": "COMPOSING"}),
+        json!({"type": "ContentEvent", "contentType": "hosted/file", "message": {"caption": "hi"}}),
+    ];
+    for event in others {
+        consumer.publish(&conversation, event);
+        assert!(consumer.others(&server, &conversation).is_empty());
+    }
+}
+
+#[test]
+fn text_replies_have_the_shape_of_an_agents_messages() {
+    let server = bot_server(&json!({"rules": [{"when": "hi", "reply": [{"text": "Hello!"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    let replies = consumer.exchange(&server, &conversation, "hi");
+    assert_eq!(replies.len(), 1);
+    let change = only_change(&replies[0]);
+    assert_eq!(change["sequence"], 1);
+    assert_eq!(change["originatorId"], AGENT_ID);
+    assert_eq!(change["originatorMetadata"]["id"], AGENT_ID);
+    assert_eq!(change["originatorMetadata"]["role"], "ASSIGNED_AGENT");
+    assert!(change["serverTimestamp"].as_i64().is_some());
+    assert_eq!(change["conversationId"], conversation.as_str());
+    assert_eq!(change["dialogId"], conversation.as_str());
+    assert_eq!(
+        change["event"],
+        json!({"type": "ContentEvent", "contentType": "text/plain", "message": "Hello!"})
+    );
+    assert!(change.get("metadata").is_none());
+    // The bot is the conversation's assigned agent.
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    let snapshot = consumer.notification();
+    let details = &snapshot["body"]["changes"][0]["result"]["conversationDetails"];
+    assert_eq!(
+        details["participants"],
+        json!([{"id": DEFAULT_CONSUMER, "role": "CONSUMER"}, {"id": AGENT_ID, "role": "ASSIGNED_AGENT"}])
+    );
+}
+
+#[test]
+fn quick_replies_and_cards_have_the_services_shape() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "menu", "reply": [{"text": "Card?", "quickReplies": [
+            {"title": "Yes", "metadata": [{"type": "ExternalId", "id": "menu-yes"}]},
+            {"title": "No thanks", "text": "no"}]}]},
+        {"when": "grid", "reply": [{"text": "Pick", "itemsPerRow": 1,
+            "quickReplies": [{"title": "A"}, {"title": "B"}]}]},
+        {"when": "card", "reply": [{"card": {"title": "Our plans", "text": "Pick one.", "buttons": [
+            {"title": "Basic", "text": "basic plan", "metadata": [{"type": "ExternalId", "id": "plan-basic"}]},
+            {"title": "Website", "link": "https://example.com/plans"}]}}]},
+        {"when": "bare", "reply": [{"card": {"title": "Just a title"}}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+
+    let event = |consumer: &mut Client, text: &str| {
+        let replies = consumer.exchange(&server, &conversation, text);
+        assert_eq!(replies.len(), 1, "{replies:?}");
+        only_change(&replies[0])["event"].clone()
+    };
+    assert_eq!(
+        event(&mut consumer, "menu"),
+        json!({"type": "ContentEvent", "contentType": "text/plain", "message": "Card?",
+            "quickReplies": {"type": "quickReplies", "itemsPerRow": 2, "replies": [
+                {"type": "button", "title": "Yes", "click": {
+                    "actions": [{"type": "publishText", "text": "Yes"}],
+                    "metadata": [{"type": "ExternalId", "id": "menu-yes"}]}},
+                {"type": "button", "title": "No thanks", "click": {
+                    "actions": [{"type": "publishText", "text": "no"}]}}]}})
+    );
+    assert_eq!(
+        event(&mut consumer, "grid")["quickReplies"]["itemsPerRow"],
+        1
+    );
+    assert_eq!(
+        event(&mut consumer, "card"),
+        json!({"type": "RichContentEvent", "message": {"type": "vertical", "elements": [
+            {"type": "text", "text": "Our plans", "style": {"bold": true}},
+            {"type": "text", "text": "Pick one."},
+            {"type": "button", "title": "Basic", "click": {
+                "actions": [{"type": "publishText", "text": "basic plan"}],
+                "metadata": [{"type": "ExternalId", "id": "plan-basic"}]}},
+            {"type": "button", "title": "Website", "click": {
+                "actions": [{"type": "link", "name": "Website", "uri": "https://example.com/plans"}]}}]}})
+    );
+    assert_eq!(
+        event(&mut consumer, "bare")["message"]["elements"],
+        json!([{"type": "text", "text": "Just a title", "style": {"bold": true}}])
+    );
+}
+
+#[test]
+fn typing_is_composing_then_active_around_the_wait() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "hi", "reply": [{"typing": 0.02}, {"text": "Hello!"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    let replies = consumer.exchange(&server, &conversation, "hi");
+    assert_eq!(replies.len(), 3, "{replies:?}");
+    for (frame, state) in replies.iter().zip(["COMPOSING", "ACTIVE"]) {
+        let change = only_change(frame);
+        let mut fields: Vec<&str> = change
+            .as_object()
+            .expect("a change")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        fields.sort_unstable();
+        // No sequence and no serverTimestamp: chat states are not stored.
+        assert_eq!(
+            fields,
+            [
+                "conversationId",
+                "dialogId",
+                "event",
+                "originatorId",
+                "originatorMetadata"
+            ]
+        );
+        assert_eq!(change["originatorId"], AGENT_ID);
+        assert_eq!(
+            change["event"],
+            json!({"type": "ChatStateEvent", "chatState": state})
+        );
+    }
+    let text = only_change(&replies[2]);
+    assert_eq!(text["event"]["message"], "Hello!");
+    assert_eq!(text["sequence"], 1);
+    // A late subscriber replays the messages only.
+    let mut late = Client::connect(&server, DEFAULT_CONSUMER);
+    late.subscribe(&conversation, 0);
+    assert_eq!(late.sequences(), vec![0]);
+    assert_eq!(late.sequences(), vec![1]);
+}
+
+#[test]
+fn delays_keep_each_conversations_replies_in_order() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "slow", "reply": [{"delay": 0.05}, {"text": "slow one"}, {"delay": 0.02}, {"text": "slow two"}]},
+        {"when": "fast", "reply": [{"text": "fast"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    // The second message's reply waits for the first's.
+    consumer.say(&conversation, "slow");
+    consumer.say(&conversation, "fast");
+    let replies = consumer.others(&server, &conversation);
+    assert_eq!(texts(&replies), ["slow one", "slow two", "fast"]);
+    let sequences: Vec<&Value> = replies
+        .iter()
+        .map(|frame| &only_change(frame)["sequence"])
+        .collect();
+    assert_eq!(sequences, [2, 3, 4]);
+}
+
+#[test]
+fn a_conversation_waiting_out_a_delay_holds_up_no_other_and_not_the_shutdown() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "stuck", "reply": [{"delay": 3600}, {"text": "an hour later"}]},
+        {"when": "fast", "reply": [{"text": "at once"}]}]}));
+    let mut stuck = Client::connect(&server, "stuck");
+    let stuck_conversation = stuck.create();
+    stuck.subscribe(&stuck_conversation, 0);
+    stuck.say(&stuck_conversation, "stuck");
+    let mut other = Client::connect(&server, "other");
+    let conversation = other.create();
+    other.subscribe(&conversation, 0);
+    other.say(&conversation, "fast");
+    assert_eq!(other.changes()[0]["event"]["message"], "fast");
+    assert_eq!(other.changes()[0]["event"]["message"], "at once");
+    // The connections go on meanwhile.
+    assert_eq!(stuck.request("GetClock", json!({}))["code"], 200);
+    assert!(!server.wait_for_bot(Duration::from_millis(20)));
+
+    let (done, stopped) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        server.shutdown();
+        let _ = done.send(());
+    });
+    assert!(
+        stopped.recv_timeout(WAIT).is_ok(),
+        "shutdown waits for the delay"
+    );
+}
+
+#[test]
+fn a_click_reaches_the_bot_as_an_action_then_its_text_with_its_metadata() {
+    let server = start(MockConfig {
+        bot: Some(example_rules()),
+        ..MockConfig::default()
+    });
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    // The example rules answer "hi", "menu" and the click's "Yes".
+    let hello = consumer.exchange(&server, &conversation, "hi");
+    assert_eq!(texts(&hello)[2], "Hello! Say menu to see what I can do.");
+    let menu = consumer.exchange(&server, &conversation, "menu");
+    let menu = only_change(&menu[0]);
+    let yes = &menu["event"]["quickReplies"]["replies"][0];
+    assert_eq!(yes["title"], "Yes");
+    let metadata = json!([{"type": "ExternalId", "id": "menu-yes"}]);
+    assert_eq!(yes["click"]["metadata"], metadata);
+
+    let sequence = menu["sequence"].as_u64().expect("a sequence");
+    let [action, text] = consumer.click(&conversation, sequence, yes);
+    assert_eq!(action["body"]["sequence"], sequence + 1);
+    assert_eq!(text["body"]["sequence"], sequence + 2);
+    let frames = consumer.settle(&server, &conversation);
+    let [action, text, card] = frames.as_slice() else {
+        panic!("expected the action, the text and a card: {frames:?}");
+    };
+    let action = only_change(action);
+    assert_eq!(action["event"]["status"], "ACTION");
+    assert_eq!(action["event"]["sequenceList"], json!([sequence]));
+    assert_eq!(action["metadata"], metadata);
+    let text = only_change(text);
+    assert_eq!(text["event"]["message"], "Yes");
+    assert_eq!(text["metadata"], metadata);
+    let card = only_change(card);
+    assert_eq!(card["event"]["type"], "RichContentEvent");
+    assert_eq!(card["event"]["message"]["elements"][0]["text"], "Our plans");
+
+    // The requests are stored as they came, metadata included.
+    let clicks: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|frame| serde_json::from_str::<Value>(frame).expect("JSON"))
+        .filter(|frame| frame.get("metadata").is_some())
+        .collect();
+    assert_eq!(clicks.len(), 2);
+    for click in &clicks {
+        assert_eq!(click["metadata"], metadata);
+        assert_eq!(click["type"], "ms.PublishEvent");
+    }
+    assert_eq!(clicks[0]["body"]["event"]["status"], "ACTION");
+    assert_eq!(clicks[1]["body"]["event"]["message"], "Yes");
+}
+
+#[test]
+fn a_transfer_changes_the_skill_and_the_bot_leaves() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "human", "reply": [{"text": "Transferring you."}, {"transfer": "human-skill"}]},
+        {"when": "*", "reply": [{"text": "bot here"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    consumer.notification();
+    let created = consumer.request(
+        "cm.ConsumerRequestConversation",
+        json!({"skillId": "sales"}),
+    );
+    let conversation = created["body"]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let opened = consumer.upsert();
+    assert_eq!(opened["conversationDetails"]["skillId"], "sales");
+    consumer.subscribe(&conversation, 0);
+    assert_eq!(
+        texts(&consumer.exchange(&server, &conversation, "hello")),
+        ["bot here"]
+    );
+
+    let frames = consumer.exchange(&server, &conversation, "a human please");
+    let [text, upsert] = frames.as_slice() else {
+        panic!("expected a text and an UPSERT: {frames:?}");
+    };
+    assert_eq!(only_change(text)["event"]["message"], "Transferring you.");
+    let details = &only_result(upsert)["conversationDetails"];
+    assert_eq!(details["skillId"], "human-skill");
+    assert_eq!(
+        details["participants"],
+        json!([{"id": DEFAULT_CONSUMER, "role": "CONSUMER"}])
+    );
+    assert_eq!(details["state"], "OPEN");
+    assert_eq!(details["stage"], "OPEN");
+    // The conversation goes on, without the bot.
+    assert!(
+        consumer
+            .exchange(&server, &conversation, "hello?")
+            .is_empty()
+    );
+    assert!(
+        consumer
+            .exchange(&server, &conversation, "human")
+            .is_empty()
+    );
+    // Numeric skill ids are kept as strings.
+    consumer.close_conversation(&conversation);
+    consumer.upsert();
+    let created = consumer.request("cm.ConsumerRequestConversation", json!({"skillId": 42}));
+    assert_eq!(created["code"], 200);
+    assert_eq!(consumer.upsert()["conversationDetails"]["skillId"], "42");
+}
+
+#[test]
+fn close_ends_the_conversation_and_a_survey_needs_multi_dialog() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "close", "reply": [{"text": "Closing."}, {"close": true}]},
+        {"when": "bye", "reply": [{"close": {"survey": [{"text": "How did we do?"}]}}]},
+        {"when": "*", "reply": [{"delay": 0.02}, {"text": "in turn"}]}]}));
+    // For a consumer without MULTI_DIALOG, a survey is a plain close.
+    for (consumer_id, message) in [("plain", "close"), ("single-dialog", "bye")] {
+        let properties = r#"{"type":".ClientProperties","features":["RICH_CONTENT"]}"#;
+        let mut consumer = Client::connect_with_properties(&server, consumer_id, properties);
+        consumer.request("cqm.SubscribeExConversations", json!({}));
+        consumer.notification();
+        let conversation = consumer.create();
+        consumer.upsert();
+        consumer.subscribe(&conversation, 0);
+        // Replies come in turn, a close included.
+        consumer.say(&conversation, "anything");
+        let frames = consumer.exchange(&server, &conversation, message);
+        assert_eq!(texts(&frames)[0], "in turn");
+        let upsert = frames.last().expect("an UPSERT");
+        let details = &only_result(upsert)["conversationDetails"];
+        assert_eq!(details["state"], "CLOSE", "{message}");
+        assert_eq!(details["stage"], "CLOSE");
+        assert!(details["endTs"].as_i64().is_some());
+        let dialogs = details["dialogs"].as_array().expect("dialogs");
+        assert_eq!(dialogs.len(), 1);
+        assert_eq!(dialogs[0]["dialogType"], "MAIN");
+        assert_eq!(dialogs[0]["state"], "CLOSE");
+        assert_refused(
+            &consumer.say(&conversation, "hello?"),
+            "conversation is closed",
+        );
+    }
+}
+
+#[test]
+fn replies_to_a_conversation_closed_meanwhile_are_dropped() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "*", "reply": [{"delay": 3600}, {"text": "an hour later"}]}]}));
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.say(&conversation, "hello");
+    assert_eq!(consumer.close_conversation(&conversation)["code"], 200);
+    assert!(consumer.others(&server, &conversation).is_empty());
+
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.say(&conversation, "hello");
+    assert!(server.close_conversation(&conversation));
+    assert!(consumer.others(&server, &conversation).is_empty());
+}
+
+#[test]
+fn a_survey_runs_in_its_own_dialog_until_the_conversation_closes() {
+    let server = bot_server(&json!({"rules": [
+        {"when": "bye", "reply": [{"text": "Bye!"}, {"close": {"survey": [
+            {"text": "How did we do?", "quickReplies": [
+                {"title": "Good", "metadata": [{"type": "ExternalId", "id": "good"}]},
+                {"title": "Bad"}]},
+            {"text": "Anything else?"}]}}]}]}));
+    let mut consumer = Client::connect_with_properties(&server, DEFAULT_CONSUMER, MULTI_DIALOG);
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    consumer.notification();
+    let conversation = consumer.create();
+    let opened = consumer.upsert();
+    let dialogs = &opened["conversationDetails"]["dialogs"];
+    assert_eq!(dialogs.as_array().map(Vec::len), Some(1));
+    assert_eq!(dialogs[0]["dialogId"], conversation.as_str());
+    assert_eq!(dialogs[0]["dialogType"], "MAIN");
+    assert_eq!(dialogs[0]["channelType"], "MESSAGING");
+    assert_eq!(dialogs[0]["state"], "OPEN");
+    assert!(dialogs[0]["creationTs"].as_i64().is_some());
+    assert!(dialogs[0].get("endTs").is_none());
+    consumer.subscribe(&conversation, 0);
+
+    // The MAIN dialog closes, the survey's opens; the conversation stays.
+    let frames = consumer.exchange(&server, &conversation, "bye");
+    let [bye, upsert] = frames.as_slice() else {
+        panic!("expected a text and an UPSERT: {frames:?}");
+    };
+    assert_eq!(only_change(bye)["event"]["message"], "Bye!");
+    let details = &only_result(upsert)["conversationDetails"];
+    assert_eq!(details["state"], "CLOSE");
+    assert_eq!(details["stage"], "OPEN");
+    assert!(details.get("endTs").is_none());
+    let dialogs = details["dialogs"].as_array().expect("dialogs");
+    assert_eq!(dialogs.len(), 2);
+    assert_eq!(dialogs[0]["state"], "CLOSE");
+    assert!(dialogs[0]["endTs"].as_i64().is_some());
+    assert_eq!(dialogs[1]["dialogType"], "POST_SURVEY");
+    assert_eq!(dialogs[1]["channelType"], "MESSAGING");
+    assert_eq!(dialogs[1]["state"], "OPEN");
+    assert!(dialogs[1].get("endTs").is_none());
+    let survey = dialogs[1]["dialogId"]
+        .as_str()
+        .expect("a dialogId")
+        .to_owned();
+    assert_ne!(survey, conversation);
+    assert_refused(&consumer.say(&conversation, "wait"), "dialog is closed");
+    assert_refused(
+        &consumer.request("cm.ConsumerRequestConversation", json!({})),
+        "already has an open conversation",
+    );
+
+    // The survey's dialog has its own sequences, from 0.
+    assert_eq!(consumer.subscribe(&survey, 0)["code"], 200);
+    let question = consumer.changes().remove(0);
+    assert_eq!(question["sequence"], 0);
+    assert_eq!(question["dialogId"], survey.as_str());
+    assert_eq!(question["conversationId"], conversation.as_str());
+    assert_eq!(question["originatorId"], SURVEY_BOT_ID);
+    assert_eq!(question["originatorMetadata"]["role"], "AGENT");
+    assert_eq!(question["event"]["message"], "How did we do?");
+    let good = &question["event"]["quickReplies"]["replies"][0];
+    let [action, text] = consumer.click(&survey, 0, good);
+    assert_eq!(action["body"]["sequence"], 1);
+    assert_eq!(text["body"]["sequence"], 2);
+    let frames = consumer.others(&server, &survey);
+    assert_eq!(texts(&frames), ["Anything else?"]);
+    assert_eq!(only_change(&frames[0])["sequence"], 3);
+
+    // The last answer brings the thanks and the conversation's close.
+    let frames = consumer.exchange(&server, &survey, "all good");
+    let [thanks, upsert] = frames.as_slice() else {
+        panic!("expected the thanks and an UPSERT: {frames:?}");
+    };
+    let thanks = only_change(thanks);
+    assert_eq!(thanks["event"]["message"], "Thank you for your feedback.");
+    assert_eq!(thanks["sequence"], 5);
+    assert_eq!(thanks["originatorId"], SURVEY_BOT_ID);
+    let details = &only_result(upsert)["conversationDetails"];
+    assert_eq!(details["state"], "CLOSE");
+    assert_eq!(details["stage"], "CLOSE");
+    assert!(details["endTs"].as_i64().is_some());
+    assert_eq!(details["dialogs"][1]["state"], "CLOSE");
+    assert!(details["dialogs"][1]["endTs"].as_i64().is_some());
+    assert_refused(&consumer.say(&survey, "one more"), "conversation is closed");
+
+    // Each dialog replays its own events.
+    let mut replay = Client::connect(&server, DEFAULT_CONSUMER);
+    replay.subscribe(&conversation, 0);
+    assert_eq!(replay.changes()[0]["event"]["message"], "bye");
+    assert_eq!(replay.changes()[0]["event"]["message"], "Bye!");
+    replay.subscribe(&survey, 5);
+    assert_eq!(
+        replay.changes()[0]["event"]["message"],
+        "Thank you for your feedback."
+    );
+    assert!(server.wait_for_subscribers(&survey, 2, WAIT));
+}
+
+#[test]
+fn dialog_change_and_stage_close_as_the_pcs_tutorial_says() {
+    let close_dialog = |dialog: &str| {
+        json!({"field": "DialogChange", "type": "UPDATE",
+            "dialog": {"dialogId": dialog, "state": "CLOSE", "closedCause": "Closed by consumer"}})
+    };
+    let update = |client: &mut Client, conversation: &str, field: Value| {
+        client.request(
+            "cm.UpdateConversationField",
+            json!({"conversationId": conversation, "conversationField": [field]}),
+        )
+    };
+    let server = bot_server(&json!({"rules": [],
+        "survey": [{"text": "Did we solve it?"}, {"text": "Anything else?"}]}));
+    let mut consumer = Client::connect_with_properties(&server, DEFAULT_CONSUMER, MULTI_DIALOG);
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    consumer.notification();
+    let conversation = consumer.create();
+    consumer.upsert();
+    assert_refused(
+        &update(&mut consumer, &conversation, close_dialog("no-such-dialog")),
+        "Dialog not found",
+    );
+
+    // Closing the MAIN dialog opens the configured survey.
+    let closed = update(&mut consumer, &conversation, close_dialog(&conversation));
+    assert_eq!(closed["code"], 200, "{closed}");
+    let details = consumer.upsert()["conversationDetails"].clone();
+    assert_eq!(
+        (&details["state"], &details["stage"]),
+        (&json!("CLOSE"), &json!("OPEN"))
+    );
+    let survey = details["dialogs"][1]["dialogId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    consumer.subscribe(&survey, 0);
+    assert_eq!(
+        consumer.changes()[0]["event"]["message"],
+        "Did we solve it?"
+    );
+    assert_refused(
+        &update(&mut consumer, &conversation, close_dialog(&conversation)),
+        "dialog is closed",
+    );
+    // Listed by stage while the survey runs, not by state.
+    let listed = |client: &mut Client, body: Value| {
+        client.request("cqm.SubscribeExConversations", body);
+        client.notification()["body"]["changes"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(listed(&mut consumer, json!({"convState": ["OPEN"]})), 0);
+    assert_eq!(listed(&mut consumer, json!({"stage": ["OPEN"]})), 1);
+
+    // Stage CLOSE ends the conversation, survey unanswered.
+    let stage = json!({"field": "Stage", "conversationState": "CLOSE"});
+    let closed = update(&mut consumer, &conversation, stage);
+    assert_eq!(closed["body"], "OK Conversation resolved successfully");
+    for _ in 0..3 {
+        let details = consumer.upsert()["conversationDetails"].clone();
+        assert_eq!(details["stage"], "CLOSE");
+        assert_eq!(details["dialogs"][1]["state"], "CLOSE");
+    }
+    assert!(consumer.others(&server, &survey).is_empty());
+
+    // Closing the survey's dialog closes the conversation as well.
+    let conversation = consumer.create();
+    for _ in 0..3 {
+        consumer.upsert();
+    }
+    update(&mut consumer, &conversation, close_dialog(&conversation));
+    let details = consumer.upsert()["conversationDetails"].clone();
+    for _ in 0..2 {
+        consumer.upsert();
+    }
+    let survey = details["dialogs"][1]["dialogId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let closed = update(&mut consumer, &conversation, close_dialog(&survey));
+    assert_eq!(closed["code"], 200, "{closed}");
+    assert_eq!(consumer.upsert()["conversationDetails"]["stage"], "CLOSE");
+
+    // Without MULTI_DIALOG, or without a survey, the whole conversation closes.
+    let mut plain = Client::connect(&server, "plain");
+    let conversation = plain.create();
+    update(&mut plain, &conversation, close_dialog(&conversation));
+    assert_refused(&plain.say(&conversation, "hi"), "conversation is closed");
+    let server = start(MockConfig::default());
+    let mut consumer = Client::connect_with_properties(&server, DEFAULT_CONSUMER, MULTI_DIALOG);
+    let conversation = consumer.create();
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    consumer.notification();
+    let closed = update(&mut consumer, &conversation, close_dialog(&conversation));
+    assert_eq!(closed["code"], 200, "{closed}");
+    let details = consumer.upsert()["conversationDetails"].clone();
+    assert_eq!(
+        (&details["state"], &details["stage"]),
+        (&json!("CLOSE"), &json!("CLOSE"))
+    );
+}
+
+#[test]
+fn without_a_bot_a_conversation_has_its_main_dialog_and_no_agent() {
+    let server = start(MockConfig::default());
+    assert!(server.wait_for_bot(Duration::ZERO));
+    let mut consumer = Client::connect_with_properties(&server, DEFAULT_CONSUMER, MULTI_DIALOG);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.request("cqm.SubscribeExConversations", json!({}));
+    let snapshot = consumer.notification();
+    consumer.say(&conversation, "hi");
+    let details = &snapshot["body"]["changes"][0]["result"]["conversationDetails"];
+    assert_eq!(
+        details["participants"],
+        json!([{"id": DEFAULT_CONSUMER, "role": "CONSUMER"}])
+    );
+    assert_eq!(details["skillId"], "-1");
+    assert_eq!(details["dialogs"][0]["dialogId"], conversation.as_str());
+    assert_eq!(details["dialogs"][0]["dialogType"], "MAIN");
+    assert_eq!(details["dialogs"].as_array().map(Vec::len), Some(1));
+    // Only the consumer's own message comes back.
+    let frames = consumer.settle(&server, &conversation);
+    assert_eq!(texts(&frames), ["hi"]);
 }
