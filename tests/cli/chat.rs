@@ -1,7 +1,6 @@
 //! `chat`: a conversation on one socket, line by line, with turns, its
 //! endings, its commands and its text format.
 
-use std::io::Write;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -112,8 +111,7 @@ fn the_agent_closing_ends_the_chat_while_stdin_is_open() {
             .stdin(Stdio::piped()),
     );
     // Held open: the chat must end without the end of input.
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"still here\n").unwrap();
+    let stdin = child.stdin.take().unwrap();
     assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
     setup.server.agent_says(&conversation, "closing now");
     assert!(setup.server.close_conversation(&conversation));
@@ -125,8 +123,7 @@ fn the_agent_closing_ends_the_chat_while_stdin_is_open() {
         .iter()
         .filter_map(|line| line["event"]["message"].as_str())
         .collect();
-    assert_eq!(messages.first(), Some(&"agent 0"));
-    assert_eq!(messages.last(), Some(&"closing now"));
+    assert_eq!(messages, ["agent 0", "agent 1", "closing now"]);
     // It does not close what it did not open.
     assert!(requests_of_type(&setup, "cm.UpdateConversationField").is_empty());
 }
@@ -224,4 +221,261 @@ fn text_format_reads_like_a_transcript() {
         "{}",
         run.stdout
     );
+}
+
+// Against lp-mock's bot, with the repository's example rules.
+
+fn with_bot() -> Setup {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
+    let rules = std::fs::read_to_string(path).expect("examples/bot.json");
+    Setup::with(MockConfig {
+        bot: Some(lp_consumer::mock::BotRules::from_json(&rules).expect("valid rules")),
+        ..MockConfig::default()
+    })
+}
+
+/// What each party said, and the typing, in order (the bot's typing has
+/// no sequence).
+fn said(run: &Run, me: &str) -> Vec<String> {
+    run.lines
+        .iter()
+        .map(|line| {
+            let who = if line["originatorId"] == me {
+                "you"
+            } else {
+                "agent"
+            };
+            let event = &line["event"];
+            match event["type"].as_str().unwrap() {
+                "ChatStateEvent" => {
+                    assert!(line.get("sequence").is_none(), "typing has no sequence");
+                    format!("{who} {}", event["chatState"].as_str().unwrap())
+                }
+                "AcceptStatusEvent" => format!("{who} {}", event["status"].as_str().unwrap()),
+                "RichContentEvent" => format!("{who}: [card]"),
+                _ => format!("{who}: {}", event["message"].as_str().unwrap()),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_bot_conversation_with_a_click_is_the_same_on_every_run() {
+    let setup = with_bot();
+    let me = setup.server.default_consumer();
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.1"],
+        "hi\nmenu\n/click Yes\n",
+    );
+    run.assert_code(0);
+    // The bot types for 0.3 s before it answers "hi": typing is no answer,
+    // so "menu" waits for the words.
+    assert_eq!(
+        said(&run, me),
+        [
+            "you: hi",
+            "agent COMPOSING",
+            "agent ACTIVE",
+            "agent: Hello! Say menu to see what I can do.",
+            "you: menu",
+            "agent: Do you want to see our plans?",
+            "you ACTION",
+            "you: Yes",
+            "agent: [card]",
+        ]
+    );
+    let menu = &run.lines[5];
+    let action = requests_of_type(&setup, "\"ACTION\"");
+    assert_eq!(action.len(), 1);
+    assert_eq!(
+        action[0]["body"]["event"]["sequenceList"],
+        serde_json::json!([menu["sequence"]])
+    );
+    let metadata = serde_json::json!([{"type": "ExternalId", "id": "menu-yes"}]);
+    assert_eq!(action[0]["metadata"], metadata);
+    let clicked = requests_of_type(&setup, "\"message\":\"Yes\"");
+    assert_eq!(clicked.len(), 1);
+    assert_eq!(clicked[0]["metadata"], metadata);
+    assert!(open_conversations(&setup).is_empty(), "closed at the end");
+
+    // As text, it reads like a transcript.
+    let run = setup.run_text(
+        &["chat", "--turns", "--settle", "0.1", "--format", "text"],
+        Some("hi\nmenu\n/click Yes\n"),
+    );
+    run.assert_code(0);
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|line| line.split_once(' ').unwrap().1)
+        .collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "#0 you: hi",
+            "agent is typing...",
+            "agent is active",
+            "#1 agent: Hello! Say menu to see what I can do.",
+            "#2 you: menu",
+            "#3 agent: Do you want to see our plans?  [1] Yes  [2] No",
+            "#4 you clicked in #3",
+            "#5 you: Yes",
+            "#6 agent: Our plans / Pick one, or read more on our website.  [1] Basic  [2] Premium  [3] Website (link)",
+            "system: the conversation is closed",
+        ]
+    );
+}
+
+#[test]
+fn chat_follows_a_survey_to_its_end() {
+    let setup = with_bot();
+    let me = setup.server.default_consumer();
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.1"],
+        "bye\n/click Good\nnothing more\n",
+    );
+    run.assert_code(0);
+    assert_eq!(
+        said(&run, me)[2..],
+        [
+            "agent: How did we do?",
+            "you ACTION",
+            "you: Good",
+            "agent: Anything else to tell us?",
+            "you: nothing more",
+            "agent: Thank you for your feedback.",
+        ]
+    );
+    let main = run.lines[0]["dialogId"].as_str().unwrap();
+    let survey = run.lines[2]["dialogId"].as_str().unwrap();
+    assert_ne!(main, survey, "the survey has its own dialog");
+    assert_eq!(run.lines[2]["sequence"], 0, "and its own sequences");
+    for answer in requests_of_type(&setup, "\"message\":\"nothing more\"") {
+        assert_eq!(answer["body"]["dialogId"], survey);
+    }
+    assert!(open_conversations(&setup).is_empty());
+    // The survey ended the conversation: chat did not close it itself.
+    assert!(requests_of_type(&setup, "cm.UpdateConversationField").is_empty());
+}
+
+#[test]
+fn a_transferred_conversation_is_silent_and_gives_75() {
+    let setup = with_bot();
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            "--turns",
+            "--settle",
+            "0.1",
+            "--reply-timeout",
+            "0.5",
+        ],
+        "human\nanyone?\n",
+    );
+    run.assert_error(75, "no reply to line 2 (`anyone?`)");
+}
+
+#[test]
+fn click_answers_a_message_from_the_command_line() {
+    let setup = with_bot();
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.1", "--keep-open"],
+        "menu\n",
+    );
+    run.assert_code(0);
+    let conversation = run.lines[0]["dialogId"].as_str().unwrap().to_owned();
+    let menu = run.lines[1]["sequence"].as_u64().unwrap().to_string();
+    let clicked = setup.run(&["click", &conversation, "--seq", &menu, "--choice", "2"]);
+    clicked.assert_code(0);
+    assert!(clicked.lines[0]["sequence"].is_u64());
+    let no = requests_of_type(&setup, "\"message\":\"No\"");
+    assert_eq!(
+        no[0]["metadata"],
+        serde_json::json!([{"type": "ExternalId", "id": "menu-no"}])
+    );
+
+    // A link is printed, not sent.
+    let yes = setup.run(&["click", &conversation, "--seq", &menu, "--choice", "yes"]);
+    yes.assert_code(0);
+    assert!(setup.server.wait_for_bot(WAIT));
+    let events = setup.run(&["subscribe", &conversation, "--idle-timeout", "0.3"]);
+    let card = events
+        .lines
+        .iter()
+        .rev()
+        .find(|line| line["event"]["type"] == "RichContentEvent")
+        .expect("the card");
+    let card = card["sequence"].as_u64().unwrap().to_string();
+    let before = setup.server.requests().len();
+    let link = setup.run(&[
+        "click",
+        &conversation,
+        "--seq",
+        &card,
+        "--choice",
+        "Website",
+    ]);
+    link.assert_code(0);
+    assert_eq!(
+        link.lines,
+        [serde_json::json!({"click": "Website", "link": "https://example.com/plans"})]
+    );
+    let sent: Vec<String> = setup.server.requests()[before..].to_vec();
+    assert!(
+        !sent
+            .iter()
+            .any(|request| request.contains("ms.PublishEvent"))
+    );
+
+    // Wrong numbers, titles and messages say what is there.
+    setup
+        .run(&["click", &conversation, "--seq", &menu, "--choice", "Maybe"])
+        .assert_error(65, "no choice `Maybe`; the message offers: 1 Yes, 2 No");
+    setup
+        .run(&["click", &conversation, "--seq", "0", "--choice", "1"])
+        .assert_error(65, "message #0 has no choices");
+    setup
+        .run(&[
+            "click",
+            &conversation,
+            "--seq",
+            "999",
+            "--choice",
+            "1",
+            "--timeout",
+            "0.5",
+        ])
+        .assert_error(65, "there is no message #999");
+}
+
+#[test]
+fn subscribe_prints_typing_without_moving_the_cursor() {
+    let setup = with_bot();
+    let conversation = setup.create();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor");
+    let child = spawn(setup.cmd().args([
+        "subscribe",
+        &conversation,
+        "--count",
+        "4",
+        "--state-file",
+        state.to_str().unwrap(),
+    ]));
+    assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
+    setup.run(&["send", &conversation, "hi"]).assert_code(0);
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    let me = setup.server.default_consumer();
+    assert_eq!(
+        said(&run, me),
+        [
+            "you: hi",
+            "agent COMPOSING",
+            "agent ACTIVE",
+            "agent: Hello! Say menu to see what I can do."
+        ]
+    );
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 1);
 }

@@ -64,3 +64,42 @@ fn sent_and_received_frames_pass_the_official_schemas() {
     let received: Vec<String> = received.lines.iter().map(Value::to_string).collect();
     check_received(&validator, &received);
 }
+
+#[test]
+fn chat_and_click_requests_pass_the_official_schemas() {
+    let Some(validator) = validator() else {
+        return;
+    };
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
+    let rules = std::fs::read_to_string(path).unwrap();
+    let setup = Setup::with(MockConfig {
+        bot: Some(lp_consumer::mock::BotRules::from_json(&rules).unwrap()),
+        ..MockConfig::default()
+    });
+    // Clicks with metadata, a survey's dialog, the one-shot click.
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.1", "--keep-open"],
+        "hi\nmenu\n/click Yes\n/click Basic\n",
+    );
+    run.assert_code(0);
+    let conversation = run.lines[0]["dialogId"].as_str().unwrap().to_owned();
+    let menu = run
+        .lines
+        .iter()
+        .find(|line| line["event"]["quickReplies"].is_object())
+        .unwrap()["sequence"]
+        .to_string();
+    setup
+        .run(&["click", &conversation, "--seq", &menu, "--choice", "No"])
+        .assert_code(0);
+    setup
+        .run_stdin(
+            &["chat", &conversation, "--turns", "--settle", "0.1"],
+            "bye\n/click Good\nthat was all\n",
+        )
+        .assert_code(0);
+    let requests = setup.server.requests();
+    assert!(requests.iter().any(|r| r.contains("\"ACTION\"")));
+    assert!(requests.iter().any(|r| r.contains("\"metadata\":[")));
+    check(&validator, &["--strict"], "request", &requests);
+}
