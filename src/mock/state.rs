@@ -146,6 +146,8 @@ struct Conversation {
     last_content: Option<usize>,
     /// At most one subscription per connection.
     subscribers: Vec<(ConnectionId, Outbox)>,
+    /// Subscriptions made since the start, ended ones included.
+    subscriptions: usize,
 }
 
 impl Conversation {
@@ -212,6 +214,7 @@ impl Store {
             events: Vec::new(),
             last_content: None,
             subscribers: Vec::new(),
+            subscriptions: 0,
         };
         self.conversations.insert(id.clone(), conversation);
         self.notify_conversation_subscribers(&id);
@@ -308,6 +311,7 @@ impl Store {
         };
         conversation.subscribers.retain(|(id, _)| *id != connection);
         conversation.subscribers.push((connection, outbox));
+        conversation.subscriptions += 1;
         let start = usize::try_from(from_seq)
             .unwrap_or(usize::MAX)
             .min(conversation.events.len());
@@ -318,6 +322,12 @@ impl Store {
         self.conversations
             .get(conversation_id)
             .map_or(0, |c| c.subscribers.len())
+    }
+
+    pub(crate) fn subscriptions(&self, conversation_id: &str) -> usize {
+        self.conversations
+            .get(conversation_id)
+            .map_or(0, |c| c.subscriptions)
     }
 
     /// Forgets every subscription of a connection that ended.
