@@ -32,6 +32,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script and exit')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -47,6 +51,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
+            [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -62,6 +68,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -86,6 +96,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, print its id (with "reused":true) instead of failing')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -106,6 +120,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -133,6 +151,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)')
             [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final')
             [CompletionResult]::new('--frames', '--frames', [CompletionResultType]::ParameterName, 'Print every frame received, verbatim, instead of one line per event')
@@ -155,6 +177,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -175,6 +201,10 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Closed conversations too (LivePerson keeps them listed for a while)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -197,6 +227,59 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
             [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;domains' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service''s entries (names are case-sensitive: asyncMessagingEnt, idp, ...); none is exit 69')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'lp-consumer;login' {
+            [CompletionResult]::new('--auth-code-file', '--auth-code-file', [CompletionResultType]::ParameterName, 'Authenticate with the brand''s external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
@@ -212,6 +295,8 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a conversation (cm.UpdateConversationField); prints the response')
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
+            [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -234,6 +319,12 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;help;ack' {
+            break
+        }
+        'lp-consumer;help;domains' {
+            break
+        }
+        'lp-consumer;help;login' {
             break
         }
         'lp-consumer;help;help' {

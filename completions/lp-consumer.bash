@@ -28,11 +28,17 @@ _lp__consumer() {
             lp__consumer,create)
                 cmd="lp__consumer__subcmd__create"
                 ;;
+            lp__consumer,domains)
+                cmd="lp__consumer__subcmd__domains"
+                ;;
             lp__consumer,help)
                 cmd="lp__consumer__subcmd__help"
                 ;;
             lp__consumer,jwt-sub)
                 cmd="lp__consumer__subcmd__jwt__subcmd__sub"
+                ;;
+            lp__consumer,login)
+                cmd="lp__consumer__subcmd__login"
                 ;;
             lp__consumer,send)
                 cmd="lp__consumer__subcmd__send"
@@ -52,11 +58,17 @@ _lp__consumer() {
             lp__consumer__subcmd__help,create)
                 cmd="lp__consumer__subcmd__help__subcmd__create"
                 ;;
+            lp__consumer__subcmd__help,domains)
+                cmd="lp__consumer__subcmd__help__subcmd__domains"
+                ;;
             lp__consumer__subcmd__help,help)
                 cmd="lp__consumer__subcmd__help__subcmd__help"
                 ;;
             lp__consumer__subcmd__help,jwt-sub)
                 cmd="lp__consumer__subcmd__help__subcmd__jwt__subcmd__sub"
+                ;;
+            lp__consumer__subcmd__help,login)
+                cmd="lp__consumer__subcmd__help__subcmd__login"
                 ;;
             lp__consumer__subcmd__help,send)
                 cmd="lp__consumer__subcmd__help__subcmd__send"
@@ -71,7 +83,7 @@ _lp__consumer() {
 
     case "${cmd}" in
         lp__consumer)
-            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --generate --help --version jwt-sub create send subscribe close conversations ack help"
+            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --generate --help --version jwt-sub create send subscribe close conversations ack domains login help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +133,22 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --generate)
                     COMPREPLY=($(compgen -W "man complete-bash complete-zsh complete-fish complete-powershell complete-elvish" -- "${cur}"))
                     return 0
@@ -133,7 +161,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__ack)
-            opts="-v -h --seq --status --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --seq --status --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,6 +219,22 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -199,7 +243,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__close)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +293,22 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -257,7 +317,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__conversations)
-            opts="-v -h --all --stage --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --all --stage --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +371,22 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -319,7 +395,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__create)
-            opts="-v -h --skill --campaign --engagement --brand --reuse --context --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --skill --campaign --engagement --brand --reuse --context --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +465,100 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__subcmd__consumer__subcmd__domains)
+            opts="-v -h --service --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -397,7 +567,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__help)
-            opts="jwt-sub create send subscribe close conversations ack help"
+            opts="jwt-sub create send subscribe close conversations ack domains login help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,6 +636,20 @@ _lp__consumer() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lp__subcmd__consumer__subcmd__help__subcmd__domains)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lp__subcmd__consumer__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -481,6 +665,20 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__help__subcmd__jwt__subcmd__sub)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__subcmd__consumer__subcmd__help__subcmd__login)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -523,7 +721,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__jwt__subcmd__sub)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +768,104 @@ _lp__consumer() {
                     return 0
                     ;;
                 --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lp__subcmd__consumer__subcmd__login)
+            opts="-v -h --auth-code-file --output --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --auth-code-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json env token" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,7 +877,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__send)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +927,22 @@ _lp__consumer() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -639,7 +951,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__subcmd__consumer__subcmd__subscribe)
-            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --help"
+            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,6 +1030,22 @@ _lp__consumer() {
                     return 0
                     ;;
                 --max-frame-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csds-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

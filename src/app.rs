@@ -74,5 +74,7 @@ fn run() -> Result<()> {
             commands::conversations::run(args, &config::connection(global)?, &mut out)
         }
         Command::Ack(args) => commands::ack::run(args, &config::connection(global)?, &mut out),
+        Command::Domains(args) => commands::domains::run(args, global, &mut out),
+        Command::Login(args) => commands::login::run(args, global, &mut out),
     }
 }

@@ -4,6 +4,7 @@
 mod connect_proxy;
 mod harness;
 
+mod bootstrap;
 mod errors;
 mod extras;
 mod generated;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::harness::Setup;
 
-fn validator() -> Option<PathBuf> {
+pub fn validator() -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
     if path.exists() {
         return Some(path);
@@ -26,7 +26,7 @@ fn validator() -> Option<PathBuf> {
     None
 }
 
-fn validate(validator: &PathBuf, flags: &[&str], kind: &str, frames: &[String]) {
+pub fn validate(validator: &PathBuf, flags: &[&str], kind: &str, frames: &[String]) {
     assert!(!frames.is_empty(), "no {kind} frames to check");
     let file = tempfile::NamedTempFile::new().unwrap();
     fs::write(file.path(), frames.join("\n") + "\n").unwrap();
