@@ -4,9 +4,11 @@
 //! is the messaging host in CSDS, when only the account is given, and the one
 //! command it may run is `--jwt-command`.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -54,12 +56,22 @@ pub(crate) struct ConnectionConfig {
 /// What every request to the service, WebSocket or HTTP, obeys.
 pub(crate) struct Network {
     pub(crate) tls: TlsSettings,
+    /// `tls` set up once for all HTTP requests (it reads the system's roots).
+    tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
     proxy_flag: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) verbose: bool,
 }
 
 impl Network {
+    pub(crate) fn tls_connector(&self) -> Result<Arc<native_tls::TlsConnector>> {
+        if let Some(connector) = self.tls_connector.get() {
+            return Ok(Arc::clone(connector));
+        }
+        let connector = Arc::new(self.tls.connector()?);
+        Ok(Arc::clone(self.tls_connector.get_or_init(|| connector)))
+    }
+
     /// The proxy for `host`: `--proxy`, else the environment's unless
     /// `NO_PROXY` exempts the host.
     pub(crate) fn proxy_for(&self, host: &str, tls: bool) -> Result<Option<Proxy>> {
@@ -193,6 +205,7 @@ pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
             cacerts,
             insecure: args.insecure,
         },
+        tls_connector: OnceCell::new(),
         proxy_flag: args.proxy.clone(),
         timeout: args.timeout,
         verbose: args.verbose,

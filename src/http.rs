@@ -179,15 +179,14 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
             );
         });
     }
-    let connector =
-        ().chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
-            .chain(NativeTls(Arc::new(net.tls.connector()?)));
-    Ok(ureq::Agent::with_parts(
-        config,
-        connector,
-        DefaultResolver::default(),
-    ))
+    let plain = ().chain(ConnectProxyConnector::default()).chain(TcpConnector::default());
+    // Setting TLS up reads the system's roots: only for https.
+    Ok(if site.plain {
+        ureq::Agent::with_parts(config, plain, DefaultResolver::default())
+    } else {
+        let tls = NativeTls(net.tls_connector()?);
+        ureq::Agent::with_parts(config, plain.chain(tls), DefaultResolver::default())
+    })
 }
 
 /// The proxy `proxy::choose` picked, for ureq's CONNECT step.

@@ -51,15 +51,15 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, _connection: ConnectionId) 
     };
     lock(&shared.http_requests).push(format!("{} {}", request.method, request.path));
     let (status, body) = answer(shared, &request);
-    let head = format!(
+    // One write: a second small one would wait for the client's delayed ACK.
+    let answer = format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n",
+         Connection: close\r\n\r\n{body}",
         reason(status),
         body.len()
     );
     let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|()| stream.write_all(body.as_bytes()))
+        .write_all(answer.as_bytes())
         .and_then(|()| stream.flush());
 }
 
