@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lp_consumer_global_optspecs
-    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= h/help V/version
+    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= csds= csds-ttl= idp= jwt-command= h/help V/version
 end
 
 function __fish_lp_consumer_needs_command
@@ -37,6 +37,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l timeout -d 'Bou
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -52,6 +56,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "chat" -d 'A
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "domains" -d 'Print the account\'s hosts from the domain API (CSDS), one line per service'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "login" -d 'Get a consumer token from the account\'s IdP (signup, or --auth-code-file); the one command that prints a token'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -66,6 +72,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l time
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -87,6 +97,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l timeo
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -104,6 +118,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l timeout
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -131,6 +149,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ti
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
@@ -150,6 +172,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l timeou
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -168,6 +194,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -188,6 +218,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l timeout 
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -216,6 +250,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l timeout
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l turns -d 'Turn-taking for scripts: after each line, wait for the agent side\'s answer (at least one agent message after it, then nothing more for --settle) before the next'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-open -d 'At the end of input, leave the conversation chat requested open'
@@ -239,6 +277,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l timeou
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -255,6 +297,10 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l t
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -271,18 +317,69 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l timeout 
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
 text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l service -d 'Only this service\'s entries (names are case-sensitive: asyncMessagingEnt, idp, ...); none is exit 69' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l auth-code-file -d 'Authenticate with the brand\'s external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l output -d 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token' -r -f -a "json\t''
+env\t''
+token\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l account -d 'LivePerson account (site) id' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l domain -d 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l url -d 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l cacert -d 'Extra trusted root certificate(s), PEM (a bundle is fine)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l proxy -d 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l client-properties -d 'Client properties as a JSON object, e.g. \'{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}\', sent in the Client-Properties header' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l keepalive -d 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l timeout -d 'Bound on connect, TLS and WebSocket handshake, and each request\'s response; more than 0' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l max-frame-bytes -d 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l format -d 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json' -r -f -a "json\t''
+text\t''"
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "subscribe" -d 'Print a conversation\'s events from a sequence on: history first, then live'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "close" -d 'Close a conversation (cm.UpdateConversationField); prints the response'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "man" -d 'Print the man page (roff)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "domains" -d 'Print the account\'s hosts from the domain API (CSDS), one line per service'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "login" -d 'Get a consumer token from the account\'s IdP (signup, or --auth-code-file); the one command that prints a token'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -67,6 +67,8 @@ fn run() -> Result<()> {
         Command::Click(args) => commands::click::run(args, &config::connection(global)?, &mut out),
         Command::Completion(args) => print(|out| generate::completion(args.shell, out)),
         Command::Man => print(generate::man),
+        Command::Domains(args) => commands::domains::run(args, global, &mut out),
+        Command::Login(args) => commands::login::run(args, global, &mut out),
     }
 }
 

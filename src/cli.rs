@@ -100,6 +100,9 @@ pub(crate) struct GlobalArgs {
     /// How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub(crate) format: Option<Format>,
+
+    #[command(flatten)]
+    pub(crate) account_setup: AccountSetupArgs,
 }
 
 /// How events are shown.
@@ -107,6 +110,34 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Format {
     Json,
     Text,
+}
+
+/// From an account id to hosts and a token: the domain API (CSDS), the IdP
+/// and a command that renews the token. Every subcommand understands them.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Account and token options")]
+pub(crate) struct AccountSetupArgs {
+    /// Domain API (CSDS) host that names the account's hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock's are).
+    #[arg(
+        long,
+        env = "LP_CSDS",
+        global = true,
+        value_name = "HOST",
+        default_value = "adminlogin.liveperson.net"
+    )]
+    pub(crate) csds: String,
+
+    /// Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask.
+    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = parse_secs)]
+    pub(crate) csds_ttl: Duration,
+
+    /// IdP host for `login` (default: the account's `idp` service in CSDS); a whole http(s):// URL works too.
+    #[arg(long, env = "LP_IDP", global = true, value_name = "HOST")]
+    pub(crate) idp: Option<String>,
+
+    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`.
+    #[arg(long, env = "LP_JWT_COMMAND", global = true, value_name = "CMD")]
+    pub(crate) jwt_command: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +168,10 @@ pub(crate) enum Command {
     ///
     /// E.g. `lp-consumer man > ~/.local/share/man/man1/lp-consumer.1`.
     Man,
+    /// Print the account's hosts from the domain API (CSDS), one line per service.
+    Domains(DomainsArgs),
+    /// Get a consumer token from the account's IdP (signup, or --auth-code-file); the one command that prints a token.
+    Login(LoginArgs),
 }
 
 #[derive(Debug, Args)]
@@ -355,6 +390,32 @@ pub(crate) struct CloseArgs {
     /// Conversation id (as printed by `create`).
     #[arg(value_name = "CONV")]
     pub(crate) conversation: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DomainsArgs {
+    /// Only this service's entries (names are case-sensitive: asyncMessagingEnt, idp, ...); none is exit 69.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) service: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LoginArgs {
+    /// Authenticate with the brand's external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) auth_code_file: Option<PathBuf>,
+
+    /// json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LoginOutput::Json)]
+    pub(crate) output: LoginOutput,
+}
+
+/// What `login` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LoginOutput {
+    Json,
+    Env,
+    Token,
 }
 
 #[derive(Debug, Args)]

@@ -1,29 +1,38 @@
 //! Turns the raw flags (and their env fallbacks) into a checked configuration
-//! before any network I/O: every "what is missing or wrong" error comes from here.
+//! before any network I/O: every "what is missing or wrong" error comes from
+//! here. An empty value (`LP_URL=`) counts as unset. The one lookup it may do
+//! is the messaging host in CSDS, when only the account is given, and the one
+//! command it may run is `--jwt-command`.
 
+use std::cell::OnceCell;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use tungstenite::http::Uri;
 
 use crate::cli::GlobalArgs;
+use crate::credentials::JwtCommand;
+use crate::csds::{self, Csds};
 use crate::exit::{Exit, fail, unreadable};
 use crate::jwt::{self, Claims};
 use crate::proxy::{self, Proxy};
 use crate::secret::Secret;
 use crate::transport::{Endpoint, TlsSettings};
+use crate::when;
 
 /// Where the token came from, for messages that must not show the token.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TokenSource {
     Flag,
     File,
+    Command,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Token {
     pub(crate) secret: Secret,
     pub(crate) claims: Claims,
@@ -35,6 +44,8 @@ pub(crate) struct ConnectionConfig {
     /// The `Client-Properties` header value, compact JSON.
     pub(crate) client_properties: Option<String>,
     pub(crate) token: Token,
+    /// `--jwt-command`, to renew the token when the service refuses it.
+    pub(crate) jwt_command: Option<JwtCommand>,
     pub(crate) tls: TlsSettings,
     pub(crate) keepalive: Option<Duration>,
     pub(crate) timeout: Duration,
@@ -42,20 +53,70 @@ pub(crate) struct ConnectionConfig {
     pub(crate) verbose: bool,
 }
 
-const NO_TOKEN: &str = "no JWT: set LP_JWT or pass --jwt-file PATH (`-` reads standard input)";
+/// What every request to the service, WebSocket or HTTP, obeys.
+pub(crate) struct Network {
+    pub(crate) tls: TlsSettings,
+    /// `tls` set up once for all HTTP requests (it reads the system's roots).
+    tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
+    proxy_flag: Option<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) verbose: bool,
+}
 
-/// Reads and decodes the token from `--jwt-file` or `--jwt`/`LP_JWT`.
-pub(crate) fn token(args: &GlobalArgs) -> Result<Token> {
-    let (text, source) = match (&args.jwt_file, &args.jwt) {
-        (Some(path), _) => (read_token_file(path)?, TokenSource::File),
-        (None, Some(text)) => (text.clone(), TokenSource::Flag),
-        (None, None) => return Err(fail(Exit::Config, NO_TOKEN)),
+impl Network {
+    pub(crate) fn tls_connector(&self) -> Result<Arc<native_tls::TlsConnector>> {
+        if let Some(connector) = self.tls_connector.get() {
+            return Ok(Arc::clone(connector));
+        }
+        let connector = Arc::new(self.tls.connector()?);
+        Ok(Arc::clone(self.tls_connector.get_or_init(|| connector)))
+    }
+
+    /// The proxy for `host`: `--proxy`, else the environment's unless
+    /// `NO_PROXY` exempts the host.
+    pub(crate) fn proxy_for(&self, host: &str, tls: bool) -> Result<Option<Proxy>> {
+        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        proxy::choose(self.proxy_flag.as_deref(), host, tls, &env)
+    }
+}
+
+/// A token this close to its end is swapped for `--jwt-command`'s before
+/// connecting.
+const RENEW_WITHIN_SECS: u64 = 60;
+
+/// A value given on the command line or in the environment, unless empty or
+/// blank.
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
+/// The error for no token at all.
+fn no_token(args: &GlobalArgs) -> anyhow::Error {
+    let problem = if args.jwt.is_some() {
+        "no JWT: --jwt/LP_JWT is empty"
+    } else {
+        "no JWT"
     };
+    fail(
+        Exit::Config,
+        format!(
+            "{problem}: set LP_JWT or pass --jwt-file PATH (`-` reads standard input), \
+             or set LP_JWT_COMMAND (--jwt-command CMD) to a command that prints one"
+        ),
+    )
+}
+
+/// Decodes a token; `source` names where it came from in the error.
+pub(crate) fn decode_token(text: &str, source: TokenSource) -> Result<Token> {
     let text = text.trim().to_owned();
     let claims = jwt::decode(&text).map_err(|err| {
         let origin = match source {
             TokenSource::Flag => "the JWT from --jwt/LP_JWT",
             TokenSource::File => "the JWT from --jwt-file",
+            TokenSource::Command => "the JWT printed by --jwt-command",
         };
         fail(Exit::DataErr, format!("{origin} is not valid: {err}"))
     })?;
@@ -65,14 +126,36 @@ pub(crate) fn token(args: &GlobalArgs) -> Result<Token> {
     })
 }
 
-fn read_token_file(path: &Path) -> Result<String> {
+/// The token given as such, from `--jwt-file` or `--jwt`/`LP_JWT`; None
+/// when neither is.
+fn given_token(args: &GlobalArgs) -> Result<Option<Token>> {
+    match (&args.jwt_file, given(&args.jwt)) {
+        (Some(path), _) => {
+            decode_token(&read_input(path, "--jwt-file")?, TokenSource::File).map(Some)
+        }
+        (None, Some(text)) => decode_token(text, TokenSource::Flag).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The token: `--jwt-file`, `--jwt`/`LP_JWT`, else `--jwt-command`'s.
+pub(crate) fn token(args: &GlobalArgs) -> Result<Token> {
+    match (given_token(args)?, JwtCommand::from_args(args)) {
+        (Some(token), _) => Ok(token),
+        (None, Some(command)) => command.fetch(),
+        (None, None) => Err(no_token(args)),
+    }
+}
+
+/// Reads the file that `flag` names, `-` = standard input.
+pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
     let mut text = String::new();
     let read = if path == Path::new("-") {
         io::stdin().lock().read_to_string(&mut text)
     } else {
         fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
     };
-    read.map_err(|err| unreadable("--jwt-file", path, &err))?;
+    read.map_err(|err| unreadable(flag, path, &err))?;
     Ok(text)
 }
 
@@ -83,45 +166,110 @@ pub(crate) fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// What to say about an expired token, if it is.
+/// What to say about an expired token, if it is: when, and how long ago.
 pub(crate) fn expiry_problem(claims: &Claims) -> Option<String> {
     let now = now_secs();
     claims.expired_at(now).then(|| {
-        let exp = claims.exp().unwrap_or_default();
+        let exp = claims.exp().unwrap_or_default() as i64;
         format!(
-            "the JWT expired {} s ago (exp {exp}); get a fresh token",
-            now.saturating_sub(exp as u64)
+            "the JWT expired on {} ({} ago); get a fresh token",
+            when::utc(exp),
+            when::span(now.saturating_sub(exp.max(0) as u64))
         )
     })
 }
 
-/// Everything a command that talks to the service needs, checked.
-pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
-    let endpoint = endpoint(args)?;
-    let token = token(args)?;
-    if let Some(problem) = expiry_problem(&token.claims) {
-        return Err(fail(Exit::NoPerm, problem));
+/// A given token, or `--jwt-command`'s when the given one is about to
+/// expire (it would be refused soon). A token the command has just printed
+/// is used as it is, however short its life.
+fn current(token: Token, jwt_command: Option<&JwtCommand>) -> Result<Token> {
+    match jwt_command {
+        Some(command) if token.claims.expires_within(now_secs(), RENEW_WITHIN_SECS) => {
+            command.fetch()
+        }
+        _ => match expiry_problem(&token.claims) {
+            Some(problem) => Err(fail(Exit::NoPerm, problem)),
+            None => Ok(token),
+        },
     }
+}
+
+/// The settings every request obeys.
+pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
     let cacerts = match &args.cacert {
         Some(path) => read_cacerts(path)?,
         None => Vec::new(),
     };
-    let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-    let proxy = proxy::choose(args.proxy.as_deref(), &endpoint.host, endpoint.tls, &env)?;
+    Ok(Network {
+        tls: TlsSettings {
+            cacerts,
+            insecure: args.insecure,
+        },
+        tls_connector: OnceCell::new(),
+        proxy_flag: args.proxy.clone(),
+        timeout: args.timeout,
+        verbose: args.verbose,
+    })
+}
+
+/// The account id (`--account`/`LP_ACCOUNT`), checked.
+pub(crate) fn account(args: &GlobalArgs) -> Result<&str> {
+    let account = given(&args.account).ok_or_else(|| {
+        fail(
+            Exit::Config,
+            "no account: set LP_ACCOUNT (--account) to the account (site) id",
+        )
+    })?;
+    if !account
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(fail(
+            Exit::Config,
+            "--account/LP_ACCOUNT must be an account id (letters, digits, - and _)",
+        ));
+    }
+    Ok(account)
+}
+
+/// Everything a command that talks to the service needs, checked.
+pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
+    // What can be wrong without asking anyone, first.
+    let target = target(args)?;
+    let given = given_token(args)?;
+    let jwt_command = JwtCommand::from_args(args);
+    if given.is_none() && jwt_command.is_none() {
+        return Err(no_token(args));
+    }
     let client_properties = args
         .client_properties
         .as_deref()
         .map(parse_client_properties)
         .transpose()?;
+    let network = network(args)?;
+    let endpoint = match target {
+        Target::Endpoint(endpoint) => endpoint,
+        Target::Lookup(account) => {
+            let csds = Csds::from_args(args)?;
+            let host = csds.service_host(&network, account, csds::MESSAGING)?;
+            messaging_endpoint(&host, account, !csds.plain(), "CSDS's asyncMessagingEnt")?
+        }
+    };
+    let token = match given {
+        Some(token) => current(token, jwt_command.as_ref())?,
+        None => jwt_command
+            .as_ref()
+            .ok_or_else(|| no_token(args))?
+            .fetch()?,
+    };
+    let proxy = network.proxy_for(&endpoint.host, endpoint.tls)?;
     Ok(ConnectionConfig {
         endpoint,
         proxy,
         client_properties,
         token,
-        tls: TlsSettings {
-            cacerts,
-            insecure: args.insecure,
-        },
+        jwt_command,
+        tls: network.tls,
         keepalive: (!args.keepalive.is_zero()).then_some(args.keepalive),
         timeout: args.timeout,
         max_frame_bytes: args.max_frame_bytes,
@@ -151,43 +299,62 @@ fn parse_client_properties(text: &str) -> Result<String> {
     Ok(serde_json::Value::Object(properties).to_string())
 }
 
-fn endpoint(args: &GlobalArgs) -> Result<Endpoint> {
-    if let Some(url) = &args.url {
-        return parse_endpoint(url, "--url/LP_URL");
+/// Where the socket goes, as far as the flags tell without asking anyone.
+enum Target<'a> {
+    Endpoint(Endpoint),
+    /// Only the account is known: its messaging host is in CSDS.
+    Lookup(&'a str),
+}
+
+fn target(args: &GlobalArgs) -> Result<Target<'_>> {
+    if let Some(url) = given(&args.url) {
+        return parse_endpoint(url, "--url/LP_URL").map(Target::Endpoint);
     }
-    let (Some(domain), Some(account)) = (&args.domain, &args.account) else {
-        let missing = match (&args.domain, &args.account) {
-            (None, None) => "LP_ASYNCMESSAGINGENT and LP_ACCOUNT (--domain, --account)",
-            (None, Some(_)) => "LP_ASYNCMESSAGINGENT (--domain)",
-            _ => "LP_ACCOUNT (--account)",
-        };
+    if given(&args.account).is_none() {
         return Err(fail(
             Exit::Config,
-            format!("no endpoint: set {missing}, or LP_URL (--url) to a whole ws:// or wss:// URL"),
+            "no endpoint: set LP_ACCOUNT (--account; the messaging host is then looked up in \
+             CSDS, or set LP_ASYNCMESSAGINGENT too), or LP_URL (--url) to a whole ws:// or \
+             wss:// URL",
         ));
+    }
+    let account = account(args)?;
+    let Some(domain) = given(&args.domain) else {
+        return Ok(Target::Lookup(account));
     };
-    let domain = domain.trim();
-    if domain.is_empty() || domain.contains(['/', ' ', '@', '?', '#']) {
-        return Err(fail(
-            Exit::Config,
-            "--domain/LP_ASYNCMESSAGINGENT must be a host name such as va.msg.liveperson.net \
-             (no scheme, no path); use --url for a whole URL",
-        ));
-    }
-    let account = account.trim();
-    if account.is_empty()
-        || !account
+    messaging_endpoint(domain, account, true, "--domain/LP_ASYNCMESSAGINGENT").map(Target::Endpoint)
+}
+
+/// True for a host name or address with an optional port, and nothing else
+/// (no scheme, path, user or spaces).
+pub(crate) fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
+}
+
+/// The consumer endpoint on the asyncMessagingEnt `host`; `origin` names
+/// where the host came from.
+pub(crate) fn messaging_endpoint(
+    host: &str,
+    account: &str,
+    tls: bool,
+    origin: &str,
+) -> Result<Endpoint> {
+    if !is_host(host) {
         return Err(fail(
             Exit::Config,
-            "--account/LP_ACCOUNT must be an account id (letters, digits, - and _)",
+            format!(
+                "{origin} must be a host name such as va.msg.liveperson.net \
+                 (no scheme, no path); use --url for a whole URL"
+            ),
         ));
     }
+    let scheme = if tls { "wss" } else { "ws" };
     parse_endpoint(
-        &format!("wss://{domain}/ws_api/account/{account}/messaging/consumer?v=3"),
-        "--domain/LP_ASYNCMESSAGINGENT",
+        &format!("{scheme}://{host}/ws_api/account/{account}/messaging/consumer?v=3"),
+        origin,
     )
 }
 
@@ -203,7 +370,7 @@ fn parse_endpoint(text: &str, origin: &str) -> Result<Endpoint> {
     let invalid = |why: &str| fail(Exit::Config, format!("{origin}: {why}"));
     let uri: Uri = url
         .parse()
-        .map_err(|_| invalid(&format!("`{url}` is not a valid URL")))?;
+        .map_err(|_| invalid(&format!("`{text}` is not a valid URL")))?;
     let tls = match uri.scheme_str() {
         Some("wss") => true,
         Some("ws") => false,

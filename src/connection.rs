@@ -22,7 +22,7 @@ use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, Utf8Bytes};
 
-use crate::config::ConnectionConfig;
+use crate::config::{ConnectionConfig, Token};
 use crate::exit::{Exit, err_text, fail, is_auth_close_code, websocket_exit};
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
@@ -107,15 +107,18 @@ pub(crate) struct Connection {
 impl Connection {
     /// Dials, upgrades and authenticates, all within `config.timeout`.
     pub(crate) fn open(config: &ConnectionConfig) -> Result<Connection> {
-        let mut authorization =
-            HeaderValue::from_str(&format!("jwt {}", config.token.secret.expose())).map_err(
-                |_| {
-                    fail(
-                        Exit::DataErr,
-                        "the JWT has characters that cannot go in an HTTP header",
-                    )
-                },
-            )?;
+        Connection::open_as(config, &config.token)
+    }
+
+    /// `open` with a token other than the configuration's: a renewed one.
+    pub(crate) fn open_as(config: &ConnectionConfig, token: &Token) -> Result<Connection> {
+        let mut authorization = HeaderValue::from_str(&format!("jwt {}", token.secret.expose()))
+            .map_err(|_| {
+                fail(
+                    Exit::DataErr,
+                    "the JWT has characters that cannot go in an HTTP header",
+                )
+            })?;
         authorization.set_sensitive(true);
         let mut headers = vec![("Authorization", authorization)];
         if let Some(properties) = &config.client_properties {
@@ -156,9 +159,7 @@ impl Connection {
                 ids: VecDeque::new(),
             },
             timeout: config.timeout,
-            verbose_redact: config
-                .verbose
-                .then(|| config.token.secret.expose().to_owned()),
+            verbose_redact: config.verbose.then(|| token.secret.expose().to_owned()),
         })
     }
 

@@ -63,7 +63,13 @@ impl Claims {
 
     /// True when `exp` is present and not after `now` (seconds since the epoch).
     pub(crate) fn expired_at(&self, now: u64) -> bool {
-        self.exp().is_some_and(|exp| exp <= now as f64)
+        self.expires_within(now, 0)
+    }
+
+    /// True when `exp` is present and at most `secs` after `now`.
+    pub(crate) fn expires_within(&self, now: u64, secs: u64) -> bool {
+        self.exp()
+            .is_some_and(|exp| exp <= now.saturating_add(secs) as f64)
     }
 
     pub(crate) fn as_map(&self) -> &Map<String, Value> {
@@ -131,6 +137,8 @@ mod tests {
         assert_eq!(claims.sub(), "abc?>~");
         assert!(claims.expired_at(2));
         assert!(!claims.expired_at(0));
+        assert!(claims.expires_within(0, 1));
+        assert!(!claims.expires_within(0, 0));
     }
 
     #[test]

@@ -5,16 +5,21 @@
 //! benchmark and the fuzz targets; it exports only what they use.
 
 mod app;
+mod cache;
 mod chat;
 mod choices;
 mod cli;
 mod commands;
 mod config;
 mod connection;
+mod credentials;
+mod csds;
 mod engine;
 mod exit;
 mod frames;
 mod generate;
+mod http;
+mod idp;
 mod jsonscan;
 mod jwt;
 mod lines;
@@ -27,6 +32,7 @@ mod secret;
 mod signals;
 mod state;
 mod transport;
+mod when;
 
 pub mod fuzzing;
 

@@ -134,7 +134,7 @@ fn parse(path: &Path, text: &str, conversation: &str) -> Result<u64> {
     Ok(stored.sequence)
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = with_suffix(path, &format!(".{}.tmp", std::process::id()));
     let written = File::create(&temp).and_then(|mut file| {
         file.write_all(bytes)?;

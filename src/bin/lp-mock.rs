@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use lp_consumer::mock::{BotRules, Faults, MockConfig, MockServer};
+use lp_consumer::mock::{BotRules, DEFAULT_TOKEN_TTL, Faults, MockConfig, MockServer};
 use lp_consumer::{ManBlock, ManSection, write_man_page};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -38,9 +38,12 @@ const EXITS: [(u8, &str); 5] = [
 #[command(
     name = "lp-mock",
     version,
-    about = "Local stand-in of the LivePerson consumer messaging endpoint (WebSocket on 127.0.0.1)",
-    after_help = "Prints `export LP_URL=... LP_ACCOUNT=... LP_JWT=...` lines (and LP_CONV with \
-                  --history) for `eval`, then serves until SIGINT or SIGTERM.\n\
+    about = "Local stand-in of the LivePerson consumer messaging endpoint (WebSocket on 127.0.0.1), \
+             with the domain API (CSDS) and the IdP on a port of its own",
+    after_help = "Prints `export LP_URL=... LP_CSDS=... LP_ACCOUNT=... LP_JWT=...` lines (and \
+                  LP_CONV with --history) for `eval`, then serves until SIGINT or SIGTERM. With \
+                  only LP_CSDS and LP_ACCOUNT, `lp-consumer login --output env` writes an lp.env \
+                  for it.\n\
                   Fault thresholds count the frames sent on a connection after the handshake."
 )]
 struct Args {
@@ -69,6 +72,9 @@ struct Args {
     /// PKCS#8 private key (PEM) of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Lifetime of the tokens lp-mock mints (LP_JWT, signup, authenticate); a connection is closed with 4407 when its token expires.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TOKEN_TTL, value_parser = clap::value_parser!(u64).range(1..))]
+    token_ttl: u64,
     /// Fault: after N frames on a connection, drop it without a close frame.
     #[arg(long, value_name = "N")]
     drop_after: Option<usize>,
@@ -90,6 +96,12 @@ struct Args {
     /// Fault: answer every upgrade with this HTTP status (e.g. 403, 429, 503).
     #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
     handshake_status: Option<u16>,
+    /// Fault: answer every CSDS request with this HTTP status (e.g. 503).
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
+    csds_status: Option<u16>,
+    /// Fault: answer every IdP request with this HTTP status (e.g. 401, 429).
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(200..=599))]
+    idp_status: Option<u16>,
     /// Apply the faults to the first K connections only.
     #[arg(long, value_name = "K")]
     fault_connections: Option<usize>,
@@ -267,6 +279,7 @@ fn main() -> ExitCode {
         batch: args.batch,
         lean_events: args.lean_events,
         tls,
+        token_ttl: args.token_ttl,
         faults: Faults {
             drop_after: args.drop_after,
             close_after: args.close_after,
@@ -277,6 +290,8 @@ fn main() -> ExitCode {
             handshake_status: args.handshake_status,
             fault_connections: args.fault_connections,
             inject: Vec::new(),
+            csds_status: args.csds_status,
+            idp_status: args.idp_status,
         },
         bot,
     };
@@ -292,6 +307,7 @@ fn main() -> ExitCode {
         lines.push(format!("# lp-mock listening on {}", server.url()));
     }
     lines.push(export("LP_URL", &server.url()));
+    lines.push(export("LP_CSDS", &server.csds_url()));
     lines.push(export("LP_ACCOUNT", server.account()));
     if let Some(conversation) = server.history_conversation() {
         lines.push(export("LP_CONV", &conversation));

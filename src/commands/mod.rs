@@ -7,7 +7,9 @@ pub(crate) mod click;
 pub(crate) mod close;
 pub(crate) mod conversations;
 pub(crate) mod create;
+pub(crate) mod domains;
 pub(crate) mod jwt_sub;
+pub(crate) mod login;
 pub(crate) mod send;
 pub(crate) mod subscribe;
 

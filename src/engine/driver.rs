@@ -1,7 +1,9 @@
 //! Drives an `Engine` over real connections: reads frames until a read
 //! would block, then flushes the output, stores the cursor, tells the engine
 //! the time and sleeps in poll(2); and, with `--reconnect`, opens a new
-//! connection when one fails, with backoff.
+//! connection when one fails, with backoff, or at once with a renewed
+//! token when the service refused the token and `--jwt-command` can renew
+//! it.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -12,7 +14,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::{Engine, Io};
-use crate::config::ConnectionConfig;
+use crate::config::{ConnectionConfig, Token};
 use crate::connection::{Connection, Read, Wake, Watch};
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::Response;
@@ -85,9 +87,22 @@ pub(crate) fn run(
 ) -> Result<()> {
     let mut failures = 0u32;
     let mut attempt = 0u32;
+    // The token in use, once renewed; whether this attempt's is fresh.
+    let mut renewed: Option<Token> = None;
+    let mut fresh = false;
     loop {
         let progress_before = engine.progress();
-        let result = one_connection(engine, config, retry, sinks, attempt > 0);
+        let token = renewed.as_ref().unwrap_or(&config.token);
+        let mut accepted = false;
+        let result = one_connection(
+            engine,
+            config,
+            token,
+            retry,
+            sinks,
+            attempt > 0,
+            &mut accepted,
+        );
         engine.disconnected();
         // Whatever ended the connection, what was printed is flushed and
         // its cursor stored (a signal's exit code still wins).
@@ -96,6 +111,23 @@ pub(crate) fn run(
             Ok(()) => return settled,
             Err(err) => err,
         };
+        // A refused token is renewed and the stream goes on at once from
+        // the cursor; a fresh token refused before anything was read is
+        // final.
+        if let Some(command) = &config.jwt_command
+            && retry.enabled
+            && matches!(exit::classify(&err), Outcome::Fail(Exit::NoPerm))
+        {
+            if fresh && !accepted {
+                return Err(err.context("the token just renewed by --jwt-command was refused too"));
+            }
+            eprintln!("lp-consumer: {err:#}; renewing the token with --jwt-command");
+            renewed = Some(command.renew(token)?);
+            fresh = true;
+            attempt += 1;
+            continue;
+        }
+        fresh = false;
         if !retry.enabled || !is_retryable(&err) {
             return Err(err);
         }
@@ -126,14 +158,17 @@ pub(crate) fn run(
 
 /// Subscribes on a new connection and streams until an ending (Ok) or a
 /// failure (Err, which the caller may retry).
+/// `accepted` is set once the service answers anything on it.
 fn one_connection(
     engine: &mut Engine,
     config: &ConnectionConfig,
+    token: &Token,
     retry: &Retry,
     sinks: &mut Sinks,
     reconnecting: bool,
+    accepted: &mut bool,
 ) -> Result<()> {
-    let mut connection = Connection::open(config)?;
+    let mut connection = Connection::open_as(config, token)?;
     if reconnecting {
         let after = engine.cursor().map_or_else(
             || "from the start".to_owned(),
@@ -155,6 +190,7 @@ fn one_connection(
     loop {
         match io.connection.read()? {
             Read::Frame(frame) => {
+                *accepted = true;
                 engine.on_frame(&frame, &mut io)?;
                 frames_since_tick += 1;
                 // A cursor follows the output closely: after every frame.

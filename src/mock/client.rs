@@ -40,6 +40,8 @@ pub(crate) struct Client<'a> {
     pub(crate) connection: ConnectionId,
     /// The `sub` of the token the client connected with.
     pub(crate) consumer: String,
+    /// When that token expires: the connection is closed with 4407 then.
+    expires_at: Option<Instant>,
     /// What its events show as the consumer's client properties.
     pub(crate) consumer_properties: Option<Box<RawValue>>,
     /// Where other connections (and this one) put live events for it.
@@ -70,6 +72,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     let Some(Accepted {
         ws,
         consumer,
+        expires_at,
         client_properties,
     }) = handshake::accept(shared, tcp, &faults)
     else {
@@ -81,6 +84,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         shared,
         connection,
         consumer,
+        expires_at,
         consumer_properties: shared.consumer_properties(client_properties.as_deref()),
         outbox,
         faults,
@@ -121,6 +125,10 @@ impl Client<'_> {
         loop {
             if self.shared.stopping() {
                 return Err(self.close(CloseCode::Away, "lp-mock stops"));
+            }
+            // As the service does: "a fresh token is required".
+            if self.expires_at.is_some_and(|at| Instant::now() >= at) {
+                return Err(self.close(CloseCode::from(4407), "the token has expired"));
             }
             while let Ok(outgoing) = self.inbox.try_recv() {
                 match outgoing {

@@ -1,51 +1,59 @@
 //! From an accepted TCP socket to an upgraded WebSocket: TLS, then the
-//! checks the consumer endpoint makes on the upgrade request.
+//! checks the consumer endpoint makes on the upgrade request. The TLS step
+//! serves lp-mock's HTTP side too.
 
 use std::net::TcpStream;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response};
 use tungstenite::http::StatusCode;
 use tungstenite::{HandshakeError, WebSocket};
 
 use super::{Faults, Shared, lock};
-use crate::jwt;
+use crate::jwt::{self, Claims};
 use crate::transport::Transport;
 
 /// How long a client may take over TLS and the upgrade.
 const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
 
-/// An upgraded connection, the consumer its token names, and the
-/// Client-Properties header it sent.
+/// An upgraded connection, the consumer its token names, when that token
+/// expires, and the Client-Properties header it sent.
 pub(crate) struct Accepted {
     pub(crate) ws: WebSocket<Transport>,
     pub(crate) consumer: String,
+    pub(crate) expires_at: Option<Instant>,
     pub(crate) client_properties: Option<String>,
+}
+
+/// Runs the TLS handshake, when lp-mock serves TLS, on a socket that
+/// already has its read and write timeouts; None when the client fails.
+pub(crate) fn secure(shared: &Shared, tcp: TcpStream, deadline: Instant) -> Option<Transport> {
+    let Some(acceptor) = &shared.tls else {
+        return Some(Transport::Plain(tcp));
+    };
+    // The socket's timeouts make each step return within a tick, so a
+    // silent client cannot hold the server's shutdown.
+    let mut attempt = acceptor.accept(tcp);
+    loop {
+        match attempt {
+            Ok(stream) => return Some(Transport::Tls(Box::new(stream))),
+            Err(native_tls::HandshakeError::WouldBlock(mid))
+                if Instant::now() < deadline && !shared.stopping() =>
+            {
+                attempt = mid.handshake();
+            }
+            Err(_) => return None,
+        }
+    }
 }
 
 /// Runs the TLS and WebSocket handshakes on a socket that already has its
 /// read and write timeouts; None when the client fails or is refused.
 pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option<Accepted> {
     let deadline = Instant::now() + HANDSHAKE_LIMIT;
-    // The socket's timeouts make each step return within a tick, so a
-    // silent client cannot hold the server's shutdown.
     let go_on = || Instant::now() < deadline && !shared.stopping();
-    let transport = match &shared.tls {
-        None => Transport::Plain(tcp),
-        Some(acceptor) => {
-            let mut attempt = acceptor.accept(tcp);
-            loop {
-                match attempt {
-                    Ok(stream) => break Transport::Tls(Box::new(stream)),
-                    Err(native_tls::HandshakeError::WouldBlock(mid)) if go_on() => {
-                        attempt = mid.handshake();
-                    }
-                    Err(_) => return None,
-                }
-            }
-        }
-    };
+    let transport = secure(shared, tcp, deadline)?;
     let mut consumer = None;
     let mut client_properties = None;
     let checks = UpgradeChecks {
@@ -62,18 +70,29 @@ pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option
             Err(_) => return None,
         }
     };
+    let claims = consumer?;
     Some(Accepted {
         ws,
-        consumer: consumer?,
+        consumer: claims.sub().to_owned(),
+        expires_at: expiry_instant(&claims),
         client_properties,
     })
+}
+
+/// When the token's `exp` comes, on the monotonic clock.
+fn expiry_instant(claims: &Claims) -> Option<Instant> {
+    let exp = claims.exp()?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    Some(Instant::now() + Duration::try_from_secs_f64(exp - now).unwrap_or_default())
 }
 
 struct UpgradeChecks<'a> {
     shared: &'a Shared,
     faults: &'a Faults,
-    /// The consumer, once the request passed the checks.
-    consumer: &'a mut Option<String>,
+    /// The token's claims, once the request passed the checks.
+    consumer: &'a mut Option<Claims>,
     client_properties: &'a mut Option<String>,
 }
 
@@ -99,13 +118,13 @@ impl Callback for UpgradeChecks<'_> {
     }
 }
 
-/// The endpoint's checks: the consumer id, or the HTTP status and reason to
-/// refuse the upgrade with.
+/// The endpoint's checks: the token's claims, or the HTTP status and reason
+/// to refuse the upgrade with.
 fn check(
     shared: &Shared,
     faults: &Faults,
     request: &Request,
-) -> Result<String, (u16, &'static str)> {
+) -> Result<Claims, (u16, &'static str)> {
     if let Some(status) = faults.handshake_status {
         return Err((status, "fault injected by lp-mock"));
     }
@@ -133,5 +152,10 @@ fn check(
     if claims.expired_at(crate::config::now_secs()) {
         return Err((401, "the token has expired"));
     }
-    Ok(claims.sub().to_owned())
+    // LivePerson's tokens name their account as `aud`.
+    let audience = claims.as_map().get("aud").and_then(|aud| aud.as_str());
+    if audience.is_some_and(|aud| aud != format!("acc:{}", shared.account)) {
+        return Err((401, "the token is for another account"));
+    }
+    Ok(claims)
 }

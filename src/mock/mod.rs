@@ -1,14 +1,18 @@
 //! lp-mock: a local stand-in of LivePerson's consumer WebSocket endpoint,
 //! for tests, demos and benchmarks. It behaves like the service for every
-//! request lp-consumer sends, and can misbehave on purpose (`Faults`).
+//! request lp-consumer sends, and can misbehave on purpose (`Faults`). On a
+//! port of its own it serves the domain API (CSDS) and the IdP, whose
+//! answers point at lp-mock itself.
 //!
-//! One thread accepts connections, one thread serves each of them, and
-//! with a bot (`MockConfig::bot`) one more thread sends its replies.
+//! One thread accepts connections on each port, one thread serves each
+//! connection, and with a bot (`MockConfig::bot`) one more thread sends its
+//! replies.
 
 mod bot;
 mod client;
 mod frames;
 mod handshake;
+mod http;
 mod requests;
 mod state;
 #[cfg(test)]
@@ -44,8 +48,9 @@ const CONSUMER_CLIENT_PROPERTIES: &str =
 
 /// The pause after a failed accept.
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
-/// Lifetime of the tokens `MockServer::token` mints.
-const TOKEN_LIFETIME_SECS: u64 = 10 * 365 * 24 * 3600;
+/// Lifetime of the tokens lp-mock mints, in seconds, unless
+/// `MockConfig::token_ttl` says otherwise: about ten years.
+pub const DEFAULT_TOKEN_TTL: u64 = 10 * 365 * 24 * 3600;
 
 pub struct MockConfig {
     pub account: String,
@@ -61,8 +66,12 @@ pub struct MockConfig {
     /// Events without the originators' client properties (smaller than
     /// the service's).
     pub lean_events: bool,
-    /// Serve wss:// with this certificate and key.
+    /// Serve wss:// (and https:// on the HTTP side) with this certificate
+    /// and key.
     pub tls: Option<native_tls::Identity>,
+    /// Lifetime of the tokens lp-mock mints, in seconds; a connection is
+    /// closed with 4407 when its token expires.
+    pub token_ttl: u64,
     pub faults: Faults,
     /// A bot, assigned to every conversation, that answers by these rules.
     pub bot: Option<BotRules>,
@@ -78,6 +87,7 @@ impl Default for MockConfig {
             batch: 1,
             lean_events: false,
             tls: None,
+            token_ttl: DEFAULT_TOKEN_TTL,
             faults: Faults::default(),
             bot: None,
         }
@@ -108,6 +118,10 @@ pub struct Faults {
     /// Frames sent as they are right after a subscription's response, as a
     /// hostile server would: binary, invalid UTF-8, wrong shapes.
     pub inject: Vec<RawFrame>,
+    /// Answer every CSDS request with this HTTP status instead.
+    pub csds_status: Option<u16>,
+    /// Answer every IdP request with this HTTP status instead.
+    pub idp_status: Option<u16>,
 }
 
 /// A frame `Faults::inject` sends without any check.
@@ -136,12 +150,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// What the connection threads share.
 struct Shared {
     account: String,
+    /// `host:port` of the WebSocket and of the HTTP side, as CSDS names them.
+    ws_authority: String,
+    http_authority: String,
+    token_ttl: u64,
     agent_echo: bool,
     batch: usize,
     /// The agent's client properties; None for lean events.
     agent_properties: Option<Box<RawValue>>,
     lean_events: bool,
     faults: Faults,
+    /// CSDS and IdP faults, which tests may change while lp-mock runs.
+    http_faults: Mutex<(Option<u16>, Option<u16>)>,
     tls: Option<native_tls::TlsAcceptor>,
     store: Mutex<Store>,
     /// Signalled whenever a conversation gains or loses a subscriber.
@@ -150,6 +170,8 @@ struct Shared {
     /// Handshakes accepted.
     connections: AtomicUsize,
     requests: Mutex<Vec<String>>,
+    /// Request lines received on the HTTP side.
+    http_requests: Mutex<Vec<String>>,
     client_properties: Mutex<Vec<Option<String>>>,
     bot: Option<Bot>,
 }
@@ -184,6 +206,19 @@ impl Shared {
         RawValue::from_string(sent.to_owned()).ok()
     }
 
+    /// An unsigned token for `sub`, valid for the configured lifetime
+    /// (lp-mock does not check signatures).
+    fn mint(&self, sub: &str) -> String {
+        let now = crate::config::now_secs();
+        jwt::encode_unsigned(&json!({
+            "sub": sub,
+            "iat": now,
+            "exp": now + self.token_ttl,
+            "aud": format!("acc:{}", self.account),
+            "iss": "https://idp.liveperson.net",
+        }))
+    }
+
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
     }
@@ -209,9 +244,10 @@ impl Shared {
 
 pub struct MockServer {
     addr: SocketAddr,
+    http_addr: SocketAddr,
     shared: Arc<Shared>,
     history_conversation: Option<String>,
-    accept_thread: Option<JoinHandle<()>>,
+    accept_threads: Vec<JoinHandle<()>>,
     client_threads: Arc<Mutex<Vec<JoinHandle<()>>>>,
     bot_thread: Option<JoinHandle<()>>,
 }
@@ -226,6 +262,9 @@ impl MockServer {
             .map_err(io::Error::other)?;
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
+        let http_listener = TcpListener::bind(("127.0.0.1", 0))?;
+        let http_addr = http_listener.local_addr()?;
+        let host = host_name(tls.is_some());
         let agent_properties = (!config.lean_events)
             .then(|| RawValue::from_string(AGENT_CLIENT_PROPERTIES.to_owned()))
             .transpose()
@@ -244,10 +283,14 @@ impl MockServer {
         });
         let shared = Arc::new(Shared {
             account: config.account,
+            ws_authority: format!("{host}:{}", addr.port()),
+            http_authority: format!("{host}:{}", http_addr.port()),
+            token_ttl: config.token_ttl,
             agent_echo: config.agent_echo,
             batch: config.batch.max(1),
             agent_properties,
             lean_events: config.lean_events,
+            http_faults: Mutex::new((config.faults.csds_status, config.faults.idp_status)),
             faults: config.faults,
             tls,
             store: Mutex::new(store),
@@ -255,6 +298,7 @@ impl MockServer {
             stop: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
+            http_requests: Mutex::new(Vec::new()),
             client_properties: Mutex::new(Vec::new()),
             bot: config.bot.map(Bot::new),
         });
@@ -263,16 +307,23 @@ impl MockServer {
             thread::spawn(move || bot::run(&shared))
         });
         let client_threads = Arc::new(Mutex::new(Vec::new()));
-        let accept_thread = {
+        let accept_threads = [
+            (listener, client::serve as Serve),
+            (http_listener, http::serve as Serve),
+        ]
+        .into_iter()
+        .map(|(listener, serve)| {
             let shared = Arc::clone(&shared);
             let client_threads = Arc::clone(&client_threads);
-            thread::spawn(move || accept_loop(&listener, &shared, &client_threads))
-        };
+            thread::spawn(move || accept_loop(&listener, &shared, &client_threads, serve))
+        })
+        .collect();
         Ok(MockServer {
             addr,
+            http_addr,
             shared,
             history_conversation,
-            accept_thread: Some(accept_thread),
+            accept_threads,
             client_threads,
             bot_thread,
         })
@@ -285,16 +336,31 @@ impl MockServer {
     /// The consumer endpoint: ws://127.0.0.1, or wss://localhost (the name
     /// a test certificate is issued to) with TLS.
     pub fn url(&self) -> String {
-        let (scheme, host) = if self.shared.tls.is_some() {
-            ("wss", "localhost")
+        let scheme = if self.shared.tls.is_some() {
+            "wss"
         } else {
-            ("ws", "127.0.0.1")
+            "ws"
         };
         format!(
-            "{scheme}://{host}:{}/ws_api/account/{}/messaging/consumer?v=3",
-            self.addr.port(),
-            self.shared.account
+            "{scheme}://{}/ws_api/account/{}/messaging/consumer?v=3",
+            self.shared.ws_authority, self.shared.account
         )
+    }
+
+    /// The domain API (CSDS) for `LP_CSDS`: http://127.0.0.1, or
+    /// https://localhost with TLS. Its answer names lp-mock's own
+    /// WebSocket (asyncMessagingEnt) and HTTP side (idp).
+    pub fn csds_url(&self) -> String {
+        let scheme = if self.shared.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.shared.http_authority)
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
     }
 
     pub fn account(&self) -> &str {
@@ -305,17 +371,10 @@ impl MockServer {
         DEFAULT_CONSUMER
     }
 
-    /// An unsigned token for `sub`, valid for about ten years (lp-mock does
-    /// not check signatures).
+    /// An unsigned token for `sub`, valid for `MockConfig::token_ttl`
+    /// (lp-mock does not check signatures).
     pub fn token(&self, sub: &str) -> String {
-        let now = crate::config::now_secs();
-        jwt::encode_unsigned(&json!({
-            "sub": sub,
-            "iat": now,
-            "exp": now + TOKEN_LIFETIME_SECS,
-            "aud": format!("acc:{}", self.shared.account),
-            "iss": "https://idp.liveperson.net",
-        }))
+        self.shared.mint(sub)
     }
 
     /// The conversation preloaded with `history` agent messages.
@@ -378,6 +437,46 @@ impl MockServer {
             .is_none_or(|bot| bot.wait_idle(timeout))
     }
 
+    /// Waits until the conversation has been subscribed to `n` times in
+    /// all, ended subscriptions included; false on timeout.
+    pub fn wait_for_subscriptions(
+        &self,
+        conversation_id: &str,
+        n: usize,
+        timeout: Duration,
+    ) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut store = self.shared.store();
+        while store.subscriptions(conversation_id) < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            store = self
+                .shared
+                .subscribers_changed
+                .wait_timeout(store, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        true
+    }
+
+    /// Answer CSDS requests with this status from now on (None: normally).
+    pub fn set_csds_status(&self, status: Option<u16>) {
+        lock(&self.shared.http_faults).0 = status;
+    }
+
+    /// Answer IdP requests with this status from now on (None: normally).
+    pub fn set_idp_status(&self, status: Option<u16>) {
+        lock(&self.shared.http_faults).1 = status;
+    }
+
+    /// The request lines of the HTTP side (`GET /api/...`), in order.
+    pub fn http_requests(&self) -> Vec<String> {
+        lock(&self.shared.http_requests).clone()
+    }
+
     /// Every text frame received from clients, verbatim, in order.
     pub fn requests(&self) -> Vec<String> {
         lock(&self.shared.requests).clone()
@@ -400,9 +499,12 @@ impl MockServer {
 
     fn stop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(accept_thread) = self.accept_thread.take() {
+        for (addr, accept_thread) in [self.addr, self.http_addr]
+            .into_iter()
+            .zip(std::mem::take(&mut self.accept_threads))
+        {
             // Wake the blocking accept so that it sees the stop flag.
-            let _ = TcpStream::connect(self.addr);
+            let _ = TcpStream::connect(addr);
             let _ = accept_thread.join();
         }
         // Each connection thread sees the flag within one read tick.
@@ -425,10 +527,20 @@ impl Drop for MockServer {
     }
 }
 
+/// The host name lp-mock gives for itself: the one its test certificate is
+/// issued to when it serves TLS.
+fn host_name(tls: bool) -> &'static str {
+    if tls { "localhost" } else { "127.0.0.1" }
+}
+
+/// What serves one accepted connection.
+type Serve = fn(&Shared, TcpStream, ConnectionId);
+
 fn accept_loop(
     listener: &TcpListener,
     shared: &Arc<Shared>,
     client_threads: &Mutex<Vec<JoinHandle<()>>>,
+    serve: Serve,
 ) {
     let mut next_connection: ConnectionId = 0;
     for tcp in listener.incoming() {
@@ -443,7 +555,7 @@ fn accept_loop(
         let shared = Arc::clone(shared);
         let connection = next_connection;
         next_connection += 1;
-        let handle = thread::spawn(move || client::serve(&shared, tcp, connection));
+        let handle = thread::spawn(move || serve(&shared, tcp, connection));
         let mut client_threads = lock(client_threads);
         client_threads.retain(|thread| !thread.is_finished());
         client_threads.push(handle);

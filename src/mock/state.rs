@@ -206,6 +206,9 @@ struct Conversation {
     /// Whether the consumer's latest connection to use the conversation
     /// advertised MULTI_DIALOG, which a survey needs.
     multi_dialog: bool,
+    /// Subscriptions made since the start, to any of its dialogs, ended
+    /// ones included.
+    subscriptions: usize,
 }
 
 impl Conversation {
@@ -290,6 +293,7 @@ impl Store {
             skill_id: skill_id.to_owned(),
             agent_assigned: self.assign_agent,
             multi_dialog: false,
+            subscriptions: 0,
         };
         self.conversations.insert(id.clone(), conversation);
         self.notify_conversation_subscribers(&id);
@@ -513,6 +517,7 @@ impl Store {
         let Some((conversation, index)) = self.dialog_mut(dialog_id) else {
             return Vec::new();
         };
+        conversation.subscriptions += 1;
         let dialog = &mut conversation.dialogs[index];
         dialog.subscribers.retain(|(id, _)| *id != connection);
         dialog.subscribers.push((connection, outbox));
@@ -524,6 +529,12 @@ impl Store {
 
     pub(crate) fn subscribers(&self, dialog_id: &str) -> usize {
         self.dialog(dialog_id).map_or(0, |d| d.subscribers.len())
+    }
+
+    pub(crate) fn subscriptions(&self, conversation_id: &str) -> usize {
+        self.conversations
+            .get(conversation_id)
+            .map_or(0, |c| c.subscriptions)
     }
 
     /// Forgets every subscription of a connection that ended.

@@ -372,6 +372,8 @@ fn the_upgrade_checks_path_version_and_token() {
     assert_eq!(refusal(&server, &url, Some("jwt not-a-token")), 401);
     let expired = jwt::encode_unsigned(&json!({"sub": "someone", "exp": 1_000_000_000}));
     assert_eq!(refusal(&server, &url, Some(&format!("jwt {expired}"))), 401);
+    let foreign = jwt::encode_unsigned(&json!({"sub": "someone", "aud": "acc:87654321"}));
+    assert_eq!(refusal(&server, &url, Some(&format!("jwt {foreign}"))), 401);
     let other_account = url.replace("/12345678/", "/87654321/");
     assert_eq!(refusal(&server, &other_account, Some(&good)), 404);
     let brand = url.replace("/consumer", "/brand");
@@ -1896,4 +1898,114 @@ fn without_a_bot_a_conversation_has_its_main_dialog_and_no_agent() {
     // Only the consumer's own message comes back.
     let frames = consumer.settle(&server, &conversation);
     assert_eq!(texts(&frames), ["hi"]);
+}
+
+#[test]
+fn a_connection_is_closed_with_4407_when_its_token_expires() {
+    let server = start(MockConfig {
+        token_ttl: 1,
+        ..MockConfig::default()
+    });
+    let mut client = Client::connect(&server, "short-lived");
+    assert_eq!(client.close_code(), CloseCode::from(4407));
+}
+
+/// One request on lp-mock's HTTP side: the status and the JSON body.
+fn http(server: &MockServer, method: &str, path: &str, body: &str) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let mut tcp = TcpStream::connect(server.http_addr()).expect("TCP connects");
+    tcp.set_read_timeout(Some(WAIT)).expect("a read timeout");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: lp-mock\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    tcp.write_all(request.as_bytes())
+        .expect("the request is sent");
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).expect("an answer");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a head");
+    let status = head.split_whitespace().nth(1).expect("a status");
+    (
+        status.parse().expect("a number"),
+        serde_json::from_str(body).expect("a JSON body"),
+    )
+}
+
+#[test]
+fn csds_names_lp_mock_itself_and_the_idp_mints_tokens() {
+    let server = start(MockConfig {
+        token_ttl: 600,
+        ..MockConfig::default()
+    });
+    let (status, answer) = http(
+        &server,
+        "GET",
+        "/api/account/lp-mock/service/baseURI.json?version=1.0",
+        "",
+    );
+    assert_eq!(status, 200);
+    let port = |service: &str| {
+        let entries = answer["baseURIs"].as_array().expect("baseURIs");
+        let entry = entries
+            .iter()
+            .find(|entry| entry["service"] == service)
+            .expect("the service");
+        assert_eq!(entry["account"], "lp-mock");
+        entry["baseURI"].as_str().expect("a host").to_owned()
+    };
+    assert_eq!(
+        port("asyncMessagingEnt"),
+        format!("127.0.0.1:{}", server.local_addr().port())
+    );
+    assert_eq!(
+        port("idp"),
+        format!("127.0.0.1:{}", server.http_addr().port())
+    );
+    assert_eq!(server.csds_url(), format!("http://{}", port("idp")));
+
+    let sub_of = |answer: &Value| {
+        let claims = jwt::decode(answer["jwt"].as_str().expect("a jwt")).expect("a JWT");
+        let lifetime = claims.exp().unwrap() - claims.as_map()["iat"].as_f64().unwrap();
+        assert_eq!(lifetime, 600.0);
+        claims.sub().to_owned()
+    };
+    let (status, first) = http(&server, "POST", "/api/account/lp-mock/signup", "");
+    assert_eq!(status, 200);
+    let (_, second) = http(&server, "POST", "/api/account/lp-mock/signup", "");
+    assert_ne!(sub_of(&first), sub_of(&second));
+
+    let code = json!({"authCode": jwt::encode_unsigned(&json!({"sub": "alice"}))}).to_string();
+    let (status, alice) = http(&server, "POST", "/api/account/lp-mock/authenticate", &code);
+    assert_eq!(status, 200);
+    let (_, again) = http(&server, "POST", "/api/account/lp-mock/authenticate", &code);
+    assert_eq!(sub_of(&alice), sub_of(&again));
+    let (status, refused) = http(
+        &server,
+        "POST",
+        "/api/account/lp-mock/authenticate",
+        r#"{"authCode":"nope"}"#,
+    );
+    assert_eq!(
+        (status, refused),
+        (500, json!({"internalErrorCode": "9007"}))
+    );
+
+    assert_eq!(
+        http(&server, "POST", "/api/account/other/signup", "").0,
+        404
+    );
+    server.set_idp_status(Some(429));
+    assert_eq!(
+        http(&server, "POST", "/api/account/lp-mock/signup", "").0,
+        429
+    );
+    server.set_csds_status(Some(503));
+    let (status, _) = http(
+        &server,
+        "GET",
+        "/api/account/lp-mock/service/baseURI.json?version=1.0",
+        "",
+    );
+    assert_eq!(status, 503);
+    assert_eq!(server.http_requests().len(), 9);
 }

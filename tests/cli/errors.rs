@@ -282,16 +282,25 @@ fn expired_token_exits_77_before_connecting() {
 fn missing_configuration_exits_78() {
     let token = encode_unsigned(&json!({"sub": "x"}));
     let result = run(bare().arg("create").env("LP_JWT", &token), None, &token);
-    result.assert_error(78, "set LP_ASYNCMESSAGINGENT and LP_ACCOUNT");
+    result.assert_error(78, "no endpoint: set LP_ACCOUNT");
     let result = run(
         bare()
             .arg("create")
             .env("LP_JWT", &token)
-            .env("LP_ACCOUNT", "123"),
+            .env("LP_ASYNCMESSAGINGENT", "va.msg.liveperson.net"),
         None,
         &token,
     );
-    result.assert_error(78, "set LP_ASYNCMESSAGINGENT (--domain)");
+    result.assert_error(78, "no endpoint: set LP_ACCOUNT");
+    let result = run(
+        bare()
+            .arg("create")
+            .env("LP_URL", "ws://127.0.0.1:9/x")
+            .env("LP_JWT_COMMAND", ""),
+        None,
+        "",
+    );
+    result.assert_error(78, "no JWT: set LP_JWT or pass --jwt-file PATH");
     let result = run(
         bare()
             .args(["create", "--url", "http://example.invalid/"])

@@ -4,6 +4,7 @@
 mod connect_proxy;
 mod harness;
 
+mod bootstrap;
 mod chat;
 mod completion;
 mod errors;

@@ -1,0 +1,26 @@
+//! `domains`: the account's hosts from the domain API (CSDS), one line per
+//! entry of `baseURIs`, as it came.
+
+use anyhow::Result;
+
+use crate::cli::{DomainsArgs, GlobalArgs};
+use crate::config;
+use crate::csds::Csds;
+use crate::jsonscan::compact;
+use crate::output::Output;
+
+pub(crate) fn run(args: &DomainsArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let account = config::account(global)?;
+    let network = config::network(global)?;
+    let csds = Csds::from_args(global)?;
+    let domains = csds.lookup(&network, account)?;
+    let service = args.service.as_deref();
+    let entries = domains.entries(service);
+    if entries.is_empty() {
+        return Err(csds.no_service(service, account));
+    }
+    for entry in entries {
+        out.raw_line(&compact(entry.get()))?;
+    }
+    out.flush()
+}

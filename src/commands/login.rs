@@ -1,0 +1,125 @@
+//! `login`: a consumer token from the account's IdP, printed as JSON, as
+//! the lines of an lp.env file, or bare. The one command that prints a
+//! token, and only on stdout.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cli::{GlobalArgs, LoginArgs, LoginOutput};
+use crate::config::{self, Network, given};
+use crate::csds::{self, Csds};
+use crate::exit::{Exit, fail};
+use crate::http::Site;
+use crate::idp;
+use crate::output::Output;
+use crate::secret::Secret;
+
+pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let account = config::account(global)?;
+    let auth_code = args
+        .auth_code_file
+        .as_deref()
+        .map(read_auth_code)
+        .transpose()?;
+    let network = config::network(global)?;
+    let csds = Csds::from_args(global)?;
+    // Looked up before the IdP is asked, so that a signup is not wasted.
+    let messaging = match args.output {
+        LoginOutput::Env => Some(messaging_variable(global, &network, &csds, account)?),
+        _ => None,
+    };
+    let idp = match given(&global.account_setup.idp) {
+        Some(text) => Site::parse(text, "--idp/LP_IDP")?,
+        None => Site::named(
+            &csds.service_host(&network, account, csds::IDP)?,
+            csds.plain(),
+            "CSDS's idp",
+        )?,
+    };
+    let token = idp::login(&network, &idp, account, auth_code.as_ref())?;
+    let jwt = token.secret.expose();
+    match (args.output, messaging) {
+        (LoginOutput::Env, Some((name, value))) => {
+            let lines = [
+                ("LP_ACCOUNT", account),
+                (name, &value),
+                ("LP_IDP", &idp.to_string()),
+                ("LP_JWT", jwt),
+            ];
+            // Every line must be ready for both `docker run --env-file` (no
+            // quoting) and the shell (`set -a; . ./lp.env`), and a host from
+            // CSDS must not be able to inject a command.
+            let lines = lines
+                .iter()
+                .map(|(name, value)| {
+                    if value.chars().all(env_file_safe) {
+                        Ok(format!("{name}={value}"))
+                    } else {
+                        Err(fail(
+                            Exit::Protocol,
+                            format!("{name} has characters that cannot go in an lp.env file"),
+                        ))
+                    }
+                })
+                .collect::<Result<Vec<String>>>()?;
+            for line in lines {
+                out.raw_line(&line)?;
+            }
+        }
+        (LoginOutput::Token, _) => out.raw_line(jwt)?,
+        _ => out.line(&serde_json::json!({
+            "jwt": jwt,
+            "sub": token.claims.sub(),
+            "exp": token.claims.as_map().get("exp"),
+        }))?,
+    }
+    out.flush()
+}
+
+/// The brand's external JWT: a secret, never shown.
+fn read_auth_code(path: &Path) -> Result<Secret> {
+    let text = config::read_input(path, "--auth-code-file")?;
+    let code = text.trim();
+    if code.is_empty() {
+        return Err(fail(
+            Exit::DataErr,
+            format!("--auth-code-file {} is empty", path.display()),
+        ));
+    }
+    Ok(Secret::new(code.to_owned()))
+}
+
+/// Where lp.env points the socket: `LP_URL` as given, `LP_ASYNCMESSAGINGENT`
+/// as given or from CSDS, or, from a plain http:// CSDS, the whole `ws://`
+/// endpoint in `LP_URL` (a bare host would be reached over wss://).
+fn messaging_variable(
+    global: &GlobalArgs,
+    network: &Network,
+    csds: &Csds,
+    account: &str,
+) -> Result<(&'static str, String)> {
+    if let Some(url) = given(&global.url) {
+        return Ok(("LP_URL", url.to_owned()));
+    }
+    if let Some(domain) = given(&global.domain) {
+        return Ok(("LP_ASYNCMESSAGINGENT", domain.to_owned()));
+    }
+    let host = csds.service_host(network, account, csds::MESSAGING)?;
+    if csds.plain() {
+        let endpoint =
+            config::messaging_endpoint(&host, account, false, "CSDS's asyncMessagingEnt")?;
+        return Ok(("LP_URL", endpoint.url));
+    }
+    Ok(("LP_ASYNCMESSAGINGENT", host))
+}
+
+/// Characters that need no quoting in a shell assignment nor in a Docker
+/// env file.
+fn env_file_safe(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '.' | '-' | '_' | ':' | '/' | '?' | '=' | '+' | '%' | '[' | ']'
+        )
+}

@@ -1,0 +1,119 @@
+//! The IdP: consumer tokens for an account. `signup` makes a new
+//! unauthenticated consumer each time (for demos); `authenticate` turns the
+//! brand's external JWT (the authCode) into a token for the consumer that
+//! identity maps to, the same one every time.
+
+use anyhow::Result;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::{Network, Token};
+use crate::exit::{Exit, fail, http_status_exit, status_failure};
+use crate::http::{self, Reply, Request, Site};
+use crate::jwt;
+use crate::secret::Secret;
+
+/// LivePerson's code for an authCode it does not accept (developer-center
+/// issue 198): usually a public key that does not match the brand's
+/// signing key. The list of these codes is not public.
+const CUSTOMER_JWT_NOT_VALID: &str = "9007";
+
+#[derive(Deserialize)]
+struct Answer {
+    jwt: String,
+}
+
+/// Signs up (no authCode) or authenticates, and returns the token.
+pub(crate) fn login(
+    net: &Network,
+    site: &Site,
+    account: &str,
+    auth_code: Option<&Secret>,
+) -> Result<Token> {
+    let (path, body, what) = match auth_code {
+        None => (format!("/api/account/{account}/signup"), None, "signup"),
+        Some(code) => (
+            format!("/api/account/{account}/authenticate"),
+            Some(serde_json::json!({"authCode": code.expose()}).to_string()),
+            "authCode",
+        ),
+    };
+    let reply = http::send(net, site, &path, Request::Post(body.as_deref()))
+        .map_err(|err| err.context(format!("IdP {site}")))?;
+    if !(200..300).contains(&reply.status) {
+        return Err(refusal(site, what, &reply));
+    }
+    let answer: Answer = serde_json::from_slice(&reply.body).map_err(|_| {
+        fail(
+            Exit::Protocol,
+            format!("IdP {site} did not answer with a {{\"jwt\":...}} object"),
+        )
+    })?;
+    let claims = jwt::decode(&answer.jwt).map_err(|err| {
+        fail(
+            Exit::Protocol,
+            format!("IdP {site} answered with a token that is not a JWT: {err}"),
+        )
+    })?;
+    Ok(Token {
+        secret: Secret::new(answer.jwt),
+        claims,
+    })
+}
+
+/// An answer outside 2xx: 401/403 and 9007 are refusals of the credentials
+/// (77), 429 and 5xx worth a retry (75), any other 4xx a refused request (1).
+fn refusal(site: &Site, what: &str, reply: &Reply) -> anyhow::Error {
+    let code = internal_error_code(&reply.body);
+    let (exit, detail) = match code.as_deref() {
+        Some(CUSTOMER_JWT_NOT_VALID) => (
+            Exit::NoPerm,
+            ", internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID: the brand's JWT was not accepted; \
+             check that the account's authentication connector holds the public key of the key \
+             that signs it)"
+                .to_owned(),
+        ),
+        Some(code) => (
+            http_status_exit(reply.status),
+            format!(", internalErrorCode {code}"),
+        ),
+        None => (http_status_exit(reply.status), String::new()),
+    };
+    status_failure(
+        exit,
+        reply.status,
+        format!(
+            "IdP {site} refused the {what}: HTTP {}{detail}",
+            reply.status
+        ),
+    )
+}
+
+/// LivePerson's `internalErrorCode`, a string or a number, when the body
+/// has one.
+fn internal_error_code(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    match value.get("internalErrorCode")? {
+        Value::String(code) => Some(code.clone()),
+        Value::Number(code) => Some(code.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_codes_as_string_or_number() {
+        assert_eq!(
+            internal_error_code(br#"{"internalErrorCode":"9007"}"#).as_deref(),
+            Some("9007")
+        );
+        assert_eq!(
+            internal_error_code(br#"{"internalErrorCode":42}"#).as_deref(),
+            Some("42")
+        );
+        assert_eq!(internal_error_code(b"<html>"), None);
+    }
+}

@@ -1,0 +1,925 @@
+//! From an account id to a conversation: `domains` and the messaging host
+//! from CSDS (cached), `login` at the IdP, the lp.env flow, `--jwt-command`
+//! and renewal under `--reconnect`, all over the socket's HTTPS settings.
+
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use lp_consumer::encode_unsigned;
+use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use serde_json::{Value, json};
+
+use crate::connect_proxy::{Behaviour, TestProxy};
+use crate::harness::{BIN, bare, tls_dir};
+use crate::schema_check;
+
+const WAIT: Duration = Duration::from_secs(20);
+/// The start of every token lp-mock and the tests make (their fixed
+/// header): it must never reach stderr.
+const TOKEN_HEADER: &str = "eyJhbGci";
+
+/// An lp-mock and a client that knows only its CSDS and account, with a
+/// cache folder of its own.
+struct Account {
+    server: MockServer,
+    dir: tempfile::TempDir,
+}
+
+impl Account {
+    fn new() -> Account {
+        Account::with(MockConfig::default())
+    }
+
+    fn with(config: MockConfig) -> Account {
+        Account {
+            server: MockServer::start(config).expect("lp-mock starts"),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn tls(name: &str) -> Account {
+        let dir = tls_dir();
+        let identity = native_tls::Identity::from_pkcs8(
+            &fs::read(dir.join(format!("{name}.pem"))).unwrap(),
+            &fs::read(dir.join(format!("{name}.key"))).unwrap(),
+        )
+        .unwrap();
+        Account::with(MockConfig {
+            tls: Some(identity),
+            ..MockConfig::default()
+        })
+    }
+
+    fn cmd(&self) -> Command {
+        let mut command = bare();
+        command
+            .env("LP_CSDS", self.server.csds_url())
+            .env("LP_ACCOUNT", self.server.account())
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Raw {
+        raw(self.cmd().args(args), None)
+    }
+
+    /// A file in the test's folder.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn csds_requests(&self) -> usize {
+        self.server
+            .http_requests()
+            .iter()
+            .filter(|line| line.starts_with("GET /api/account/"))
+            .count()
+    }
+
+    /// The one CSDS cache file.
+    fn cache_file(&self) -> PathBuf {
+        let folder = self.dir.path().join("cache/lp-consumer");
+        let mut files: Vec<PathBuf> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files.pop().unwrap()
+    }
+
+    /// A helper that logs in as `external_sub` (a stable consumer) and
+    /// counts its runs in `runs`.
+    fn helper(&self, external_sub: &str) -> String {
+        let code = self.file(
+            &format!("{external_sub}.code"),
+            &encode_unsigned(&json!({"sub": external_sub})),
+        );
+        format!(
+            "echo run >> '{}'; '{BIN}' login --output token --auth-code-file '{}'",
+            self.dir.path().join("runs").display(),
+            code.display()
+        )
+    }
+
+    fn helper_runs(&self) -> usize {
+        fs::read_to_string(self.dir.path().join("runs"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+}
+
+/// What a finished run printed, stdout as it is (login prints tokens).
+struct Raw {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Raw {
+    fn assert_code(&self, code: i32) -> &Raw {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code; stdout: {}; stderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Nothing on stdout and one diagnostic line containing `text`.
+    fn assert_error(&self, code: i32, text: &str) -> &Raw {
+        self.assert_code(code);
+        assert!(self.stdout.is_empty(), "stdout: {}", self.stdout);
+        assert!(
+            self.stderr.starts_with("lp-consumer: ") && self.stderr.lines().count() == 1,
+            "one diagnostic line expected: {:?}",
+            self.stderr
+        );
+        assert!(
+            self.stderr.contains(text),
+            "stderr should mention {text:?}: {:?}",
+            self.stderr
+        );
+        self
+    }
+
+    fn json(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+
+    fn sequences(&self) -> Vec<u64> {
+        self.json()
+            .iter()
+            .map(|line| line["sequence"].as_u64().expect("sequence"))
+            .collect()
+    }
+}
+
+fn finish(output: Output) -> Raw {
+    let raw = Raw {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !raw.stderr.contains(TOKEN_HEADER),
+        "a token reached stderr: {}",
+        raw.stderr
+    );
+    raw
+}
+
+fn raw(command: &mut Command, stdin: Option<&str>) -> Raw {
+    let mut child = command
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    finish(child.wait_with_output().unwrap())
+}
+
+fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn ca() -> String {
+    tls_dir().join("ca.pem").to_str().unwrap().to_owned()
+}
+
+#[test]
+fn domains_prints_each_entry_and_one_service() {
+    let account = Account::new();
+    let all = account.run(&["domains"]);
+    all.assert_code(0);
+    let entries = all.json();
+    let services: Vec<&str> = entries
+        .iter()
+        .map(|e| e["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["asyncMessagingEnt", "idp"]);
+    assert_eq!(
+        entries[0]["baseURI"],
+        format!("127.0.0.1:{}", account.server.local_addr().port())
+    );
+    assert_eq!(entries[0]["account"], account.server.account());
+    let idp = account.run(&["domains", "--service", "idp"]);
+    idp.assert_code(0);
+    assert_eq!(idp.json(), [entries[1].clone()]);
+    account
+        .run(&["domains", "--service", "swift"])
+        .assert_error(69, "names no swift service for account lp-mock");
+    // The account is required; a wrong one is refused by CSDS.
+    raw(
+        bare().args(["domains", "--csds", &account.server.csds_url()]),
+        None,
+    )
+    .assert_error(78, "set LP_ACCOUNT");
+    account
+        .run(&["domains", "--account", "other"])
+        .assert_error(1, "HTTP 404 for account other; check LP_ACCOUNT");
+}
+
+#[test]
+fn the_messaging_host_is_found_and_csds_asked_once() {
+    let account = Account::new();
+    let token = account.server.token("someone");
+    let create = raw(account.cmd().env("LP_JWT", &token).arg("create"), None);
+    create.assert_code(0);
+    assert!(create.stderr.is_empty(), "{}", create.stderr);
+    let listed = raw(
+        account.cmd().env("LP_JWT", &token).arg("conversations"),
+        None,
+    );
+    listed.assert_code(0);
+    assert_eq!(listed.json().len(), 1);
+    assert_eq!(account.csds_requests(), 1);
+    // 0 = always ask.
+    raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .args(["conversations", "--csds-ttl", "0"]),
+        None,
+    )
+    .assert_code(0);
+    assert_eq!(account.csds_requests(), 2);
+    // --domain and --url need no lookup.
+    let domain = format!("127.0.0.1:{}", account.server.local_addr().port());
+    let plain = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .args(["conversations", "--domain", &domain]),
+        None,
+    );
+    // The host alone means wss://, which lp-mock's plain port does not
+    // speak; what matters here is that CSDS was not asked.
+    assert_ne!(plain.code, Some(0));
+    assert_eq!(account.csds_requests(), 2);
+}
+
+#[test]
+fn a_stale_answer_beats_none_when_csds_fails() {
+    let account = Account::new();
+    account.run(&["domains"]).assert_code(0);
+    account.server.set_csds_status(Some(503));
+    let stale = account.run(&["domains", "--csds-ttl", "0"]);
+    stale.assert_code(0);
+    assert_eq!(stale.json().len(), 2);
+    assert_eq!(stale.stderr.lines().count(), 1, "{}", stale.stderr);
+    assert!(stale.stderr.contains("warning: CSDS http://127.0.0.1:"));
+    assert!(stale.stderr.contains("HTTP 503"));
+    assert!(stale.stderr.contains("using the answer cached on"));
+    // Without a cached answer, the failure stands.
+    let other = Account::new();
+    other.server.set_csds_status(Some(503));
+    other.run(&["domains"]).assert_error(75, "HTTP 503");
+    // Unreachable: the same.
+    let csds = account.server.csds_url();
+    account.server.shutdown();
+    let unreachable = raw(
+        bare()
+            .env("LP_CSDS", &csds)
+            .env("LP_ACCOUNT", "lp-mock")
+            .env("XDG_CACHE_HOME", account.dir.path().join("cache"))
+            .args(["domains", "--csds-ttl", "0"]),
+        None,
+    );
+    unreachable.assert_code(0);
+    assert!(unreachable.stderr.contains("cannot connect to"));
+    assert!(unreachable.stderr.contains("using the answer cached on"));
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored_and_replaced() {
+    let account = Account::new();
+    account.run(&["domains"]).assert_code(0);
+    let file = account.cache_file();
+    fs::write(&file, "{\"csds\":").unwrap();
+    let run = account.run(&["domains"]);
+    run.assert_code(0);
+    assert_eq!(run.json().len(), 2);
+    assert!(
+        run.stderr
+            .contains("warning: ignoring the corrupt CSDS cache"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(account.csds_requests(), 2);
+    // Replaced: the next run is served from it, silently.
+    let again = account.run(&["domains"]);
+    again.assert_code(0);
+    assert!(again.stderr.is_empty(), "{}", again.stderr);
+    assert_eq!(account.csds_requests(), 2);
+}
+
+#[test]
+fn an_answer_without_the_messaging_service_is_69() {
+    let account = Account::new();
+    account.run(&["domains"]).assert_code(0);
+    // The cached answer, without asyncMessagingEnt.
+    let file = account.cache_file();
+    let mut cached: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    cached["answer"]["baseURIs"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|entry| entry["service"] != "asyncMessagingEnt");
+    fs::write(&file, cached.to_string()).unwrap();
+    let token = account.server.token("someone");
+    raw(account.cmd().env("LP_JWT", &token).arg("create"), None)
+        .assert_error(69, "names no asyncMessagingEnt service for account lp-mock");
+    assert_eq!(account.server.connections(), 0);
+}
+
+#[test]
+fn signup_makes_a_new_consumer_each_time() {
+    let account = Account::new();
+    let first = account.run(&["login"]);
+    first.assert_code(0);
+    let first = &first.json()[0];
+    let second = &account.run(&["login"]).json()[0];
+    assert_ne!(first["sub"], second["sub"]);
+    assert!(first["exp"].is_u64());
+    // The claims agree with what jwt-sub reads.
+    let claims = raw(
+        bare()
+            .env("LP_JWT", first["jwt"].as_str().unwrap())
+            .arg("jwt-sub"),
+        None,
+    );
+    assert_eq!(claims.json()[0]["sub"], first["sub"]);
+    assert_eq!(claims.json()[0]["exp"], first["exp"]);
+    let signups = account
+        .server
+        .http_requests()
+        .iter()
+        .filter(|line| *line == "POST /api/account/lp-mock/signup")
+        .count();
+    assert_eq!(signups, 2);
+}
+
+#[test]
+fn an_auth_code_is_the_same_consumer_every_time() {
+    let account = Account::new();
+    let code = encode_unsigned(&json!({"sub": "alice@brand"}));
+    let path = account.file("code", &code);
+    let from_file = account.run(&["login", "--auth-code-file", path.to_str().unwrap()]);
+    from_file.assert_code(0);
+    let from_stdin = raw(
+        account
+            .cmd()
+            .args(["login", "--auth-code-file", "-", "--output", "token"]),
+        Some(&format!("{code}\n")),
+    );
+    from_stdin.assert_code(0);
+    let token = from_stdin.stdout.trim();
+    assert_eq!(from_stdin.stdout.lines().count(), 1);
+    let claims = raw(bare().env("LP_JWT", token).arg("jwt-sub"), None);
+    assert_eq!(claims.json()[0]["sub"], from_file.json()[0]["sub"]);
+    let bob = account.file("bob", &encode_unsigned(&json!({"sub": "bob"})));
+    let other = account.run(&["login", "--auth-code-file", bob.to_str().unwrap()]);
+    assert_ne!(other.json()[0]["sub"], from_file.json()[0]["sub"]);
+    account
+        .run(&["login", "--auth-code-file", "/nonexistent"])
+        .assert_error(66, "cannot read --auth-code-file /nonexistent");
+    let empty = account.file("empty", "\n");
+    account
+        .run(&["login", "--auth-code-file", empty.to_str().unwrap()])
+        .assert_error(65, "is empty");
+}
+
+#[test]
+fn idp_refusals_have_their_exit_codes_and_print_nothing() {
+    let account = Account::new();
+    let bad = account.file("bad", "not a JWT");
+    account
+        .run(&["login", "--auth-code-file", bad.to_str().unwrap()])
+        .assert_error(
+            77,
+            "HTTP 500, internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID",
+        );
+    for (status, code) in [
+        (401, 77),
+        (403, 77),
+        (400, 1),
+        (404, 1),
+        (429, 75),
+        (503, 75),
+    ] {
+        account.server.set_idp_status(Some(status));
+        account
+            .run(&["login"])
+            .assert_error(code, &format!("refused the signup: HTTP {status}"));
+    }
+    account.server.set_idp_status(None);
+    let idp = format!("http://127.0.0.1:{}", closed_port());
+    account
+        .run(&["login", "--idp", &idp])
+        .assert_error(69, "cannot connect to 127.0.0.1:");
+    account
+        .run(&["login", "--idp", "ftp://x"])
+        .assert_error(78, "--idp/LP_IDP");
+}
+
+#[test]
+fn login_output_env_is_an_lp_env_and_the_tutorial_runs_from_it() {
+    let account = Account::with(MockConfig {
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let login = account.run(&["login", "--output", "env"]);
+    login.assert_code(0);
+    assert!(login.stderr.is_empty(), "{}", login.stderr);
+    let names: Vec<&str> = login
+        .stdout
+        .lines()
+        .map(|line| line.split_once('=').unwrap().0)
+        .collect();
+    // From a plain http:// CSDS, the whole ws:// endpoint.
+    assert_eq!(names, ["LP_ACCOUNT", "LP_URL", "LP_IDP", "LP_JWT"]);
+    assert!(
+        login
+            .stdout
+            .contains(&format!("LP_URL={}\n", account.server.url()))
+    );
+    assert!(
+        login
+            .stdout
+            .contains(&format!("LP_IDP={}\n", account.server.csds_url()))
+    );
+    let env_file = account.file("lp.env", &login.stdout);
+
+    // `set -a; . ./lp.env` gives the values as written (as docker's
+    // --env-file takes them).
+    let sourced = tutorial_step(&env_file, "env", &[]);
+    for line in login.stdout.lines() {
+        assert!(
+            sourced.stdout.lines().any(|set| set == line),
+            "{line} is not set as written"
+        );
+    }
+
+    // The tutorial's five lines, with nothing else in the environment.
+    let sub = tutorial_step(&env_file, BIN, &["jwt-sub"]).json()[0]["sub"].clone();
+    assert!(sub.is_string());
+    let created = tutorial_step(&env_file, BIN, &["create"]);
+    let conversation = created.json()[0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sent = tutorial_step(&env_file, BIN, &["send", &conversation, "hello"]);
+    assert_eq!(sent.json(), [json!({"sequence": 0})]);
+    let events = tutorial_step(
+        &env_file,
+        BIN,
+        &[
+            "subscribe",
+            &conversation,
+            "--from-seq",
+            "0",
+            "--idle-timeout",
+            "1",
+        ],
+    );
+    let messages: Vec<String> = events
+        .json()
+        .iter()
+        .map(|e| {
+            e["event"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(messages, ["hello", "echo: hello"]);
+    assert_eq!(events.json()[0]["originatorId"], sub);
+    tutorial_step(&env_file, BIN, &["close", &conversation]);
+    // CSDS was asked once, by login; the rest went where lp.env says.
+    assert_eq!(account.csds_requests(), 1);
+    if let Some(validator) = schema_check::validator() {
+        schema_check::check(
+            &validator,
+            &["--strict"],
+            "request",
+            &account.server.requests(),
+        );
+    }
+}
+
+/// Runs `program args` under `sh` after `set -a; . lp.env`, with nothing
+/// else in the environment; asserts success.
+fn tutorial_step(env_file: &Path, program: &str, args: &[&str]) -> Raw {
+    let mut command = Command::new("sh");
+    command.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        command.env("PATH", path);
+    }
+    command
+        .arg("-c")
+        .arg("set -a; . \"$0\"; set +a; exec \"$@\"")
+        .arg(env_file)
+        .arg(program)
+        .args(args);
+    let run = raw(&mut command, None);
+    run.assert_code(0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    run
+}
+
+#[test]
+fn a_jwt_command_gives_the_token() {
+    let account = Account::new();
+    let helper = account.helper("alice");
+    let created = raw(
+        account.cmd().env("LP_JWT_COMMAND", &helper).arg("create"),
+        None,
+    );
+    created.assert_code(0);
+    assert!(created.stderr.is_empty(), "{}", created.stderr);
+    assert_eq!(account.helper_runs(), 1);
+    // jwt-sub reads the helper's token too.
+    let claims = raw(
+        account.cmd().env("LP_JWT_COMMAND", &helper).arg("jwt-sub"),
+        None,
+    );
+    assert_eq!(claims.json()[0]["sub"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn a_failing_or_silent_jwt_command_is_77_with_its_last_words() {
+    let account = Account::new();
+    let run = |helper: &str| {
+        raw(
+            account.cmd().env("LP_JWT_COMMAND", helper).arg("create"),
+            None,
+        )
+    };
+    run("echo first >&2; echo 'no session, run sso-login' >&2; exit 3").assert_error(
+        77,
+        "--jwt-command failed (exit 3): no session, run sso-login",
+    );
+    run("true").assert_error(77, "--jwt-command printed no token");
+    run("echo not-a-token").assert_error(65, "the JWT printed by --jwt-command is not valid");
+    let expired = encode_unsigned(&json!({"sub": "x", "exp": 1000}));
+    run(&format!("echo {expired}")).assert_error(
+        77,
+        "--jwt-command printed an expired token: the JWT expired on 1970-01-01",
+    );
+    assert_eq!(account.server.connections(), 0);
+}
+
+#[test]
+fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
+    let account = Account::new();
+    let helper = account.helper("alice");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expiring = account.server.token("expiring");
+    let soon = encode_unsigned(&json!({"sub": "soon", "exp": now + 30}));
+    let later = encode_unsigned(&json!({"sub": "later", "exp": now + 3600}));
+    let run = |token: &str| {
+        raw(
+            account
+                .cmd()
+                .env("LP_JWT", token)
+                .env("LP_JWT_COMMAND", &helper)
+                .arg("conversations"),
+            None,
+        )
+    };
+    run(&later).assert_code(0);
+    assert_eq!(account.helper_runs(), 0);
+    run(&soon).assert_code(0);
+    assert_eq!(account.helper_runs(), 1);
+    // lp-mock's token lives ten years: kept.
+    run(&expiring).assert_code(0);
+    assert_eq!(account.helper_runs(), 1);
+    // A token of 30 s straight from the helper is used, not asked again.
+    let short = account.file("short", &soon);
+    raw(
+        account
+            .cmd()
+            .env(
+                "LP_JWT_COMMAND",
+                format!(
+                    "echo run >> '{}'; cat '{}'",
+                    account.dir.path().join("runs").display(),
+                    short.display()
+                ),
+            )
+            .arg("conversations"),
+        None,
+    )
+    .assert_code(0);
+    assert_eq!(account.helper_runs(), 2);
+}
+
+#[test]
+fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
+    let account = Account::with(MockConfig {
+        token_ttl: 2,
+        ..MockConfig::default()
+    });
+    let helper = account.helper("alice");
+    let created = raw(
+        account.cmd().env("LP_JWT_COMMAND", &helper).arg("create"),
+        None,
+    );
+    let conversation = created.json()[0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let child = account
+        .cmd()
+        .env("LP_JWT_COMMAND", &helper)
+        .args(["subscribe", &conversation, "--reconnect", "--count", "4"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // One event per connection: each token expires (4407) after it.
+    for n in 0..4 {
+        assert!(
+            account
+                .server
+                .wait_for_subscriptions(&conversation, n + 1, WAIT)
+        );
+        account
+            .server
+            .agent_says(&conversation, &format!("during connection {n}"));
+    }
+    let run = finish(child.wait_with_output().unwrap());
+    run.assert_code(0);
+    assert_eq!(run.sequences(), [0, 1, 2, 3]);
+    let renewals = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
+        .count();
+    assert!(renewals >= 3, "{}", run.stderr);
+    // create, subscribe's start, and one run per renewal.
+    assert_eq!(account.helper_runs(), 2 + renewals);
+}
+
+#[test]
+fn a_fresh_token_refused_again_is_final() {
+    let account = Account::with(MockConfig {
+        history: 3,
+        faults: Faults {
+            close_after: Some((2, 4401)),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = account.server.history_conversation().unwrap();
+    let token = account.server.token(account.server.default_consumer());
+    // The helper's token is for another account: refused at the handshake.
+    let foreign = encode_unsigned(&json!({"sub": "lp-mock-consumer", "aud": "acc:other"}));
+    let helper = format!(
+        "echo run >> '{}'; echo {foreign}",
+        account.dir.path().join("runs").display()
+    );
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .env("LP_JWT_COMMAND", &helper)
+            .args(["subscribe", &conversation, "--reconnect"]),
+        None,
+    );
+    run.assert_code(77);
+    assert_eq!(run.sequences(), [0]);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(last.contains("the token just renewed by --jwt-command was refused too"));
+    assert!(last.contains("HTTP 401"));
+    assert_eq!(account.helper_runs(), 1);
+    assert_eq!(account.server.connections(), 1);
+}
+
+#[test]
+fn a_renewed_token_for_another_consumer_is_refused() {
+    let (account, conversation) = {
+        let account = Account::with(MockConfig {
+            history: 3,
+            faults: Faults {
+                close_after: Some((2, 4407)),
+                fault_connections: Some(1),
+                ..Faults::default()
+            },
+            ..MockConfig::default()
+        });
+        let conversation = account.server.history_conversation().unwrap();
+        (account, conversation)
+    };
+    let token = account.server.token(account.server.default_consumer());
+    // A signup is a new consumer each time.
+    let helper = format!("'{BIN}' login --output token");
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .env("LP_JWT_COMMAND", &helper)
+            .args(["subscribe", &conversation, "--reconnect"]),
+        None,
+    );
+    run.assert_code(77);
+    assert!(
+        run.stderr
+            .lines()
+            .last()
+            .unwrap()
+            .contains("another consumer"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn csds_and_idp_over_https_trust_what_the_socket_trusts() {
+    let account = Account::tls("localhost");
+    assert!(account.server.csds_url().starts_with("https://localhost:"));
+    account
+        .run(&["domains"])
+        .assert_error(69, "TLS handshake with localhost failed");
+    account.run(&["domains", "--cacert", &ca()]).assert_code(0);
+    let login = account.run(&["login", "--output", "env", "--cacert", &ca()]);
+    login.assert_code(0);
+    // Over https, the bare hosts of the tutorial's lp.env.
+    let port = account.server.local_addr().port();
+    assert!(
+        login
+            .stdout
+            .contains(&format!("\nLP_ASYNCMESSAGINGENT=localhost:{port}\n"))
+    );
+    let http_port = account.server.http_addr().port();
+    assert!(
+        login
+            .stdout
+            .contains(&format!("\nLP_IDP=localhost:{http_port}\n"))
+    );
+    // The whole way from the account id, with the helper.
+    let helper = format!("{} --cacert '{}'", account.helper("alice"), ca());
+    raw(
+        account
+            .cmd()
+            .env("LP_JWT_COMMAND", &helper)
+            .args(["create", "--cacert", &ca()]),
+        None,
+    )
+    .assert_code(0);
+
+    let self_signed = Account::tls("selfsigned");
+    let insecure = self_signed.run(&["login", "--insecure"]);
+    insecure.assert_code(0);
+    assert_eq!(insecure.stderr.lines().count(), 1);
+    assert!(insecure.stderr.contains("warning: --insecure"));
+}
+
+#[test]
+fn csds_and_idp_requests_go_through_the_proxy_unless_no_proxy_says_not() {
+    let account = Account::new();
+    let proxy = TestProxy::start(Behaviour::Relay);
+    account
+        .run(&["login", "--proxy", &proxy.url()])
+        .assert_code(0);
+    let heads = proxy.heads();
+    let http_port = account.server.http_addr().port();
+    assert_eq!(heads.len(), 2, "CSDS and IdP: {heads:?}");
+    assert!(
+        heads
+            .iter()
+            .all(|head| head.starts_with(&format!("CONNECT 127.0.0.1:{http_port} HTTP/1.1\r\n")))
+    );
+
+    let tls = Account::tls("localhost");
+    let proxy = TestProxy::start(Behaviour::Relay);
+    raw(
+        tls.cmd()
+            .env("https_proxy", proxy.url())
+            .args(["domains", "--cacert", &ca()]),
+        None,
+    )
+    .assert_code(0);
+    assert!(proxy.heads()[0].starts_with("CONNECT localhost:"));
+    raw(
+        tls.cmd()
+            .env("https_proxy", proxy.url())
+            .env("NO_PROXY", "localhost")
+            .args(["domains", "--cacert", &ca(), "--csds-ttl", "0"]),
+        None,
+    )
+    .assert_code(0);
+    assert_eq!(proxy.heads().len(), 1);
+
+    // Without a cached answer to fall back on.
+    let refusing = TestProxy::start(Behaviour::Refuse(403));
+    Account::new()
+        .run(&["domains", "--proxy", &refusing.url()])
+        .assert_error(69, "refused the tunnel");
+}
+
+#[test]
+fn a_silent_csds_times_out_with_75() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let csds = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    raw(
+        bare().args([
+            "domains",
+            "--account",
+            "1",
+            "--csds",
+            &csds,
+            "--timeout",
+            "0.5",
+        ]),
+        None,
+    )
+    .assert_error(75, "timed out after 0.5 s");
+    drop(listener);
+}
+
+#[test]
+fn verbose_shows_the_requests_and_no_secret() {
+    let account = Account::new();
+    let code = account.file("code", &encode_unsigned(&json!({"sub": "alice"})));
+    let run = account.run(&["login", "-v", "--auth-code-file", code.to_str().unwrap()]);
+    run.assert_code(0);
+    let csds = account.server.csds_url();
+    assert!(run.stderr.contains(&format!(
+        "lp-consumer: > GET {csds}/api/account/lp-mock/service/baseURI.json?version=1.0\n"
+    )));
+    assert!(run.stderr.contains(&format!(
+        "lp-consumer: > POST {csds}/api/account/lp-mock/authenticate\n"
+    )));
+    assert!(run.stderr.contains("lp-consumer: < HTTP 200"));
+}
+
+#[test]
+fn errors_say_what_was_given_not_raw_values() {
+    let token = encode_unsigned(&json!({"sub": "x", "exp": 1000}));
+    raw(
+        bare()
+            .env("LP_URL", "ws://127.0.0.1:9/x")
+            .env("LP_JWT", &token)
+            .arg("create"),
+        None,
+    )
+    .assert_error(
+        77,
+        "the JWT expired on 1970-01-01 00:16:40 UTC (56 years ago)",
+    );
+    let good = encode_unsigned(&json!({"sub": "x"}));
+    // An empty variable is an unset one.
+    raw(
+        bare().env("LP_URL", "").env("LP_JWT", &good).arg("create"),
+        None,
+    )
+    .assert_error(78, "no endpoint: set LP_ACCOUNT");
+    raw(
+        bare()
+            .env("LP_URL", "ws://127.0.0.1:9/x")
+            .env("LP_JWT", "")
+            .arg("create"),
+        None,
+    )
+    .assert_error(78, "no JWT: --jwt/LP_JWT is empty");
+    raw(
+        bare()
+            .env("LP_URL", "exa mple")
+            .env("LP_JWT", &good)
+            .arg("create"),
+        None,
+    )
+    .assert_error(78, "--url/LP_URL: `exa mple` is not a valid URL");
+}
