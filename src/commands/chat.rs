@@ -168,10 +168,7 @@ fn converse(
                 Line::Pending => {}
             }
         }
-        let deadline = match (engine.next_deadline(), io.chat.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let deadline = engine::earliest(engine.next_deadline(), io.chat.next_deadline());
         let watch = Watch {
             stdout: true,
             other: takes_line.then(|| lines.wake_fd()),

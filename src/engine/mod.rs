@@ -121,6 +121,14 @@ enum Phase {
     },
 }
 
+/// The earlier of two optional times.
+pub(crate) fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// A dialog followed on this connection, and the highest sequence handled
 /// in it (sequences count per dialog).
 struct Dialog {
@@ -323,10 +331,7 @@ impl Engine {
             .idle
             .zip(self.idle_since)
             .map(|(idle, since)| since + idle);
-        match (phase, idle) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        earliest(phase, idle)
     }
 
     fn end(&mut self, ending: Ending) {

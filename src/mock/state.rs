@@ -425,16 +425,23 @@ impl Store {
         Ok(Some(sequence as u64))
     }
 
-    /// Closes an open conversation, every dialog of it, and tells the
-    /// consumer's cqm subscribers.
-    pub(crate) fn close(&mut self, conversation_id: &str) -> Result<(), Refusal> {
+    /// A conversation that is still open, to change it.
+    fn open_conversation(&mut self, conversation_id: &str) -> Result<&mut Conversation, Refusal> {
         let conversation = self
             .conversations
             .get_mut(conversation_id)
             .ok_or(Refusal::NotFound)?;
-        if !conversation.open {
-            return Err(Refusal::Closed);
+        if conversation.open {
+            Ok(conversation)
+        } else {
+            Err(Refusal::Closed)
         }
+    }
+
+    /// Closes an open conversation, every dialog of it, and tells the
+    /// consumer's cqm subscribers.
+    pub(crate) fn close(&mut self, conversation_id: &str) -> Result<(), Refusal> {
+        let conversation = self.open_conversation(conversation_id)?;
         let now = now_ms();
         conversation.open = false;
         conversation.end_ts = Some(now);
@@ -489,13 +496,7 @@ impl Store {
         conversation_id: &str,
         skill_id: &str,
     ) -> Result<(), Refusal> {
-        let conversation = self
-            .conversations
-            .get_mut(conversation_id)
-            .ok_or(Refusal::NotFound)?;
-        if !conversation.open {
-            return Err(Refusal::Closed);
-        }
+        let conversation = self.open_conversation(conversation_id)?;
         conversation.skill_id = skill_id.to_owned();
         conversation.agent_assigned = false;
         conversation.last_update_ts = now_ms();
