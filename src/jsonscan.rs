@@ -5,9 +5,9 @@
 //!
 //! It decides alone only where it can decide exactly as serde_json would
 //! (`frames::parse` and `frames::changes`, the general road, which the fuzz
-//! target `scan` compares it with): an escaped key or name, a repeated
-//! field, a sequence that is not a plain whole number, anything that is not
-//! the usual shape, and any JSON error are left to that road.
+//! target `frames` compares it with): an escaped key or name, a repeated
+//! field, a `code`, a sequence that is not a plain whole number, anything
+//! that is not the usual shape, and any JSON error are left to that road.
 
 use std::borrow::Cow;
 
@@ -90,6 +90,8 @@ impl Scanner {
                         }
                         self.body(c, changes)?;
                     }
+                    // serde reads it as a whole number, once: its road decides.
+                    b"code" => return None,
                     _ => {
                         self.skip_value(c, 1)?;
                     }
@@ -686,8 +688,13 @@ mod tests {
             r#"{"type":"ms.MessagingEventNotification","body":{"changes":[]}} x"#,
             r#"{"type":"ms.MessagingEventNotification","type":"x","body":{"changes":[]}}"#,
             r#"{"type":"cqm.ExConversationChangeNotification","body":{"changes":[]}}"#,
+            // serde refuses these codes: it reads a whole number, once.
+            r#"{"code":"x","type":"ms.MessagingEventNotification","body":{"changes":[]}}"#,
+            r#"{"code":1.5,"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#,
+            r#"{"code":1,"code":1,"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#,
         ] {
             assert_eq!(scan(text), None, "{text}");
+            crate::fuzzing::check_frame(text);
         }
         let kindless = r#"{"type":"ms.MessagingEventNotification","body":{"changes":[]}}"#;
         assert_eq!(scan(kindless), Some(Vec::new()));
