@@ -579,6 +579,8 @@ impl<'a> Blocks<'a> {
         )
     }
 
+    /// `next`, with these ways to classify a block and to take a prefix
+    /// XOR.
     #[inline(always)]
     fn next_with(
         &mut self,
