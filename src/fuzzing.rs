@@ -1,6 +1,6 @@
-//! Properties for the fuzz targets under `fuzz/`: each function panics
-//! where lp-consumer's readers of untrusted input disagree with serde_json
-//! or break their own promises.
+//! For the fuzz targets under `fuzz/` and the scan benchmark: each `check_`
+//! function panics where lp-consumer's readers of untrusted input disagree
+//! with serde_json or break their own promises.
 
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -57,6 +57,20 @@ pub fn check_frame(text: &str) {
         }
     }
     general_road(text);
+}
+
+/// Scans `text` `rounds` times with one scanner and one change buffer, as
+/// the engine does frame after frame; the changes found, summed.
+pub fn scan_rounds(text: &str, rounds: usize) -> usize {
+    let mut scanner = Scanner::default();
+    let mut scanned = Vec::new();
+    let mut found = 0;
+    for _ in 0..rounds {
+        if scanner.messaging_changes(std::hint::black_box(text), &mut scanned) {
+            found += scanned.len();
+        }
+    }
+    found
 }
 
 /// The general road on any frame: no panic, and each printed change is one
