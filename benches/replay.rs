@@ -48,19 +48,30 @@ impl Mock {
             command.arg("--lean-events");
         }
         let mut child = command.spawn().expect("lp-mock starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut value = |name: &str| {
-            let line = lines.next().expect("an export line").unwrap();
-            let prefix = format!("export {name}='");
-            line.strip_prefix(&prefix)
-                .and_then(|rest| rest.strip_suffix('\''))
-                .unwrap_or_else(|| panic!("unexpected line {line}"))
-                .to_owned()
+        // `export NAME='value'` lines, until the token, the last one.
+        let mut exports = std::collections::HashMap::new();
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.expect("an export line");
+            let (name, value) = line
+                .strip_prefix("export ")
+                .and_then(|rest| rest.split_once("='"))
+                .and_then(|(name, value)| {
+                    Some((name.to_owned(), value.strip_suffix('\'')?.to_owned()))
+                })
+                .unwrap_or_else(|| panic!("unexpected line {line}"));
+            let last = name == "LP_JWT";
+            exports.insert(name, value);
+            if last {
+                break;
+            }
+        }
+        let value = |name: &str| {
+            exports
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("no {name}"))
         };
-        let url = value("LP_URL");
-        value("LP_ACCOUNT");
-        let conversation = value("LP_CONV");
-        let token = value("LP_JWT");
+        let (url, conversation, token) = (value("LP_URL"), value("LP_CONV"), value("LP_JWT"));
         Mock {
             child,
             url,

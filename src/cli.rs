@@ -1,6 +1,8 @@
 //! The command-line surface: every flag, subcommand and env fallback is
 //! declared here and nowhere else.
 
+use std::ffi::OsString;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -496,11 +498,55 @@ pub(crate) fn documented_command() -> clap::Command {
     map_args(command(), &|arg| arg.hide_env_values(true))
 }
 
-/// Parses the process's arguments; on a usage error, prints it and exits 2.
+/// Parses the process's arguments. A correct command line is read with the
+/// plain definition, quick to build; help, the version and usage errors come
+/// from the documented one (`command`), which costs more than all the rest
+/// of a short command's run.
 pub(crate) fn parse() -> Cli {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut plain = Cli::command();
+    if let Ok(matches) = plain.try_get_matches_from_mut(&args)
+        && let Ok(cli) = Cli::from_arg_matches(&matches)
+    {
+        // Freeing the definition's hundreds of allocations would cost a
+        // short run more than the rest of its work; the process ends soon.
+        std::mem::forget(plain);
+        std::mem::forget(matches);
+        return cli;
+    }
     let mut command = command();
-    let matches = command.get_matches_mut();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut command).exit())
+    let err = match command.try_get_matches_from_mut(&args) {
+        Ok(matches) => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => return cli,
+            Err(err) => err.format(&mut command),
+        },
+        Err(err) => err,
+    };
+    exit_with(&err)
+}
+
+/// Parses the process's arguments into `T`, or prints clap's message and
+/// exits as `exit_with` does (for lp-mock).
+pub fn parse_or_exit<T: Parser>() -> T {
+    T::try_parse().unwrap_or_else(|err| exit_with(&err))
+}
+
+/// Prints clap's message (help and the version on stdout, errors on
+/// stderr) and exits with its code; help or a version that cannot be
+/// written is exit 74, as any output is (0 when the reader left).
+fn exit_with(err: &clap::Error) -> ! {
+    let written = err.print().and_then(|()| io::stdout().flush());
+    let code = match written {
+        Err(failure) if !err.use_stderr() => {
+            if failure.kind() == io::ErrorKind::BrokenPipe {
+                0
+            } else {
+                i32::from(exit::Exit::IoErr.code())
+            }
+        }
+        _ => err.exit_code(),
+    };
+    std::process::exit(code)
 }
 
 /// `f` applied to every argument of `command` and of its subcommands.

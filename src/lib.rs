@@ -37,5 +37,6 @@ mod when;
 pub mod fuzzing;
 
 pub use app::main;
+pub use cli::parse_or_exit;
 pub use generate::{ManBlock, ManSection, write_man_page};
 pub use jwt::encode_unsigned;

@@ -234,7 +234,7 @@ fn man_page(out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = lp_consumer::parse_or_exit();
     if args.man {
         let mut stdout = io::stdout().lock();
         return match man_page(&mut stdout).and_then(|()| stdout.flush()) {
