@@ -133,7 +133,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         }
         &'lp-consumer;subscribe'= {
             cand --from-seq 'First sequence to print (a --state-file cursor wins over it)'
-            cand --idle-timeout 'Exit 0 once the history is printed and no event arrived for SECS'
+            cand --idle-timeout 'Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay)'
             cand --count 'Exit 0 after printing N lines'
             cand --max-retries 'With --reconnect: give up after N failed attempts in a row (default: never)'
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file'

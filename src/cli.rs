@@ -224,8 +224,8 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
-    /// Exit 0 once the history is printed and no event arrived for SECS.
-    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    /// Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay).
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub(crate) idle_timeout: Option<Duration>,
 
     /// Exit 0 after printing N lines.
@@ -436,8 +436,9 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
 }
 
-/// `--timeout`, `--reply-timeout`: a bound of 0 would fail every wait at
-/// once, and an unbounded wait is what the bound exists to prevent.
+/// `--timeout`, `--reply-timeout`, `--idle-timeout`: a bound of 0 would end
+/// every wait at once, and an unbounded wait is what the bound exists to
+/// prevent.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     match parse_secs(text)? {
         secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use tungstenite::http::Uri;
 
+use crate::address;
 use crate::cli::GlobalArgs;
 use crate::credentials::JwtCommand;
 use crate::csds::{self, Csds};
@@ -385,7 +386,13 @@ fn parse_endpoint(text: &str, origin: &str) -> Result<Endpoint> {
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_owned();
-    let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+    let written = uri
+        .authority()
+        .map_or(Ok(None), |authority| {
+            address::written_port(authority.as_str())
+        })
+        .map_err(|why| invalid(&why))?;
+    let port = written.unwrap_or(if tls { 443 } else { 80 });
     Ok(Endpoint {
         url,
         host,

@@ -3,7 +3,12 @@
 //! token and is never shown; a failure quotes its last stderr line. The
 //! token's own `exp` tells when to ask again.
 
-use std::process::{Command, Stdio};
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -18,13 +23,23 @@ const QUOTED_CHARS: usize = 300;
 #[derive(Debug)]
 pub(crate) struct JwtCommand {
     command: String,
+    /// How long the helper may take (`--timeout`).
+    timeout: Duration,
     verbose: bool,
+}
+
+/// What a helper run gave.
+struct Ran {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
 }
 
 impl JwtCommand {
     pub(crate) fn from_args(args: &GlobalArgs) -> Option<JwtCommand> {
         given(&args.account_setup.jwt_command).map(|command| JwtCommand {
             command: command.to_owned(),
+            timeout: args.timeout,
             verbose: args.verbose,
         })
     }
@@ -35,22 +50,7 @@ impl JwtCommand {
         if self.verbose {
             eprintln!("lp-consumer: running --jwt-command for a token");
         }
-        let output = Command::new("sh")
-            .arg("-c")
-            .arg(&self.command)
-            // Standard input may be the messages of `send`: not the helper's.
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            // The helper may be lp-consumer itself, which must not run it again.
-            .env_remove("LP_JWT_COMMAND")
-            .output()
-            .map_err(|err| {
-                fail(
-                    Exit::NoPerm,
-                    format!("cannot run --jwt-command: {}", err_text(&err)),
-                )
-            })?;
+        let output = self.run()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let text = stdout.trim();
         let quoted =
@@ -60,8 +60,15 @@ impl JwtCommand {
                 || "killed by a signal".to_owned(),
                 |code| format!("exit {code}"),
             );
+            // A helper that says "try again later" (EX_TEMPFAIL, as
+            // lp-consumer login does for an IdP that is overloaded) is not a
+            // refused identity.
+            let exit = match output.status.code() {
+                Some(75) => Exit::TempFail,
+                _ => Exit::NoPerm,
+            };
             return Err(fail(
-                Exit::NoPerm,
+                exit,
                 format!("--jwt-command failed ({status}){quoted}"),
             ));
         }
@@ -88,6 +95,61 @@ impl JwtCommand {
         Ok(token)
     }
 
+    /// Runs the helper for at most `--timeout`; past that it is killed, with
+    /// whatever it started (its process group).
+    fn run(&self) -> Result<Ran> {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&self.command)
+            // Standard input may be the messages of `send`: not the helper's.
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // The helper may be lp-consumer itself, which must not run it again.
+            .env_remove("LP_JWT_COMMAND")
+            .process_group(0)
+            .spawn()
+            .map_err(|err| {
+                fail(
+                    Exit::NoPerm,
+                    format!("cannot run --jwt-command: {}", err_text(&err)),
+                )
+            })?;
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        let group = child.id() as libc::pid_t;
+        // Waited for on a thread, so that the wait can end at the limit.
+        let (exited, status) = mpsc::channel();
+        thread::spawn(move || {
+            let _ = exited.send(child.wait());
+        });
+        let status = match status.recv_timeout(self.timeout) {
+            Ok(waited) => waited.map_err(|err| {
+                fail(
+                    Exit::NoPerm,
+                    format!("cannot wait for --jwt-command: {}", err_text(&err)),
+                )
+            })?,
+            Err(_) => {
+                // SAFETY: kill(2) on the process group the helper leads,
+                // which the waiting thread has not reaped yet.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+                return Err(fail(
+                    Exit::TempFail,
+                    format!(
+                        "--jwt-command gave no token within {} s (--timeout)",
+                        self.timeout.as_secs_f64()
+                    ),
+                ));
+            }
+        };
+        Ok(Ran {
+            status,
+            stdout: stdout.recv().unwrap_or_default(),
+            stderr: stderr.recv().unwrap_or_default(),
+        })
+    }
+
     /// A new token for the consumer `current` is for: the conversation
     /// belongs to that consumer, and a token for another one cannot read it.
     pub(crate) fn renew(&self, current: &Token) -> Result<Token> {
@@ -104,8 +166,23 @@ impl JwtCommand {
     }
 }
 
+/// Everything a pipe gives, read on a thread of its own so that a helper
+/// that fills one pipe cannot block on it while the other is read.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (sender, bytes) = mpsc::channel();
+    thread::spawn(move || {
+        let mut read = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut read);
+        }
+        let _ = sender.send(read);
+    });
+    bytes
+}
+
 /// The helper's last non-empty stderr line, trimmed and shortened, with the
-/// token scrubbed in case the helper printed it there too.
+/// token (and anything shaped like one) scrubbed in case the helper printed
+/// it there too.
 fn last_line(stderr: &[u8], token: &str) -> Option<String> {
     let text = String::from_utf8_lossy(stderr);
     let line = text.lines().map(str::trim).rfind(|line| !line.is_empty())?;
@@ -114,15 +191,48 @@ fn last_line(stderr: &[u8], token: &str) -> Option<String> {
     } else {
         line.replace(token, "<redacted>")
     };
+    let line = scrub_jwts(&line);
     Some(match line.char_indices().nth(QUOTED_CHARS) {
         Some((cut, _)) => format!("{}...", &line[..cut]),
         None => line,
     })
 }
 
+/// `text` with every word shaped like a JWT (three base64url parts, the
+/// first a JSON header: `eyJ...`) replaced: a failing helper's stderr may
+/// hold a token its stdout did not give.
+fn scrub_jwts(text: &str) -> String {
+    let is_token_byte = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=');
+    let mut scrubbed = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("eyJ") {
+        scrubbed.push_str(&rest[..start]);
+        let word = &rest[start..];
+        let end = word.find(|c| !is_token_byte(c)).unwrap_or(word.len());
+        let candidate = &word[..end];
+        if candidate.matches('.').count() >= 2 {
+            scrubbed.push_str("<redacted>");
+        } else {
+            scrubbed.push_str(candidate);
+        }
+        rest = &word[end..];
+    }
+    scrubbed.push_str(rest);
+    scrubbed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anything_shaped_like_a_token_is_scrubbed() {
+        assert_eq!(
+            scrub_jwts("bad eyJhbGciOi.eyJzdWIi.c2ln; eyJonly.one here"),
+            "bad <redacted>; eyJonly.one here"
+        );
+        assert_eq!(scrub_jwts("no token"), "no token");
+    }
 
     #[test]
     fn the_last_line_is_quoted_without_the_token() {

@@ -115,6 +115,14 @@ fn environment(command: &clap::Command) -> ManSection {
             "SSL_CERT_FILE, SSL_CERT_DIR",
             "Trusted root certificates, read by OpenSSL, besides the system's and --cacert.",
         ),
+        (
+            "XDG_CACHE_HOME",
+            "The cache folder's parent (see FILES); ~/.cache when unset.",
+        ),
+        (
+            "NO_COLOR",
+            "When set and not empty, --format text uses no colour.",
+        ),
     ];
     blocks.extend(
         others
@@ -139,6 +147,11 @@ fn files() -> ManSection {
             "PATH.lock",
             "Locked for the whole run, so that one run at a time uses PATH; a second run exits \
              75. It stays after the run, unlocked.",
+        ),
+        (
+            "$XDG_CACHE_HOME/lp-consumer/csds-ACCOUNT@HOST.json",
+            "The domain API's answer for an account, kept --csds-ttl seconds (default 600) and \
+             used stale when the domain API is down. Safe to delete.",
         ),
     ];
     ManSection {
@@ -168,7 +181,7 @@ fn examples() -> ManSection {
         (
             "Every agent message once, from cron; the state file remembers where the last run \
           stopped:",
-            "*/5 * * * * . $HOME/lp.env && lp-consumer subscribe \"$CONV\" --from agent \
+            "*/5 * * * * set -a; . $HOME/lp.env; set +a; lp-consumer subscribe \"$CONV\" --from agent \
           --state-file $HOME/.lp-cursor --idle-timeout 5 --reconnect --max-retries 5 \
           >> $HOME/agent.ndjson",
         ),

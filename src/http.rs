@@ -21,6 +21,7 @@ use ureq::unversioned::transport::{
     TcpConnector, Transport, TransportAdapter,
 };
 
+use crate::address;
 use crate::config::Network;
 use crate::exit::{Exit, Failure, err_text, fail};
 use crate::proxy::Proxy;
@@ -69,6 +70,7 @@ impl Site {
         if authority.as_str().contains('@') || uri.query().is_some() {
             return Err(invalid("a host name or URL without user name or query"));
         }
+        address::written_port(authority.as_str()).map_err(|why| invalid(&why))?;
         Ok(Site {
             plain,
             authority: authority.as_str().to_owned(),
@@ -239,9 +241,20 @@ fn transport_failure(
             io::ErrorKind::ConnectionRefused
             | io::ErrorKind::HostUnreachable
             | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::AddrNotAvailable => fail(
+            | io::ErrorKind::AddrNotAvailable => {
+                // Through a proxy, it is the proxy that could not be reached.
+                let target =
+                    proxy.map_or_else(|| at.to_owned(), |p| format!("proxy {}", p.address()));
+                fail(
+                    Exit::Unavailable,
+                    format!("cannot connect to {target}: {}", err_text(&io_err)),
+                )
+            }
+            // The resolver's failure has no kind of its own; its text is
+            // std's, from getaddrinfo.
+            _ if io_err.to_string().contains("lookup address information") => fail(
                 Exit::Unavailable,
-                format!("cannot connect to {at}: {}", err_text(&io_err)),
+                format!("cannot resolve {}: {}", site.host, err_text(&io_err)),
             ),
             _ => fail(
                 Exit::TempFail,

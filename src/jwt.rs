@@ -15,6 +15,11 @@ use serde_json::{Map, Value};
 pub(crate) enum JwtError {
     Empty,
     NotThreeParts(usize),
+    /// The header is not base64 of a JSON object: not a JWT (a JSON
+    /// object pasted whole, say).
+    BadHeader,
+    /// The signature has characters base64 does not.
+    BadSignature,
     PayloadNotBase64,
     PayloadNotJson,
     PayloadNotObject,
@@ -30,12 +35,22 @@ impl fmt::Display for JwtError {
                 "the token has {n} dot-separated part{}, a JWT has 3 (header.payload.signature)",
                 if *n == 1 { "" } else { "s" }
             ),
+            JwtError::BadHeader => write!(
+                f,
+                "the header (first part) is not base64 JSON: is it the whole token, not a JSON object or line that holds it?"
+            ),
+            JwtError::BadSignature => {
+                write!(
+                    f,
+                    "the signature (third part) has characters base64 has not"
+                )
+            }
             JwtError::PayloadNotBase64 => write!(f, "the payload (second part) is not base64"),
             JwtError::PayloadNotJson => write!(f, "the payload (second part) is not JSON"),
             JwtError::PayloadNotObject => {
                 write!(f, "the payload (second part) is not a JSON object")
             }
-            JwtError::NoSub => write!(f, "the payload has no string \"sub\" claim"),
+            JwtError::NoSub => write!(f, "the payload has no \"sub\" claim, or an empty one"),
         }
     }
 }
@@ -102,12 +117,26 @@ pub(crate) fn decode(token: &str) -> Result<Claims, JwtError> {
     if parts.len() != 3 {
         return Err(JwtError::NotThreeParts(parts.len()));
     }
+    let header = decode_base64_any(parts[0])
+        .and_then(|header| serde_json::from_slice::<Value>(&header).ok());
+    if !header.is_some_and(|header| header.is_object()) {
+        return Err(JwtError::BadHeader);
+    }
+    // An unsigned token ("alg":"none") has an empty signature.
+    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '=');
+    if !parts[2].chars().all(base64) {
+        return Err(JwtError::BadSignature);
+    }
     let payload = decode_base64_any(parts[1]).ok_or(JwtError::PayloadNotBase64)?;
     let value: Value = serde_json::from_slice(&payload).map_err(|_| JwtError::PayloadNotJson)?;
     let Value::Object(claims) = value else {
         return Err(JwtError::PayloadNotObject);
     };
-    if !claims.get("sub").is_some_and(Value::is_string) {
+    if claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         return Err(JwtError::NoSub);
     }
     Ok(Claims { claims })
@@ -143,32 +172,41 @@ mod tests {
 
     #[test]
     fn decodes_standard_base64_with_padding() {
+        let header = STANDARD.encode(r#"{"alg":"none"}"#);
         let payload = STANDARD.encode(r#"{"sub":"x","k":"???>>>"}"#);
-        let token = format!("a.{payload}.c");
+        let token = format!("{header}.{payload}.c+/=");
         assert_eq!(decode(&token).unwrap().sub(), "x");
         let payload = URL_SAFE.encode(r#"{"sub":"y","k":"???>>>"}"#);
-        assert_eq!(decode(&format!("a.{payload}.c")).unwrap().sub(), "y");
+        assert_eq!(decode(&format!("{header}.{payload}.")).unwrap().sub(), "y");
     }
 
     #[test]
     fn names_the_wrong_part() {
+        let part = |text: &str| general_purpose::URL_SAFE_NO_PAD.encode(text);
+        let header = part(r#"{"alg":"RS256"}"#);
+        let with = |payload: &str| decode(&format!("{header}.{}.c", part(payload)));
         assert_eq!(decode("  ").unwrap_err(), JwtError::Empty);
         assert_eq!(decode("a.b").unwrap_err(), JwtError::NotThreeParts(2));
-        assert_eq!(decode("a.!!.c").unwrap_err(), JwtError::PayloadNotBase64);
-        let not_json = general_purpose::URL_SAFE_NO_PAD.encode("nope");
         assert_eq!(
-            decode(&format!("a.{not_json}.c")).unwrap_err(),
-            JwtError::PayloadNotJson
+            decode(&format!("{header}.!!.c")).unwrap_err(),
+            JwtError::PayloadNotBase64
         );
-        let array = general_purpose::URL_SAFE_NO_PAD.encode("[1]");
+        assert_eq!(with("nope").unwrap_err(), JwtError::PayloadNotJson);
+        assert_eq!(with("[1]").unwrap_err(), JwtError::PayloadNotObject);
+        assert_eq!(with(r#"{"sub":1}"#).unwrap_err(), JwtError::NoSub);
+        assert_eq!(with(r#"{"sub":""}"#).unwrap_err(), JwtError::NoSub);
+        // Not a JWT at all: the JSON `login` prints, or garbage around one.
+        let payload = part(r#"{"sub":"x"}"#);
+        let token = format!("{header}.{payload}.c");
+        let printed = format!(r#"{{"jwt":"{token}","sub":"x"}}"#);
+        assert_eq!(decode(&printed).unwrap_err(), JwtError::BadHeader);
         assert_eq!(
-            decode(&format!("a.{array}.c")).unwrap_err(),
-            JwtError::PayloadNotObject
+            decode(&format!("!!!.{payload}.c")).unwrap_err(),
+            JwtError::BadHeader
         );
-        let no_sub = general_purpose::URL_SAFE_NO_PAD.encode(r#"{"sub":1}"#);
         assert_eq!(
-            decode(&format!("a.{no_sub}.c")).unwrap_err(),
-            JwtError::NoSub
+            decode(&format!("{header}.{payload}.@@@")).unwrap_err(),
+            JwtError::BadSignature
         );
     }
 }

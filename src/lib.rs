@@ -4,6 +4,7 @@
 //! The library exists for the two binaries, the integration tests, the
 //! benchmark and the fuzz targets; it exports only what they use.
 
+mod address;
 mod app;
 mod cache;
 mod chat;

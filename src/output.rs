@@ -26,10 +26,12 @@ pub(crate) fn wants_text(format: Option<Format>, text_on_terminal: bool) -> bool
     }
 }
 
-/// Colour for a person: stdout is a terminal and NO_COLOR is not set
-/// (no-color.org: set and not empty).
+/// Colour for a person: stdout is a terminal that has colours (TERM is not
+/// `dumb`) and NO_COLOR is not set (no-color.org: set and not empty).
 pub(crate) fn wants_colour() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+    io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
 }
 
 /// A closed pipe stays an `io::Error` (a quiet exit 0); any other write

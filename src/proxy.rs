@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use tungstenite::http::Uri;
 
+use crate::address;
 use crate::exit::{Exit, fail};
 use crate::secret::Secret;
 
@@ -116,7 +117,9 @@ fn parse(url: &str, origin: &str) -> Result<Proxy> {
     }
     Ok(Proxy {
         host,
-        port: authority.port_u16().unwrap_or(80),
+        port: address::written_port(authority.as_str())
+            .map_err(|why| invalid(&why))?
+            .unwrap_or(80),
         credentials,
     })
 }

@@ -85,7 +85,11 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
             (proxy.host.as_str(), proxy.port)
         });
     let mut patience = Patience::new(format!("{host}:{port}"), dial.timeout, dial.verbose);
-    let mut tcp = connect_tcp(host, port, deadline, dial.timeout)?;
+    let mut tcp =
+        connect_tcp(host, port, deadline, dial.timeout).map_err(|err| match dial.proxy {
+            Some(_) => err.context("proxy"),
+            None => err,
+        })?;
     let setup = |err: io::Error| {
         fail(
             Exit::Unavailable,

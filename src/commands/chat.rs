@@ -93,8 +93,8 @@ pub(crate) fn run(
         chat: &mut chat,
     };
     let setup = SetupPatience::new(config);
-    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup);
-    io.sender.out.flush()?;
+    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
+        .and_then(|wake| io.sender.out.flush().map(|()| wake));
     match ended {
         Ok(Wake::ReaderGone) => return Ok(()),
         Ok(_) => {}
@@ -181,12 +181,12 @@ fn converse(
 
 /// Whether the conversation is worth closing after this failure: not
 /// after a signal (the user stops the tool, not the conversation), nor
-/// when the service refused the token or broke the protocol.
+/// when the service refused the token (it would refuse the close too).
+/// After a broken frame the close is tried all the same, best effort.
 fn worth_closing(err: &anyhow::Error) -> bool {
     !matches!(
         exit::classify(err),
-        Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm | Exit::Protocol)
-            | Outcome::Quiet
+        Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm) | Outcome::Quiet
     )
 }
 

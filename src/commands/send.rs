@@ -12,9 +12,9 @@ use crate::frames::{publish_text_body, types};
 use crate::lines::{Line, Lines};
 use crate::output::Output;
 
-/// What a notification adds around a message's text, at most (originator
-/// metadata, client properties, ids): a message is refused when it would
-/// make a frame larger than the reader's `--max-frame-bytes`.
+/// What a notification adds around a message's text and the sender's client
+/// properties, at most (originator metadata, ids): a message is refused
+/// when it would make a frame larger than the reader's `--max-frame-bytes`.
 const NOTIFICATION_OVERHEAD: usize = 4096;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
@@ -25,7 +25,7 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
                 "TEXT is empty: there is no message to send",
             ));
         }
-        check_size(text, config.max_frame_bytes)?;
+        check_size(text, config)?;
     }
     let mut connection = Connection::open(config)?;
     match &args.text {
@@ -37,20 +37,27 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
 }
 
 /// Refuses a message that no reader with the same `--max-frame-bytes`
-/// could read back: it would make the conversation unreadable.
-fn check_size(text: &str, max_frame_bytes: usize) -> Result<()> {
+/// could read back: it would make the conversation unreadable. Its event
+/// carries the text escaped, and the sender's client properties.
+fn check_size(text: &str, config: &ConnectionConfig) -> Result<()> {
     // Quotes, backslashes and control characters grow when escaped.
     let escaped = serde_json::to_string(text)?.len();
-    if escaped + NOTIFICATION_OVERHEAD <= max_frame_bytes {
+    let properties = config.client_properties.as_ref().map_or(0, String::len);
+    let max_frame_bytes = config.max_frame_bytes;
+    if escaped + properties + NOTIFICATION_OVERHEAD <= max_frame_bytes {
         return Ok(());
     }
+    let size = if escaped > text.len() + 2 {
+        format!("{} bytes ({escaped} escaped as JSON)", text.len())
+    } else {
+        format!("{} bytes", text.len())
+    };
     Err(fail(
         Exit::DataErr,
         format!(
-            "the message is {} bytes; readers accept frames up to --max-frame-bytes \
+            "the message is {size}; readers accept frames up to --max-frame-bytes \
              ({max_frame_bytes} bytes), so the conversation could no longer be read: \
-             send it in parts (or raise --max-frame-bytes here and for every reader)",
-            text.len()
+             send it in parts (or raise --max-frame-bytes here and for every reader)"
         ),
     ))
 }
@@ -81,7 +88,7 @@ fn publish_lines(
         match line {
             Line::Text(text) if text.trim().is_empty() => {}
             Line::Text(text) => {
-                check_size(&text, config.max_frame_bytes).map_err(|err| {
+                check_size(&text, config).map_err(|err| {
                     with_count(err.context(format!("line {}", lines.number())), sent)
                 })?;
                 publish(connection, conversation, &text, out)

@@ -593,7 +593,27 @@ fn a_failing_or_silent_jwt_command_is_77_with_its_last_words() {
         77,
         "--jwt-command printed an expired token: the JWT expired on 1970-01-01",
     );
+    // A token the helper prints on stderr is not quoted either.
+    let token = encode_unsigned(&json!({"sub": "x"}));
+    run(&format!("echo \"failed with {token}\" >&2; exit 1"))
+        .assert_error(77, "--jwt-command failed (exit 1): failed with <redacted>");
+    // A helper that says "try again later" is a temporary failure.
+    run("echo 'IdP busy' >&2; exit 75")
+        .assert_error(75, "--jwt-command failed (exit 75): IdP busy");
     assert_eq!(account.server.connections(), 0);
+}
+
+#[test]
+fn a_jwt_command_that_hangs_is_stopped_at_the_timeout() {
+    let account = Account::new();
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT_COMMAND", "sleep 600 & sleep 600")
+            .args(["create", "--timeout", "0.5"]),
+        None,
+    );
+    run.assert_error(75, "--jwt-command gave no token within 0.5 s (--timeout)");
 }
 
 #[test]

@@ -77,18 +77,33 @@ fn an_expired_token_is_printed_with_a_warning() {
 #[test]
 fn bad_tokens_exit_65_naming_the_part() {
     let encode = |text: &str| URL_SAFE_NO_PAD.encode(text);
+    let head = encode(r#"{"alg":"RS256"}"#);
+    let good = encode(r#"{"sub":"x"}"#);
     let cases = [
         ("only.two".to_owned(), "has 2 dot-separated parts"),
         (
-            "head.%%%%.sig".to_owned(),
+            format!("{head}.%%%%.sig"),
             "payload (second part) is not base64",
         ),
-        (format!("head.{}.sig", encode("not json")), "is not JSON"),
-        (format!("head.{}.sig", encode("[1,2]")), "not a JSON object"),
+        (format!("{head}.{}.sig", encode("not json")), "is not JSON"),
         (
-            format!("head.{}.sig", encode(r#"{"iss":"x"}"#)),
-            "no string \"sub\"",
+            format!("{head}.{}.sig", encode("[1,2]")),
+            "not a JSON object",
         ),
+        (
+            format!("{head}.{}.sig", encode(r#"{"iss":"x"}"#)),
+            "no \"sub\" claim, or an empty one",
+        ),
+        (
+            format!("{head}.{}.sig", encode(r#"{"sub":""}"#)),
+            "no \"sub\" claim, or an empty one",
+        ),
+        // `login`'s JSON line where the bare token belongs.
+        (
+            format!(r#"{{"jwt":"{head}.{good}.sig","sub":"x"}}"#),
+            "the header (first part) is not base64 JSON",
+        ),
+        (format!("{head}.{good}.@@@"), "the signature (third part)"),
     ];
     for (token, message) in cases {
         let result = run(bare().arg("jwt-sub").env("LP_JWT", &token), None, &token);
