@@ -128,12 +128,12 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l he
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from-seq -d 'First sequence to print (a --state-file cursor wins over it)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idle-timeout -d 'Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l count -d 'Exit 0 after printing N lines' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N failed attempts in a row (default: never)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N attempts in a row that brought no new event (default: never)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r -f
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed' -r -f -a "read\t'publishes READ: the user has seen it'
 accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
@@ -154,7 +154,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l cs
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -236,7 +236,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reply-t
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from -d 'Keep only events sent by the agent side or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l type -d 'Keep only events of this event.type; repeatable' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l type -d 'Keep only events of this event.type; repeatable' -r -f
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l account -d 'LivePerson account (site) id' -r

@@ -84,15 +84,15 @@ pub(crate) struct GlobalArgs {
     pub(crate) insecure: bool,
 
     /// Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75).
-    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs, allow_negative_numbers = true)]
     pub(crate) keepalive: Duration,
 
     /// Bound on connect, TLS and WebSocket handshake, and each request's response; more than 0.
-    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout, allow_negative_numbers = true)]
     pub(crate) timeout: Duration,
 
     /// Largest message accepted from the server; a bigger one is a protocol error (exit 76).
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(usize))]
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = 8 << 20, value_parser = frame_bytes, allow_negative_numbers = true)]
     pub(crate) max_frame_bytes: usize,
 
     /// Print each frame sent and received on stderr (the token is never shown).
@@ -130,7 +130,7 @@ pub(crate) struct AccountSetupArgs {
     pub(crate) csds: String,
 
     /// Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask.
-    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = parse_secs)]
+    #[arg(long, global = true, value_name = "SECS", default_value = "600", value_parser = parse_secs, allow_negative_numbers = true)]
     pub(crate) csds_ttl: Duration,
 
     /// IdP host for `login` (default: the account's `idp` service in CSDS); a whole http(s):// URL works too.
@@ -225,7 +225,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) from_seq: u64,
 
     /// Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay).
-    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout, allow_negative_numbers = true)]
     pub(crate) idle_timeout: Option<Duration>,
 
     /// Exit 0 after printing N lines.
@@ -236,11 +236,11 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, conflicts_with_all = ["idle_timeout", "count"])]
     pub(crate) follow: bool,
 
-    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling to 30 s, with jitter) and resume after the last sequence handled. Authentication and protocol errors stay final.
+    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
     #[arg(long)]
     pub(crate) reconnect: bool,
 
-    /// With --reconnect: give up after N failed attempts in a row (default: never).
+    /// With --reconnect: give up after N attempts in a row that brought no new event (default: never).
     #[arg(long, value_name = "N", requires = "reconnect")]
     pub(crate) max_retries: Option<u32>,
 
@@ -253,7 +253,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) from: Origin,
 
     /// Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable.
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
 
     /// Publish this receipt for each agent content event printed.
@@ -283,11 +283,11 @@ pub(crate) struct ChatArgs {
     pub(crate) turns: bool,
 
     /// With --turns: the quiet time that ends an answer.
-    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse_secs, requires = "turns")]
+    #[arg(long, value_name = "SECS", default_value = "1", value_parser = parse_secs, requires = "turns", allow_negative_numbers = true)]
     pub(crate) settle: Duration,
 
     /// With --turns: how long a line may wait for its answer (then exit 75).
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout, requires = "turns")]
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout, requires = "turns", allow_negative_numbers = true)]
     pub(crate) reply_timeout: Duration,
 
     /// At the end of input, leave the conversation chat requested open.
@@ -303,7 +303,7 @@ pub(crate) struct ChatArgs {
     pub(crate) from: Origin,
 
     /// Keep only events of this event.type; repeatable.
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
 }
 
@@ -429,11 +429,10 @@ pub(crate) struct CompletionArgs {
 
 /// Seconds as a whole or decimal number (`0.5`), for every SECS flag.
 fn parse_secs(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    Duration::try_from_secs_f64(secs)
-        .map_err(|_| format!("`{text}` is not a number of seconds from 0 up"))
+    text.parse()
+        .ok()
+        .and_then(|secs: f64| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| "must be a number of seconds >= 0 (decimals allowed)".to_owned())
 }
 
 /// `--timeout`, `--reply-timeout`, `--idle-timeout`: a bound of 0 would end
@@ -444,6 +443,16 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),
         secs => Ok(secs),
     }
+}
+
+/// `--max-frame-bytes`: below a kibibyte even the service's short answers
+/// would not fit, and every command would fail with 76.
+fn frame_bytes(text: &str) -> Result<usize, String> {
+    const LEAST: usize = 1024;
+    text.parse()
+        .ok()
+        .filter(|bytes| *bytes >= LEAST)
+        .ok_or_else(|| format!("must be a whole number of bytes >= {LEAST}"))
 }
 
 /// A count or a sequence: clap's own messages ("invalid digit", or a tip to

@@ -23,7 +23,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, Utf8Bytes};
 
 use crate::config::{ConnectionConfig, Token};
-use crate::exit::{Exit, err_text, fail, is_auth_close_code, websocket_exit};
+use crate::exit::{Exit, FRESH_TOKEN, err_text, fail, is_auth_close_code, websocket_exit};
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
 use crate::patience::Patience;
@@ -464,7 +464,7 @@ impl Connection {
                 Exit::NoPerm,
                 format!(
                     "the server closed the connection with code {code}{reason}: \
-                     the token is no longer accepted; get a fresh token"
+                     the token is no longer accepted{FRESH_TOKEN}"
                 ),
             ));
         }

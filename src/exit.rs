@@ -77,6 +77,23 @@ pub(crate) fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
     })
 }
 
+/// The same failure (exit code, 429 mark) said with more: `addition` is
+/// appended to its one line. Signals and a reader that left stay as they
+/// are.
+pub(crate) fn amended(err: anyhow::Error, addition: &str) -> anyhow::Error {
+    let Outcome::Fail(exit) = classify(&err) else {
+        return err;
+    };
+    if matches!(exit, Exit::Interrupted | Exit::Terminated) {
+        return err;
+    }
+    anyhow::Error::new(Failure {
+        exit,
+        message: format!("{err:#}{addition}"),
+        throttled: is_throttled(&err),
+    })
+}
+
 /// The error for a handshake status or response code: 429 is marked as
 /// throttled for the retry policy.
 pub(crate) fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> anyhow::Error {
@@ -195,6 +212,10 @@ pub(crate) fn http_status_exit(status: u16) -> Exit {
         _ => Exit::Refused,
     }
 }
+
+/// The advice that ends a refused token's message; a renewal says
+/// something else instead.
+pub(crate) const FRESH_TOKEN: &str = "; get a fresh token";
 
 /// Close codes LivePerson uses for "the token is no longer good".
 pub(crate) fn is_auth_close_code(code: u16) -> bool {

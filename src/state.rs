@@ -32,8 +32,20 @@ pub(crate) struct StateFile {
 impl StateFile {
     /// Takes the lock and reads the stored sequence, if the file exists.
     pub(crate) fn open(path: &Path, conversation: &str) -> Result<StateFile> {
+        // Checked before PATH.lock is made beside it.
+        if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+            return Err(fail(
+                Exit::DataErr,
+                format!(
+                    "--state-file {} is not a regular file; name a file to keep the cursor in",
+                    path.display()
+                ),
+            ));
+        }
         let lock = lock(path)?;
         let stored = match fs::read_to_string(path) {
+            // A file made empty beforehand (`touch`) holds no cursor yet.
+            Ok(text) if text.trim().is_empty() => None,
             Ok(text) => Some(parse(path, &text, conversation)?),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
             Err(err) => return Err(unreadable("--state-file", path, &err)),
@@ -172,6 +184,12 @@ mod tests {
         assert!(StateFile::open(&path, "conv-b").is_err());
         fs::write(&path, "{").unwrap();
         assert!(StateFile::open(&path, "conv-a").is_err());
+        // Empty: no cursor yet. Not a file: refused before any lock.
+        fs::write(&path, "\n").unwrap();
+        assert_eq!(StateFile::open(&path, "conv-a").unwrap().stored(), None);
+        let err = StateFile::open(dir.path(), "conv-a").err().unwrap();
+        assert!(err.to_string().contains("is not a regular file"), "{err}");
+        assert!(!dir.path().with_extension("lock").exists());
     }
 
     #[test]

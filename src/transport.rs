@@ -488,6 +488,18 @@ fn handshake_error(host: &str, err: tungstenite::Error, timeout: Duration) -> an
         return timed_out(&format!("{host}: the WebSocket handshake"), timeout);
     }
     let exit = websocket_exit(&err);
+    if matches!(
+        &err,
+        tungstenite::Error::Protocol(tungstenite::error::ProtocolError::HandshakeIncomplete)
+    ) {
+        return fail(
+            exit,
+            format!(
+                "{host} ended the connection before answering the WebSocket handshake: \
+                 not a LivePerson consumer endpoint? check LP_URL or LP_ASYNCMESSAGINGENT"
+            ),
+        );
+    }
     let tungstenite::Error::Http(response) = &err else {
         return fail(exit, format!("{host}: WebSocket handshake failed: {err}"));
     };

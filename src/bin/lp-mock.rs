@@ -56,6 +56,10 @@ struct Args {
     /// An agent answers each consumer message with "echo: <text>".
     #[arg(long)]
     agent_echo: bool,
+    /// A bot answers the consumer by the rules in this JSON file (see the
+    /// README; examples/bot.json is one).
+    #[arg(long, value_name = "FILE", conflicts_with = "agent_echo")]
+    bot: Option<PathBuf>,
     /// Start with a conversation holding N agent messages (printed as LP_CONV).
     #[arg(long, value_name = "N", default_value_t = 0)]
     history: usize,
@@ -111,10 +115,6 @@ struct Args {
     /// Print this manual as a man page (roff) and exit, e.g. `lp-mock --man > ~/.local/share/man/man1/lp-mock.1`.
     #[arg(long)]
     man: bool,
-    /// A bot answers the consumer by the rules in this JSON file (see the
-    /// README; examples/bot.json is one).
-    #[arg(long, value_name = "FILE", conflicts_with = "agent_echo")]
-    bot: Option<PathBuf>,
 }
 
 /// Account ids are path segments; LivePerson's are digits.
@@ -122,11 +122,11 @@ fn parse_account(text: &str) -> Result<String, String> {
     let valid = !text.is_empty()
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
     if valid {
         Ok(text.to_owned())
     } else {
-        Err("use letters, digits, '-', '_' and '.' only".to_owned())
+        Err("use letters, digits, '-' and '_' only, as lp-consumer's --account does".to_owned())
     }
 }
 
@@ -145,11 +145,17 @@ fn parse_close_after(text: &str) -> Result<(usize, u16), String> {
     let frames = frames
         .parse()
         .map_err(|_| format!("`{frames}` is not a count"))?;
+    // 1005, 1006 and 1015 stand for "no code", "dropped" and "TLS failed":
+    // they are never sent in a close frame.
     let code = code
         .parse()
         .ok()
-        .filter(|code| (1000..5000).contains(code))
-        .ok_or_else(|| format!("`{code}` is not a close code (1000-4999)"))?;
+        .filter(|code| (1000..5000).contains(code) && ![1005, 1006, 1015].contains(code))
+        .ok_or_else(|| {
+            format!(
+                "`{code}` is not a close code that can be sent (1000-4999 but 1005, 1006, 1015)"
+            )
+        })?;
     Ok((frames, code))
 }
 

@@ -198,7 +198,7 @@ impl Chat {
             _ => {
                 let problem = format!("line {number}: unknown command `/{name}`; {HELP}");
                 if self.options.interactive {
-                    eprintln!("lp-consumer: {problem}");
+                    eprintln!("lp-consumer: warning: {problem}");
                     Ok(())
                 } else {
                     Err(fail(Exit::DataErr, problem))

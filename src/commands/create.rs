@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::cli::CreateArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Reply};
-use crate::exit::{Exit, fail};
+use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::types;
 use crate::output::Output;
 
@@ -66,7 +66,18 @@ pub(crate) fn open(
     {
         return Ok(Opened::Reused(open.conversation_id));
     }
-    let reply = connection.request(types::REQUEST_CONVERSATION, body)?;
+    let reply = connection
+        .request(types::REQUEST_CONVERSATION, body)
+        .map_err(|err| match exit::classify(&err) {
+            // LivePerson does not document its answer to a second
+            // conversation; one at a time per consumer is the rule.
+            Outcome::Fail(Exit::Refused) => exit::amended(
+                err,
+                " (a consumer has one open conversation at a time: --reuse takes it, \
+                 `lp-consumer close CONV` ends it)",
+            ),
+            _ => err,
+        })?;
     Ok(Opened::Requested(reply))
 }
 

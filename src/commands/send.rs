@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::Connection;
-use crate::exit::{self, Exit, Outcome, fail};
+use crate::exit::{self, Exit, fail};
 use crate::frames::{publish_text_body, types};
 use crate::lines::{Line, Lines};
 use crate::output::Output;
@@ -105,12 +105,6 @@ fn publish_lines(
 
 /// The error with how many messages went out before it, same exit code.
 fn with_count(err: anyhow::Error, sent: u64) -> anyhow::Error {
-    let Outcome::Fail(code) = exit::classify(&err) else {
-        return err;
-    };
-    if code == Exit::Interrupted || code == Exit::Terminated {
-        return err;
-    }
     let messages = if sent == 1 { "message" } else { "messages" };
-    fail(code, format!("{err:#} ({sent} {messages} sent before it)"))
+    exit::amended(err, &format!(" ({sent} {messages} sent before it)"))
 }

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{Engine, Io};
 use crate::config::{ConnectionConfig, Token};
 use crate::connection::{Connection, Read, Wake, Watch};
-use crate::exit::{self, Exit, Outcome, fail};
+use crate::exit::{self, Exit, FRESH_TOKEN, Outcome, fail};
 use crate::frames::Response;
 use crate::output::Output;
 use crate::patience::Patience;
@@ -121,7 +121,11 @@ pub(crate) fn run(
             if fresh && !accepted {
                 return Err(err.context("the token just renewed by --jwt-command was refused too"));
             }
-            eprintln!("lp-consumer: {err:#}; renewing the token with --jwt-command");
+            let refusal = err.to_string();
+            eprintln!(
+                "lp-consumer: {}; renewing the token with --jwt-command",
+                refusal.trim_end_matches(FRESH_TOKEN)
+            );
             renewed = Some(command.renew(token)?);
             fresh = true;
             attempt += 1;

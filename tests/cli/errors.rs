@@ -310,3 +310,32 @@ fn missing_configuration_exits_78() {
     );
     result.assert_error(78, "must start with ws:// or wss://");
 }
+
+#[test]
+fn a_port_out_of_range_is_refused_not_replaced() {
+    let setup = Setup::new();
+    for (flag, value, named) in [
+        (
+            "--url",
+            "ws://127.0.0.1:99999/x",
+            "--url/LP_URL: `99999` is not a port",
+        ),
+        (
+            "--proxy",
+            "http://127.0.0.1:70000",
+            "--proxy: `70000` is not a port",
+        ),
+        ("--url", "ws://127.0.0.1:abc/x", "`abc` is not a port"),
+    ] {
+        setup.run(&["create", flag, value]).assert_error(78, named);
+    }
+}
+
+#[test]
+fn a_second_conversation_says_how_to_go_on() {
+    let setup = Setup::new();
+    setup.create();
+    setup
+        .run(&["create"])
+        .assert_error(1, "one open conversation at a time: --reuse takes it");
+}

@@ -113,3 +113,51 @@ fn readme_close_example_is_what_close_prints() {
     closed.assert_code(0);
     assert_eq!(closed.stdout, format!("{line}\n"));
 }
+
+/// The README's bot test script runs as printed, against the built
+/// binaries. It needs jq (the demo does too); without it the check is
+/// skipped, unless LP_REQUIRE_JQ is set (CI).
+#[test]
+fn the_readme_bot_test_script_passes() {
+    let has_jq = Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_jq {
+        assert!(
+            std::env::var_os("LP_REQUIRE_JQ").is_none(),
+            "LP_REQUIRE_JQ is set but jq is missing"
+        );
+        eprintln!("README bot script skipped: jq not found");
+        return;
+    }
+    let section = readme_section("Testing a bot");
+    let script = section
+        .lines()
+        .filter_map(|line| line.strip_prefix("    "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(script.starts_with("#!/usr/bin/env bash"), "{script}");
+    let binaries = PathBuf::from(MOCK).parent().unwrap().to_owned();
+    let path = format!(
+        "{}:{}",
+        binaries.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", path)
+        .env("XDG_CACHE_HOME", cache.path())
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("bot test passed"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -123,7 +123,7 @@ fn ack_help_names_the_values_it_takes() {
 #[test]
 fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
     let setup = Setup::new();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["subscribe", "c", "--from-seq", "-1"],
             "must be a whole number >= 0",
@@ -145,6 +145,26 @@ fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
             "must be a whole number >= 0",
         ),
         (&["create", "--timeout", "0"], "must be more than 0 seconds"),
+        (
+            &["subscribe", "c", "--idle-timeout", "0"],
+            "must be more than 0 seconds",
+        ),
+        (
+            &["create", "--keepalive", "-5"],
+            "must be a number of seconds >= 0",
+        ),
+        (
+            &["chat", "--turns", "--settle", "-1"],
+            "must be a number of seconds >= 0",
+        ),
+        (
+            &["create", "--max-frame-bytes", "300"],
+            "must be a whole number of bytes >= 1024",
+        ),
+        (
+            &["click", "c", "--seq", "-2", "--choice", "1"],
+            "must be a whole number >= 0",
+        ),
     ];
     for (args, message) in cases {
         let (code, _, stderr) = text(&setup.cmd().args(args).output().unwrap());
@@ -165,4 +185,14 @@ fn completion_and_man_are_documented_commands() {
     assert!(help.contains("\n  completion "), "{help}");
     assert!(help.contains("\n  man "), "{help}");
     assert!(printed(&["man"]).starts_with(".ie"));
+}
+
+#[test]
+fn help_that_cannot_be_written_is_exit_74() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let output = bare().arg("--help").stdout(full).output().unwrap();
+    assert_eq!(output.status.code(), Some(74));
 }
