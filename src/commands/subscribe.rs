@@ -28,6 +28,7 @@ pub(crate) fn run(
         .as_ref()
         .and_then(StateFile::stored)
         .or(args.from_seq.checked_sub(1));
+    out.widen_pipe();
     let consumer = config.token.claims.sub().to_owned();
     if output::wants_text(format, false) {
         out.show_as_text(Transcript {
