@@ -139,6 +139,8 @@ impl Chat {
             && self.in_flight.is_empty()
             && !self.input_done
             && !self.closed
+            // After a close, lines wait for what follows: the end, or a survey.
+            && !self.close_sent
     }
 
     /// Input ended: nothing more will be sent but the close.
@@ -406,6 +408,8 @@ impl Chat {
             && survey.id != self.dialog
         {
             io.notice("the conversation's main dialog closed; a survey follows")?;
+            // The survey takes the lines, even after our own close.
+            self.close_sent = false;
             self.dialog = survey.id.clone();
             self.survey_to_follow = Some(survey.id.clone());
             // The survey's questions answer the last line, if one waits.

@@ -272,6 +272,32 @@ fn a_survey_takes_the_lines_and_the_close_is_said_once() {
 }
 
 #[test]
+fn after_a_close_lines_wait_for_the_end_or_a_survey() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "/close").unwrap();
+    assert_eq!(io.sent[0].0, "cm.UpdateConversationField");
+    let body = RawValue::from_string(r#""OK""#.to_owned()).unwrap();
+    let closed = Response {
+        req_id: Cow::Borrowed("r1"),
+        code: 200,
+        body: Some(&body),
+    };
+    assert!(chat.on_response(&closed).unwrap());
+    assert!(
+        !chat.wants_line(),
+        "nothing more goes to a closing conversation"
+    );
+    let survey = vec![
+        dialog(CONV, "MAIN", false),
+        dialog("pcs", "POST_SURVEY", true),
+    ];
+    chat.on_conversation(&mut io, &conversation("OPEN", survey, "1"))
+        .unwrap();
+    assert!(chat.wants_line(), "the survey takes lines");
+}
+
+#[test]
 fn commands_are_checked_and_slashes_escaped() {
     let mut chat = Chat::new(options(false), CONV);
     let mut io = Recorder::default();

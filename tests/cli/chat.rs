@@ -479,3 +479,29 @@ fn subscribe_prints_typing_without_moving_the_cursor() {
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(stored["sequence"], 1);
 }
+
+#[test]
+fn close_inside_chat_ends_it_and_ctrl_c_exits_130() {
+    let setup = echoing();
+    let run = setup.run_stdin(&["chat", "--keep-open"], "hello\n/close\nnever sent\n");
+    run.assert_code(0);
+    assert!(open_conversations(&setup).is_empty(), "/close closed it");
+    assert!(requests_of_type(&setup, "never sent").is_empty());
+
+    let conversation = setup.create();
+    let mut child = spawn(
+        setup
+            .cmd()
+            .args(["chat", &conversation])
+            .stdin(Stdio::piped()),
+    );
+    let stdin = child.stdin.take().unwrap();
+    assert!(setup.server.wait_for_subscribers(&conversation, 1, WAIT));
+    crate::harness::signal(&child, "INT");
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    drop(stdin);
+    run.assert_code(130);
+    assert_eq!(run.stderr, "");
+    // Ctrl-C stops the tool, not the conversation.
+    assert_eq!(open_conversations(&setup), [conversation]);
+}
