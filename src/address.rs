@@ -2,6 +2,15 @@
 //! text after the colon and then reports no port at all, so `:99999` would
 //! silently mean the default port.
 
+/// True for a host name or address with an optional port, and nothing else
+/// (no scheme, path, user or spaces).
+pub(crate) fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
+}
+
 /// The port written in an authority (`host:port`, `[v6]:port`, with or
 /// without `user@`): None when none is written; an error when what is
 /// written is not a port from 1 to 65535.

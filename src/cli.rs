@@ -427,6 +427,15 @@ pub(crate) struct CompletionArgs {
     pub(crate) shell: Shell,
 }
 
+/// A value given on the command line or in the environment, unless empty or
+/// blank.
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
 /// Seconds as a whole or decimal number (`0.5`), for every SECS flag.
 fn parse_secs(text: &str) -> Result<Duration, String> {
     text.parse()

@@ -4,40 +4,24 @@
 //! is the messaging host in CSDS, when only the account is given, and the one
 //! command it may run is `--jwt-command`.
 
-use std::cell::OnceCell;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Result;
 use tungstenite::http::Uri;
 
-use crate::address;
-use crate::cli::GlobalArgs;
+use crate::address::{self, is_host};
+use crate::cli::{GlobalArgs, given};
 use crate::credentials::JwtCommand;
 use crate::csds::{self, Csds};
 use crate::exit::{Exit, fail, unreadable};
-use crate::jwt::{self, Claims};
-use crate::proxy::{self, Proxy};
-use crate::secret::Secret;
+use crate::http::Network;
+use crate::proxy::Proxy;
+use crate::token::{Token, TokenSource, decode_token, expiry_problem};
 use crate::transport::{Endpoint, TlsSettings};
-use crate::when;
-
-/// Where the token came from, for messages that must not show the token.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum TokenSource {
-    Flag,
-    File,
-    Command,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Token {
-    pub(crate) secret: Secret,
-    pub(crate) claims: Claims,
-}
+use crate::when::now_secs;
 
 pub(crate) struct ConnectionConfig {
     pub(crate) endpoint: Endpoint,
@@ -54,45 +38,9 @@ pub(crate) struct ConnectionConfig {
     pub(crate) verbose: bool,
 }
 
-/// What every request to the service, WebSocket or HTTP, obeys.
-pub(crate) struct Network {
-    pub(crate) tls: TlsSettings,
-    /// `tls` set up once for all HTTP requests (it reads the system's roots).
-    tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
-    proxy_flag: Option<String>,
-    pub(crate) timeout: Duration,
-    pub(crate) verbose: bool,
-}
-
-impl Network {
-    pub(crate) fn tls_connector(&self) -> Result<Arc<native_tls::TlsConnector>> {
-        if let Some(connector) = self.tls_connector.get() {
-            return Ok(Arc::clone(connector));
-        }
-        let connector = Arc::new(self.tls.connector()?);
-        Ok(Arc::clone(self.tls_connector.get_or_init(|| connector)))
-    }
-
-    /// The proxy for `host`: `--proxy`, else the environment's unless
-    /// `NO_PROXY` exempts the host.
-    pub(crate) fn proxy_for(&self, host: &str, tls: bool) -> Result<Option<Proxy>> {
-        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        proxy::choose(self.proxy_flag.as_deref(), host, tls, &env)
-    }
-}
-
 /// A token this close to its end is swapped for `--jwt-command`'s before
 /// connecting.
 const RENEW_WITHIN_SECS: u64 = 60;
-
-/// A value given on the command line or in the environment, unless empty or
-/// blank.
-pub(crate) fn given(value: &Option<String>) -> Option<&str> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| !text.is_empty())
-}
 
 /// The error for no token at all.
 fn no_token(args: &GlobalArgs) -> anyhow::Error {
@@ -108,23 +56,6 @@ fn no_token(args: &GlobalArgs) -> anyhow::Error {
              or set LP_JWT_COMMAND (--jwt-command CMD) to a command that prints one"
         ),
     )
-}
-
-/// Decodes a token; `source` names where it came from in the error.
-pub(crate) fn decode_token(text: &str, source: TokenSource) -> Result<Token> {
-    let text = text.trim().to_owned();
-    let claims = jwt::decode(&text).map_err(|err| {
-        let origin = match source {
-            TokenSource::Flag => "the JWT from --jwt/LP_JWT",
-            TokenSource::File => "the JWT from --jwt-file",
-            TokenSource::Command => "the JWT printed by --jwt-command",
-        };
-        fail(Exit::DataErr, format!("{origin} is not valid: {err}"))
-    })?;
-    Ok(Token {
-        secret: Secret::new(text),
-        claims,
-    })
 }
 
 /// The token given as such, from `--jwt-file` or `--jwt`/`LP_JWT`; None
@@ -160,26 +91,6 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
     Ok(text)
 }
 
-/// Seconds since the epoch.
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// What to say about an expired token, if it is: when, and how long ago.
-pub(crate) fn expiry_problem(claims: &Claims) -> Option<String> {
-    let now = now_secs();
-    claims.expired_at(now).then(|| {
-        let exp = claims.exp().unwrap_or_default() as i64;
-        format!(
-            "the JWT expired on {} ({} ago); get a fresh token",
-            when::utc(exp),
-            when::span(now.saturating_sub(exp.max(0) as u64))
-        )
-    })
-}
-
 /// A given token, or `--jwt-command`'s when the given one is about to
 /// expire (it would be refused soon). A token the command has just printed
 /// is used as it is, however short its life.
@@ -201,16 +112,15 @@ pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
         Some(path) => read_cacerts(path)?,
         None => Vec::new(),
     };
-    Ok(Network {
-        tls: TlsSettings {
+    Ok(Network::new(
+        TlsSettings {
             cacerts,
             insecure: args.insecure,
         },
-        tls_connector: OnceCell::new(),
-        proxy_flag: args.proxy.clone(),
-        timeout: args.timeout,
-        verbose: args.verbose,
-    })
+        args.proxy.clone(),
+        args.timeout,
+        args.verbose,
+    ))
 }
 
 /// The account id (`--account`/`LP_ACCOUNT`), checked.
@@ -324,15 +234,6 @@ fn target(args: &GlobalArgs) -> Result<Target<'_>> {
         return Ok(Target::Lookup(account));
     };
     messaging_endpoint(domain, account, true, "--domain/LP_ASYNCMESSAGINGENT").map(Target::Endpoint)
-}
-
-/// True for a host name or address with an optional port, and nothing else
-/// (no scheme, path, user or spaces).
-pub(crate) fn is_host(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
 }
 
 /// The consumer endpoint on the asyncMessagingEnt `host`; `origin` names

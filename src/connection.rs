@@ -22,12 +22,13 @@ use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, Utf8Bytes};
 
-use crate::config::{ConnectionConfig, Token};
+use crate::config::ConnectionConfig;
 use crate::exit::{Exit, FRESH_TOKEN, err_text, fail, is_auth_close_code, websocket_exit};
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
 use crate::patience::Patience;
 use crate::signals;
+use crate::token::Token;
 use crate::transport::{self, Dial, Stream, is_tick, timed_out};
 
 /// The longest a wait sleeps before it looks at signals again (a signal

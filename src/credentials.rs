@@ -13,8 +13,9 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::cli::GlobalArgs;
-use crate::config::{Token, TokenSource, decode_token, expiry_problem, given};
+use crate::cli::given;
 use crate::exit::{Exit, err_text, fail};
+use crate::token::{Token, TokenSource, decode_token, expiry_problem};
 use crate::when;
 
 /// The longest stderr line quoted.

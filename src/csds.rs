@@ -12,12 +12,14 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::address::is_host;
 use crate::cache;
 use crate::cli::GlobalArgs;
-use crate::config::{Network, is_host, now_secs};
 use crate::exit::{self, Exit, Outcome, err_text, fail, http_status_exit, status_failure};
+use crate::http::Network;
 use crate::http::{self, Request, Site};
 use crate::when;
+use crate::when::now_secs;
 
 /// The CSDS host LivePerson's own SDK asks by default.
 pub(crate) const DEFAULT_HOST: &str = "adminlogin.liveperson.net";

@@ -7,9 +7,11 @@
 //! proxy and TCP steps, then TLS by our own native-tls connector, so that
 //! these requests trust exactly what the WebSocket trusts.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::time::Duration;
 
 use anyhow::Result;
 use base64::Engine;
@@ -22,13 +24,54 @@ use ureq::unversioned::transport::{
 };
 
 use crate::address;
-use crate::config::Network;
 use crate::exit::{Exit, Failure, err_text, fail};
-use crate::proxy::Proxy;
-use crate::transport::timed_out;
+use crate::proxy::{self, Proxy};
+use crate::transport::{TlsSettings, timed_out};
 
 /// The largest answer read; CSDS and IdP answers are a few KiB.
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
+
+/// What every request to the service, WebSocket or HTTP, obeys.
+pub(crate) struct Network {
+    pub(crate) tls: TlsSettings,
+    /// `tls` set up once for all HTTP requests (it reads the system's roots).
+    tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
+    proxy_flag: Option<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) verbose: bool,
+}
+
+impl Network {
+    pub(crate) fn new(
+        tls: TlsSettings,
+        proxy_flag: Option<String>,
+        timeout: Duration,
+        verbose: bool,
+    ) -> Network {
+        Network {
+            tls,
+            tls_connector: OnceCell::new(),
+            proxy_flag,
+            timeout,
+            verbose,
+        }
+    }
+
+    pub(crate) fn tls_connector(&self) -> Result<Arc<native_tls::TlsConnector>> {
+        if let Some(connector) = self.tls_connector.get() {
+            return Ok(Arc::clone(connector));
+        }
+        let connector = Arc::new(self.tls.connector()?);
+        Ok(Arc::clone(self.tls_connector.get_or_init(|| connector)))
+    }
+
+    /// The proxy for `host`: `--proxy`, else the environment's unless
+    /// `NO_PROXY` exempts the host.
+    pub(crate) fn proxy_for(&self, host: &str, tls: bool) -> Result<Option<Proxy>> {
+        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        proxy::choose(self.proxy_flag.as_deref(), host, tls, &env)
+    }
+}
 
 /// The root of an HTTP service: `https://host[:port]`, or `http://` when
 /// plain, with an optional path prefix.

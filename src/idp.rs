@@ -7,11 +7,12 @@ use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::config::{Network, Token};
 use crate::exit::{Exit, fail, http_status_exit, status_failure};
+use crate::http::Network;
 use crate::http::{self, Reply, Request, Site};
 use crate::jwt;
 use crate::secret::Secret;
+use crate::token::Token;
 
 /// LivePerson's code for an authCode it does not accept (developer-center
 /// issue 198): usually a public key that does not match the brand's

@@ -32,6 +32,7 @@ mod render;
 mod secret;
 mod signals;
 mod state;
+mod token;
 mod transport;
 mod when;
 

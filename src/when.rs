@@ -2,6 +2,15 @@
 //! rounded duration. Messages say "expired on 2026-05-01 12:00:00 UTC, 3 h
 //! ago" rather than raw epoch seconds.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Seconds since the epoch, now.
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// `secs` since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
 pub(crate) fn utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);

@@ -5,10 +5,11 @@ use anyhow::Result;
 use crate::cli::GlobalArgs;
 use crate::config;
 use crate::output::Output;
+use crate::token;
 
 pub(crate) fn run(global: &GlobalArgs, out: &mut Output) -> Result<()> {
     let token = config::token(global)?;
-    if let Some(problem) = config::expiry_problem(&token.claims) {
+    if let Some(problem) = token::expiry_problem(&token.claims) {
         eprintln!("lp-consumer: warning: {problem}");
     }
     out.line(token.claims.as_map())?;

@@ -6,10 +6,12 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::cli::given;
 use crate::cli::{GlobalArgs, LoginArgs, LoginOutput};
-use crate::config::{self, Network, given};
+use crate::config;
 use crate::csds::{self, Csds};
 use crate::exit::{Exit, fail};
+use crate::http::Network;
 use crate::http::Site;
 use crate::idp;
 use crate::output::Output;

@@ -14,7 +14,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::{Engine, Io};
-use crate::config::{ConnectionConfig, Token};
+use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
 use crate::exit::{self, Exit, FRESH_TOKEN, Outcome, fail};
 use crate::frames::Response;
@@ -22,6 +22,7 @@ use crate::output::Output;
 use crate::patience::Patience;
 use crate::signals;
 use crate::state::StateFile;
+use crate::token::Token;
 
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);

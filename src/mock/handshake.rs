@@ -149,7 +149,7 @@ fn check(
         })
         .ok_or((401, "Authorization: jwt <token> is required"))?;
     let claims = jwt::decode(token).map_err(|_| (401, "the token is not a JWT with a sub"))?;
-    if claims.expired_at(crate::config::now_secs()) {
+    if claims.expired_at(crate::when::now_secs()) {
         return Err((401, "the token has expired"));
     }
     // LivePerson's tokens name their account as `aud`.

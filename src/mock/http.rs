@@ -192,7 +192,7 @@ fn authenticated_consumer(account: &str, body: &[u8]) -> Result<String, (u16, St
         })?;
     let claims = jwt::decode(&auth_code)
         .ok()
-        .filter(|claims| !claims.expired_at(crate::config::now_secs()))
+        .filter(|claims| !claims.expired_at(crate::when::now_secs()))
         .ok_or_else(|| {
             (
                 500,

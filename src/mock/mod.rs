@@ -209,7 +209,7 @@ impl Shared {
     /// An unsigned token for `sub`, valid for the configured lifetime
     /// (lp-mock does not check signatures).
     fn mint(&self, sub: &str) -> String {
-        let now = crate::config::now_secs();
+        let now = crate::when::now_secs();
         jwt::encode_unsigned(&json!({
             "sub": sub,
             "iat": now,
