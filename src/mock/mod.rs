@@ -411,21 +411,7 @@ impl MockServer {
     /// a dialog (a conversation's id names its MAIN dialog; 0: until the
     /// last one is gone); false on timeout.
     pub fn wait_for_subscribers(&self, dialog_id: &str, n: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut store = self.shared.store();
-        while store.subscribers(dialog_id) != n {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            store = self
-                .shared
-                .subscribers_changed
-                .wait_timeout(store, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        true
+        self.wait_for_store(timeout, |store| store.subscribers(dialog_id) == n)
     }
 
     /// Waits until the bot has sent every reply it has to send (at once or
@@ -445,9 +431,15 @@ impl MockServer {
         n: usize,
         timeout: Duration,
     ) -> bool {
+        self.wait_for_store(timeout, |store| store.subscriptions(conversation_id) >= n)
+    }
+
+    /// Waits until `done` holds of the store, re-checking whenever the
+    /// subscriptions change; false on timeout.
+    fn wait_for_store(&self, timeout: Duration, done: impl Fn(&Store) -> bool) -> bool {
         let deadline = Instant::now() + timeout;
         let mut store = self.shared.store();
-        while store.subscriptions(conversation_id) < n {
+        while !done(&store) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
