@@ -523,14 +523,7 @@ pub(crate) fn documented_command() -> clap::Command {
 /// of a short command's run.
 pub(crate) fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let mut plain = Cli::command();
-    if let Ok(matches) = plain.try_get_matches_from_mut(&args)
-        && let Ok(cli) = Cli::from_arg_matches(&matches)
-    {
-        // Freeing the definition's hundreds of allocations would cost a
-        // short run more than the rest of its work; the process ends soon.
-        std::mem::forget(plain);
-        std::mem::forget(matches);
+    if let Some(cli) = parse_plainly(&args) {
         return cli;
     }
     let mut command = command();
@@ -542,6 +535,31 @@ pub(crate) fn parse() -> Cli {
         Err(err) => err,
     };
     exit_with(&err)
+}
+
+/// Reads a correct command line with a definition that holds the global
+/// options and the one subcommand named first in it: before parsing, clap
+/// copies every global option into every subcommand it knows. If the first
+/// word that names a subcommand is a value, the parse fails here and the
+/// whole definition reads it; nothing that fails here is reported.
+fn parse_plainly(args: &[OsString]) -> Option<Cli> {
+    let subcommands = Command::augment_subcommands(clap::Command::new("subcommands"));
+    let named = args
+        .iter()
+        .skip(1)
+        .find_map(|arg| subcommands.find_subcommand(arg))?
+        .clone();
+    let mut plain = GlobalArgs::augment_args(clap::Command::new("lp-consumer"))
+        .subcommand(named)
+        .subcommand_required(true);
+    let matches = plain.try_get_matches_from_mut(args).ok()?;
+    let cli = Cli::from_arg_matches(&matches).ok()?;
+    // Freeing the definition's hundreds of allocations would cost a short
+    // run more than the rest of its work; the process ends soon.
+    std::mem::forget(plain);
+    std::mem::forget(subcommands);
+    std::mem::forget(matches);
+    Some(cli)
 }
 
 /// Parses the process's arguments into `T`, or prints clap's message and
@@ -609,5 +627,37 @@ mod tests {
         assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
         assert!(parse_secs("-1").is_err());
         assert!(parse_secs("soon").is_err());
+    }
+
+    #[test]
+    fn the_plain_definition_reads_a_correct_line_as_the_whole_one_does() {
+        let lines = [
+            "jwt-sub",
+            "--account 1 create --skill 2",
+            "send C hello -v",
+            "--account send send C hello",
+            "subscribe C --from-seq 3 --reconnect --format text",
+            "close C",
+            "conversations",
+            "ack C --seq 1 --status accept",
+            "chat --turns --settle 0.5",
+            "click C --seq 1 --choice Yes",
+            "completion bash",
+            "man",
+            "domains --service idp",
+            "login --output env",
+        ];
+        for line in lines {
+            let args: Vec<OsString> = std::iter::once("lp-consumer")
+                .chain(line.split(' '))
+                .map(OsString::from)
+                .collect();
+            let plain = parse_plainly(&args).unwrap_or_else(|| panic!("{line}: not read"));
+            let whole = Cli::from_arg_matches(&command().get_matches_from(&args)).unwrap();
+            assert_eq!(format!("{plain:?}"), format!("{whole:?}"), "{line}");
+        }
+        // A value that names a subcommand is left to the whole definition.
+        let args = ["lp-consumer", "--account", "chat", "send", "C", "x"].map(OsString::from);
+        assert!(parse_plainly(&args).is_none());
     }
 }
