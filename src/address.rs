@@ -11,6 +11,15 @@ pub(crate) fn is_host(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
 }
 
+/// `host:port` as written in a URL: an IPv6 address in brackets.
+pub(crate) fn authority(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
 /// The port written in an authority (`host:port`, `[v6]:port`, with or
 /// without `user@`): None when none is written; an error when what is
 /// written is not a port from 1 to 65535.
@@ -34,6 +43,12 @@ pub(crate) fn written_port(authority: &str) -> Result<Option<u16>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_addresses_are_bracketed() {
+        assert_eq!(authority("::1", 443), "[::1]:443");
+        assert_eq!(authority("example.com", 443), "example.com:443");
+    }
 
     #[test]
     fn ports_are_checked_not_dropped() {

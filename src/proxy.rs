@@ -22,7 +22,7 @@ pub(crate) struct Proxy {
 impl Proxy {
     /// `host:port`, for messages (never the credentials).
     pub(crate) fn address(&self) -> String {
-        format!("{}:{}", self.host, self.port)
+        address::authority(&self.host, self.port)
     }
 
     /// The value of a `Proxy-Authorization: Basic` header, if the URL had

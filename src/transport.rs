@@ -14,6 +14,7 @@ use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::protocol::{WebSocket, WebSocketConfig};
 
+use crate::address::authority;
 use crate::exit::{Exit, err_text, fail, status_failure, websocket_exit};
 use crate::patience::Patience;
 use crate::proxy::Proxy;
@@ -84,7 +85,7 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
         .map_or((endpoint.host.as_str(), endpoint.port), |proxy| {
             (proxy.host.as_str(), proxy.port)
         });
-    let mut patience = Patience::new(format!("{host}:{port}"), dial.timeout, dial.verbose);
+    let mut patience = Patience::new(authority(host, port), dial.timeout, dial.verbose);
     let mut tcp =
         connect_tcp(host, port, deadline, dial.timeout).map_err(|err| match dial.proxy {
             Some(_) => err.context("proxy"),
@@ -304,9 +305,13 @@ pub(crate) fn connect_tcp(
     Err(match last_error {
         Some(err) if !is_tick(&err) => fail(
             Exit::Unavailable,
-            format!("cannot connect to {host}:{port}: {}", err_text(&err)),
+            format!(
+                "cannot connect to {}: {}",
+                authority(host, port),
+                err_text(&err)
+            ),
         ),
-        _ => timed_out(&format!("connecting to {host}:{port}"), timeout),
+        _ => timed_out(&format!("connecting to {}", authority(host, port)), timeout),
     })
 }
 
@@ -319,12 +324,7 @@ fn tunnel(
     deadline: Instant,
     patience: &mut Patience,
 ) -> Result<()> {
-    let (host, port) = (&endpoint.host, endpoint.port);
-    let target = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
+    let target = authority(&endpoint.host, endpoint.port);
     let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if let Some(credentials) = proxy.basic_credentials() {
         request.push_str(&format!("Proxy-Authorization: Basic {credentials}\r\n"));
