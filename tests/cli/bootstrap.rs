@@ -3,7 +3,6 @@
 //! and renewal under `--reconnect`, all over the socket's HTTPS settings.
 
 use std::fs;
-use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -14,7 +13,7 @@ use lp_consumer::mock::{Faults, MockConfig, MockServer};
 use serde_json::{Value, json};
 
 use crate::connect_proxy::{Behaviour, TestProxy};
-use crate::harness::{BIN, bare, tls_dir};
+use crate::harness::{BIN, Run, bare, finish_text, output_of, tls_dir};
 use crate::schema_check;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -63,7 +62,7 @@ impl Account {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Raw {
+    fn run(&self, args: &[&str]) -> Run {
         raw(self.cmd().args(args), None)
     }
 
@@ -115,63 +114,17 @@ impl Account {
     }
 }
 
-/// What a finished run printed, stdout as it is (login prints tokens).
-struct Raw {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+/// A run's event sequences.
+fn sequences(run: &Run) -> Vec<u64> {
+    run.json()
+        .iter()
+        .map(|line| line["sequence"].as_u64().expect("sequence"))
+        .collect()
 }
 
-impl Raw {
-    fn assert_code(&self, code: i32) -> &Raw {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code; stdout: {}; stderr: {}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Nothing on stdout and one diagnostic line containing `text`.
-    fn assert_error(&self, code: i32, text: &str) -> &Raw {
-        self.assert_code(code);
-        assert!(self.stdout.is_empty(), "stdout: {}", self.stdout);
-        assert!(
-            self.stderr.starts_with("lp-consumer: ") && self.stderr.lines().count() == 1,
-            "one diagnostic line expected: {:?}",
-            self.stderr
-        );
-        assert!(
-            self.stderr.contains(text),
-            "stderr should mention {text:?}: {:?}",
-            self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("a JSON line"))
-            .collect()
-    }
-
-    fn sequences(&self) -> Vec<u64> {
-        self.json()
-            .iter()
-            .map(|line| line["sequence"].as_u64().expect("sequence"))
-            .collect()
-    }
-}
-
-fn finish(output: Output) -> Raw {
-    let raw = Raw {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
+/// A finished run, stdout as it is (login prints tokens).
+fn finish(output: Output) -> Run {
+    let raw = finish_text(output, "");
     assert!(
         !raw.stderr.contains(TOKEN_HEADER),
         "a token reached stderr: {}",
@@ -180,26 +133,8 @@ fn finish(output: Output) -> Raw {
     raw
 }
 
-fn raw(command: &mut Command, stdin: Option<&str>) -> Raw {
-    let mut child = command
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    finish(child.wait_with_output().unwrap())
+fn raw(command: &mut Command, stdin: Option<&str>) -> Run {
+    finish(output_of(command, stdin))
 }
 
 fn closed_port() -> u16 {
@@ -235,16 +170,16 @@ fn domains_prints_each_entry_and_one_service() {
     assert_eq!(idp.json(), [entries[1].clone()]);
     account
         .run(&["domains", "--service", "swift"])
-        .assert_error(69, "names no swift service for account lp-mock");
+        .assert_failure(69, "names no swift service for account lp-mock");
     // The account is required; a wrong one is refused by CSDS.
     raw(
         bare().args(["domains", "--csds", &account.server.csds_url()]),
         None,
     )
-    .assert_error(78, "set LP_ACCOUNT");
+    .assert_failure(78, "set LP_ACCOUNT");
     account
         .run(&["domains", "--account", "other"])
-        .assert_error(1, "HTTP 404 for account other; check LP_ACCOUNT");
+        .assert_failure(1, "HTTP 404 for account other; check LP_ACCOUNT");
 }
 
 #[test]
@@ -301,7 +236,7 @@ fn a_stale_answer_beats_none_when_csds_fails() {
     // Without a cached answer, the failure stands.
     let other = Account::new();
     other.server.set_csds_status(Some(503));
-    other.run(&["domains"]).assert_error(75, "HTTP 503");
+    other.run(&["domains"]).assert_failure(75, "HTTP 503");
     // Unreachable: the same.
     let csds = account.server.csds_url();
     account.server.shutdown();
@@ -355,7 +290,7 @@ fn an_answer_without_the_messaging_service_is_69() {
     fs::write(&file, cached.to_string()).unwrap();
     let token = account.server.token("someone");
     raw(account.cmd().env("LP_JWT", &token).arg("create"), None)
-        .assert_error(69, "names no asyncMessagingEnt service for account lp-mock");
+        .assert_failure(69, "names no asyncMessagingEnt service for account lp-mock");
     assert_eq!(account.server.connections(), 0);
 }
 
@@ -409,11 +344,11 @@ fn an_auth_code_is_the_same_consumer_every_time() {
     assert_ne!(other.json()[0]["sub"], from_file.json()[0]["sub"]);
     account
         .run(&["login", "--auth-code-file", "/nonexistent"])
-        .assert_error(66, "cannot read --auth-code-file /nonexistent");
+        .assert_failure(66, "cannot read --auth-code-file /nonexistent");
     let empty = account.file("empty", "\n");
     account
         .run(&["login", "--auth-code-file", empty.to_str().unwrap()])
-        .assert_error(65, "is empty");
+        .assert_failure(65, "is empty");
 }
 
 #[test]
@@ -422,7 +357,7 @@ fn idp_refusals_have_their_exit_codes_and_print_nothing() {
     let bad = account.file("bad", "not a JWT");
     account
         .run(&["login", "--auth-code-file", bad.to_str().unwrap()])
-        .assert_error(
+        .assert_failure(
             77,
             "HTTP 500, internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID",
         );
@@ -437,16 +372,16 @@ fn idp_refusals_have_their_exit_codes_and_print_nothing() {
         account.server.set_idp_status(Some(status));
         account
             .run(&["login"])
-            .assert_error(code, &format!("refused the signup: HTTP {status}"));
+            .assert_failure(code, &format!("refused the signup: HTTP {status}"));
     }
     account.server.set_idp_status(None);
     let idp = format!("http://127.0.0.1:{}", closed_port());
     account
         .run(&["login", "--idp", &idp])
-        .assert_error(69, "cannot connect to 127.0.0.1:");
+        .assert_failure(69, "cannot connect to 127.0.0.1:");
     account
         .run(&["login", "--idp", "ftp://x"])
-        .assert_error(78, "--idp/LP_IDP");
+        .assert_failure(78, "--idp/LP_IDP");
 }
 
 #[test]
@@ -536,7 +471,7 @@ fn login_output_env_is_an_lp_env_and_the_tutorial_runs_from_it() {
 
 /// Runs `program args` under `sh` after `set -a; . lp.env`, with nothing
 /// else in the environment; asserts success.
-fn tutorial_step(env_file: &Path, program: &str, args: &[&str]) -> Raw {
+fn tutorial_step(env_file: &Path, program: &str, args: &[&str]) -> Run {
     let mut command = Command::new("sh");
     command.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
@@ -582,24 +517,24 @@ fn a_failing_or_silent_jwt_command_is_77_with_its_last_words() {
             None,
         )
     };
-    run("echo first >&2; echo 'no session, run sso-login' >&2; exit 3").assert_error(
+    run("echo first >&2; echo 'no session, run sso-login' >&2; exit 3").assert_failure(
         77,
         "--jwt-command failed (exit 3): no session, run sso-login",
     );
-    run("true").assert_error(77, "--jwt-command printed no token");
-    run("echo not-a-token").assert_error(65, "the JWT printed by --jwt-command is not valid");
+    run("true").assert_failure(77, "--jwt-command printed no token");
+    run("echo not-a-token").assert_failure(65, "the JWT printed by --jwt-command is not valid");
     let expired = encode_unsigned(&json!({"sub": "x", "exp": 1000}));
-    run(&format!("echo {expired}")).assert_error(
+    run(&format!("echo {expired}")).assert_failure(
         77,
         "--jwt-command printed an expired token: the JWT expired on 1970-01-01",
     );
     // A token the helper prints on stderr is not quoted either.
     let token = encode_unsigned(&json!({"sub": "x"}));
     run(&format!("echo \"failed with {token}\" >&2; exit 1"))
-        .assert_error(77, "--jwt-command failed (exit 1): failed with <redacted>");
+        .assert_failure(77, "--jwt-command failed (exit 1): failed with <redacted>");
     // A helper that says "try again later" is a temporary failure.
     run("echo 'IdP busy' >&2; exit 75")
-        .assert_error(75, "--jwt-command failed (exit 75): IdP busy");
+        .assert_failure(75, "--jwt-command failed (exit 75): IdP busy");
     assert_eq!(account.server.connections(), 0);
 }
 
@@ -613,7 +548,7 @@ fn a_jwt_command_that_hangs_is_stopped_at_the_timeout() {
             .args(["create", "--timeout", "0.5"]),
         None,
     );
-    run.assert_error(75, "--jwt-command gave no token within 0.5 s (--timeout)");
+    run.assert_failure(75, "--jwt-command gave no token within 0.5 s (--timeout)");
 }
 
 #[test]
@@ -700,7 +635,7 @@ fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
     }
     let run = finish(child.wait_with_output().unwrap());
     run.assert_code(0);
-    assert_eq!(run.sequences(), [0, 1, 2, 3]);
+    assert_eq!(sequences(&run), [0, 1, 2, 3]);
     let renewals = run
         .stderr
         .lines()
@@ -739,7 +674,7 @@ fn a_fresh_token_refused_again_is_final() {
         None,
     );
     run.assert_code(77);
-    assert_eq!(run.sequences(), [0]);
+    assert_eq!(sequences(&run), [0]);
     let last = run.stderr.lines().last().unwrap();
     assert!(last.contains("the token just renewed by --jwt-command was refused too"));
     assert!(last.contains("HTTP 401"));
@@ -791,7 +726,7 @@ fn csds_and_idp_over_https_trust_what_the_socket_trusts() {
     assert!(account.server.csds_url().starts_with("https://localhost:"));
     account
         .run(&["domains"])
-        .assert_error(69, "TLS handshake with localhost failed");
+        .assert_failure(69, "TLS handshake with localhost failed");
     account.run(&["domains", "--cacert", &ca()]).assert_code(0);
     let login = account.run(&["login", "--output", "env", "--cacert", &ca()]);
     login.assert_code(0);
@@ -866,7 +801,7 @@ fn csds_and_idp_requests_go_through_the_proxy_unless_no_proxy_says_not() {
     let refusing = TestProxy::start(Behaviour::Refuse(403));
     Account::new()
         .run(&["domains", "--proxy", &refusing.url()])
-        .assert_error(69, "refused the tunnel");
+        .assert_failure(69, "refused the tunnel");
 }
 
 #[test]
@@ -885,7 +820,7 @@ fn a_silent_csds_times_out_with_75() {
         ]),
         None,
     )
-    .assert_error(75, "timed out after 0.5 s");
+    .assert_failure(75, "timed out after 0.5 s");
     drop(listener);
 }
 
@@ -915,7 +850,7 @@ fn errors_say_what_was_given_not_raw_values() {
             .arg("create"),
         None,
     )
-    .assert_error(
+    .assert_failure(
         77,
         "the JWT expired on 1970-01-01 00:16:40 UTC (56 years ago)",
     );
@@ -925,7 +860,7 @@ fn errors_say_what_was_given_not_raw_values() {
         bare().env("LP_URL", "").env("LP_JWT", &good).arg("create"),
         None,
     )
-    .assert_error(78, "no endpoint: set LP_ACCOUNT");
+    .assert_failure(78, "no endpoint: set LP_ACCOUNT");
     raw(
         bare()
             .env("LP_URL", "ws://127.0.0.1:9/x")
@@ -933,7 +868,7 @@ fn errors_say_what_was_given_not_raw_values() {
             .arg("create"),
         None,
     )
-    .assert_error(78, "no JWT: --jwt/LP_JWT is empty");
+    .assert_failure(78, "no JWT: --jwt/LP_JWT is empty");
     raw(
         bare()
             .env("LP_URL", "exa mple")
@@ -941,5 +876,5 @@ fn errors_say_what_was_given_not_raw_values() {
             .arg("create"),
         None,
     )
-    .assert_error(78, "--url/LP_URL: `exa mple` is not a valid URL");
+    .assert_failure(78, "--url/LP_URL: `exa mple` is not a valid URL");
 }

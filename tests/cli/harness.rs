@@ -134,6 +134,21 @@ impl Run {
         self
     }
 
+    /// Nothing on stdout and exactly one diagnostic line, containing `text`.
+    pub fn assert_failure(&self, code: i32, text: &str) -> &Run {
+        self.assert_error(code, text);
+        assert!(self.stdout.is_empty(), "stdout: {}", self.stdout);
+        self
+    }
+
+    /// Stdout decoded as NDJSON, for a run finished as text.
+    pub fn json(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect()
+    }
+
     pub fn sequences(&self) -> Vec<u64> {
         self.lines
             .iter()
