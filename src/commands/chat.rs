@@ -95,24 +95,60 @@ pub(crate) fn run(
     let setup = SetupPatience::new(config);
     let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
         .and_then(|wake| io.sender.out.flush().map(|()| wake));
+    let closes_anyway = requested && !args.keep_open;
     match ended {
-        Ok(Wake::ReaderGone) => return Ok(()),
+        Ok(Wake::ReaderGone) => {
+            // Whoever read the output has what they wanted; the
+            // conversation is not left in the next run's way.
+            if closes_anyway {
+                close_quietly(&mut connection, &conversation);
+            }
+            return Ok(());
+        }
         Ok(_) => {}
         // A failed chat (a line without reply, a bad command) does not
         // leave the conversation it requested open: the next run would find
-        // it in its way. Signals and a broken server are left alone.
-        Err(err) if requested && !args.keep_open && worth_closing(&err) => {
-            let _ = connection.request(
-                types::UPDATE_CONVERSATION_FIELD,
-                Some(&frames::close_body(&conversation)),
-            );
-            connection.finish();
+        // it in its way.
+        Err(err) if closes_anyway && worth_closing(&err) => {
+            close_quietly(&mut connection, &conversation);
             return Err(err);
         }
-        Err(err) => return Err(err),
+        // The user stopped the tool, not the conversation, which can go on;
+        // its id is said, as JSON output never shows it.
+        Err(err) => {
+            return match signal_of(&err) {
+                Some(exit) if requested => Err(exit::fail(
+                    exit,
+                    format!(
+                        "stopped; conversation {conversation} is left open: `lp-consumer chat \
+                         {conversation}` goes on with it, `lp-consumer close {conversation}` \
+                         closes it"
+                    ),
+                )),
+                _ => Err(err),
+            };
+        }
     }
     connection.finish();
     Ok(())
+}
+
+/// Closes the conversation, best effort: the run's outcome is already
+/// decided.
+fn close_quietly(connection: &mut Connection, conversation: &str) {
+    let _ = connection.request(
+        types::UPDATE_CONVERSATION_FIELD,
+        Some(&frames::close_body(conversation)),
+    );
+    connection.finish();
+}
+
+/// The exit of a signal the run stopped on.
+fn signal_of(err: &anyhow::Error) -> Option<Exit> {
+    match exit::classify(err) {
+        Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated)) => Some(exit),
+        _ => None,
+    }
 }
 
 /// The conversation, until it ends: `Wake::ReaderGone` when stdout's

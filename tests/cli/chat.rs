@@ -1,7 +1,8 @@
 //! `chat`: a conversation on one socket, line by line, with turns, its
 //! endings, its commands and its text format.
 
-use std::process::Stdio;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::time::Duration;
 
 use lp_consumer::mock::MockConfig;
@@ -478,6 +479,66 @@ fn subscribe_prints_typing_without_moving_the_cursor() {
     );
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(stored["sequence"], 1);
+}
+
+/// `chat` on a new conversation that has sent `hello` and printed its
+/// first line.
+struct Chatting {
+    child: Child,
+    /// Held open: the chat does not end for want of input.
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    conversation: String,
+}
+
+fn chatting(setup: &Setup) -> Chatting {
+    let mut child = spawn(setup.cmd().arg("chat").stdin(Stdio::piped()));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"hello\n").unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let line: Value = serde_json::from_str(&first).unwrap();
+    let conversation = line["conversationId"].as_str().unwrap().to_owned();
+    Chatting {
+        child,
+        stdin,
+        stdout,
+        conversation,
+    }
+}
+
+#[test]
+fn a_chat_stopped_by_a_signal_says_which_conversation_it_leaves_open() {
+    let setup = echoing();
+    let chat = chatting(&setup);
+    crate::harness::signal(&chat.child, "TERM");
+    let run = finish(chat.child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(
+        143,
+        &format!("conversation {} is left open", chat.conversation),
+    );
+    assert_eq!(open_conversations(&setup), [chat.conversation]);
+}
+
+#[test]
+fn a_chat_whose_reader_left_closes_the_conversation_it_requested() {
+    let setup = echoing();
+    let mut chat = chatting(&setup);
+    drop(chat.stdout);
+    // Input stays open: the chat ends because nobody reads it.
+    let status = chat.child.wait().unwrap();
+    let mut stderr = String::new();
+    chat.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    drop(chat.stdin);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+    assert!(open_conversations(&setup).is_empty());
 }
 
 #[test]
