@@ -91,13 +91,13 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
     Ok(text)
 }
 
-/// A given token, or `--jwt-command`'s when the given one is about to
-/// expire (it would be refused soon). A token the command has just printed
-/// is used as it is, however short its life.
+/// A given token, or `--jwt-command`'s for the same consumer when the
+/// given one is about to expire (it would be refused soon). A token the
+/// command has just printed is used as it is, however short its life.
 fn current(token: Token, jwt_command: Option<&JwtCommand>) -> Result<Token> {
     match jwt_command {
         Some(command) if token.claims.expires_within(now_secs(), RENEW_WITHIN_SECS) => {
-            command.fetch()
+            command.renew(&token)
         }
         _ => match expiry_problem(&token.claims) {
             Some(problem) => Err(fail(Exit::NoPerm, problem)),

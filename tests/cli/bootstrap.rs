@@ -555,12 +555,24 @@ fn a_jwt_command_that_hangs_is_stopped_at_the_timeout() {
 fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
     let account = Account::new();
     let helper = account.helper("alice");
+    // The consumer alice's code stands for, as the helper will print it.
+    let alice = raw(
+        account
+            .cmd()
+            .args(["login", "--auth-code-file"])
+            .arg(account.dir.path().join("alice.code")),
+        None,
+    )
+    .json()[0]["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
     let expiring = account.server.token("expiring");
-    let soon = encode_unsigned(&json!({"sub": "soon", "exp": now + 30}));
+    let soon = encode_unsigned(&json!({"sub": alice, "exp": now + 30}));
     let later = encode_unsigned(&json!({"sub": "later", "exp": now + 3600}));
     let run = |token: &str| {
         raw(
@@ -576,9 +588,13 @@ fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
     assert_eq!(account.helper_runs(), 0);
     run(&soon).assert_code(0);
     assert_eq!(account.helper_runs(), 1);
+    // The swap keeps the consumer: a conversation belongs to one.
+    let bob_soon = encode_unsigned(&json!({"sub": "bob", "exp": now + 30}));
+    run(&bob_soon).assert_failure(77, "--jwt-command printed a token for another consumer");
+    assert_eq!(account.helper_runs(), 2);
     // lp-mock's token lives ten years: kept.
     run(&expiring).assert_code(0);
-    assert_eq!(account.helper_runs(), 1);
+    assert_eq!(account.helper_runs(), 2);
     // A token of 30 s straight from the helper is used, not asked again.
     let short = account.file("short", &soon);
     raw(
@@ -596,7 +612,7 @@ fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
         None,
     )
     .assert_code(0);
-    assert_eq!(account.helper_runs(), 2);
+    assert_eq!(account.helper_runs(), 3);
 }
 
 #[test]
