@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
@@ -206,7 +207,7 @@ pub(crate) struct CreateArgs {
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
     /// Conversation id (as printed by `create`).
-    #[arg(value_name = "CONV")]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 
     /// The message. Without it, every line of standard input is one message, sent in order over one connection; empty lines are skipped.
@@ -217,7 +218,7 @@ pub(crate) struct SendArgs {
 #[derive(Debug, Args)]
 pub(crate) struct SubscribeArgs {
     /// Conversation id (as printed by `create`).
-    #[arg(value_name = "CONV")]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 
     /// First sequence to print (a --state-file cursor wins over it).
@@ -268,7 +269,7 @@ pub(crate) struct SubscribeArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ChatArgs {
     /// Conversation id; without it a conversation is requested (with the routing flags), or with --reuse the open one is taken.
-    #[arg(value_name = "CONV", conflicts_with_all = ["skill", "campaign", "engagement", "brand", "context", "reuse"])]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new(), conflicts_with_all = ["skill", "campaign", "engagement", "brand", "context", "reuse"])]
     pub(crate) conversation: Option<String>,
 
     #[command(flatten)]
@@ -310,7 +311,7 @@ pub(crate) struct ChatArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ClickArgs {
     /// Conversation id.
-    #[arg(value_name = "CONV")]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 
     /// Sequence of the message with the choices.
@@ -346,7 +347,7 @@ pub(crate) enum Stage {
 #[derive(Debug, Args)]
 pub(crate) struct AckArgs {
     /// Conversation id.
-    #[arg(value_name = "CONV")]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 
     /// Sequences to acknowledge (repeat the flag or separate with commas).
@@ -390,14 +391,14 @@ pub(crate) enum Origin {
 #[derive(Debug, Args)]
 pub(crate) struct CloseArgs {
     /// Conversation id (as printed by `create`).
-    #[arg(value_name = "CONV")]
+    #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct DomainsArgs {
     /// Only this service's entries (names are case-sensitive: asyncMessagingEnt, idp, ...); none is exit 69.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) service: Option<String>,
 }
 
@@ -438,20 +439,29 @@ pub(crate) fn given(value: &Option<String>) -> Option<&str> {
 
 /// Seconds as a whole or decimal number (`0.5`), for every SECS flag.
 fn parse_secs(text: &str) -> Result<Duration, String> {
-    text.parse()
-        .ok()
-        .and_then(|secs: f64| Duration::try_from_secs_f64(secs).ok())
-        .ok_or_else(|| "must be a number of seconds >= 0 (decimals allowed)".to_owned())
+    seconds(text, false)
 }
 
 /// `--timeout`, `--reply-timeout`, `--idle-timeout`: a bound of 0 would end
 /// every wait at once, and an unbounded wait is what the bound exists to
 /// prevent.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
-    match parse_secs(text)? {
-        secs if secs.is_zero() => Err("must be more than 0 seconds".to_owned()),
-        secs => Ok(secs),
+    seconds(text, true)
+}
+
+fn seconds(text: &str, positive: bool) -> Result<Duration, String> {
+    let least = if positive { "> 0" } else { ">= 0" };
+    let wrong = || format!("must be a number of seconds {least} (decimals allowed)");
+    let secs: f64 = text.parse().map_err(|_| wrong())?;
+    if secs.is_nan() || secs < 0.0 {
+        return Err(wrong());
     }
+    let secs = Duration::try_from_secs_f64(secs)
+        .map_err(|_| "is too large a number of seconds".to_owned())?;
+    if positive && secs.is_zero() {
+        return Err(wrong());
+    }
+    Ok(secs)
 }
 
 /// `--max-frame-bytes`: below a kibibyte even the service's short answers
@@ -627,6 +637,16 @@ mod tests {
         assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
         assert!(parse_secs("-1").is_err());
         assert!(parse_secs("soon").is_err());
+        assert!(parse_secs("NaN").is_err());
+        assert_eq!(parse_secs("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_secs("1e400"),
+            Err("is too large a number of seconds".to_owned())
+        );
+        assert_eq!(
+            parse_timeout("0"),
+            Err("must be a number of seconds > 0 (decimals allowed)".to_owned())
+        );
     }
 
     #[test]

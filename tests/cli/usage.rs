@@ -123,7 +123,12 @@ fn ack_help_names_the_values_it_takes() {
 #[test]
 fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
     let setup = Setup::new();
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 14] = [
+        (&["send", "", "hi"], "a value is required for '<CONV>'"),
+        (
+            &["domains", "--service", ""],
+            "a value is required for '--service <NAME>'",
+        ),
         (
             &["subscribe", "c", "--from-seq", "-1"],
             "must be a whole number >= 0",
@@ -144,10 +149,17 @@ fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
             &["ack", "c", "--seq", "3,-1"],
             "must be a whole number >= 0",
         ),
-        (&["create", "--timeout", "0"], "must be more than 0 seconds"),
         (
-            &["subscribe", "c", "--idle-timeout", "0"],
-            "must be more than 0 seconds",
+            &["create", "--timeout", "0"],
+            "must be a number of seconds > 0",
+        ),
+        (
+            &["subscribe", "c", "--idle-timeout", "-1"],
+            "must be a number of seconds > 0",
+        ),
+        (
+            &["create", "--timeout", "99999999999999999999"],
+            "is too large a number of seconds",
         ),
         (
             &["create", "--keepalive", "-5"],
