@@ -87,7 +87,13 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
     } else {
         fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
     };
-    read.map_err(|err| unreadable(flag, path, &err))?;
+    read.map_err(|err| match err.kind() {
+        io::ErrorKind::InvalidData => fail(
+            Exit::DataErr,
+            format!("{flag} {}: not UTF-8 text", path.display()),
+        ),
+        _ => unreadable(flag, path, &err),
+    })?;
     Ok(text)
 }
 

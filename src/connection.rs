@@ -463,10 +463,7 @@ impl Connection {
         if is_auth_close_code(code) {
             return Err(fail(
                 Exit::NoPerm,
-                format!(
-                    "the server closed the connection with code {code}{reason}: \
-                     the token is no longer accepted{FRESH_TOKEN}"
-                ),
+                format!("the server refused the token (close code {code}{reason}){FRESH_TOKEN}"),
             ));
         }
         if code == 1000 {

@@ -262,9 +262,15 @@ fn refused_token_exits_77() {
                 ..Faults::default()
             },
         );
-        setup
-            .run(&["subscribe", &conversation])
-            .assert_error(77, &format!("code {code}"));
+        let run = setup.run(&["subscribe", &conversation]);
+        run.assert_error(77, &format!("code {code}"));
+        assert!(
+            run.stderr.ends_with("; get a fresh token\n"),
+            "{}",
+            run.stderr
+        );
+        // The service's reason, or ours: not both.
+        assert_eq!(run.stderr.matches("token").count(), 2, "{}", run.stderr);
     }
 }
 

@@ -127,3 +127,15 @@ fn unreadable_token_file_exits_66() {
     );
     result.assert_error(66, "cannot read --jwt-file /nonexistent/token");
 }
+
+#[test]
+fn a_token_file_that_is_not_text_exits_65() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), b"\xff\xfe").unwrap();
+    let result = run(
+        bare().arg("jwt-sub").arg("--jwt-file").arg(file.path()),
+        None,
+        "",
+    );
+    result.assert_error(65, "not UTF-8 text");
+}
