@@ -137,13 +137,20 @@ pub(crate) fn account(args: &GlobalArgs) -> Result<&str> {
             "no account: set LP_ACCOUNT (--account) to the account (site) id",
         )
     })?;
-    if !account
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    // Account ids are a few digits; the bound keeps the CSDS cache's file
+    // name (which holds the id) within what file systems allow.
+    const LONGEST: usize = 64;
+    if account.len() > LONGEST
+        || !account
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(fail(
             Exit::Config,
-            "--account/LP_ACCOUNT must be an account id (letters, digits, - and _)",
+            format!(
+                "--account/LP_ACCOUNT must be an account id (letters, digits, - and _; at most \
+                 {LONGEST})"
+            ),
         ));
     }
     Ok(account)

@@ -5,6 +5,7 @@
 //! `--csds-ttl`; when CSDS cannot be reached or fails, a stale answer beats
 //! none (with a warning).
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ pub(crate) struct Csds {
     site: Site,
     ttl: Duration,
     verbose: bool,
+    /// The answer for the run's account, once asked (login needs two hosts).
+    answered: OnceCell<Domains>,
 }
 
 /// A CSDS answer as it came, and its `baseURIs` entries.
@@ -103,6 +106,7 @@ impl Csds {
             site: Site::parse(text, "--csds/LP_CSDS")?,
             ttl: setup.csds_ttl,
             verbose: args.verbose,
+            answered: OnceCell::new(),
         })
     }
 
@@ -120,8 +124,14 @@ impl Csds {
         account: &str,
         service: &str,
     ) -> Result<String> {
-        let host = self
-            .lookup(net, account)?
+        let answered = match self.answered.get() {
+            Some(domains) => domains,
+            None => {
+                let domains = self.lookup(net, account)?;
+                self.answered.get_or_init(|| domains)
+            }
+        };
+        let host = answered
             .host(service)
             .ok_or_else(|| self.no_service(Some(service), account))?;
         if !is_host(&host) {

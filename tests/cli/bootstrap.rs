@@ -180,6 +180,14 @@ fn domains_prints_each_entry_and_one_service() {
     account
         .run(&["domains", "--account", "other"])
         .assert_failure(1, "HTTP 404 for account other; check LP_ACCOUNT");
+    // Nothing that is not an account id reaches CSDS (or the cache's file
+    // name).
+    for wrong in ["a/../b", &"1".repeat(65)] {
+        account
+            .run(&["domains", "--account", wrong])
+            .assert_failure(78, "must be an account id");
+    }
+    assert_eq!(account.csds_requests(), 2);
 }
 
 #[test]
