@@ -5,6 +5,8 @@
 use std::path::Path;
 
 use anyhow::Result;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::cli::given;
 use crate::cli::{GlobalArgs, LoginArgs, LoginOutput};
@@ -70,13 +72,21 @@ pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Re
             }
         }
         (LoginOutput::Token, _) => out.raw_line(jwt)?,
-        _ => out.line(&serde_json::json!({
-            "jwt": jwt,
-            "sub": token.claims.sub(),
-            "exp": token.claims.as_map().get("exp"),
-        }))?,
+        _ => out.line(&Login {
+            jwt,
+            sub: token.claims.sub(),
+            exp: token.claims.as_map().get("exp"),
+        })?,
     }
     out.flush()
+}
+
+/// `--output json`, its keys in this order (json! would sort them).
+#[derive(Serialize)]
+struct Login<'a> {
+    jwt: &'a str,
+    sub: &'a str,
+    exp: Option<&'a Value>,
 }
 
 /// The brand's external JWT: a secret, never shown.

@@ -135,12 +135,21 @@ fn answer(shared: &Shared, request: &Request) -> (u16, String) {
             if *account != shared.account {
                 return unknown_account();
             }
-            let entry = |service: &str, host: &str| json!({"service": service, "account": shared.account, "baseURI": host});
-            let answer = json!({"baseURIs": [
+            // Keys in the order CSDS writes them (json! would sort them).
+            let entry = |service: &str, host: &str| {
+                format!(
+                    r#"{{"service":{},"account":{},"baseURI":{}}}"#,
+                    json!(service),
+                    json!(shared.account),
+                    json!(host)
+                )
+            };
+            let answer = format!(
+                r#"{{"baseURIs":[{},{}]}}"#,
                 entry("asyncMessagingEnt", &shared.ws_authority),
-                entry("idp", &shared.http_authority),
-            ]});
-            (200, answer.to_string())
+                entry("idp", &shared.http_authority)
+            );
+            (200, answer)
         }
         (
             "POST",

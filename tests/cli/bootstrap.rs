@@ -154,6 +154,13 @@ fn domains_prints_each_entry_and_one_service() {
     let account = Account::new();
     let all = account.run(&["domains"]);
     all.assert_code(0);
+    // As CSDS writes them (and the README shows them).
+    assert!(
+        all.stdout
+            .starts_with(r#"{"service":"asyncMessagingEnt","account":"lp-mock","baseURI":"#),
+        "{}",
+        all.stdout
+    );
     let entries = all.json();
     let services: Vec<&str> = entries
         .iter()
@@ -307,6 +314,13 @@ fn signup_makes_a_new_consumer_each_time() {
     let account = Account::new();
     let first = account.run(&["login"]);
     first.assert_code(0);
+    // The README's order: {"jwt":...,"sub":...,"exp":...}.
+    let line = &first.stdout;
+    assert!(line.starts_with(r#"{"jwt":""#), "{line}");
+    assert!(
+        line.find(r#"","sub":""#) < line.find(r#"","exp":"#),
+        "{line}"
+    );
     let first = &first.json()[0];
     let second = &account.run(&["login"]).json()[0];
     assert_ne!(first["sub"], second["sub"]);
