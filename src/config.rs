@@ -140,11 +140,7 @@ pub(crate) fn account(args: &GlobalArgs) -> Result<&str> {
     // Account ids are a few digits; the bound keeps the CSDS cache's file
     // name (which holds the id) within what file systems allow.
     const LONGEST: usize = 64;
-    if account.len() > LONGEST
-        || !account
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if account.len() > LONGEST || !is_account_id(account) {
         return Err(fail(
             Exit::Config,
             format!(
@@ -154,6 +150,15 @@ pub(crate) fn account(args: &GlobalArgs) -> Result<&str> {
         ));
     }
     Ok(account)
+}
+
+/// Letters, digits, `-` and `_`: an account id is a path segment (LivePerson's
+/// are digits). lp-mock's `--account` obeys the same rule.
+pub fn is_account_id(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
 }
 
 /// Everything a command that talks to the service needs, checked.

@@ -40,5 +40,6 @@ pub mod fuzzing;
 
 pub use app::main;
 pub use cli::parse_or_exit;
+pub use config::is_account_id;
 pub use generate::{ManBlock, ManSection, write_man_page};
 pub use jwt::encode_unsigned;

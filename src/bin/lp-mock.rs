@@ -119,11 +119,7 @@ struct Args {
 
 /// Account ids are path segments; LivePerson's are digits.
 fn parse_account(text: &str) -> Result<String, String> {
-    let valid = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-    if valid {
+    if lp_consumer::is_account_id(text) {
         Ok(text.to_owned())
     } else {
         Err("use letters, digits, '-' and '_' only, as lp-consumer's --account does".to_owned())

@@ -257,20 +257,13 @@ impl Bot {
 
     /// Waits until no step is queued or under way; false on timeout.
     pub(crate) fn wait_idle(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut queues = lock(&self.queues);
-        while queues.busy || queues.conversations.values().any(|p| !p.steps.is_empty()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            queues = self
-                .progress
-                .wait_timeout(queues, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        true
+        let (_queues, waited) = self
+            .progress
+            .wait_timeout_while(lock(&self.queues), timeout, |queues| {
+                queues.busy || queues.conversations.values().any(|p| !p.steps.is_empty())
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        !waited.timed_out()
     }
 
     /// The next step that is due, with its conversation, once there is

@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::Frame;
 use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
@@ -21,12 +22,9 @@ use super::frames;
 use super::handshake::{self, Accepted};
 use super::requests;
 use super::state::{ConnectionId, Outbox, Outgoing};
-use super::{Faults, RawFrame, Shared, lock};
+use super::{Faults, RawFrame, Shared, TICK, lock};
 use crate::transport::{Transport, is_tick};
 
-/// The socket timeout: how often a connection thread looks at its outbox
-/// and at the server's stop flag.
-const TICK: Duration = Duration::from_millis(20);
 /// How long to wait for the client to end a connection we end.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
@@ -79,13 +77,20 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         return;
     };
     let (outbox, inbox) = mpsc::channel();
-    let multi_dialog = requests::advertises_multi_dialog(client_properties.as_deref());
+    // The header counts when it holds a JSON object.
+    let sent = client_properties.as_deref().and_then(|text| {
+        let properties = serde_json::from_str::<Map<String, Value>>(text).ok()?;
+        Some((text, properties))
+    });
+    let multi_dialog = sent
+        .as_ref()
+        .is_some_and(|(_, properties)| requests::lists_multi_dialog(properties));
     let mut client = Client {
         shared,
         connection,
         consumer,
         expires_at,
-        consumer_properties: shared.consumer_properties(client_properties.as_deref()),
+        consumer_properties: shared.consumer_properties(sent.map(|(text, _)| text)),
         outbox,
         faults,
         ws,

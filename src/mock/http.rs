@@ -9,17 +9,16 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use tungstenite::http::StatusCode;
 
 use super::handshake;
 use super::state::{ConnectionId, new_id};
-use super::{Shared, lock};
+use super::{Shared, TICK, lock};
 use crate::jwt;
 use crate::transport::{Transport, is_tick};
 
 /// How long a client may take to send its request.
 const REQUEST_LIMIT: Duration = Duration::from_secs(10);
-/// The socket timeout, so that a slow client cannot hold the shutdown.
-const TICK: Duration = Duration::from_millis(20);
 /// The largest request head and body read.
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 64 * 1024;
@@ -226,17 +225,10 @@ fn stable_id(text: &str) -> String {
 }
 
 fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
+    StatusCode::from_u16(status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("Status")
 }
 
 #[cfg(test)]

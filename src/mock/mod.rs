@@ -23,7 +23,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use serde_json::value::RawValue;
@@ -48,6 +48,10 @@ const CONSUMER_CLIENT_PROPERTIES: &str =
 
 /// The pause after a failed accept.
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
+/// The socket timeout of connection threads: how often they look at their
+/// outbox and at the server's stop flag, so that a slow client cannot hold
+/// the shutdown.
+pub(crate) const TICK: Duration = Duration::from_millis(20);
 /// Lifetime of the tokens lp-mock mints, in seconds, unless
 /// `MockConfig::token_ttl` says otherwise: about ten years.
 pub const DEFAULT_TOKEN_TTL: u64 = 10 * 365 * 24 * 3600;
@@ -157,8 +161,8 @@ struct Shared {
     agent_echo: bool,
     batch: usize,
     /// The agent's client properties; None for lean events.
+    /// None for lean events.
     agent_properties: Option<Box<RawValue>>,
-    lean_events: bool,
     faults: Faults,
     /// CSDS and IdP faults, which tests may change while lp-mock runs.
     http_faults: Mutex<(Option<u16>, Option<u16>)>,
@@ -192,18 +196,11 @@ impl Shared {
     }
 
     /// What events show of a consumer's connection: the client properties
-    /// it sent (when they are a JSON object), else a default set; None for
-    /// lean events.
-    fn consumer_properties(&self, header: Option<&str>) -> Option<Box<RawValue>> {
-        if self.lean_events {
-            return None;
-        }
-        let sent = header
-            .filter(|text| {
-                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).is_ok()
-            })
-            .unwrap_or(CONSUMER_CLIENT_PROPERTIES);
-        RawValue::from_string(sent.to_owned()).ok()
+    /// it sent (a JSON object), else a default set; None for lean events.
+    fn consumer_properties(&self, sent: Option<&str>) -> Option<Box<RawValue>> {
+        // Lean events carry no properties, the agent's included.
+        self.agent_properties.as_ref()?;
+        RawValue::from_string(sent.unwrap_or(CONSUMER_CLIENT_PROPERTIES).to_owned()).ok()
     }
 
     /// An unsigned token for `sub`, valid for the configured lifetime
@@ -289,7 +286,6 @@ impl MockServer {
             agent_echo: config.agent_echo,
             batch: config.batch.max(1),
             agent_properties,
-            lean_events: config.lean_events,
             http_faults: Mutex::new((config.faults.csds_status, config.faults.idp_status)),
             faults: config.faults,
             tls,
@@ -437,21 +433,12 @@ impl MockServer {
     /// Waits until `done` holds of the store, re-checking whenever the
     /// subscriptions change; false on timeout.
     fn wait_for_store(&self, timeout: Duration, done: impl Fn(&Store) -> bool) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut store = self.shared.store();
-        while !done(&store) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            store = self
-                .shared
-                .subscribers_changed
-                .wait_timeout(store, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        true
+        let (_store, waited) = self
+            .shared
+            .subscribers_changed
+            .wait_timeout_while(self.shared.store(), timeout, |store| !done(store))
+            .unwrap_or_else(PoisonError::into_inner);
+        !waited.timed_out()
     }
 
     /// Answer CSDS requests with this status from now on (None: normally).

@@ -1,6 +1,6 @@
 //! The requests of the consumer API, as lp-mock answers them.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::client::{Client, Ended, Outcome};
 use super::frames;
@@ -36,15 +36,11 @@ fn names(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Whether a Client-Properties header lists the MULTI_DIALOG feature.
-pub(crate) fn advertises_multi_dialog(client_properties: Option<&str>) -> bool {
-    client_properties
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .is_some_and(|properties| {
-            names(&properties["features"])
-                .iter()
-                .any(|feature| feature == "MULTI_DIALOG")
-        })
+/// Whether client properties list the MULTI_DIALOG feature.
+pub(crate) fn lists_multi_dialog(properties: &Map<String, Value>) -> bool {
+    properties
+        .get("features")
+        .is_some_and(|features| names(features).iter().any(|f| f == "MULTI_DIALOG"))
 }
 
 /// The text of a plain-text ContentEvent (`contentType` may be left out).

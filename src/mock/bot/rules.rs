@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use crate::mock::state::{TextEvent, text_event};
+
 /// The longest `typing` or `delay`, in seconds.
 const MAX_WAIT_SECS: f64 = 3600.0;
 /// LivePerson shows at most this many quick replies in a row.
@@ -309,8 +311,8 @@ fn read_message(map: &Map<String, Value>, place: &str) -> Parsed<Arc<Content>> {
 
 pub(crate) fn text_content(text: &str) -> Content {
     Content {
-        event_type: "ContentEvent",
-        event: json!({"type": "ContentEvent", "contentType": "text/plain", "message": text}),
+        event_type: TextEvent::TYPE,
+        event: serde_json::to_value(text_event(text)).expect("a text event is JSON"),
     }
 }
 
