@@ -31,11 +31,10 @@ pub(crate) struct ConnectionConfig {
     pub(crate) token: Token,
     /// `--jwt-command`, to renew the token when the service refuses it.
     pub(crate) jwt_command: Option<JwtCommand>,
-    pub(crate) tls: TlsSettings,
+    /// TLS (set up once, for CSDS and every dial alike), `--timeout`, `-v`.
+    pub(crate) network: Network,
     pub(crate) keepalive: Option<Duration>,
-    pub(crate) timeout: Duration,
     pub(crate) max_frame_bytes: usize,
-    pub(crate) verbose: bool,
 }
 
 /// A token this close to its end is swapped for `--jwt-command`'s before
@@ -198,11 +197,9 @@ pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
         client_properties,
         token,
         jwt_command,
-        tls: network.tls,
+        network,
         keepalive: (!args.keepalive.is_zero()).then_some(args.keepalive),
-        timeout: args.timeout,
         max_frame_bytes: args.max_frame_bytes,
-        verbose: args.verbose,
     })
 }
 

@@ -106,7 +106,7 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    /// Dials, upgrades and authenticates, all within `config.timeout`.
+    /// Dials, upgrades and authenticates, all within `--timeout`.
     pub(crate) fn open(config: &ConnectionConfig) -> Result<Connection> {
         Connection::open_as(config, &config.token)
     }
@@ -133,11 +133,15 @@ impl Connection {
         }
         let dial = Dial {
             proxy: config.proxy.as_ref(),
-            tls: &config.tls,
-            timeout: config.timeout,
+            tls: config
+                .endpoint
+                .tls
+                .then(|| config.network.tls_connector())
+                .transpose()?,
+            timeout: config.network.timeout,
             max_frame_bytes: config.max_frame_bytes,
             headers,
-            verbose: config.verbose,
+            verbose: config.network.verbose,
         };
         let ws = transport::dial(&config.endpoint, &dial)?;
         ws.get_ref().tcp().set_nonblocking(true).map_err(|err| {
@@ -159,8 +163,11 @@ impl Connection {
                 unanswered_since: None,
                 ids: VecDeque::new(),
             },
-            timeout: config.timeout,
-            verbose_redact: config.verbose.then(|| token.secret.expose().to_owned()),
+            timeout: config.network.timeout,
+            verbose_redact: config
+                .network
+                .verbose
+                .then(|| token.secret.expose().to_owned()),
         })
     }
 

@@ -10,7 +10,7 @@
 use std::cell::OnceCell;
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -34,7 +34,8 @@ const MAX_ANSWER_BYTES: u64 = 1 << 20;
 /// What every request to the service, WebSocket or HTTP, obeys.
 pub(crate) struct Network {
     pub(crate) tls: TlsSettings,
-    /// `tls` set up once for all HTTP requests (it reads the system's roots).
+    /// `tls` set up once for all requests and dials (it reads the system's
+    /// roots), and `--insecure` warned of once.
     tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
     proxy_flag: Option<String>,
     pub(crate) timeout: Duration,
@@ -62,6 +63,11 @@ impl Network {
             return Ok(Arc::clone(connector));
         }
         let connector = Arc::new(self.tls.connector()?);
+        if self.tls.insecure {
+            eprintln!(
+                "lp-consumer: warning: --insecure: the server's certificate and host name are not checked"
+            );
+        }
         Ok(Arc::clone(self.tls_connector.get_or_init(|| connector)))
     }
 
@@ -216,14 +222,6 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
         .user_agent(concat!("lp-consumer/", env!("CARGO_PKG_VERSION")))
         .proxy(proxy.map(proxy_for_ureq).transpose()?)
         .build();
-    if net.tls.insecure && !site.plain {
-        static WARNED: Once = Once::new();
-        WARNED.call_once(|| {
-            eprintln!(
-                "lp-consumer: warning: --insecure: the server's certificate and host name are not checked"
-            );
-        });
-    }
     let plain = ().chain(ConnectProxyConnector::default()).chain(TcpConnector::default());
     // Setting TLS up reads the system's roots: only for https.
     Ok(if site.plain {

@@ -6,6 +6,7 @@
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -64,7 +65,8 @@ impl TlsSettings {
 /// Everything `dial` needs besides the endpoint.
 pub(crate) struct Dial<'a> {
     pub(crate) proxy: Option<&'a Proxy>,
-    pub(crate) tls: &'a TlsSettings,
+    /// Set up for a `wss://` endpoint; None for `ws://`.
+    pub(crate) tls: Option<Arc<native_tls::TlsConnector>>,
     /// Bounds connect, tunnel, TLS and upgrade together.
     pub(crate) timeout: Duration,
     pub(crate) max_frame_bytes: usize,
@@ -107,16 +109,10 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
         patience.now_for(format!("proxy {}", proxy.address()));
         tunnel(&mut tcp, proxy, endpoint, deadline, &mut patience)?;
     }
-    let transport = if endpoint.tls {
-        if dial.tls.insecure {
-            eprintln!(
-                "lp-consumer: warning: --insecure: the server's certificate and host name are not checked"
-            );
-        }
-        let connector = dial.tls.connector()?;
+    let transport = if let Some(connector) = &dial.tls {
         patience.now_for(format!("the TLS handshake with {}", endpoint.host));
         Transport::Tls(Box::new(tls_handshake(
-            &connector,
+            connector,
             endpoint,
             tcp,
             deadline,

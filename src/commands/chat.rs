@@ -69,7 +69,7 @@ pub(crate) fn run(
             count: None,
             idle: None,
             until_closed: true,
-            timeout: config.timeout,
+            timeout: config.network.timeout,
             every_origin: true,
         },
         args.from_seq.checked_sub(1),

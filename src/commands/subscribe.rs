@@ -47,7 +47,7 @@ pub(crate) fn run(
         count: args.count,
         idle: args.idle_timeout,
         until_closed: !args.follow,
-        timeout: config.timeout,
+        timeout: config.network.timeout,
         every_origin: false,
     };
     let mut engine = Engine::new(options, cursor);

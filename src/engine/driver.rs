@@ -250,8 +250,8 @@ impl SetupPatience {
     pub(crate) fn new(config: &ConnectionConfig) -> SetupPatience {
         SetupPatience {
             waiting: None,
-            timeout: config.timeout,
-            verbose: config.verbose,
+            timeout: config.network.timeout,
+            verbose: config.network.verbose,
         }
     }
 
