@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use tungstenite::http::Uri;
+use tungstenite::http::{HeaderValue, Uri};
 
 use crate::address::{self, is_host};
 use crate::cli::{GlobalArgs, given};
@@ -27,7 +27,7 @@ pub(crate) struct ConnectionConfig {
     pub(crate) endpoint: Endpoint,
     pub(crate) proxy: Option<Proxy>,
     /// The `Client-Properties` header value, compact JSON.
-    pub(crate) client_properties: Option<String>,
+    pub(crate) client_properties: Option<HeaderValue>,
     pub(crate) token: Token,
     /// `--jwt-command`, to renew the token when the service refuses it.
     pub(crate) jwt_command: Option<JwtCommand>,
@@ -206,7 +206,7 @@ pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
 /// Client properties as LivePerson documents them: a JSON object, sent as
 /// the `Client-Properties` handshake header (`type` defaults to
 /// `.ClientProperties`).
-fn parse_client_properties(text: &str) -> Result<String> {
+fn parse_client_properties(text: &str) -> Result<HeaderValue> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|err| {
         fail(
             Exit::DataErr,
@@ -222,7 +222,12 @@ fn parse_client_properties(text: &str) -> Result<String> {
     properties
         .entry("type")
         .or_insert_with(|| ".ClientProperties".into());
-    Ok(serde_json::Value::Object(properties).to_string())
+    HeaderValue::from_str(&serde_json::Value::Object(properties).to_string()).map_err(|_| {
+        fail(
+            Exit::DataErr,
+            "--client-properties has characters that cannot go in an HTTP header",
+        )
+    })
 }
 
 /// Where the socket goes, as far as the flags tell without asking anyone.

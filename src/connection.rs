@@ -123,13 +123,7 @@ impl Connection {
         authorization.set_sensitive(true);
         let mut headers = vec![("Authorization", authorization)];
         if let Some(properties) = &config.client_properties {
-            let value = HeaderValue::from_str(properties).map_err(|_| {
-                fail(
-                    Exit::DataErr,
-                    "--client-properties has characters that cannot go in an HTTP header",
-                )
-            })?;
-            headers.push(("Client-Properties", value));
+            headers.push(("Client-Properties", properties.clone()));
         }
         let dial = Dial {
             proxy: config.proxy.as_ref(),

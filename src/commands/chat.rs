@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use serde_json::Value;
+use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
 use crate::cli::{ChatArgs, Format};
@@ -38,7 +39,7 @@ pub(crate) fn run(
     let body = super::create::request_body(&args.create)?;
     config
         .client_properties
-        .get_or_insert_with(|| CLIENT_PROPERTIES.to_owned());
+        .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
     let consumer = config.token.claims.sub().to_owned();
     let mut connection = Connection::open(config)?;
     let (conversation, requested) = match &args.conversation {

@@ -3,6 +3,7 @@
 //! text is never a message: TEXT is refused, stdin lines are skipped.
 
 use anyhow::Result;
+use tungstenite::http::HeaderValue;
 
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
@@ -42,7 +43,10 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
 fn check_size(text: &str, config: &ConnectionConfig) -> Result<()> {
     // Quotes, backslashes and control characters grow when escaped.
     let escaped = serde_json::to_string(text)?.len();
-    let properties = config.client_properties.as_ref().map_or(0, String::len);
+    let properties = config
+        .client_properties
+        .as_ref()
+        .map_or(0, HeaderValue::len);
     let max_frame_bytes = config.max_frame_bytes;
     if escaped + properties + NOTIFICATION_OVERHEAD <= max_frame_bytes {
         return Ok(());
