@@ -11,6 +11,12 @@ pub(crate) fn is_host(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'))
 }
 
+/// A host as sockets want it: an IPv6 literal without the brackets a URL
+/// (and http::Uri) keeps around it.
+pub(crate) fn unbracketed(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
 /// `host:port` as written in a URL: an IPv6 address in brackets.
 pub(crate) fn authority(host: &str, port: u16) -> String {
     if host.contains(':') {

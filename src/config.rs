@@ -302,11 +302,7 @@ fn parse_endpoint(text: &str, origin: &str) -> Result<Endpoint> {
         .host()
         .filter(|h| !h.is_empty())
         .ok_or_else(|| invalid("the URL has no host"))?;
-    // http::Uri keeps the brackets of an IPv6 literal; sockets want them off.
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
+    let host = address::unbracketed(host).to_owned();
     let written = uri
         .authority()
         .map_or(Ok(None), |authority| {

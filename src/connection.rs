@@ -516,10 +516,7 @@ impl Connection {
                     if left.is_zero() {
                         return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
                     }
-                    let mut fd = poll_fd(self.ws.get_ref().fd(), libc::POLLOUT);
-                    let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
-                    // SAFETY: one valid pollfd; poll only writes `revents`.
-                    unsafe { libc::poll(&mut fd, 1, millis) };
+                    nap_on(self.ws.get_ref().fd(), libc::POLLOUT, left);
                     sent = self.ws.flush();
                 }
                 Err(err) => return Err(self.link_error(err)),
@@ -557,12 +554,18 @@ impl Connection {
             if left.is_zero() {
                 return;
             }
-            let mut fd = poll_fd(self.ws.get_ref().fd(), libc::POLLIN);
-            let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
-            // SAFETY: one valid pollfd; poll only writes `revents`.
-            unsafe { libc::poll(&mut fd, 1, millis) };
+            nap_on(self.ws.get_ref().fd(), libc::POLLIN, left);
         }
     }
+}
+
+/// Sleeps until `fd` is ready for `events`, at most `left` (and at most
+/// a nap); whatever woke it, the caller tries again.
+fn nap_on(fd: RawFd, events: libc::c_short, left: Duration) {
+    let mut fd = poll_fd(fd, events);
+    let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
+    // SAFETY: one valid pollfd; poll only writes `revents`.
+    unsafe { libc::poll(&mut fd, 1, millis) };
 }
 
 fn poll_fd(fd: RawFd, events: libc::c_short) -> libc::pollfd {

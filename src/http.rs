@@ -123,11 +123,7 @@ impl Site {
         Ok(Site {
             plain,
             authority: authority.as_str().to_owned(),
-            host: authority
-                .host()
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned(),
+            host: address::unbracketed(authority.host()).to_owned(),
             prefix: uri.path().trim_end_matches('/').to_owned(),
         })
     }
@@ -346,9 +342,8 @@ impl<In: Transport> Connector<In> for NativeTls {
         let host = details
             .uri
             .host()
+            .map(address::unbracketed)
             .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
             .to_owned();
         let mut adapter = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         adapter.set_timeout(details.timeout);

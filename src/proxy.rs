@@ -107,11 +107,7 @@ fn parse(url: &str, origin: &str) -> Result<Proxy> {
         .as_str()
         .rsplit_once('@')
         .map(|(userinfo, _)| Secret::new(STANDARD.encode(percent_decode(userinfo))));
-    let host = authority
-        .host()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
+    let host = address::unbracketed(authority.host()).to_owned();
     if host.is_empty() {
         return Err(invalid("no proxy host"));
     }

@@ -6,11 +6,11 @@
 //! NO_COLOR).
 
 use std::fmt::Write as _;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
 use crate::choices::{self, Action};
+use crate::when::{self, now_ms};
 
 const DIM: &str = "\x1b[2m";
 const BOLD: &str = "\x1b[1m";
@@ -176,12 +176,6 @@ fn one_line(text: &str) -> String {
     line
 }
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 /// `HH:MM:SS` of a time in milliseconds since the epoch, in the local time
 /// zone (UTC if the system cannot say).
 fn local_time(ms: i64) -> String {
@@ -191,15 +185,10 @@ fn local_time(ms: i64) -> String {
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let converted = unsafe { !libc::localtime_r(&seconds, &mut tm).is_null() };
     if converted {
-        format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+        let of_day = i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60;
+        when::clock(of_day + i64::from(tm.tm_sec))
     } else {
-        let of_day = ms.div_euclid(1000).rem_euclid(86_400);
-        format!(
-            "{:02}:{:02}:{:02}",
-            of_day / 3600,
-            of_day / 60 % 60,
-            of_day % 60
-        )
+        when::clock(ms.div_euclid(1000).rem_euclid(86_400))
     }
 }
 

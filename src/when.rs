@@ -11,13 +11,25 @@ pub(crate) fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// Milliseconds since the epoch, as the service's timestamps count.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// `secs` since the epoch as `YYYY-MM-DD HH:MM:SS UTC`.
 pub(crate) fn utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let of_day = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02} {} UTC", clock(of_day))
+}
+
+/// `HH:MM:SS` of a number of seconds into a day.
+pub(crate) fn clock(of_day: i64) -> String {
     format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        "{:02}:{:02}:{:02}",
         of_day / 3600,
         of_day / 60 % 60,
         of_day % 60

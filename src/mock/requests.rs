@@ -5,8 +5,9 @@ use serde_json::{Map, Value, json};
 use super::client::{Client, Ended, Outcome};
 use super::frames;
 use super::state::{
-    ANY_SKILL, ConversationFilter, Originator, Refusal, Store, TextEvent, now_ms, text_event,
+    ANY_SKILL, ConversationFilter, Originator, Refusal, Store, TextEvent, text_event,
 };
+use crate::when::now_ms;
 
 /// The event types a consumer may publish.
 const EVENT_TYPES: [&str; 4] = [

@@ -19,6 +19,8 @@ use tungstenite::Utf8Bytes;
 
 use super::{AGENT_ID, frames};
 
+use crate::when::now_ms;
+
 /// The skill of a conversation requested without one: any skill.
 pub(crate) const ANY_SKILL: &str = "-1";
 
@@ -34,12 +36,6 @@ pub(crate) enum Outgoing {
 }
 
 pub(crate) type Outbox = Sender<Outgoing>;
-
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
 
 /// SplitMix64's finalizer: a bijection on u64 that scatters the bits.
 fn mix(mut x: u64) -> u64 {

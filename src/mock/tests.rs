@@ -421,7 +421,7 @@ fn clock_unknown_requests_and_frames_without_an_id() {
     let clock = client.response("7");
     assert_eq!(clock["code"], 200);
     assert_eq!(clock["type"], ".GetClock$Response");
-    let now = super::state::now_ms();
+    let now = crate::when::now_ms();
     let current = clock["body"]["currentTime"].as_i64().expect("currentTime");
     assert!((now - current).abs() < 60_000, "{current} vs {now}");
     assert_eq!(client.request(".GetClock", json!({}))["code"], 200);
@@ -498,7 +498,7 @@ fn conversation_changes_snapshot_and_upserts() {
     );
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["result"]["convId"], closed.as_str());
-    let future = super::state::now_ms() + 60_000;
+    let future = crate::when::now_ms() + 60_000;
     let (updated_later, changes) = subscribe(&mut consumer, json!({"minLastUpdatedTime": future}));
     assert!(changes.is_empty());
     let mut stranger = Client::connect(&server, "stranger");
