@@ -63,11 +63,11 @@ enum Turn {
         /// Our message's sequence, from its response.
         sequence: Option<u64>,
     },
-    /// `--turns`: our message `after` in `dialog` waits for its answer.
+    /// `--turns`: our message `after`, in the dialog lines go to, waits for
+    /// its answer.
     Awaiting {
         line: u64,
         text: String,
-        dialog: String,
         after: u64,
         answered: bool,
         /// The agent side did something since the last tick.
@@ -341,7 +341,6 @@ impl Chat {
             self.turn = Turn::Awaiting {
                 line,
                 text,
-                dialog: self.dialog.clone(),
                 after,
                 answered: false,
                 busy: false,
@@ -374,7 +373,6 @@ impl Chat {
             }
         }
         if let Turn::Awaiting {
-            dialog,
             after,
             answered,
             busy,
@@ -382,7 +380,7 @@ impl Chat {
         } = &mut self.turn
         {
             let answers = content
-                && event.dialog == dialog.as_str()
+                && event.dialog == self.dialog
                 && event.sequence.is_some_and(|sequence| sequence > *after);
             *answered |= answers;
             *busy |= content || typing;
@@ -412,12 +410,10 @@ impl Chat {
             self.close_sent = false;
             self.dialog = survey.id.clone();
             self.survey_to_follow = Some(survey.id.clone());
+            // Receipts go to the dialog of the messages they name.
+            self.unread.clear();
             // The survey's questions answer the last line, if one waits.
-            if let Turn::Awaiting {
-                dialog, answered, ..
-            } = &mut self.turn
-            {
-                *dialog = survey.id.clone();
+            if let Turn::Awaiting { answered, .. } = &mut self.turn {
                 *answered = true;
             }
         }
