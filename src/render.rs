@@ -25,7 +25,7 @@ pub(crate) struct Transcript {
     /// The JWT's `sub`: "you".
     pub(crate) consumer: String,
     /// The main dialog; events of another dialog are the survey's.
-    pub(crate) conversation: Option<String>,
+    pub(crate) conversation: String,
     pub(crate) colour: bool,
 }
 
@@ -40,11 +40,9 @@ impl Transcript {
             return json.to_owned();
         }
         let mine = change["originatorId"].as_str() == Some(self.consumer.as_str());
-        let other_dialog = self
-            .conversation
-            .as_deref()
-            .zip(change["dialogId"].as_str())
-            .is_some_and(|(main, dialog)| main != dialog);
+        let other_dialog = change["dialogId"]
+            .as_str()
+            .is_some_and(|dialog| dialog != self.conversation);
         let (who, colour) = match (mine, other_dialog) {
             (true, _) => ("you", CYAN),
             (false, true) => ("survey", MAGENTA),
@@ -200,7 +198,7 @@ mod tests {
     fn transcript() -> Transcript {
         Transcript {
             consumer: "me".into(),
-            conversation: Some("conv".into()),
+            conversation: "conv".into(),
             colour: false,
         }
     }

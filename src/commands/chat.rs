@@ -53,7 +53,7 @@ pub(crate) fn run(
     if output::wants_text(format, true) {
         out.show_as_text(Transcript {
             consumer: consumer.clone(),
-            conversation: Some(conversation.clone()),
+            conversation: conversation.clone(),
             colour: output::wants_colour(),
         });
         let how = if requested { "new" } else { "resumed" };

@@ -33,7 +33,7 @@ pub(crate) fn run(
     if output::wants_text(format, false) {
         out.show_as_text(Transcript {
             consumer: consumer.clone(),
-            conversation: Some(args.conversation.clone()),
+            conversation: args.conversation.clone(),
             colour: output::wants_colour(),
         });
     }

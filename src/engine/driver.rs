@@ -87,7 +87,7 @@ pub(crate) fn run(
     sinks: &mut Sinks,
 ) -> Result<()> {
     let mut failures = 0u32;
-    let mut attempt = 0u32;
+    let mut reconnecting = false;
     // The token in use, once renewed; whether this attempt's is fresh.
     let mut renewed: Option<Token> = None;
     let mut fresh = false;
@@ -101,7 +101,7 @@ pub(crate) fn run(
             token,
             retry,
             sinks,
-            attempt > 0,
+            reconnecting,
             &mut accepted,
         );
         engine.disconnected();
@@ -129,7 +129,7 @@ pub(crate) fn run(
             );
             renewed = Some(command.renew(token)?);
             fresh = true;
-            attempt += 1;
+            reconnecting = true;
             continue;
         }
         fresh = false;
@@ -142,7 +142,7 @@ pub(crate) fn run(
             failures = 0;
         }
         failures += 1;
-        attempt += 1;
+        reconnecting = true;
         if let Some(max) = retry.max
             && failures > max
         {

@@ -151,9 +151,9 @@ pub(crate) struct Engine {
     /// The main dialog first (its cursor is the run's), then any other
     /// followed on the connection (a survey).
     dialogs: Vec<Dialog>,
-    /// Subscriptions to other dialogs whose responses are due: request id
-    /// and dialog.
-    extra_subscriptions: Vec<(String, usize)>,
+    /// Subscriptions to other dialogs whose responses are due, by request
+    /// id.
+    extra_subscriptions: Vec<String>,
     printed: u64,
     /// Events with a new sequence handled since the run began.
     progress: u64,
@@ -228,14 +228,9 @@ impl Engine {
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
         self.dialogs.truncate(1);
         self.subscribed = false;
-        let body = self.subscribe_body(0);
+        let main = &self.dialogs[0];
+        let body = frames::subscribe_body(&main.id, main.cursor.map_or(0, |cursor| cursor + 1));
         self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
-    }
-
-    fn subscribe_body(&self, dialog: usize) -> Value {
-        let dialog = &self.dialogs[dialog];
-        let from_seq = dialog.cursor.map_or(0, |cursor| cursor + 1);
-        frames::subscribe_body(&dialog.id, from_seq)
     }
 
     /// Also follows another dialog of the conversation (a survey) on this
@@ -248,10 +243,9 @@ impl Engine {
             id: id.to_owned(),
             cursor: None,
         });
-        let index = self.dialogs.len() - 1;
-        let body = self.subscribe_body(index);
+        let body = frames::subscribe_body(id, 0);
         let request = io.request(types::SUBSCRIBE_MESSAGING_EVENTS, &body)?;
-        self.extra_subscriptions.push((request, index));
+        self.extra_subscriptions.push(request);
         Ok(())
     }
 
@@ -544,7 +538,7 @@ impl Engine {
         if let Some(at) = self
             .extra_subscriptions
             .iter()
-            .position(|(id, _)| *id == response.req_id)
+            .position(|id| *id == response.req_id)
         {
             self.extra_subscriptions.swap_remove(at);
             check_response(types::SUBSCRIBE_MESSAGING_EVENTS, response)?;
