@@ -104,6 +104,18 @@ fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
         .unwrap_or_else(|| default.to_vec())
 }
 
+/// A whole run of `command`, output discarded, in milliseconds; it must
+/// succeed.
+fn wall_ms(command: &mut Command) -> f64 {
+    let start = Instant::now();
+    let mut child = command
+        .stdout(File::create("/dev/null").unwrap())
+        .spawn()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    start.elapsed().as_secs_f64() * 1e3
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -313,16 +325,12 @@ fn main() {
     let token = lp_consumer::encode_unsigned(&serde_json::json!({"sub": "bench"}));
     let jwt_times: Vec<f64> = (0..21)
         .map(|_| {
-            let start = Instant::now();
-            let mut child = Command::new(BIN)
-                .env_clear()
-                .env("LP_JWT", &token)
-                .arg("jwt-sub")
-                .stdout(File::create("/dev/null").unwrap())
-                .spawn()
-                .unwrap();
-            assert!(child.wait().unwrap().success());
-            start.elapsed().as_secs_f64() * 1e3
+            wall_ms(
+                Command::new(BIN)
+                    .env_clear()
+                    .env("LP_JWT", &token)
+                    .arg("jwt-sub"),
+            )
         })
         .collect();
     println!(
@@ -332,16 +340,7 @@ fn main() {
 
     let mock = Mock::start(1, 1, false);
     let first: Vec<f64> = (0..21)
-        .map(|_| {
-            let start = Instant::now();
-            let mut child = subscribe(&mock, 1)
-                .stdin(Stdio::null())
-                .stdout(File::create("/dev/null").unwrap())
-                .spawn()
-                .unwrap();
-            assert!(child.wait().unwrap().success());
-            start.elapsed().as_secs_f64() * 1e3
-        })
+        .map(|_| wall_ms(subscribe(&mock, 1).stdin(Stdio::null())))
         .collect();
     println!(
         "connect + subscribe + first event: median {:.2} ms (21 runs, whole process, ws://)",

@@ -418,9 +418,7 @@ pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChang
         end_ts: details["endTs"].as_i64(),
         last_content_sequence: result["lastContentEventNotification"]["sequence"].as_u64(),
         last_content_dialog: text(&result["lastContentEventNotification"]["dialogId"]),
-        skill_id: details["skillId"]
-            .as_str()
-            .map(str::to_owned)
+        skill_id: text(&details["skillId"])
             .or_else(|| details["skillId"].as_i64().map(|id| id.to_string())),
         dialogs,
     })

@@ -46,7 +46,7 @@ pub fn check_frame(text: &str) {
             assert_eq!(mine.sequence, meta.sequence, "{change}");
             assert_eq!(range(mine.originator), meta.originator_id.as_deref());
             assert_eq!(range(mine.event_type), meta.event_type());
-            let line_breaks = memchr::memchr2(b'\n', b'\r', change.as_bytes()).is_some();
+            let line_breaks = jsonscan::has_line_break(change.as_bytes());
             assert_eq!(mine.line_breaks, line_breaks);
             let printed = if mine.line_breaks {
                 jsonscan::compacted(change)

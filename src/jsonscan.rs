@@ -209,8 +209,8 @@ impl Cursor<'_> {
             },
         )?;
         // Valid JSON has line breaks only between tokens.
-        let line_breaks = self.blocks.lexer.line_breaks
-            && memchr::memchr2(b'\n', b'\r', &self.blocks.text[start..end]).is_some();
+        let line_breaks =
+            self.blocks.lexer.line_breaks && has_line_break(&self.blocks.text[start..end]);
         (depth <= MAX_DEPTH).then_some(ScannedChange {
             span: (start, end),
             sequence,
@@ -949,11 +949,15 @@ fn classify_portable(block: &[u8; BLOCK]) -> Classes {
 /// only have between tokens: inside strings it must be escaped) loses all
 /// its white space outside strings; text without one is printed verbatim.
 pub(crate) fn compact(json: &str) -> Cow<'_, str> {
-    let bytes = json.as_bytes();
-    if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
+    if !has_line_break(json.as_bytes()) {
         return Cow::Borrowed(json);
     }
     Cow::Owned(compacted(json))
+}
+
+/// Whether text holds a line break, which a printed line cannot.
+pub(crate) fn has_line_break(bytes: &[u8]) -> bool {
+    memchr::memchr2(b'\n', b'\r', bytes).is_some()
 }
 
 /// `json` without white space outside strings.

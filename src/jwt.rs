@@ -117,9 +117,8 @@ pub(crate) fn decode(token: &str) -> Result<Claims, JwtError> {
     if parts.len() != 3 {
         return Err(JwtError::NotThreeParts(parts.len()));
     }
-    let header = decode_base64_any(parts[0])
-        .and_then(|header| serde_json::from_slice::<Value>(&header).ok());
-    if !header.is_some_and(|header| header.is_object()) {
+    let header = decode_base64_any(parts[0]).ok_or(JwtError::BadHeader)?;
+    if serde_json::from_slice::<Map<String, Value>>(&header).is_err() {
         return Err(JwtError::BadHeader);
     }
     // An unsigned token ("alg":"none") has an empty signature.

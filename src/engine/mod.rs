@@ -444,7 +444,7 @@ impl Engine {
                     sequence: meta.sequence,
                     originator: meta.originator_id.as_deref(),
                     event_type: meta.event_type(),
-                    line_breaks: memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_some(),
+                    line_breaks: jsonscan::has_line_break(text.as_bytes()),
                 },
                 io,
             )?;
