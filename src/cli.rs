@@ -633,6 +633,21 @@ mod tests {
     }
 
     #[test]
+    fn every_flag_with_a_variable_is_global() {
+        // The man page's ENVIRONMENT section reads the root's flags only.
+        for sub in Cli::command().get_subcommands() {
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_env().is_none(),
+                    "{} {}",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn seconds_accept_decimals_and_refuse_negatives() {
         assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
         assert!(parse_secs("-1").is_err());

@@ -72,26 +72,18 @@ pub(crate) fn man(out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The variables behind flags, from the definition, then the ones read
-/// without a flag of their own.
+/// without a flag of their own. Every flag with a variable is global (the
+/// subcommands hold hidden copies), so the root's arguments name them all.
 fn environment(command: &clap::Command) -> ManSection {
     let mut blocks = Vec::new();
-    let mut seen = Vec::new();
-    let mut commands = vec![command];
-    while let Some(command) = commands.pop() {
-        for arg in command.get_arguments() {
-            if let (Some(name), Some(long)) = (arg.get_env(), arg.get_long()) {
-                let name = name.to_string_lossy().into_owned();
-                if !seen.contains(&name) {
-                    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                    blocks.push(ManBlock::Item(
-                        name.clone(),
-                        format!("Used when --{long} is not given. {help}"),
-                    ));
-                    seen.push(name);
-                }
-            }
+    for arg in command.get_arguments() {
+        if let (Some(name), Some(long)) = (arg.get_env(), arg.get_long()) {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            blocks.push(ManBlock::Item(
+                name.to_string_lossy().into_owned(),
+                format!("Used when --{long} is not given. {help}"),
+            ));
         }
-        commands.extend(command.get_subcommands());
     }
     let others = [
         (
