@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::exit::{Exit, fail, http_status_exit, status_failure};
 use crate::jsonscan;
@@ -422,6 +422,12 @@ pub(crate) fn conversation_change(change: &RawValue) -> Result<ConversationChang
             .or_else(|| details["skillId"].as_i64().map(|id| id.to_string())),
         dialogs,
     })
+}
+
+/// One member of a response's body, when the body is an object that has it.
+pub(crate) fn body_member(body: Option<&RawValue>, name: &str) -> Option<Value> {
+    let mut body = serde_json::from_str::<Map<String, Value>>(body?.get()).ok()?;
+    body.remove(name)
 }
 
 /// A 2xx code is success; anything else is the service refusing the request.

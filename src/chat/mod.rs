@@ -314,10 +314,8 @@ impl Chat {
         if purpose == Purpose::Message
             && let Turn::Sending { sequence, .. } = &mut self.turn
         {
-            *sequence = response
-                .body
-                .and_then(|body| serde_json::from_str::<Value>(body.get()).ok())
-                .and_then(|body| body["sequence"].as_u64());
+            *sequence = frames::body_member(response.body, "sequence")
+                .and_then(|sequence| sequence.as_u64());
         }
         if self.in_flight.is_empty() {
             self.sent();

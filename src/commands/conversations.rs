@@ -45,11 +45,8 @@ pub(crate) fn snapshot(
 ) -> Result<Vec<ConversationChange>> {
     let body = frames::conversations_body(states);
     let reply = connection.request(types::SUBSCRIBE_EX_CONVERSATIONS, Some(&body))?;
-    let subscription = reply
-        .body
-        .as_deref()
-        .and_then(|body| serde_json::from_str::<serde_json::Value>(body.get()).ok())
-        .and_then(|body| body["subscriptionId"].as_str().map(str::to_owned));
+    let subscription = frames::body_member(reply.body.as_deref(), "subscriptionId")
+        .and_then(|id| id.as_str().map(str::to_owned));
     let deadline = Instant::now() + connection.timeout();
     let conversations = loop {
         let frame = match connection.next(deadline)? {

@@ -8,7 +8,7 @@ use crate::cli::CreateArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Reply};
 use crate::exit::{self, Exit, Outcome, fail};
-use crate::frames::types;
+use crate::frames::{self, types};
 use crate::output::Output;
 
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
@@ -37,17 +37,17 @@ impl Opened {
     pub(crate) fn id(&self) -> Result<String> {
         match self {
             Opened::Reused(id) => Ok(id.clone()),
-            Opened::Requested(reply) => reply
-                .body
-                .as_deref()
-                .and_then(|body| serde_json::from_str::<Value>(body.get()).ok())
-                .and_then(|body| body["conversationId"].as_str().map(str::to_owned))
-                .ok_or_else(|| {
-                    fail(
-                        Exit::Protocol,
-                        "the service answered the conversation request without a conversationId",
-                    )
-                }),
+            Opened::Requested(reply) => frames::body_member(
+                reply.body.as_deref(),
+                "conversationId",
+            )
+            .and_then(|id| id.as_str().map(str::to_owned))
+            .ok_or_else(|| {
+                fail(
+                    Exit::Protocol,
+                    "the service answered the conversation request without a conversationId",
+                )
+            }),
         }
     }
 }
