@@ -87,21 +87,29 @@ fn publish_lines(
 ) -> Result<()> {
     let mut lines = Lines::stdin()?;
     let mut sent = 0u64;
+    send_lines(&mut lines, connection, conversation, config, out, &mut sent)
+        .map_err(|err| with_count(err, sent))
+}
+
+/// Sends each line; `sent` counts the messages that went out.
+fn send_lines(
+    lines: &mut Lines,
+    connection: &mut Connection,
+    conversation: &str,
+    config: &ConnectionConfig,
+    out: &mut Output,
+    sent: &mut u64,
+) -> Result<()> {
     loop {
-        let line = lines.next().map_err(|err| with_count(err, sent))?;
-        match line {
+        match lines.next()? {
             Line::Text(text) if text.trim().is_empty() => {}
             Line::Text(text) => {
-                check_size(&text, config).map_err(|err| {
-                    with_count(err.context(format!("line {}", lines.number())), sent)
-                })?;
-                publish(connection, conversation, &text, out)
-                    .map_err(|err| with_count(err, sent))?;
-                sent += 1;
+                check_size(&text, config)
+                    .map_err(|err| err.context(format!("line {}", lines.number())))?;
+                publish(connection, conversation, &text, out)?;
+                *sent += 1;
             }
-            Line::Pending => connection
-                .tend_until_readable(lines.wake_fd())
-                .map_err(|err| with_count(err, sent))?,
+            Line::Pending => connection.tend_until_readable(lines.wake_fd())?,
             Line::End => return Ok(()),
         }
     }
