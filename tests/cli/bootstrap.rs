@@ -13,7 +13,7 @@ use lp_consumer::mock::{Faults, MockConfig, MockServer};
 use serde_json::{Value, json};
 
 use crate::connect_proxy::{Behaviour, TestProxy};
-use crate::harness::{BIN, Run, bare, finish_text, output_of, tls_dir};
+use crate::harness::{BIN, Run, bare, ca, finish_text, output_of, tls_identity};
 use crate::schema_check;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -41,14 +41,8 @@ impl Account {
     }
 
     fn tls(name: &str) -> Account {
-        let dir = tls_dir();
-        let identity = native_tls::Identity::from_pkcs8(
-            &fs::read(dir.join(format!("{name}.pem"))).unwrap(),
-            &fs::read(dir.join(format!("{name}.key"))).unwrap(),
-        )
-        .unwrap();
         Account::with(MockConfig {
-            tls: Some(identity),
+            tls: Some(tls_identity(name)),
             ..MockConfig::default()
         })
     }
@@ -114,14 +108,6 @@ impl Account {
     }
 }
 
-/// A run's event sequences.
-fn sequences(run: &Run) -> Vec<u64> {
-    run.json()
-        .iter()
-        .map(|line| line["sequence"].as_u64().expect("sequence"))
-        .collect()
-}
-
 /// A finished run, stdout as it is (login prints tokens).
 fn finish(output: Output) -> Run {
     let raw = finish_text(output, "");
@@ -143,10 +129,6 @@ fn closed_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn ca() -> String {
-    tls_dir().join("ca.pem").to_str().unwrap().to_owned()
 }
 
 #[test]
@@ -673,7 +655,7 @@ fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
     }
     let run = finish(child.wait_with_output().unwrap());
     run.assert_code(0);
-    assert_eq!(sequences(&run), [0, 1, 2, 3]);
+    assert_eq!(run.sequences(), [0, 1, 2, 3]);
     let renewals = run
         .stderr
         .lines()
@@ -712,7 +694,7 @@ fn a_fresh_token_refused_again_is_final() {
         None,
     );
     run.assert_code(77);
-    assert_eq!(sequences(&run), [0]);
+    assert_eq!(run.sequences(), [0]);
     let last = run.stderr.lines().last().unwrap();
     assert!(last.contains("the token just renewed by --jwt-command was refused too"));
     assert!(last.contains("HTTP 401"));

@@ -8,7 +8,7 @@ use std::time::Duration;
 use lp_consumer::mock::MockConfig;
 use serde_json::Value;
 
-use crate::harness::{Run, Setup, finish, spawn};
+use crate::harness::{Run, Setup, example_bot, finish, spawn};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -227,10 +227,8 @@ fn text_format_reads_like_a_transcript() {
 // Against lp-mock's bot, with the repository's example rules.
 
 fn with_bot() -> Setup {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
-    let rules = std::fs::read_to_string(path).expect("examples/bot.json");
     Setup::with(MockConfig {
-        bot: Some(lp_consumer::mock::BotRules::from_json(&rules).expect("valid rules")),
+        bot: Some(example_bot()),
         ..MockConfig::default()
     })
 }

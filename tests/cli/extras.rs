@@ -1,15 +1,13 @@
 //! Beyond the tutorial: conversations, create --reuse, read receipts,
 //! proxies, client properties.
 
-use std::fs;
-
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lp_consumer::mock::MockConfig;
 use serde_json::Value;
 
 use crate::connect_proxy::{Behaviour, TestProxy};
-use crate::harness::{Setup, run, tls_dir};
+use crate::harness::{Setup, ca, run, tls_identity};
 
 #[test]
 fn conversations_lists_open_ones_and_all_with_all() {
@@ -144,23 +142,15 @@ fn proxy_flag_tunnels_the_connection() {
 
 #[test]
 fn https_proxy_carries_wss_with_the_target_host_checked() {
-    let dir = tls_dir();
-    let identity = native_tls::Identity::from_pkcs8(
-        &fs::read(dir.join("localhost.pem")).unwrap(),
-        &fs::read(dir.join("localhost.key")).unwrap(),
-    )
-    .unwrap();
     let setup = Setup::with(MockConfig {
-        tls: Some(identity),
+        tls: Some(tls_identity("localhost")),
         ..MockConfig::default()
     });
     let proxy = TestProxy::start(Behaviour::Relay);
     let mut command = setup.cmd();
-    command.env("HTTPS_PROXY", proxy.url()).args([
-        "create",
-        "--cacert",
-        dir.join("ca.pem").to_str().unwrap(),
-    ]);
+    command
+        .env("HTTPS_PROXY", proxy.url())
+        .args(["create", "--cacert", &ca()]);
     run(&mut command, None, &setup.token).assert_code(0);
     assert!(proxy.heads()[0].starts_with("CONNECT localhost:"));
 }

@@ -4,13 +4,33 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
-use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use lp_consumer::mock::{BotRules, Faults, MockConfig, MockServer};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
 
 pub fn tls_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tls")
+}
+
+/// A server identity from the test certificates (`localhost`, ...).
+pub fn tls_identity(name: &str) -> native_tls::Identity {
+    let dir = tls_dir();
+    let cert = std::fs::read(dir.join(format!("{name}.pem"))).unwrap();
+    let key = std::fs::read(dir.join(format!("{name}.key"))).unwrap();
+    native_tls::Identity::from_pkcs8(&cert, &key).unwrap()
+}
+
+/// The test certificates' CA, for `--cacert`.
+pub fn ca() -> String {
+    tls_dir().join("ca.pem").to_str().unwrap().to_owned()
+}
+
+/// The repository's example rules for lp-mock's bot.
+pub fn example_bot() -> BotRules {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
+    let rules = std::fs::read_to_string(path).expect("examples/bot.json");
+    BotRules::from_json(&rules).expect("valid rules")
 }
 
 /// A command with nothing from the developer's environment (HOME, proxies,
@@ -150,7 +170,7 @@ impl Run {
     }
 
     pub fn sequences(&self) -> Vec<u64> {
-        self.lines
+        self.json()
             .iter()
             .map(|line| line["sequence"].as_u64().expect("sequence"))
             .collect()

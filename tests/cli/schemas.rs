@@ -4,7 +4,7 @@
 use lp_consumer::mock::MockConfig;
 use serde_json::Value;
 
-use crate::harness::Setup;
+use crate::harness::{Setup, example_bot};
 use crate::schema_check::{check, check_received, validator};
 
 #[test]
@@ -70,10 +70,8 @@ fn chat_and_click_requests_pass_the_official_schemas() {
     let Some(validator) = validator() else {
         return;
     };
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
-    let rules = std::fs::read_to_string(path).unwrap();
     let setup = Setup::with(MockConfig {
-        bot: Some(lp_consumer::mock::BotRules::from_json(&rules).unwrap()),
+        bot: Some(example_bot()),
         ..MockConfig::default()
     });
     // Clicks with metadata, a survey's dialog, the one-shot click.

@@ -1,23 +1,14 @@
 //! wss:// against the stand-in with the repository's test certificates.
 
-use std::fs;
-
 use lp_consumer::mock::MockConfig;
 
-use crate::harness::{Setup, tls_dir};
+use crate::harness::{Setup, ca, tls_identity};
 
 fn tls_setup(name: &str) -> Setup {
-    let dir = tls_dir();
-    let cert = fs::read(dir.join(format!("{name}.pem"))).unwrap();
-    let key = fs::read(dir.join(format!("{name}.key"))).unwrap();
     Setup::with(MockConfig {
-        tls: Some(native_tls::Identity::from_pkcs8(&cert, &key).unwrap()),
+        tls: Some(tls_identity(name)),
         ..MockConfig::default()
     })
-}
-
-fn ca() -> String {
-    tls_dir().join("ca.pem").to_str().unwrap().to_owned()
 }
 
 #[test]
