@@ -603,9 +603,14 @@ fn map_args(command: clap::Command, f: &impl Fn(Arg) -> Arg) -> clap::Command {
 
 /// `-v/--verbose`, `--jwt`.
 fn flag_names(arg: &Arg) -> String {
+    flag_spellings(arg).collect::<Vec<_>>().join("/")
+}
+
+/// An option's `-s` and `--long` spellings, those it has.
+pub(crate) fn flag_spellings(arg: &Arg) -> impl Iterator<Item = String> {
     let short = arg.get_short().map(|short| format!("-{short}"));
     let long = arg.get_long().map(|long| format!("--{long}"));
-    short.into_iter().chain(long).collect::<Vec<_>>().join("/")
+    short.into_iter().chain(long)
 }
 
 /// The exit-status table as help text.

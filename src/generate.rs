@@ -8,7 +8,7 @@ use clap::{Arg, ArgAction};
 use clap_complete::Shell;
 use clap_mangen::Man;
 
-use crate::cli::documented_command;
+use crate::cli::{documented_command, flag_spellings};
 use crate::exit;
 
 /// A section a man page adds to what the clap definition gives.
@@ -264,15 +264,10 @@ fn synopsis(command: &clap::Command, name: &str) -> String {
         let value = if arg.is_positional() {
             value_name(arg)
         } else {
-            let flag = [
-                arg.get_short().map(|short| format!("-{short}")),
-                arg.get_long().map(|long| format!("--{long}")),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|flag| format!("\\fB{}\\fR", roff(&flag)))
-            .collect::<Vec<_>>()
-            .join("|");
+            let flag = flag_spellings(arg)
+                .map(|flag| format!("\\fB{}\\fR", roff(&flag)))
+                .collect::<Vec<_>>()
+                .join("|");
             if action.takes_values() {
                 format!("{flag} {}", value_name(arg))
             } else {
