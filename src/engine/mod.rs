@@ -157,8 +157,6 @@ pub(crate) struct Engine {
     printed: u64,
     /// Events with a new sequence handled since the run began.
     progress: u64,
-    /// The main dialog's subscription was answered on this connection.
-    subscribed: bool,
     /// A new event (or the first setup) came since the last tick: the idle
     /// clock restarts then.
     active: bool,
@@ -187,7 +185,6 @@ impl Engine {
             extra_subscriptions: Vec::new(),
             printed: 0,
             progress: 0,
-            subscribed: false,
             active: false,
             idle_since: None,
             ending: None,
@@ -213,7 +210,14 @@ impl Engine {
 
     /// The main dialog's subscription is set up on this connection.
     pub(crate) fn subscribed(&self) -> bool {
-        self.subscribed
+        !matches!(
+            self.phase,
+            Phase::Offline
+                | Phase::SettingUp {
+                    request_type: types::SUBSCRIBE_MESSAGING_EVENTS,
+                    ..
+                }
+        )
     }
 
     /// The setup request whose response is awaited, if one is.
@@ -227,7 +231,6 @@ impl Engine {
     /// A new connection: subscribe from the cursor on.
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
         self.dialogs.truncate(1);
-        self.subscribed = false;
         let main = &self.dialogs[0];
         let body = frames::subscribe_body(&main.id, main.cursor.map_or(0, |cursor| cursor + 1));
         self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
@@ -520,7 +523,6 @@ impl Engine {
         {
             let request_type = *request_type;
             check_response(request_type, response)?;
-            self.subscribed |= request_type == types::SUBSCRIBE_MESSAGING_EVENTS;
             // The idle clock starts once, when the first subscription is set
             // up; after that only new events restart it, whatever the link does.
             if self.idle_since.is_none() {
