@@ -8,16 +8,19 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use crate::cli::GlobalArgs;
 use crate::cli::given;
 use crate::exit::{Exit, err_text, fail};
+use crate::signals;
 use crate::token::{Token, TokenSource, decode_token, expiry_problem};
 use crate::when;
 
+/// How often a wait for the helper looks for Ctrl-C and SIGTERM.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 /// The longest stderr line quoted.
 const QUOTED_CHARS: usize = 300;
 
@@ -96,9 +99,11 @@ impl JwtCommand {
         Ok(token)
     }
 
-    /// Runs the helper for at most `--timeout`; past that it is killed, with
-    /// whatever it started (its process group).
+    /// Runs the helper for at most `--timeout`; past that, or on Ctrl-C or
+    /// SIGTERM, it is killed with whatever it started (its process group,
+    /// which the terminal's Ctrl-C does not reach).
     fn run(&self) -> Result<Ran> {
+        signals::install();
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(&self.command)
@@ -124,17 +129,26 @@ impl JwtCommand {
         thread::spawn(move || {
             let _ = exited.send(child.wait());
         });
-        let status = match status.recv_timeout(self.timeout) {
-            Ok(waited) => waited.map_err(|err| {
-                fail(
-                    Exit::NoPerm,
-                    format!("cannot wait for --jwt-command: {}", err_text(&err)),
-                )
-            })?,
-            Err(_) => {
-                // SAFETY: kill(2) on the process group the helper leads,
-                // which the waiting thread has not reaped yet.
-                unsafe { libc::kill(-group, libc::SIGKILL) };
+        // SAFETY: kill(2) on the process group the helper leads, which the
+        // waiting thread has not reaped yet.
+        let kill = || unsafe { libc::kill(-group, libc::SIGKILL) };
+        let deadline = Instant::now() + self.timeout;
+        let status = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if let Ok(waited) = status.recv_timeout(left.min(SIGNAL_CHECK)) {
+                break waited.map_err(|err| {
+                    fail(
+                        Exit::NoPerm,
+                        format!("cannot wait for --jwt-command: {}", err_text(&err)),
+                    )
+                })?;
+            }
+            if let Some(exit) = signals::pending() {
+                kill();
+                return Err(fail(exit, ""));
+            }
+            if Instant::now() >= deadline {
+                kill();
                 return Err(fail(
                     Exit::TempFail,
                     format!(

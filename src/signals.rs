@@ -1,6 +1,7 @@
-//! SIGINT and SIGTERM while connected: the handlers only record the signal;
-//! the connection's read loop notices it within one tick, sends a close frame
-//! and the command exits 130 or 143. Before a connection exists the default
+//! SIGINT and SIGTERM while connected or while `--jwt-command` runs: the
+//! handlers only record the signal; the connection's read loop notices it
+//! within one tick and sends a close frame (the wait for the helper kills
+//! it), and the command exits 130 or 143. Before either, the default
 //! disposition applies, so the shell sees a plain signal death.
 
 use std::sync::Arc;

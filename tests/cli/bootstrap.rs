@@ -556,6 +556,41 @@ fn a_jwt_command_that_hangs_is_stopped_at_the_timeout() {
 }
 
 #[test]
+fn sigterm_stops_a_jwt_command_with_what_it_started() {
+    let account = Account::new();
+    let fifo = account.dir.path().join("started");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The helper says its pid (the sleep's, after exec) once it runs.
+    let helper = format!("echo $$ > '{}'; exec sleep 600", fifo.display());
+    let child = account
+        .cmd()
+        .env("LP_JWT_COMMAND", helper)
+        .arg("create")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Opening the pipe waits for the helper to open its end.
+    let pid = fs::read_to_string(&fifo).unwrap().trim().to_owned();
+    crate::harness::signal(&child, "TERM");
+    let run = finish(child.wait_with_output().unwrap());
+    run.assert_code(143);
+    // Gone, or dead and not yet reaped by init.
+    let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = state.rsplit(") ").next().unwrap_or_default();
+    assert!(
+        state.is_empty() || state.starts_with('Z'),
+        "the helper runs on: {state}"
+    );
+}
+
+#[test]
 fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
     let account = Account::new();
     let helper = account.helper("alice");
