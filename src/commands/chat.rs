@@ -96,42 +96,39 @@ pub(crate) fn run(
     let setup = SetupPatience::new(config);
     let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
         .and_then(|wake| io.sender.out.flush().map(|()| wake));
-    let closes_anyway = requested && !args.keep_open;
-    match ended {
-        Ok(Wake::ReaderGone) => {
-            // Whoever read the output has what they wanted; the
-            // conversation is not left in the next run's way.
-            if closes_anyway {
-                close_quietly(&mut connection, &conversation);
-            }
+    let result = match ended {
+        Ok(Wake::ReaderGone) => Ok(()),
+        Ok(_) => {
+            connection.finish();
             return Ok(());
         }
-        Ok(_) => {}
-        // A failed chat (a line without reply, a bad command) does not
-        // leave the conversation it requested open: the next run would find
-        // it in its way.
-        Err(err) if closes_anyway && worth_closing(&err) => {
-            close_quietly(&mut connection, &conversation);
-            return Err(err);
-        }
+        Err(err) => Err(err),
+    };
+    // How the chat ended decides what becomes of a conversation it requested.
+    match result.as_ref().err().map(exit::classify) {
         // The user stopped the tool, not the conversation, which can go on;
         // its id is said, as JSON output never shows it.
-        Err(err) => {
-            return match signal_of(&err) {
-                Some(exit) if requested => Err(exit::fail(
-                    exit,
-                    format!(
-                        "stopped; conversation {conversation} is left open: `lp-consumer chat \
-                         {conversation}` goes on with it, `lp-consumer close {conversation}` \
-                         closes it"
-                    ),
-                )),
-                _ => Err(err),
-            };
+        Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => {
+            Err(exit::fail(
+                exit,
+                format!(
+                    "stopped; conversation {conversation} is left open: `lp-consumer chat \
+                     {conversation}` goes on with it, `lp-consumer close {conversation}` closes it"
+                ),
+            ))
+        }
+        // A refused token would be refused for the close too.
+        Some(Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm)) => result,
+        // A failure (a line without reply, a bad command, a broken frame) or
+        // a reader that left, seen by poll or by a broken pipe: the
+        // conversation is not left in the next run's way.
+        _ => {
+            if requested && !args.keep_open {
+                close_quietly(&mut connection, &conversation);
+            }
+            result
         }
     }
-    connection.finish();
-    Ok(())
 }
 
 /// Closes the conversation, best effort: the run's outcome is already
@@ -142,14 +139,6 @@ fn close_quietly(connection: &mut Connection, conversation: &str) {
         Some(&frames::close_body(conversation)),
     );
     connection.finish();
-}
-
-/// The exit of a signal the run stopped on.
-fn signal_of(err: &anyhow::Error) -> Option<Exit> {
-    match exit::classify(err) {
-        Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated)) => Some(exit),
-        _ => None,
-    }
 }
 
 /// The conversation, until it ends: `Wake::ReaderGone` when stdout's
@@ -214,17 +203,6 @@ fn converse(
             return Ok(Wake::ReaderGone);
         }
     }
-}
-
-/// Whether the conversation is worth closing after this failure: not
-/// after a signal (the user stops the tool, not the conversation), nor
-/// when the service refused the token (it would refuse the close too).
-/// After a broken frame the close is tried all the same, best effort.
-fn worth_closing(err: &anyhow::Error) -> bool {
-    !matches!(
-        exit::classify(err),
-        Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm) | Outcome::Quiet
-    )
 }
 
 /// Requests and output, for the chat state machine.

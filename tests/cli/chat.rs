@@ -540,6 +540,23 @@ fn a_chat_whose_reader_left_closes_the_conversation_it_requested() {
 }
 
 #[test]
+fn a_chat_whose_input_ends_as_its_reader_leaves_closes_the_conversation() {
+    // `printf 'hello\nhi\n' | lp-consumer chat | head -1`, the bot typing
+    // and answering meanwhile: the chat may learn that the reader left from
+    // poll or from a broken pipe, while it ends its input; the conversation
+    // is closed either way.
+    let setup = with_bot();
+    let mut chat = chatting(&setup);
+    chat.stdin.write_all(b"hi\n").unwrap();
+    drop(chat.stdin);
+    drop(chat.stdout);
+    let run = finish(chat.child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    assert!(open_conversations(&setup).is_empty());
+}
+
+#[test]
 fn close_inside_chat_ends_it_and_ctrl_c_exits_130() {
     let setup = echoing();
     let run = setup.run_stdin(&["chat", "--keep-open"], "hello\n/close\nnever sent\n");
