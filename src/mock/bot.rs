@@ -1,8 +1,8 @@
 //! lp-mock's bot: a scripted agent, assigned to every conversation, whose
 //! behaviour comes from a JSON rules file (`lp-mock --bot FILE`,
 //! `MockConfig::bot`), for testing a client (or a bot script) against
-//! replies, quick replies, cards, typing, transfers, closes and a
-//! post-conversation survey.
+//! replies, quick replies, cards and other structured content, typing,
+//! transfers, closes and a post-conversation survey.
 //!
 //! # The rules file
 //!
@@ -47,6 +47,9 @@
 //!     {"bold":true}}, {"type":"text","text":S}, BUTTON...]}`. A button
 //!     with a `link` has the action `{"type":"link","name":TITLE,"uri":
 //!     LINK}` instead of `publishText`.
+//!   - `{"rich": CONTENT}`: a RichContentEvent whose `message` is CONTENT
+//!     as written, any structured content LivePerson documents (an object
+//!     with a `type`: a carousel, a multiple checklist, a date picker...).
 //!   - `{"typing": SECS}`: a ChatStateEvent COMPOSING from the agent, the
 //!     wait, then ChatStateEvent ACTIVE (typing stopped). Chat states
 //!     carry no `sequence` and no `serverTimestamp`, and are not stored.
@@ -72,7 +75,8 @@
 //!   dialog itself (`DialogChange`); without it, that closes the whole
 //!   conversation.
 //!
-//! A survey's questions are `text` (quick replies too) or `card` replies.
+//! A survey's questions are `text` (quick replies too), `card` or `rich`
+//! replies.
 //! The survey bot (originatorId `lp-mock-survey-bot`, role AGENT) asks
 //! them one by one in the POST_SURVEY dialog, whose sequences start at 0;
 //! each plain-text message of the consumer there (a click's text too)

@@ -1203,7 +1203,11 @@ fn bot_rules_say_where_a_mistake_is() {
         ),
         (
             one(json!({})),
-            "rules[0].reply[0]: a reply needs one of text, card, typing, delay, transfer, close",
+            "rules[0].reply[0]: a reply needs one of text, card, rich, typing, delay, transfer, close",
+        ),
+        (
+            one(json!({"rich": {"elements": []}})),
+            "rules[0].reply[0].rich: `type` is missing",
         ),
         (
             one(json!({"typing": 1, "text2": "x"})),
@@ -1231,7 +1235,7 @@ fn bot_rules_say_where_a_mistake_is() {
         ),
         (
             one(json!({"close": {"survey": [{"typing": 1}]}})),
-            "rules[0].reply[0].close.survey[0]: expected a `text` or a `card`",
+            "rules[0].reply[0].close.survey[0]: expected a `text`, a `card` or a `rich`",
         ),
         (
             one(json!({"text": "x", "itemsPerRow": 2})),

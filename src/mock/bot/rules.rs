@@ -17,7 +17,9 @@ const MAX_ITEMS_PER_ROW: u64 = 8;
 /// The longest button title the structured-content schema allows.
 const MAX_TITLE_CHARS: usize = 128;
 /// The reply kinds, each the key of a reply object.
-const KINDS: [&str; 6] = ["text", "card", "typing", "delay", "transfer", "close"];
+const KINDS: [&str; 7] = [
+    "text", "card", "rich", "typing", "delay", "transfer", "close",
+];
 /// What goes with `text` in a reply.
 const TEXT_EXTRAS: [&str; 2] = ["quickReplies", "itemsPerRow"];
 
@@ -268,7 +270,7 @@ fn kind_of<'a>(map: &'a Map<String, Value>, place: &str) -> Parsed<&'a str> {
 fn read_reply(value: &Value, place: &str) -> Parsed<Vec<Action>> {
     let map = object(value, place)?;
     let kind = kind_of(map, place)?;
-    if kind == "text" || kind == "card" {
+    if matches!(kind, "text" | "card" | "rich") {
         return Ok(vec![Action::Say(read_message(map, place)?)]);
     }
     only(map, place, &[kind])?;
@@ -289,8 +291,8 @@ fn read_reply(value: &Value, place: &str) -> Parsed<Vec<Action>> {
     })
 }
 
-/// A `text` (with its quick replies) or `card` reply: a reply the bot
-/// says, and a survey question.
+/// A `text` (with its quick replies), `card` or `rich` reply: a reply the
+/// bot says, and a survey question.
 fn read_message(map: &Map<String, Value>, place: &str) -> Parsed<Arc<Content>> {
     let kind = kind_of(map, place)?;
     let content = match kind {
@@ -304,7 +306,11 @@ fn read_message(map: &Map<String, Value>, place: &str) -> Parsed<Arc<Content>> {
             only(map, place, &[kind])?;
             read_card(&map[kind], &member(place, kind))?
         }
-        _ => return fail(place, "expected a `text` or a `card`"),
+        "rich" => {
+            only(map, place, &[kind])?;
+            read_rich(&map[kind], &member(place, kind))?
+        }
+        _ => return fail(place, "expected a `text`, a `card` or a `rich`"),
     };
     Ok(Arc::new(content))
 }
@@ -417,6 +423,19 @@ fn read_card(value: &Value, place: &str) -> Parsed<Content> {
             "type": "RichContentEvent",
             "message": {"type": "vertical", "elements": elements},
         }),
+    })
+}
+
+/// A RichContentEvent with this structured content, as it is written
+/// (any template LivePerson documents): an object with a `type`.
+fn read_rich(value: &Value, place: &str) -> Parsed<Content> {
+    string(
+        required(object(value, place)?, place, "type")?,
+        &member(place, "type"),
+    )?;
+    Ok(Content {
+        event_type: "RichContentEvent",
+        event: json!({"type": "RichContentEvent", "message": value}),
     })
 }
 
