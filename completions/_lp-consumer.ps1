@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
-            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
+            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply, button, image or map of a message, or a checklist''s submit button')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script: bash, zsh, fish, powershell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')
@@ -289,7 +289,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
         }
         'lp-consumer;click' {
             [CompletionResult]::new('--seq', '--seq', [CompletionResultType]::ParameterName, 'Sequence of the message with the choices')
-            [CompletionResult]::new('--choice', '--choice', [CompletionResultType]::ParameterName, 'The choice: its 1-based number or its title')
+            [CompletionResult]::new('--choice', '--choice', [CompletionResultType]::ParameterName, 'The choice: its 1-based number or its title. Repeated, it names a checklist''s boxes to check and its submit button, which sends them')
             [CompletionResult]::new('--dialog', '--dialog', [CompletionResultType]::ParameterName, 'The dialog of the message, if not the main one (a survey''s)')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
@@ -422,7 +422,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('conversations', 'conversations', [CompletionResultType]::ParameterValue, 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each')
             [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent')
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'A whole conversation on one socket: each line of stdin is a message, every event is printed')
-            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text')
+            [CompletionResult]::new('click', 'click', [CompletionResultType]::ParameterValue, 'Click a quick reply, button, image or map of a message, or a checklist''s submit button')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script: bash, zsh, fish, powershell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')

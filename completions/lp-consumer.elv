@@ -49,7 +49,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand chat 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-            cand click 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text'
+            cand click 'Click a quick reply, button, image or map of a message, or a checklist''s submit button'
             cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
             cand man 'Print the man page (roff)'
             cand domains 'Print the account''s hosts from the domain API (CSDS), one line per service'
@@ -277,7 +277,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         }
         &'lp-consumer;click'= {
             cand --seq 'Sequence of the message with the choices'
-            cand --choice 'The choice: its 1-based number or its title'
+            cand --choice 'The choice: its 1-based number or its title. Repeated, it names a checklist''s boxes to check and its submit button, which sends them'
             cand --dialog 'The dialog of the message, if not the main one (a survey''s)'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
@@ -405,7 +405,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand conversations 'List this consumer''s conversations (cqm.SubscribeExConversations), one line each'
             cand ack 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
             cand chat 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-            cand click 'Click a quick reply or a button of a message: an ACTION receipt and the button''s text'
+            cand click 'Click a quick reply, button, image or map of a message, or a checklist''s submit button'
             cand completion 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
             cand man 'Print the man page (roff)'
             cand domains 'Print the account''s hosts from the domain API (CSDS), one line per service'

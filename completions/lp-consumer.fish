@@ -53,7 +53,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "close" -d '
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "click" -d 'Click a quick reply, button, image or map of a message, or a checklist\'s submit button'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "domains" -d 'Print the account\'s hosts from the domain API (CSDS), one line per service'
@@ -262,7 +262,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l insecur
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l seq -d 'Sequence of the message with the choices' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l choice -d 'The choice: its 1-based number or its title' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l choice -d 'The choice: its 1-based number or its title. Repeated, it names a checklist\'s boxes to check and its submit button, which sends them' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l dialog -d 'The dialog of the message, if not the main one (a survey\'s)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
@@ -377,7 +377,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "conversations" -d 'List this consumer\'s conversations (cqm.SubscribeExConversations), one line each'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "ack" -d 'Mark agent events as read (or accepted): publishes an AcceptStatusEvent'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "chat" -d 'A whole conversation on one socket: each line of stdin is a message, every event is printed'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "click" -d 'Click a quick reply or a button of a message: an ACTION receipt and the button\'s text'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "click" -d 'Click a quick reply, button, image or map of a message, or a checklist\'s submit button'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish, powershell or elvish'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "man" -d 'Print the man page (roff)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand help; and not __fish_seen_subcommand_from jwt-sub create send subscribe close conversations ack chat click completion man domains login help" -f -a "domains" -d 'Print the account\'s hosts from the domain API (CSDS), one line per service'

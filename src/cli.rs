@@ -161,7 +161,7 @@ pub(crate) enum Command {
     Ack(AckArgs),
     /// A whole conversation on one socket: each line of stdin is a message, every event is printed.
     Chat(ChatArgs),
-    /// Click a quick reply or a button of a message: an ACTION receipt and the button's text.
+    /// Click a quick reply, button, image or map of a message, or a checklist's submit button.
     Click(ClickArgs),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
@@ -318,9 +318,10 @@ pub(crate) struct ClickArgs {
     #[arg(long = "seq", value_name = "N", value_parser = whole_number::<0>, allow_negative_numbers = true)]
     pub(crate) sequence: u64,
 
-    /// The choice: its 1-based number or its title.
-    #[arg(long, value_name = "K")]
-    pub(crate) choice: String,
+    /// The choice: its 1-based number or its title. Repeated, it names a checklist's boxes to
+    /// check and its submit button, which sends them.
+    #[arg(long, value_name = "K", required = true)]
+    pub(crate) choice: Vec<String>,
 
     /// The dialog of the message, if not the main one (a survey's).
     #[arg(long, value_name = "ID")]

@@ -1,9 +1,11 @@
 //! `--format text`: events as the lines of a chat transcript, for a person
 //! at a terminal: the time, the sequence, who (you, agent, survey, system),
-//! and the words; choices as numbered options, a card as its title and
-//! buttons, typing and receipts as short statuses. One line per event,
-//! whatever the message holds. Colour only when asked (a terminal without
-//! NO_COLOR).
+//! and the words; structured content as its texts, images and maps (or,
+//! with none, `[card]`); choices as numbered options, each with what it
+//! does unless it only sends text; typing and receipts as short statuses.
+//! One line per event, whatever the message holds. Colour only when asked
+//! (a terminal without NO_COLOR). Every string from the server goes
+//! through `one_line`.
 
 use std::fmt::Write as _;
 
@@ -85,7 +87,8 @@ impl Transcript {
         line
     }
 
-    /// What a message says, with its choices numbered.
+    /// What a message says (or, structured content, what it holds), then
+    /// its choices, numbered.
     fn words(&self, event: &Value) -> String {
         let mut words = match &event["message"] {
             Value::String(text) => one_line(text),
@@ -95,23 +98,31 @@ impl Transcript {
             ),
             _ => String::new(),
         };
-        // A card: its texts, then its buttons.
         for content in [&event["content"], &event["message"]] {
-            if content.is_object() {
-                let mut texts = Vec::new();
-                card_texts(content, &mut texts);
-                if !texts.is_empty() {
-                    words = texts.join(" / ");
-                }
+            if let Some(layout) = content["type"].as_str() {
+                let mut pieces = Vec::new();
+                contents(content, &mut pieces);
+                words = if pieces.is_empty() {
+                    // Only buttons, or nothing: say what kind of thing it is.
+                    let kind = if layout == "carousel" {
+                        "carousel"
+                    } else {
+                        "card"
+                    };
+                    format!("[{kind}]")
+                } else {
+                    pieces.join(" / ")
+                };
             }
         }
         for (at, choice) in choices::of_event(event).iter().enumerate() {
-            let kind = match choice.action {
-                Action::Link(_) => " (link)",
-                Action::Navigate { .. } => " (map)",
-                Action::Publish(_) | Action::Nothing => "",
-            };
-            let option = format!("[{}] {}{kind}", at + 1, one_line(&choice.title));
+            let mut option = format!("[{}] {}", at + 1, one_line(&choice.title));
+            let notes: Vec<String> = choice.actions.iter().filter_map(note).collect();
+            if choice.actions.is_empty() {
+                option.push_str(" (no action)");
+            } else if !notes.is_empty() {
+                let _ = write!(option, " ({})", notes.join(", "));
+            }
             let _ = write!(words, "  {}", self.paint(&option, BOLD));
         }
         words
@@ -139,24 +150,60 @@ impl Transcript {
     }
 }
 
-/// The text elements of structured content, in order.
-fn card_texts(value: &Value, texts: &mut Vec<String>) {
+/// What structured content shows, in document order: its texts, its
+/// images (`[image] caption`) and maps (`[map]`). Buttons, checkboxes and
+/// submit buttons are listed with the choices; an image or a map with a
+/// click is both shown here and listed there.
+fn contents(value: &Value, pieces: &mut Vec<String>) {
     match value {
-        Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("text")
-                && let Some(text) = map.get("text").and_then(Value::as_str)
-            {
-                texts.push(one_line(text));
-            }
-            for (key, inner) in map {
-                // A button's title is listed with the choices.
-                if key != "click" && map.get("type").and_then(Value::as_str) != Some("button") {
-                    card_texts(inner, texts);
+        Value::Object(map) => match map.get("type").and_then(Value::as_str) {
+            Some("text") => {
+                if let Some(text) = map.get("text").and_then(Value::as_str) {
+                    pieces.push(one_line(text));
                 }
             }
-        }
-        Value::Array(items) => items.iter().for_each(|item| card_texts(item, texts)),
+            Some("image") => match map.get("caption").and_then(Value::as_str) {
+                Some(caption) if !caption.is_empty() => {
+                    pieces.push(format!("[image] {}", one_line(caption)));
+                }
+                _ => pieces.push("[image]".to_owned()),
+            },
+            Some("map") => pieces.push("[map]".to_owned()),
+            Some("button" | "checkbox" | "submitButton") => {}
+            _ => {
+                for (key, inner) in map {
+                    if key != "click" && key != "metadata" {
+                        contents(inner, pieces);
+                    }
+                }
+            }
+        },
+        Value::Array(items) => items.iter().for_each(|item| contents(item, pieces)),
         _ => {}
+    }
+}
+
+/// How a choice's action reads beside its title; publishing text goes
+/// without saying.
+fn note(action: &Action) -> Option<String> {
+    Some(match action {
+        Action::Publish(_) => return None,
+        Action::Link(uri) => format!("link {}", one_line(uri)),
+        Action::Navigate {
+            latitude,
+            longitude,
+        } => format!("map {},{}", coordinate(latitude), coordinate(longitude)),
+        Action::Check(_) => "checkbox".to_owned(),
+        Action::Submit => "sends the checked boxes".to_owned(),
+        Action::Unsupported(kind) => format!("{}: cannot be clicked here", one_line(kind)),
+    })
+}
+
+/// A latitude or a longitude as written: a number, or the server's text.
+fn coordinate(value: &Value) -> String {
+    match value {
+        Value::String(text) => one_line(text),
+        other => one_line(&other.to_string()),
     }
 }
 
@@ -234,11 +281,23 @@ mod tests {
             "content": {"type": "vertical", "elements": [
                 {"type": "text", "text": "Our plans"},
                 {"type": "button", "title": "Site", "click": {"actions": [{"type": "link", "uri": "https://x"}]}}]}}});
-        assert_eq!(line(card), "#5 agent: Our plans  [1] Site (link)");
+        assert_eq!(line(card), "#5 agent: Our plans  [1] Site (link https://x)");
+        let map = json!({"sequence": 6, "originatorId": "bot", "event": {"type": "RichContentEvent",
+            "message": {"type": "vertical", "elements": [
+                {"type": "map", "la": 1.5, "lo": -2, "click": {"actions": [{"type": "navigate", "la": 1.5, "lo": -2}]}},
+                {"type": "button", "title": "When", "click": {"actions": [{"type": "datePicker"}]}}]}}});
+        assert_eq!(
+            line(map),
+            "#6 agent: [map]  [1] map (map 1.5,-2)  [2] When (datePicker: cannot be clicked here)"
+        );
+        let buttons = json!({"sequence": 7, "originatorId": "bot", "event": {"type": "RichContentEvent",
+            "message": {"type": "carousel", "elements": [{"type": "vertical", "elements": [
+                {"type": "button", "title": "Go", "click": {"actions": [{"type": "publishText", "text": "go"}]}}]}]}}});
+        assert_eq!(line(buttons), "#7 agent: [carousel]  [1] Go");
         let typing = json!({"originatorId": "bot", "event": {"type": "ChatStateEvent", "chatState": "COMPOSING"}});
         assert_eq!(line(typing), "agent is typing...");
-        let read = json!({"sequence": 6, "originatorId": "bot", "event": {"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [2, 3]}});
-        assert_eq!(line(read), "#6 agent read #2 #3");
+        let read = json!({"sequence": 8, "originatorId": "bot", "event": {"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [2, 3]}});
+        assert_eq!(line(read), "#8 agent read #2 #3");
         assert!(
             transcript()
                 .notice("conversation closed")

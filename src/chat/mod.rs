@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::choices::{self, Action, Choice};
+use crate::choices::{self, Choice};
 use crate::engine::Event;
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, check_response, types};
@@ -33,7 +33,7 @@ pub(crate) trait Io {
         body: &Value,
         metadata: Option<&Value>,
     ) -> Result<String>;
-    /// Shows what a click that sends nothing points at (a link, a place).
+    /// Shows a link or a place a click points at.
     fn show(&mut self, target: &Value) -> Result<()>;
     /// A line for a person: the close, a survey, a transfer (text format
     /// only).
@@ -92,6 +92,8 @@ struct Offer {
     dialog: String,
     sequence: u64,
     choices: Vec<Choice>,
+    /// The checkboxes checked so far, by position.
+    checked: Vec<usize>,
 }
 
 pub(crate) struct Chat {
@@ -252,28 +254,59 @@ impl Chat {
         Ok(())
     }
 
-    /// `/click K`: the latest agent message with choices in this dialog.
+    /// `/click K`: the latest agent message with choices in this dialog. A
+    /// checkbox is checked or unchecked, and sends nothing until a submit
+    /// button sends the checked ones; any other button ignores them, as
+    /// LivePerson's checklist does.
     fn click(&mut self, io: &mut impl Io, number: u64, wanted: &str) -> Result<()> {
+        let dialog = &self.dialog;
         let offer = self
             .offer
-            .as_ref()
-            .filter(|offer| offer.dialog == self.dialog)
+            .as_mut()
+            .filter(|offer| offer.dialog == *dialog)
             .ok_or_else(|| {
                 fail(
                     Exit::DataErr,
                     format!("line {number}: /click {wanted}: no agent message with choices yet"),
                 )
             })?;
-        let choice = choices::pick(&offer.choices, wanted)
-            .map_err(|err| fail(Exit::DataErr, format!("line {number}: /click: {err}")))?
-            .clone();
+        let in_line =
+            |err: anyhow::Error| fail(Exit::DataErr, format!("line {number}: /click: {err}"));
+        let at = choices::pick(&offer.choices, wanted).map_err(in_line)?;
+        let choice = &offer.choices[at];
+        if choice.is_checkbox() {
+            let state = match offer.checked.iter().position(|&checked| checked == at) {
+                Some(known) => {
+                    offer.checked.remove(known);
+                    "unchecked"
+                }
+                None => {
+                    offer.checked.push(at);
+                    "checked"
+                }
+            };
+            return io.notice(&format!("{} {state}", choice.title));
+        }
+        let mut picked = vec![at];
+        if choice.is_submit() {
+            picked.extend(&offer.checked);
+        }
+        let click = choices::click(&offer.choices, &picked).map_err(in_line)?;
         let sequence = offer.sequence;
-        let Action::Publish(text) = &choice.action else {
-            return io.show(&choices::target(&choice));
+        if click.text.is_some() {
+            // Sent: the checklist is used up, as in LivePerson's widget.
+            offer.checked.clear();
+        }
+        for target in &click.targets {
+            io.show(target)?;
+        }
+        let Some(text) = &click.text else {
+            return Ok(());
         };
+        let metadata = click.metadata.as_ref();
         let action = frames::accept_status_body(&self.dialog, "ACTION", &[sequence]);
-        self.courtesy(io, number, &choice.title, &action, choice.metadata.as_ref())?;
-        self.message(io, number, text, choice.metadata.as_ref(), true)
+        self.courtesy(io, number, &click.title, &action, metadata)?;
+        self.message(io, number, text, metadata, true)
     }
 
     /// Closes the conversation (`/close`, or the end of input).
@@ -364,6 +397,7 @@ impl Chat {
                     dialog: event.dialog.to_owned(),
                     sequence,
                     choices,
+                    checked: Vec::new(),
                 });
             }
             if event.printed && event.dialog == self.dialog {

@@ -1,15 +1,16 @@
-//! `click CONV --seq N --choice K`: answers a quick reply or a button of
-//! message N. The message is read back (a subscription from N), its choice
-//! K taken, and, if the button publishes text, the two requests of a click
-//! are sent: an ACTION receipt for N and the button's text, both with the
-//! button's metadata. A link or a place is printed, not sent.
+//! `click CONV --seq N --choice K...`: clicks a choice of message N. The
+//! message is read back (a subscription from N) and what the named choices
+//! do is worked out (choices.rs) before anything is sent; if the click
+//! publishes text, its two requests are sent: an ACTION receipt for N and
+//! the text, both with the click's metadata, and the second response is
+//! printed. Links and places are printed after it.
 
 use std::time::Instant;
 
 use anyhow::Result;
 use serde_json::Value;
 
-use crate::choices::{self, Action};
+use crate::choices;
 use crate::cli::ClickArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read};
@@ -26,27 +27,33 @@ pub(crate) fn run(args: &ClickArgs, config: &ConnectionConfig, out: &mut Output)
         return Err(fail(
             Exit::DataErr,
             format!(
-                "message #{} has no choices (quick replies or buttons)",
+                "message #{} has no choices (quick replies, buttons, images or maps to click)",
                 args.sequence
             ),
         ));
     }
-    let choice = choices::pick(&offered, &args.choice)?;
-    let Action::Publish(text) = &choice.action else {
-        out.line(&choices::target(choice))?;
-        out.flush()?;
-        connection.finish();
-        return Ok(());
-    };
-    let metadata = choice.metadata.as_ref();
-    let action = frames::accept_status_body(dialog, "ACTION", &[args.sequence]);
-    let id =
-        connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&action), metadata)?;
-    connection.response_to(&id, types::PUBLISH_EVENT)?;
-    let body = frames::publish_text_body(dialog, text);
-    let id = connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&body), metadata)?;
-    let reply = connection.response_to(&id, types::PUBLISH_EVENT)?;
-    super::print_reply(out, &reply)?;
+    let picked = args
+        .choice
+        .iter()
+        .map(|wanted| choices::pick(&offered, wanted))
+        .collect::<Result<Vec<usize>>>()?;
+    let click = choices::click(&offered, &picked)?;
+    if let Some(text) = &click.text {
+        let metadata = click.metadata.as_ref();
+        let action = frames::accept_status_body(dialog, "ACTION", &[args.sequence]);
+        let id =
+            connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&action), metadata)?;
+        connection.response_to(&id, types::PUBLISH_EVENT)?;
+        let body = frames::publish_text_body(dialog, text);
+        let id =
+            connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(&body), metadata)?;
+        let reply = connection.response_to(&id, types::PUBLISH_EVENT)?;
+        super::print_reply(out, &reply)?;
+    }
+    for target in &click.targets {
+        out.line(target)?;
+    }
+    out.flush()?;
     connection.finish();
     Ok(())
 }

@@ -319,7 +319,8 @@ fn a_bot_conversation_with_a_click_is_the_same_on_every_run() {
             "#3 agent: Do you want to see our plans?  [1] Yes  [2] No",
             "#4 you clicked in #3",
             "#5 you: Yes",
-            "#6 agent: Our plans / Pick one, or read more on our website.  [1] Basic  [2] Premium  [3] Website (link)",
+            "#6 agent: Our plans / Pick one, or read more on our website.  [1] Basic  [2] Premium  \
+             [3] Website (link https://example.com/plans)",
             "system: the conversation is closed",
         ]
     );

@@ -13,6 +13,7 @@ mod generated;
 mod hostile;
 mod jwt_sub;
 mod resume;
+mod rich;
 mod schema_check;
 mod schemas;
 mod tls;
