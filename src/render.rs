@@ -199,6 +199,22 @@ fn note(action: &Action) -> Option<String> {
     })
 }
 
+/// Where a click's target (`choices::Click::targets`) points: its link,
+/// or `map LA,LO`.
+pub(crate) fn place(target: &Value) -> String {
+    match target["link"].as_str() {
+        Some(link) => one_line(link),
+        None => {
+            let navigate = &target["navigate"];
+            format!(
+                "map {},{}",
+                coordinate(&navigate["la"]),
+                coordinate(&navigate["lo"])
+            )
+        }
+    }
+}
+
 /// A latitude or a longitude as written: a number, or the server's text.
 fn coordinate(value: &Value) -> String {
     match value {

@@ -22,7 +22,7 @@ use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
-use crate::render::Transcript;
+use crate::render::{self, Transcript};
 
 /// What chat tells the service it can show when the user sent no
 /// --client-properties: buttons, quick replies, and survey dialogs
@@ -225,10 +225,7 @@ impl chat::Io for Sender<'_> {
     fn show(&mut self, target: &Value) -> Result<()> {
         if self.out.is_text() {
             let title = target["click"].as_str().unwrap_or_default();
-            let place = match target["link"].as_str() {
-                Some(link) => link.to_owned(),
-                None => target["navigate"].to_string(),
-            };
+            let place = render::place(target);
             self.out.notice(&format!("{title} points to {place}"))
         } else {
             self.out.line(target)

@@ -269,7 +269,7 @@ fn quick_replies_are_choices_too() {
 }
 
 #[test]
-fn chat_checks_boxes_one_line_at_a_time_and_refuses_a_date_picker() {
+fn chat_checks_boxes_one_line_at_a_time_shows_places_and_refuses_a_date_picker() {
     let setup = templates();
     let run = setup.run_text(
         &["chat", "--turns", "--settle", "0.1", "--format", "text"],
@@ -317,6 +317,19 @@ fn chat_checks_boxes_one_line_at_a_time_and_refuses_a_date_picker() {
             &setup.server.requests(),
         );
     }
+
+    // A place is shown as the transcript shows a map.
+    let run = setup.run_text(
+        &["chat", "--turns", "--settle", "0.1", "--format", "text"],
+        Some("map\n/click 1\n"),
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains(" system: Our store points to map 40.7562,-73.99861\n"),
+        "{}",
+        run.stdout
+    );
 
     // A script that clicks a date picker stops there.
     setup
