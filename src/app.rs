@@ -14,6 +14,7 @@ use crate::config;
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::generate;
 use crate::output::{self, Output};
+use crate::sanitise;
 
 /// lp-consumer's `main`.
 pub fn main() -> ExitCode {
@@ -23,9 +24,11 @@ pub fn main() -> ExitCode {
             Outcome::Quiet => ExitCode::SUCCESS,
             Outcome::Fail(exit) => {
                 if !err.to_string().is_empty() {
-                    // One line, whatever the causes; stderr errors are ignored
-                    // since there is nowhere left to report them.
-                    let _ = writeln!(io::stderr(), "lp-consumer: {err:#}");
+                    // One line, whatever the causes, with the service's words
+                    // in it made harmless; stderr errors are ignored since
+                    // there is nowhere left to report them.
+                    let message = format!("{err:#}");
+                    let _ = writeln!(io::stderr(), "lp-consumer: {}", sanitise::line(&message));
                 }
                 ExitCode::from(exit.code())
             }

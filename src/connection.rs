@@ -27,6 +27,7 @@ use crate::exit::{Exit, FRESH_TOKEN, err_text, fail, is_auth_close_code, websock
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
 use crate::patience::Patience;
+use crate::sanitise;
 use crate::signals;
 use crate::token::Token;
 use crate::transport::{self, Dial, Stream, is_tick, timed_out};
@@ -259,7 +260,7 @@ impl Connection {
         if self.verbose_redact.is_some() {
             eprintln!(
                 "lp-consumer: ignoring a response to unknown request id {}",
-                response.req_id
+                sanitise::line(&response.req_id)
             );
         }
         false
@@ -580,6 +581,8 @@ fn poll_fd(fd: RawFd, events: libc::c_short) -> libc::pollfd {
 /// one cut with its size said.
 fn loggable(text: &str, token: &str) -> String {
     let line = jsonscan::compact(text).replace(token, "<redacted>");
+    // A frame that is not JSON can hold anything.
+    let line = sanitise::line(&line).into_owned();
     if line.len() <= LOGGED_FRAME_BYTES {
         return line;
     }

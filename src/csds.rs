@@ -19,6 +19,7 @@ use crate::cli::GlobalArgs;
 use crate::exit::{self, Exit, Outcome, err_text, fail, http_status_exit, status_failure};
 use crate::http::Network;
 use crate::http::{self, Request, Site};
+use crate::sanitise;
 use crate::when;
 use crate::when::now_secs;
 
@@ -193,7 +194,8 @@ impl Csds {
             Err(err) => match stale {
                 Some((fetched, domains)) if is_outage(&err) => {
                     eprintln!(
-                        "lp-consumer: warning: {err:#}; using the answer cached on {} ({} old)",
+                        "lp-consumer: warning: {}; using the answer cached on {} ({} old)",
+                        sanitise::line(&format!("{err:#}")),
                         when::utc(fetched as i64),
                         when::span(now.saturating_sub(fetched))
                     );

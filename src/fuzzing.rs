@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::frames::{self, Incoming, types};
 use crate::jsonscan::{self, Scanner};
 use crate::jwt;
+use crate::sanitise;
 
 /// Decoding a token never panics, and a token it accepts has a string
 /// `sub`.
@@ -57,6 +58,53 @@ pub fn check_frame(text: &str) {
         }
     }
     general_road(text);
+}
+
+/// What the sanitiser shows holds nothing a terminal acts on and no line
+/// break, keeps every other character in order, is its own fixed point,
+/// and a suggested shell word reads back, through a shell's quoting, as
+/// the escaped text.
+pub fn check_sanitiser(text: &str) {
+    let shown = sanitise::line(text);
+    let words = sanitise::words(text);
+    for out in [&shown, &words] {
+        assert!(!out.chars().any(sanitise::is_escaped), "{out:?}");
+    }
+    assert_eq!(sanitise::line(&shown), shown);
+    let mut kept = shown.chars();
+    for c in text.chars().filter(|c| !sanitise::is_escaped(*c)) {
+        assert!(kept.any(|out| out == c), "{c:?} lost from {text:?}");
+    }
+    let word = sanitise::shell_word(text);
+    assert_eq!(shell_read(&word), shown, "{word:?}");
+}
+
+/// A word as a POSIX shell reads it: single quotes keep everything up to
+/// the next quote, a backslash keeps the next character; any other
+/// character outside quotes must be one that means nothing to a shell.
+fn shell_read(word: &str) -> String {
+    let mut read = String::new();
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => loop {
+                match chars.next() {
+                    Some('\'') => break,
+                    Some(c) => read.push(c),
+                    None => panic!("an unterminated quote: {word:?}"),
+                }
+            },
+            '\\' => read.extend(chars.next()),
+            c => {
+                assert!(
+                    c.is_ascii_alphanumeric() || "-_.,:/@%+=".contains(c),
+                    "{word:?}"
+                );
+                read.push(c);
+            }
+        }
+    }
+    read
 }
 
 /// Scans `text` `rounds` times with one scanner and one change buffer, as

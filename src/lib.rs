@@ -29,6 +29,7 @@ mod output;
 mod patience;
 mod proxy;
 mod render;
+mod sanitise;
 mod secret;
 mod signals;
 mod state;

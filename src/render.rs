@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::choices::{self, Action};
+use crate::sanitise;
 use crate::when::{self, now_ms};
 
 const DIM: &str = "\x1b[2m";
@@ -33,13 +34,14 @@ pub(crate) struct Transcript {
 
 impl Transcript {
     /// One event (a change of an ms.MessagingEventNotification) as a line,
-    /// without its line break. Text that is not an event shows as it is.
+    /// without its line break. Text that is not an event shows as it is,
+    /// made safe for a terminal.
     pub(crate) fn event(&self, json: &str) -> String {
         let Ok(change) = serde_json::from_str::<Value>(json) else {
-            return json.to_owned();
+            return one_line(json);
         };
         if !change["event"].is_object() {
-            return json.to_owned();
+            return one_line(json);
         }
         let mine = change["originatorId"].as_str() == Some(self.consumer.as_str());
         let other_dialog = change["dialogId"]
@@ -58,13 +60,13 @@ impl Transcript {
         let words = match event["type"].as_str().unwrap_or_default() {
             "ChatStateEvent" => match event["chatState"].as_str() {
                 Some("COMPOSING") => status(&format!("{is} typing...")),
-                Some(state) => status(&format!("{is} {}", state.to_lowercase())),
+                Some(state) => status(&format!("{is} {}", one_line(&state.to_lowercase()))),
                 None => status("changed state"),
             },
             "AcceptStatusEvent" => {
                 let sequences: Vec<String> = event["sequenceList"]
                     .as_array()
-                    .map(|list| list.iter().map(|s| format!("#{s}")).collect())
+                    .map(|list| list.iter().map(|s| one_line(&format!("#{s}"))).collect())
                     .unwrap_or_default();
                 let verb = match event["status"].as_str() {
                     Some("READ") => "read",
@@ -223,18 +225,10 @@ fn coordinate(value: &Value) -> String {
     }
 }
 
-/// Text on one line: line breaks become ` ⏎ `, other control characters go.
+/// Text from the service on one line, safe for a terminal: line breaks
+/// become ` ⏎ `, other control characters show escaped.
 fn one_line(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
-    let mut line = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' => line.push_str(" \u{23ce} "),
-            c if c.is_control() => {}
-            c => line.push(c),
-        }
-    }
-    line
+    sanitise::words(text).into_owned()
 }
 
 /// `HH:MM:SS` of a time in milliseconds since the epoch, in the local time

@@ -22,6 +22,7 @@ use crate::choices::{self, Choice};
 use crate::engine::Event;
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, check_response, types};
+use crate::sanitise;
 
 /// What the chat asks of the world.
 pub(crate) trait Io {
@@ -202,7 +203,7 @@ impl Chat {
             _ => {
                 let problem = format!("line {number}: unknown command `/{name}`; {HELP}");
                 if self.options.interactive {
-                    eprintln!("lp-consumer: warning: {problem}");
+                    eprintln!("lp-consumer: warning: {}", sanitise::line(&problem));
                     Ok(())
                 } else {
                     Err(fail(Exit::DataErr, problem))

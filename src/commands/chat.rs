@@ -23,6 +23,7 @@ use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
 use crate::render::{self, Transcript};
+use crate::sanitise;
 
 /// What chat tells the service it can show when the user sent no
 /// --client-properties: buttons, quick replies, and survey dialogs
@@ -107,13 +108,15 @@ pub(crate) fn run(
     // How the chat ended decides what becomes of a conversation it requested.
     match result.as_ref().err().map(exit::classify) {
         // The user stopped the tool, not the conversation, which can go on;
-        // its id is said, as JSON output never shows it.
+        // its id is said, as JSON output never shows it, quoted for a shell
+        // since the service chose it.
         Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => {
+            let id = sanitise::shell_word(&conversation);
             Err(exit::fail(
                 exit,
                 format!(
-                    "stopped; conversation {conversation} is left open: `lp-consumer chat \
-                     {conversation}` goes on with it, `lp-consumer close {conversation}` closes it"
+                    "stopped; conversation {id} is left open: `lp-consumer chat {id}` goes on \
+                     with it, `lp-consumer close {id}` closes it"
                 ),
             ))
         }

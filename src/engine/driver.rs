@@ -20,6 +20,7 @@ use crate::exit::{self, Exit, FRESH_TOKEN, Outcome, fail};
 use crate::frames::Response;
 use crate::output::Output;
 use crate::patience::Patience;
+use crate::sanitise;
 use crate::signals;
 use crate::state::StateFile;
 use crate::token::Token;
@@ -125,7 +126,7 @@ pub(crate) fn run(
             let refusal = err.to_string();
             eprintln!(
                 "lp-consumer: {}; renewing the token with --jwt-command",
-                refusal.trim_end_matches(FRESH_TOKEN)
+                sanitise::line(refusal.trim_end_matches(FRESH_TOKEN))
             );
             renewed = Some(command.renew(token)?);
             fresh = true;
@@ -152,7 +153,8 @@ pub(crate) fn run(
         }
         let delay = backoff(failures, &err);
         eprintln!(
-            "lp-consumer: {err:#}; reconnecting in {:.1} s (attempt {failures})",
+            "lp-consumer: {}; reconnecting in {:.1} s (attempt {failures})",
+            sanitise::line(&format!("{err:#}")),
             delay.as_secs_f64()
         );
         if sleep_unless_ended(engine, delay)? {

@@ -28,6 +28,7 @@ use crate::cli::{AckStatus, Origin};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Incoming, Response, check_response, types};
 use crate::jsonscan::{self, ScannedChange, Scanner};
+use crate::sanitise;
 
 /// What the engine asks of the world.
 pub(crate) trait Io {
@@ -555,7 +556,11 @@ impl Engine {
             // A receipt is a courtesy to the agent: its failure is reported,
             // not fatal.
             if let Err(err) = check_response(types::PUBLISH_EVENT, response) {
-                eprintln!("lp-consumer: warning: read receipt not accepted: {err}");
+                let err = err.to_string();
+                eprintln!(
+                    "lp-consumer: warning: read receipt not accepted: {}",
+                    sanitise::line(&err)
+                );
             }
             return Ok(false);
         }

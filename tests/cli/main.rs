@@ -10,6 +10,7 @@ mod completion;
 mod errors;
 mod extras;
 mod generated;
+mod hardening;
 mod hostile;
 mod jwt_sub;
 mod resume;

@@ -1,0 +1,257 @@
+//! What a hostile server, a shared folder or a runaway helper can try:
+//! terminal control in the service's words, a sequence that cannot be
+//! followed, planted symlinks, a helper that never stops.
+
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::thread;
+
+use lp_consumer::mock::{Faults, RawFrame};
+use serde_json::{Value, json};
+use tungstenite::Message;
+use tungstenite::protocol::CloseFrame;
+use tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::harness::{Run, Setup, bare, run, spawn};
+
+/// What a hostile server does with a request: answer with frames, or
+/// close the connection with a code and reason.
+enum Answer {
+    Frames(Vec<String>),
+    Close(u16, String),
+}
+
+/// Text a terminal would act on: an OSC title, a forged line, a bidi
+/// override, a C1 CSI, a line separator.
+const NASTY: &str = "\x1b]0;pwned\x07\nlp-consumer: forged\u{202e}\u{9b}31m\u{2028}";
+
+/// True if a person's terminal would act on something in `text` (line
+/// breaks between lines aside).
+fn acts_on_terminal(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+        })
+    })
+}
+
+/// A WebSocket server on 127.0.0.1 for one connection at a time (up to
+/// `connections`): each request frame (parsed) is handed to `answer`, and
+/// each request's type is sent on the returned channel as it comes.
+fn hostile_server(
+    connections: usize,
+    answer: impl Fn(&Value) -> Answer + Send + 'static,
+) -> (String, mpsc::Receiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (seen, requests) = mpsc::channel();
+    thread::spawn(move || {
+        for _ in 0..connections {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let Ok(mut ws) = tungstenite::accept(stream) else {
+                continue;
+            };
+            while let Ok(message) = ws.read() {
+                let Message::Text(text) = message else {
+                    continue;
+                };
+                let request: Value = serde_json::from_str(&text).unwrap();
+                let _ = seen.send(request["type"].as_str().unwrap_or_default().to_owned());
+                match answer(&request) {
+                    Answer::Frames(frames) => {
+                        for frame in frames {
+                            let _ = ws.send(Message::text(frame));
+                        }
+                    }
+                    Answer::Close(code, reason) => {
+                        let _ = ws.close(Some(CloseFrame {
+                            code: CloseCode::from(code),
+                            reason: reason.into(),
+                        }));
+                        let _ = ws.flush();
+                        while ws.read().is_ok() {}
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let url = format!("ws://127.0.0.1:{port}/ws_api/account/a/messaging/consumer?v=3");
+    (url, requests)
+}
+
+/// A response to `request` with `code` and `body`.
+fn response(request: &Value, code: u16, body: Value) -> String {
+    json!({"kind": "resp", "reqId": request["id"], "code": code, "type": "x", "body": body})
+        .to_string()
+}
+
+fn token() -> String {
+    lp_consumer::encode_unsigned(&json!({"sub": "me"}))
+}
+
+fn against(url: &str, args: &[&str]) -> Run {
+    let token = token();
+    run(
+        bare().args(args).env("LP_URL", url).env("LP_JWT", &token),
+        None,
+        &token,
+    )
+}
+
+#[test]
+fn the_services_words_reach_the_error_line_escaped() {
+    // A refusal whose message forges a second line and retitles the terminal.
+    let (url, _) = hostile_server(1, |request| {
+        Answer::Frames(vec![response(request, 400, json!(NASTY))])
+    });
+    let run = against(&url, &["create"]);
+    run.assert_failure(
+        1,
+        r"\x1b]0;pwned\x07\nlp-consumer: forged\u{202e}\u{9b}31m\u{2028}",
+    );
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
+
+#[test]
+fn a_close_reason_is_escaped_in_every_reconnect_line() {
+    let (url, _) = hostile_server(3, |_| Answer::Close(4000, NASTY.into()));
+    let run = against(
+        &url,
+        &["subscribe", "c", "--reconnect", "--max-retries", "1"],
+    );
+    run.assert_code(75);
+    assert_eq!(run.stderr.lines().count(), 3, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .all(|line| line.starts_with("lp-consumer: "))
+    );
+    assert!(
+        run.stderr.contains(r"4000: \x1b]0;pwned\x07"),
+        "{}",
+        run.stderr
+    );
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
+
+#[test]
+fn verbose_frames_that_are_not_json_are_escaped() {
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
+            inject: vec![RawFrame::Text(NASTY.to_owned())],
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--verbose",
+        "--idle-timeout",
+        "1",
+    ]);
+    run.assert_code(76);
+    assert!(run.stderr.contains(r"< \x1b]0;pwned\x07"), "{}", run.stderr);
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
+
+/// A notification whose changes are `changes`.
+fn notification(changes: Value) -> RawFrame {
+    RawFrame::Text(
+        json!({"kind": "notification", "type": "ms.MessagingEventNotification",
+               "body": {"changes": changes}})
+        .to_string(),
+    )
+}
+
+#[test]
+fn the_text_format_escapes_what_json_keeps_byte_exact() {
+    let changes = json!([
+        {"originatorId": "agent", "event": {"type": "ChatStateEvent", "chatState": NASTY}},
+        {"sequence": 5, "originatorId": "agent", "event": {"type": "ContentEvent", "message": NASTY}},
+        {"sequence": 6, "originatorId": "agent", "event": NASTY},
+        {"sequence": 7, "originatorId": "agent", "event": {"type": "AcceptStatusEvent",
+            "status": "READ", "sequenceList": [NASTY]}},
+    ]);
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
+            inject: vec![notification(changes.clone())],
+            ..Faults::default()
+        },
+    );
+    let args = ["subscribe", &conversation, "--idle-timeout", "1"];
+    let text = setup.run_text(&[&args[..], &["--format", "text"]].concat(), None);
+    text.assert_code(0);
+    // The history's event 0 comes after them: a repeat, not shown.
+    assert_eq!(text.stdout.lines().count(), 4, "{}", text.stdout);
+    assert!(!acts_on_terminal(&text.stdout), "{:?}", text.stdout);
+    assert!(
+        text.stdout
+            .contains(r"\x1b]0;pwned\x07 ⏎ lp-consumer: forged\u{202e}")
+    );
+    // NDJSON: each change exactly as the server wrote it, raw bidi and C1
+    // characters included (JSON escaping keeps them off the terminal's
+    // control path when a person pipes it through jq).
+    let json = setup.run(&args);
+    json.assert_code(0);
+    let printed: Vec<&str> = json.stdout.lines().collect();
+    let sent: Vec<String> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    assert_eq!(printed, sent);
+}
+
+#[test]
+fn a_failing_helpers_stderr_is_escaped() {
+    let run = run(
+        bare().args([
+            "jwt-sub",
+            "--jwt-command",
+            r"printf 'no\033]52;c;AAAA\007 token\342\200\256 here\r' >&2; exit 3",
+        ]),
+        None,
+        "",
+    );
+    run.assert_failure(
+        77,
+        r"--jwt-command failed (exit 3): no\x1b]52;c;AAAA\x07 token\u{202e} here",
+    );
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
+
+#[test]
+fn chat_quotes_a_conversation_id_the_service_chose_for_a_shell() {
+    let id = "x$(touch owned)\u{202e}";
+    let (url, requests) = hostile_server(1, move |request| {
+        Answer::Frames(vec![response(request, 200, json!({"conversationId": id}))])
+    });
+    let token = token();
+    let mut chat = bare();
+    chat.args(["chat", "--format", "json"])
+        .env("LP_URL", &url)
+        .env("LP_JWT", &token)
+        .stdin(std::process::Stdio::piped());
+    let mut child = spawn(&mut chat);
+    // Stopped once the conversation is followed.
+    while requests.recv().unwrap() != "ms.SubscribeMessagingEvents" {}
+    crate::harness::signal(&child, "TERM");
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    let run = crate::harness::finish_text(output, &token);
+    run.assert_error(
+        143,
+        r"`lp-consumer chat 'x$(touch owned)\u{202e}'` goes on with it",
+    );
+    assert!(
+        run.stderr
+            .contains(r"`lp-consumer close 'x$(touch owned)\u{202e}'` closes it")
+    );
+}
