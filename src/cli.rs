@@ -222,7 +222,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) conversation: String,
 
     /// First sequence to print (a --state-file cursor wins over it).
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = first_sequence, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
     /// Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay).
@@ -276,7 +276,7 @@ pub(crate) struct ChatArgs {
     pub(crate) create: CreateArgs,
 
     /// First sequence to print.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole_number::<0>, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = first_sequence, allow_negative_numbers = true)]
     pub(crate) from_seq: u64,
 
     /// Turn-taking for scripts: after each line, wait for the agent side's answer (at least one agent message after it, then nothing more for --settle) before the next.
@@ -482,6 +482,15 @@ fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
         .ok()
         .filter(|number| *number >= MIN)
         .ok_or_else(|| format!("must be a whole number >= {MIN}"))
+}
+
+/// `--from-seq`: a whole number that another sequence can follow (the
+/// largest one would leave the cursor nowhere to go).
+fn first_sequence(text: &str) -> Result<u64, String> {
+    text.parse()
+        .ok()
+        .filter(|sequence| *sequence < u64::MAX)
+        .ok_or_else(|| format!("must be a whole number from 0 to {}", u64::MAX - 1))
 }
 
 /// The command line as parsed and shown: the definition above, plus what

@@ -133,6 +133,17 @@ fn parse(path: &Path, text: &str, conversation: &str) -> Result<u64> {
             ),
         )
     })?;
+    if stored.sequence.checked_add(1).is_none() {
+        return Err(fail(
+            Exit::DataErr,
+            format!(
+                "--state-file {} holds sequence {}, which no event can follow; \
+                 remove it to start again from --from-seq",
+                path.display(),
+                stored.sequence
+            ),
+        ));
+    }
     if stored.conversation_id != conversation {
         return Err(fail(
             Exit::DataErr,

@@ -30,6 +30,17 @@ use crate::frames::{self, ConversationChange, Incoming, Response, check_response
 use crate::jsonscan::{self, ScannedChange, Scanner};
 use crate::sanitise;
 
+/// The sequence after `sequence`; the largest one is a protocol error,
+/// never a cursor that wraps to 0 and replays or loses events.
+fn next_after(sequence: u64) -> Result<u64> {
+    sequence.checked_add(1).ok_or_else(|| {
+        fail(
+            Exit::Protocol,
+            format!("the server sent sequence {sequence}, which no event can follow"),
+        )
+    })
+}
+
 /// What the engine asks of the world.
 pub(crate) trait Io {
     /// Writes one line of output (compact JSON).
@@ -233,7 +244,8 @@ impl Engine {
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
         self.dialogs.truncate(1);
         let main = &self.dialogs[0];
-        let body = frames::subscribe_body(&main.id, main.cursor.map_or(0, |cursor| cursor + 1));
+        let from = main.cursor.map_or(Ok(0), next_after)?;
+        let body = frames::subscribe_body(&main.id, from);
         self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
     }
 
@@ -481,6 +493,8 @@ impl Engine {
             if cursor.is_some_and(|cursor| sequence <= cursor) {
                 return Ok(());
             }
+            // A cursor nothing can follow would resume from a wrapped 0.
+            next_after(sequence)?;
             *cursor = Some(sequence);
             self.progress += 1;
             self.active = true;

@@ -255,3 +255,35 @@ fn chat_quotes_a_conversation_id_the_service_chose_for_a_shell() {
             .contains(r"`lp-consumer close 'x$(touch owned)\u{202e}'` closes it")
     );
 }
+
+#[test]
+fn the_largest_sequence_is_refused_never_wrapped() {
+    let last = u64::MAX.to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("cursor");
+    let state = state.to_str().unwrap();
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
+            inject: vec![notification(json!([
+                {"sequence": 3, "event": {"type": "ContentEvent", "message": "three"}},
+                {"sequence": u64::MAX, "event": {"type": "ContentEvent", "message": "last"}}
+            ]))],
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["subscribe", &conversation, "--state-file", state]);
+    run.assert_error(76, &format!("sequence {last}, which no event can follow"));
+    assert_eq!(run.sequences(), vec![3]);
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 3);
+    // Asked for by hand, or found in a state file: refused too.
+    setup
+        .run(&["subscribe", &conversation, "--from-seq", &last])
+        .assert_code(2);
+    let held = format!(r#"{{"conversationId":"{conversation}","sequence":{last}}}"#);
+    std::fs::write(state, held).unwrap();
+    setup
+        .run(&["subscribe", &conversation, "--state-file", state])
+        .assert_failure(65, "which no event can follow");
+}

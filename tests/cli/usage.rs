@@ -131,15 +131,15 @@ fn numbers_out_of_range_are_usage_errors_that_say_what_is_expected() {
         ),
         (
             &["subscribe", "c", "--from-seq", "-1"],
-            "must be a whole number >= 0",
+            "must be a whole number from 0 to 18446744073709551614",
         ),
         (
             &["subscribe", "c", "--from-seq=-1"],
-            "must be a whole number >= 0",
+            "must be a whole number from 0 to 18446744073709551614",
         ),
         (
             &["subscribe", "c", "--from-seq", "x"],
-            "must be a whole number >= 0",
+            "must be a whole number from 0 to 18446744073709551614",
         ),
         (
             &["subscribe", "c", "--count", "0"],
