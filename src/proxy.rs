@@ -92,21 +92,24 @@ fn bypasses(no_proxy: &str, host: &str) -> bool {
 }
 
 fn parse(url: &str, origin: &str) -> Result<Proxy> {
+    // The URL is never shown: its user and password are secrets.
     let invalid = |why: &str| fail(Exit::Config, format!("{origin}: {why}"));
-    let url = if url.contains("://") {
-        url.to_owned()
-    } else {
-        format!("http://{url}")
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => rest,
+        Some(_) => return Err(invalid("only http:// proxies (HTTP CONNECT) are supported")),
+        None => url,
     };
-    let uri: Uri = url.parse().map_err(|_| invalid("not a valid proxy URL"))?;
-    if uri.scheme_str() != Some("http") {
-        return Err(invalid("only http:// proxies (HTTP CONNECT) are supported"));
-    }
+    // A password may hold `/`, `:` or `@` as they are: the credentials end
+    // at the last `@`, and the host and port come after it.
+    let (userinfo, rest) = match rest.rsplit_once('@') {
+        Some((userinfo, rest)) => (Some(userinfo), rest),
+        None => (None, rest),
+    };
+    let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let uri: Uri = format!("http://{host_port}/")
+        .parse()
+        .map_err(|_| invalid("not a valid proxy URL"))?;
     let authority = uri.authority().ok_or_else(|| invalid("no proxy host"))?;
-    let credentials = authority
-        .as_str()
-        .rsplit_once('@')
-        .map(|(userinfo, _)| Secret::new(STANDARD.encode(percent_decode(userinfo))));
     let host = address::unbracketed(authority.host()).to_owned();
     if host.is_empty() {
         return Err(invalid("no proxy host"));
@@ -116,7 +119,8 @@ fn parse(url: &str, origin: &str) -> Result<Proxy> {
         port: address::written_port(authority.as_str())
             .map_err(|why| invalid(&why))?
             .unwrap_or(80),
-        credentials,
+        credentials: userinfo
+            .map(|userinfo| Secret::new(STANDARD.encode(percent_decode(userinfo)))),
     })
 }
 
@@ -199,5 +203,27 @@ mod tests {
         );
         assert!(!format!("{proxy:?}").contains(&STANDARD.encode("us@er:p:ss")));
         assert!(parse("socks5://proxy:1080", "x").is_err());
+    }
+
+    #[test]
+    fn credentials_end_at_the_last_at_sign() {
+        for (url, userinfo) in [
+            ("http://alice:s3cr/et@127.0.0.1:3128", "alice:s3cr/et"),
+            ("http://alice:12/x@proxy:3128/", "alice:12/x"),
+            ("al@ice:p@ss:w?rd#@[::1]:8080", "al@ice:p@ss:w?rd#"),
+        ] {
+            let proxy = parse(url, "x").unwrap();
+            assert_eq!(
+                proxy.credentials.unwrap().expose(),
+                STANDARD.encode(userinfo)
+            );
+            assert!(matches!(proxy.port, 3128 | 8080), "{url}");
+            assert!(
+                matches!(proxy.host.as_str(), "127.0.0.1" | "proxy" | "::1"),
+                "{url}"
+            );
+        }
+        let err = parse("http://alice:s3cr/et@proxy:99999", "https_proxy").unwrap_err();
+        assert!(!err.to_string().contains("s3cr"), "{err}");
     }
 }

@@ -12,6 +12,7 @@ use tungstenite::Message;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
+use crate::connect_proxy::{Behaviour, TestProxy};
 use crate::harness::{Run, Setup, bare, run, spawn};
 
 /// What a hostile server does with a request: answer with frames, or
@@ -286,4 +287,35 @@ fn the_largest_sequence_is_refused_never_wrapped() {
     setup
         .run(&["subscribe", &conversation, "--state-file", state])
         .assert_failure(65, "which no event can follow");
+}
+
+#[test]
+fn a_proxy_password_with_a_slash_is_sent_whole_and_never_shown() {
+    use base64::Engine;
+    let setup = Setup::new();
+    let expected = base64::engine::general_purpose::STANDARD.encode("alice:s3cr/et");
+    let proxy = TestProxy::start(Behaviour::RequireBasic(expected));
+    let url = format!("http://alice:s3cr/et@127.0.0.1:{}", proxy.port);
+    let with_proxy = |url: &str| {
+        let mut command = setup.cmd();
+        command.args(["create", "--verbose"]).env("http_proxy", url);
+        run(&mut command, None, &setup.token)
+    };
+    let through = with_proxy(&url);
+    through.assert_code(0);
+    assert!(
+        through
+            .stderr
+            .contains(&format!("proxy 127.0.0.1:{}", proxy.port))
+    );
+    let bad_port = "http://alice:s3cr/et@127.0.0.1:99999";
+    let refused = with_proxy(bad_port);
+    refused.assert_failure(78, "http_proxy: `99999` is not a port");
+    for run in [through, refused] {
+        assert!(
+            !run.stderr.contains("alice") && !run.stderr.contains("s3cr"),
+            "{}",
+            run.stderr
+        );
+    }
 }
