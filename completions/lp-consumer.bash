@@ -1430,7 +1430,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__consumer__subcmd__subscribe)
-            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
+            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --state-file-symlink --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

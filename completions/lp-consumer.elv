@@ -158,6 +158,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --jwt-command 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`'
             cand --follow 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
             cand --reconnect 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
+            cand --state-file-symlink 'Let --state-file be a symbolic link: the file it points to is read, locked and replaced. Without this, a link is refused (someone else''s link, in a shared folder, could aim the writes elsewhere)'
             cand --frames 'Print every frame received, verbatim, instead of one line per event'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'

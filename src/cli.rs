@@ -249,6 +249,10 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) state_file: Option<PathBuf>,
 
+    /// Let --state-file be a symbolic link: the file it points to is read, locked and replaced. Without this, a link is refused (someone else's link, in a shared folder, could aim the writes elsewhere).
+    #[arg(long, requires = "state_file")]
+    pub(crate) state_file_symlink: bool,
+
     /// Keep only events sent by the agent side (originatorId is not the JWT's sub) or by the consumer.
     #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
     pub(crate) from: Origin,

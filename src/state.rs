@@ -3,9 +3,17 @@
 //! folder, fsync, rename) after the output it covers is flushed: a crash at
 //! any moment leaves the old cursor or the new one, never a torn file.
 //! One run at a time: a lock on `PATH.lock` is held for the whole run.
+//!
+//! The folder may be shared: every file is opened without following a
+//! symbolic link, temp files are created new under names nobody can guess,
+//! and what is created is the user's alone (0600). A state file that is a
+//! link is refused unless `--state-file-symlink` says to write through it.
 
+use std::collections::hash_map::RandomState;
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::Write;
+use std::hash::BuildHasher;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -31,7 +39,26 @@ pub(crate) struct StateFile {
 
 impl StateFile {
     /// Takes the lock and reads the stored sequence, if the file exists.
-    pub(crate) fn open(path: &Path, conversation: &str) -> Result<StateFile> {
+    /// A link is refused unless `through_link`; then its target is used.
+    pub(crate) fn open(path: &Path, conversation: &str, through_link: bool) -> Result<StateFile> {
+        let linked = fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink());
+        let path = match (linked, through_link) {
+            (false, _) => path.to_owned(),
+            (true, true) => {
+                fs::canonicalize(path).map_err(|err| unreadable("--state-file", path, &err))?
+            }
+            (true, false) => {
+                return Err(fail(
+                    Exit::DataErr,
+                    format!(
+                        "--state-file {} is a symbolic link; name the file itself, or pass \
+                         --state-file-symlink to write through the link",
+                        path.display()
+                    ),
+                ));
+            }
+        };
+        let path = path.as_path();
         // Checked before PATH.lock is made beside it.
         if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
             return Err(fail(
@@ -43,7 +70,7 @@ impl StateFile {
             ));
         }
         let lock = lock(path)?;
-        let stored = match fs::read_to_string(path) {
+        let stored = match read_unfollowed(path) {
             // A file made empty beforehand (`touch`) holds no cursor yet.
             Ok(text) if text.trim().is_empty() => None,
             Ok(text) => Some(parse(path, &text, conversation)?),
@@ -93,13 +120,38 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Options for a file of ours: never through a link (ELOOP instead),
+/// never blocking on a FIFO planted in its place, 0600 when created.
+fn ours() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    options
+}
+
+/// A regular file's text, read without following a link.
+fn read_unfollowed(path: &Path) -> io::Result<String> {
+    let mut file = ours().read(true).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)?;
+    Ok(text)
+}
+
 fn lock(path: &Path) -> Result<File> {
     let lock_path = with_suffix(path, ".lock");
-    let file = OpenOptions::new()
+    let file = ours()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
+        .and_then(|file| match file.metadata()?.is_file() {
+            true => Ok(file),
+            false => Err(io::Error::other("not a regular file")),
+        })
         .map_err(|err| {
             fail(
                 Exit::IoErr,
@@ -157,12 +209,12 @@ fn parse(path: &Path, text: &str, conversation: &str) -> Result<u64> {
     Ok(stored.sequence)
 }
 
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temp = with_suffix(path, &format!(".{}.tmp", std::process::id()));
-    let written = File::create(&temp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
+/// Replaces `path` with a file holding `bytes`, through a temp file beside
+/// it: created new (never an existing file or a link planted there), under
+/// a name nobody can guess, 0600.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (temp, mut file) = create_temp(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
     if let Err(err) = written.and_then(|()| fs::rename(&temp, path)) {
         let _ = fs::remove_file(&temp);
         return Err(err);
@@ -178,6 +230,23 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     Ok(())
 }
 
+/// A new temp file beside `path`: `PATH.<random>.tmp`. A name already
+/// taken (by chance, or planted) is skipped for another.
+fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
+    let random = RandomState::new();
+    let mut attempt = 0u32;
+    loop {
+        let word = random.hash_one((std::process::id(), attempt));
+        let temp = with_suffix(path, &format!(".{word:016x}.tmp"));
+        match ours().write(true).create_new(true).open(&temp) {
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => {
+                attempt += 1;
+            }
+            opened => return opened.map(|file| (temp, file)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,18 +256,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cursor");
         {
-            let mut state = StateFile::open(&path, "conv-a").unwrap();
+            let mut state = StateFile::open(&path, "conv-a", false).unwrap();
             assert_eq!(state.stored(), None);
             state.store(7).unwrap();
         }
-        assert_eq!(StateFile::open(&path, "conv-a").unwrap().stored(), Some(7));
-        assert!(StateFile::open(&path, "conv-b").is_err());
+        assert_eq!(
+            StateFile::open(&path, "conv-a", false).unwrap().stored(),
+            Some(7)
+        );
+        assert!(StateFile::open(&path, "conv-b", false).is_err());
         fs::write(&path, "{").unwrap();
-        assert!(StateFile::open(&path, "conv-a").is_err());
+        assert!(StateFile::open(&path, "conv-a", false).is_err());
         // Empty: no cursor yet. Not a file: refused before any lock.
         fs::write(&path, "\n").unwrap();
-        assert_eq!(StateFile::open(&path, "conv-a").unwrap().stored(), None);
-        let err = StateFile::open(dir.path(), "conv-a").err().unwrap();
+        assert_eq!(
+            StateFile::open(&path, "conv-a", false).unwrap().stored(),
+            None
+        );
+        let err = StateFile::open(dir.path(), "conv-a", false).err().unwrap();
         assert!(err.to_string().contains("is not a regular file"), "{err}");
         assert!(!dir.path().with_extension("lock").exists());
     }
@@ -207,8 +282,8 @@ mod tests {
     fn one_run_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cursor");
-        let _held = StateFile::open(&path, "c").unwrap();
-        let err = StateFile::open(&path, "c").err().unwrap();
+        let _held = StateFile::open(&path, "c", false).unwrap();
+        let err = StateFile::open(&path, "c", false).err().unwrap();
         assert!(err.to_string().contains("another run holds"));
     }
 }

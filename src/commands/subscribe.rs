@@ -22,7 +22,7 @@ pub(crate) fn run(
     let mut state = args
         .state_file
         .as_deref()
-        .map(|path| StateFile::open(path, &args.conversation))
+        .map(|path| StateFile::open(path, &args.conversation, args.state_file_symlink))
         .transpose()?;
     let cursor = state
         .as_ref()

@@ -319,3 +319,93 @@ fn a_proxy_password_with_a_slash_is_sent_whole_and_never_shown() {
         );
     }
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn state_files_in_a_shared_folder_follow_no_planted_link() {
+    use std::os::unix::fs::symlink;
+    let setup = Setup::new();
+    let conversation = setup.create_with_agent_messages(2);
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let cursor = dir.path().join("cursor");
+    let subscribe = |extra: &[&str]| {
+        let args = [
+            &["subscribe", &conversation, "--idle-timeout", "0.5"],
+            extra,
+            &["--state-file", cursor.to_str().unwrap()],
+        ]
+        .concat();
+        setup.run(&args)
+    };
+
+    // A planted lock link: refused, the file it points to untouched.
+    let lock = dir.path().join("cursor.lock");
+    symlink(&victim, &lock).unwrap();
+    subscribe(&[]).assert_failure(74, "cannot create");
+    std::fs::remove_file(&lock).unwrap();
+
+    // The state file a link: refused unless asked for.
+    symlink(&victim, &cursor).unwrap();
+    subscribe(&[]).assert_failure(
+        65,
+        "is a symbolic link; name the file itself, or pass --state-file-symlink",
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    std::fs::write(&victim, "").unwrap();
+    subscribe(&["--state-file-symlink"]).assert_code(0);
+    assert!(
+        std::fs::symlink_metadata(&cursor)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(&victim).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 1);
+    assert_eq!(mode(&victim), 0o600);
+
+    // A plain state file: it and its lock are the user's alone, and no temp
+    // file is left behind.
+    std::fs::remove_file(&cursor).unwrap();
+    subscribe(&[]).assert_code(0);
+    assert_eq!((mode(&cursor), mode(&lock)), (0o600, 0o600));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["cursor", "cursor.lock", "victim", "victim.lock"]);
+}
+
+#[test]
+fn the_csds_cache_is_the_users_alone() {
+    let setup = Setup::new();
+    let dir = tempfile::tempdir().unwrap();
+    let run = run(
+        bare()
+            .args(["domains"])
+            .env("LP_CSDS", setup.server.csds_url())
+            .env("LP_ACCOUNT", setup.server.account())
+            .env("XDG_CACHE_HOME", dir.path()),
+        None,
+        "",
+    );
+    run.assert_code(0);
+    let folder = dir.path().join("lp-consumer");
+    assert_eq!(mode(&folder), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(mode(&files[0]), 0o600);
+}
