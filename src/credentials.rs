@@ -3,11 +3,11 @@
 //! token and is never shown; a failure quotes its last stderr line. The
 //! token's own `exp` tells when to ask again.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -21,6 +21,11 @@ use crate::when;
 
 /// How often a wait for the helper looks for Ctrl-C and SIGTERM.
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+/// How often a helper whose pipes are closed is looked at for its exit.
+const EXIT_CHECK: Duration = Duration::from_millis(2);
+/// The most a helper may print on stdout (a JWT is a few KiB), and the most
+/// of its stderr kept.
+const MAX_OUTPUT: usize = 64 * 1024;
 /// The longest stderr line quoted.
 const QUOTED_CHARS: usize = 300;
 
@@ -99,9 +104,12 @@ impl JwtCommand {
         Ok(token)
     }
 
-    /// Runs the helper for at most `--timeout`; past that, or on Ctrl-C or
-    /// SIGTERM, it is killed with whatever it started (its process group,
-    /// which the terminal's Ctrl-C does not reach).
+    /// Runs the helper for at most `--timeout`, reading its pipes as it
+    /// goes; past the limit, on Ctrl-C or SIGTERM, or when it prints more
+    /// than a token, it is killed with whatever it started (its process
+    /// group, which the terminal's Ctrl-C does not reach). When it exits,
+    /// what it left running in its group is killed too, and what its pipes
+    /// hold is taken without waiting for them to close.
     fn run(&self) -> Result<Ran> {
         signals::install();
         let mut child = Command::new("sh")
@@ -121,34 +129,34 @@ impl JwtCommand {
                     format!("cannot run --jwt-command: {}", err_text(&err)),
                 )
             })?;
-        let stdout = drain(child.stdout.take());
-        let stderr = drain(child.stderr.take());
+        let mut stdout = Pipe::new(child.stdout.take(), false);
+        let mut stderr = Pipe::new(child.stderr.take(), true);
         let group = child.id() as libc::pid_t;
-        // Waited for on a thread, so that the wait can end at the limit.
-        let (exited, status) = mpsc::channel();
-        thread::spawn(move || {
-            let _ = exited.send(child.wait());
-        });
-        // SAFETY: kill(2) on the process group the helper leads, which the
-        // waiting thread has not reaped yet.
-        let kill = || unsafe { libc::kill(-group, libc::SIGKILL) };
+        // Kills the group, then reaps the helper. Until it is reaped, its
+        // pid (the group's id) cannot be reused, so the kill reaches only
+        // what it started.
+        let mut end = || {
+            // SAFETY: kill(2) on the process group the helper leads.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+            child.wait().map_err(|err| {
+                fail(
+                    Exit::NoPerm,
+                    format!("cannot wait for --jwt-command: {}", err_text(&err)),
+                )
+            })
+        };
         let deadline = Instant::now() + self.timeout;
-        let status = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if let Ok(waited) = status.recv_timeout(left.min(SIGNAL_CHECK)) {
-                break waited.map_err(|err| {
-                    fail(
-                        Exit::NoPerm,
-                        format!("cannot wait for --jwt-command: {}", err_text(&err)),
-                    )
-                })?;
+        loop {
+            if has_exited(group) {
+                break;
             }
             if let Some(exit) = signals::pending() {
-                kill();
+                end()?;
                 return Err(fail(exit, ""));
             }
-            if Instant::now() >= deadline {
-                kill();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                end()?;
                 return Err(fail(
                     Exit::TempFail,
                     format!(
@@ -157,11 +165,24 @@ impl JwtCommand {
                     ),
                 ));
             }
-        };
+            wait_for_output(&[&stdout, &stderr], left.min(SIGNAL_CHECK));
+            stdout.read_available();
+            stderr.read_available();
+            if stdout.bytes.len() > MAX_OUTPUT {
+                end()?;
+                return Err(too_much());
+            }
+        }
+        let status = end()?;
+        stdout.read_available();
+        stderr.read_available();
+        if stdout.bytes.len() > MAX_OUTPUT {
+            return Err(too_much());
+        }
         Ok(Ran {
             status,
-            stdout: stdout.recv().unwrap_or_default(),
-            stderr: stderr.recv().unwrap_or_default(),
+            stdout: stdout.bytes,
+            stderr: stderr.bytes,
         })
     }
 
@@ -181,18 +202,103 @@ impl JwtCommand {
     }
 }
 
-/// Everything a pipe gives, read on a thread of its own so that a helper
-/// that fills one pipe cannot block on it while the other is read.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
-    let (sender, bytes) = mpsc::channel();
-    thread::spawn(move || {
-        let mut read = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut read);
+/// A helper that prints more than a token would hold.
+fn too_much() -> anyhow::Error {
+    fail(
+        Exit::DataErr,
+        format!(
+            "--jwt-command printed more than {} KiB on stdout, which is no token",
+            MAX_OUTPUT / 1024
+        ),
+    )
+}
+
+/// True once the helper has exited, left unreaped (WNOWAIT) so that its
+/// group can still be killed safely.
+fn has_exited(pid: libc::pid_t) -> bool {
+    // SAFETY: waitid(2) fills the zeroed siginfo it is given; with WNOHANG
+    // it leaves si_pid 0 while the child runs.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags) == 0 && info.si_pid() != 0
+    }
+}
+
+/// One of the helper's pipes, read without blocking. Its stdout is capped
+/// by the caller; of stderr only the end is kept, as only its last line is
+/// ever quoted.
+struct Pipe {
+    pipe: Option<File>,
+    bytes: Vec<u8>,
+    keep_end: bool,
+}
+
+impl Pipe {
+    fn new(pipe: Option<impl Into<OwnedFd>>, keep_end: bool) -> Pipe {
+        let pipe = pipe.map(|pipe| File::from(pipe.into()));
+        if let Some(pipe) = &pipe {
+            // SAFETY: fcntl(2) on a descriptor this process owns.
+            unsafe {
+                let flags = libc::fcntl(pipe.as_raw_fd(), libc::F_GETFL);
+                libc::fcntl(pipe.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
+            }
         }
-        let _ = sender.send(read);
-    });
-    bytes
+        Pipe {
+            pipe,
+            bytes: Vec::new(),
+            keep_end,
+        }
+    }
+
+    /// Reads what the pipe holds now; at its end (or on an error) it is
+    /// closed.
+    fn read_available(&mut self) {
+        let Some(pipe) = &mut self.pipe else {
+            return;
+        };
+        let mut buffer = [0u8; 16 * 1024];
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(read) => {
+                    self.bytes.extend_from_slice(&buffer[..read]);
+                    if self.bytes.len() > MAX_OUTPUT {
+                        if !self.keep_end {
+                            return;
+                        }
+                        self.bytes.drain(..self.bytes.len() - MAX_OUTPUT);
+                    }
+                }
+                Err(err) if err.kind() == ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == ErrorKind::WouldBlock => return,
+                Err(_) => break,
+            }
+        }
+        self.pipe = None;
+    }
+}
+
+/// Waits up to `limit` for output on any open pipe (or a pipe's end).
+fn wait_for_output(pipes: &[&Pipe], limit: Duration) {
+    let mut fds: Vec<libc::pollfd> = pipes
+        .iter()
+        .filter_map(|pipe| pipe.pipe.as_ref())
+        .map(|pipe| libc::pollfd {
+            fd: pipe.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    // With both pipes closed, only the exit is waited for: look often.
+    let limit = if fds.is_empty() {
+        limit.min(EXIT_CHECK)
+    } else {
+        limit
+    };
+    let millis = limit.as_millis().clamp(1, i32::MAX as u128) as libc::c_int;
+    // SAFETY: poll(2) on descriptors this process owns, in a live buffer.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
 }
 
 /// The helper's last non-empty stderr line, trimmed and shortened, with the

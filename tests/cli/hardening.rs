@@ -409,3 +409,59 @@ fn the_csds_cache_is_the_users_alone() {
     assert_eq!(files.len(), 1, "{files:?}");
     assert_eq!(mode(&files[0]), 0o600);
 }
+
+/// `jwt-sub` with `helper` as --jwt-command and `--timeout SECS`.
+fn with_helper(helper: &str, timeout: &str) -> Run {
+    run(
+        bare().args(["jwt-sub", "--timeout", timeout, "--jwt-command", helper]),
+        None,
+        "",
+    )
+}
+
+#[test]
+fn a_helper_that_prints_without_end_is_stopped_at_64_kib() {
+    with_helper("yes", "30").assert_failure(65, "printed more than 64 KiB on stdout");
+    // On stderr, only the end is kept, until the deadline.
+    with_helper("yes >&2", "0.5").assert_failure(75, "no token within 0.5 s");
+}
+
+#[test]
+fn what_a_helper_leaves_running_neither_holds_the_run_nor_survives_it() {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let jwt = dir.path().join("jwt");
+    std::fs::write(&jwt, token()).unwrap();
+    let fifo = dir.path().join("survivor");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Opened first, without waiting for a writer; then read to its end,
+    // which comes once every process holding the helper's end is gone.
+    let mut survivor = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    // SAFETY: fcntl(2) on a descriptor the test owns.
+    unsafe { libc::fcntl(survivor.as_raw_fd(), libc::F_SETFL, 0) };
+    // A background child that holds stdout (and the FIFO) and, were it not
+    // killed, would say so after 20 s.
+    let helper = format!(
+        "exec 3>'{}'; cat '{}'; (sleep 20; echo survived >&3) &",
+        fifo.display(),
+        jwt.display()
+    );
+    let run = with_helper(&helper, "30");
+    run.assert_code(0);
+    assert_eq!(run.lines[0]["sub"], "me");
+    let mut said = String::new();
+    survivor.read_to_string(&mut said).unwrap();
+    assert_eq!(said, "", "the helper's background child outlived the run");
+}
