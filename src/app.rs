@@ -15,6 +15,7 @@ use crate::exit::{self, Exit, Outcome, fail};
 use crate::generate;
 use crate::output::{self, Output};
 use crate::sanitise;
+use crate::secret;
 
 /// lp-consumer's `main`.
 pub fn main() -> ExitCode {
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> Result<()> {
+    secret::no_core_dumps();
     let cli = cli::parse();
     let global = &cli.global;
     let mut out = Output::stdout();

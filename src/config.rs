@@ -19,6 +19,7 @@ use crate::csds::{self, Csds};
 use crate::exit::{Exit, fail, unreadable};
 use crate::http::Network;
 use crate::proxy::Proxy;
+use crate::secret;
 use crate::token::{Token, TokenSource, decode_token, expiry_problem};
 use crate::transport::{Endpoint, TlsSettings};
 use crate::when::now_secs;
@@ -191,6 +192,9 @@ pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
             .fetch()?,
     };
     let proxy = network.proxy_for(&endpoint.host, endpoint.tls)?;
+    if !endpoint.tls {
+        secret::warn_if_plain("the token", "ws", &endpoint.host);
+    }
     Ok(ConnectionConfig {
         endpoint,
         proxy,

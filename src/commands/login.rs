@@ -17,7 +17,7 @@ use crate::http::Network;
 use crate::http::Site;
 use crate::idp;
 use crate::output::Output;
-use crate::secret::Secret;
+use crate::secret::{self, Secret};
 
 pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
     let account = config::account(global)?;
@@ -41,6 +41,13 @@ pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Re
             "CSDS's idp",
         )?,
     };
+    if idp.plain {
+        let what = match auth_code {
+            Some(_) => "the authCode (and the token that comes back)",
+            None => "the token that comes back",
+        };
+        secret::warn_if_plain(what, "http", idp.host());
+    }
     let token = idp::login(&network, &idp, account, auth_code.as_ref())?;
     let jwt = token.secret.expose();
     match (args.output, messaging) {

@@ -465,3 +465,95 @@ fn what_a_helper_leaves_running_neither_holds_the_run_nor_survives_it() {
     survivor.read_to_string(&mut said).unwrap();
     assert_eq!(said, "", "the helper's background child outlived the run");
 }
+
+#[test]
+fn the_token_and_its_helpers_are_kept_out_of_core_dumps() {
+    let dir = tempfile::tempdir().unwrap();
+    let jwt = dir.path().join("jwt");
+    std::fs::write(&jwt, token()).unwrap();
+    let seen = dir.path().join("core-limit");
+    // Core dumps allowed as far as the system lets them; the helper, a
+    // child, reports the limit lp-consumer runs under.
+    let helper = format!("ulimit -c > '{}'; cat '{}'", seen.display(), jwt.display());
+    let raise = r#"ulimit -c "$(ulimit -H -c)" && ulimit -c && exec "$0" "$@""#;
+    let output = std::process::Command::new("sh")
+        .args([
+            "-c",
+            raise,
+            crate::harness::BIN,
+            "jwt-sub",
+            "--jwt-command",
+            &helper,
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let allowed = String::from_utf8(output.stdout).unwrap();
+    assert_ne!(
+        allowed.lines().next(),
+        Some("0"),
+        "the hard limit allows no core dump here"
+    );
+    assert_eq!(std::fs::read_to_string(&seen).unwrap().trim(), "0");
+}
+
+#[test]
+fn a_secret_about_to_travel_unencrypted_is_warned_of() {
+    // A refusing proxy on loopback stands for the way out: nothing leaves
+    // the machine, and the warning comes before the attempt.
+    let proxy = TestProxy::start(Behaviour::Refuse(403));
+    let url = "ws://lp.example/ws_api/account/a/messaging/consumer?v=3";
+    let token = token();
+    let create = run(
+        bare()
+            .args(["create", "--url", url, "--proxy", &proxy.url()])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    create.assert_code(69);
+    let first = create.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "lp-consumer: warning: the token goes unencrypted to lp.example (ws://): anyone on the \
+         way can read it; use wss://"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let code = dir.path().join("code");
+    std::fs::write(
+        &code,
+        lp_consumer::encode_unsigned(&json!({"sub": "brand-user"})),
+    )
+    .unwrap();
+    let login = run(
+        bare().args([
+            "login",
+            "--account",
+            "a",
+            "--idp",
+            "http://idp.example",
+            "--proxy",
+            &proxy.url(),
+            "--auth-code-file",
+            code.to_str().unwrap(),
+        ]),
+        None,
+        "",
+    );
+    assert_ne!(login.code, Some(0));
+    assert!(
+        login.stderr.starts_with(
+            "lp-consumer: warning: the authCode (and the token that comes back) goes unencrypted \
+             to idp.example (http://)"
+        ),
+        "{}",
+        login.stderr
+    );
+    // Nothing is said for this machine's own address.
+    let setup = Setup::new();
+    let local = setup.run(&["create"]);
+    local.assert_code(0);
+    assert_eq!(local.stderr, "");
+}
