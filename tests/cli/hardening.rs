@@ -557,3 +557,47 @@ fn a_secret_about_to_travel_unencrypted_is_warned_of() {
     local.assert_code(0);
     assert_eq!(local.stderr, "");
 }
+
+/// An HTTP server on 127.0.0.1 that answers one request with `status` and
+/// the JSON `body`.
+fn http_answering(status: u16, body: Value) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 2 {
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            line.clear();
+        }
+        reader.read_exact(&mut vec![0; length]).unwrap();
+        let body = body.to_string();
+        let mut stream = stream;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status} Oops\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn the_idps_error_code_is_escaped() {
+    let idp = http_answering(500, json!({"internalErrorCode": NASTY}));
+    let run = run(
+        bare().args(["login", "--account", "a", "--idp", &idp]),
+        None,
+        "",
+    );
+    run.assert_failure(
+        75,
+        r"internalErrorCode \x1b]0;pwned\x07\nlp-consumer: forged",
+    );
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
