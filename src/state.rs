@@ -130,12 +130,18 @@ fn ours() -> OpenOptions {
     options
 }
 
+/// `file` if it is a regular one, not a FIFO or a device put in its place.
+fn regular(file: File) -> io::Result<File> {
+    if file.metadata()?.is_file() {
+        Ok(file)
+    } else {
+        Err(io::Error::other("not a regular file"))
+    }
+}
+
 /// A regular file's text, read without following a link.
 fn read_unfollowed(path: &Path) -> io::Result<String> {
-    let mut file = ours().read(true).open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
+    let mut file = regular(ours().read(true).open(path)?)?;
     let mut text = String::new();
     file.read_to_string(&mut text)?;
     Ok(text)
@@ -148,10 +154,7 @@ fn lock(path: &Path) -> Result<File> {
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .and_then(|file| match file.metadata()?.is_file() {
-            true => Ok(file),
-            false => Err(io::Error::other("not a regular file")),
-        })
+        .and_then(regular)
         .map_err(|err| {
             fail(
                 Exit::IoErr,

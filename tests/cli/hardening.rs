@@ -353,6 +353,16 @@ fn state_files_in_a_shared_folder_follow_no_planted_link() {
     symlink(&victim, &lock).unwrap();
     subscribe(&[]).assert_failure(74, "cannot create");
     std::fs::remove_file(&lock).unwrap();
+    // A FIFO in its place: refused at once, not waited on.
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&lock)
+            .status()
+            .unwrap()
+            .success()
+    );
+    subscribe(&[]).assert_failure(74, "cannot create");
+    std::fs::remove_file(&lock).unwrap();
 
     // The state file a link: refused unless asked for.
     symlink(&victim, &cursor).unwrap();
