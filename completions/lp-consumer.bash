@@ -107,7 +107,7 @@ _lp__consumer() {
 
     case "${cmd}" in
         lp__consumer)
-            opts="-v -h -V --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help --version jwt-sub create send subscribe close conversations ack chat click completion man domains login help"
+            opts="-v -V -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --version --help jwt-sub create send subscribe close conversations ack chat click completion man domains login help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_lp_consumer_global_optspecs
-    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= csds= csds-ttl= idp= jwt-command= h/help V/version
+    string join \n jwt= jwt-file= account= domain= url= cacert= proxy= client-properties= insecure keepalive= timeout= max-frame-bytes= v/verbose format= csds= csds-ttl= idp= jwt-command= V/version h/help
 end
 
 function __fish_lp_consumer_needs_command
@@ -43,8 +43,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l idp -d 'IdP hos
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s V -l version -d 'Print version; with -v, also the TLS library'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s V -l version -d 'Print version'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "jwt-sub" -d 'Print the JWT\'s claims as one JSON line (no network); `.sub` is the consumerId'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "create" -d 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -f -a "send" -d 'Publish text messages (ms.PublishEvent); prints one response body per message'

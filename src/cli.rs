@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::NonEmptyStringValueParser;
-use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use crate::exit;
+use crate::{exit, version};
 
 const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one compact object \
     per line) and one line per diagnostic on stderr.";
@@ -21,7 +22,7 @@ const WIDTH: usize = 100;
 #[derive(Debug, Parser)]
 #[command(
     name = "lp-consumer",
-    version,
+    version = version::VERSION,
     about = "Command-line client for the LivePerson Messaging Window API (consumer side)",
     long_about = "Command-line client for the LivePerson Messaging Window API (consumer side).\n\n\
         Each subcommand opens the consumer WebSocket, does one job and prints newline-delimited \
@@ -522,7 +523,9 @@ pub(crate) fn command() -> clap::Command {
         names.join(", ")
     );
     let exits = exit_table();
-    root.after_long_help(format!("{OUTPUT}\n\n{exits}"))
+    root.disable_version_flag(true)
+        .arg(version_flag())
+        .after_long_help(format!("{OUTPUT}\n\n{exits}"))
         .mut_subcommands(|sub| {
             // A subcommand's own copy of each global option, hidden: clap then
             // neither lists the globals in its help nor puts the ones given
@@ -558,7 +561,31 @@ pub(crate) fn parse() -> Cli {
         },
         Err(err) => err,
     };
+    if err.kind() == ErrorKind::DisplayVersion && verbose_beside_version(&args) {
+        exit_printing(&version::verbose("lp-consumer"))
+    }
     exit_with(&err)
+}
+
+/// Whether -v/--verbose comes with --version, which clap answers as soon as
+/// it reads it, whatever follows: the global options read again, with
+/// --version a plain flag.
+fn verbose_beside_version(args: &[OsString]) -> bool {
+    GlobalArgs::augment_args(clap::Command::new("lp-consumer"))
+        .disable_version_flag(true)
+        .arg(version_flag().action(ArgAction::SetTrue))
+        .try_get_matches_from(args)
+        .is_ok_and(|matches| matches.get_flag("verbose"))
+}
+
+/// `-V/--version`, as clap's own but for its help, which names -v.
+fn version_flag() -> Arg {
+    Arg::new("version")
+        .short('V')
+        .long("version")
+        .action(ArgAction::Version)
+        .help_heading(None)
+        .help("Print version; with -v, also the TLS library")
 }
 
 /// Reads a correct command line with a definition that holds the global
@@ -593,21 +620,33 @@ pub fn parse_or_exit<T: Parser>() -> T {
 }
 
 /// Prints clap's message (help and the version on stdout, errors on
-/// stderr) and exits with its code; help or a version that cannot be
-/// written is exit 74, as any output is (0 when the reader left).
+/// stderr) and exits with its code, or as `exit_unwritten` when stdout fails.
 fn exit_with(err: &clap::Error) -> ! {
-    let written = err.print().and_then(|()| io::stdout().flush());
-    let code = match written {
-        Err(failure) if !err.use_stderr() => {
-            if failure.kind() == io::ErrorKind::BrokenPipe {
-                0
-            } else {
-                i32::from(exit::Exit::IoErr.code())
-            }
-        }
-        _ => err.exit_code(),
-    };
-    std::process::exit(code)
+    match err.print().and_then(|()| io::stdout().flush()) {
+        Err(failure) if !err.use_stderr() => exit_unwritten(&failure),
+        _ => std::process::exit(err.exit_code()),
+    }
+}
+
+/// Prints `text` on stdout and exits 0, or as `exit_unwritten`.
+fn exit_printing(text: &str) -> ! {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => std::process::exit(0),
+        Err(failure) => exit_unwritten(&failure),
+    }
+}
+
+/// Help or a version that cannot be written is exit 74, as any output is
+/// (0 when the reader left).
+fn exit_unwritten(failure: &io::Error) -> ! {
+    if failure.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(0)
+    }
+    std::process::exit(i32::from(exit::Exit::IoErr.code()))
 }
 
 /// `f` applied to every argument of `command` and of its subcommands.

@@ -205,6 +205,9 @@ pub fn write_man_page(
     sections: &[ManSection],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // The release's number alone: the page is kept in the repository, the
+    // commit it would name is the one before it.
+    let command = command.version(env!("CARGO_PKG_VERSION"));
     let man = Man::new(command.clone());
     man.render_title(out)?;
     man.render_name_section(out)?;

@@ -35,6 +35,7 @@ mod signals;
 mod state;
 mod token;
 mod transport;
+mod version;
 mod when;
 
 pub mod fuzzing;
@@ -44,3 +45,4 @@ pub use cli::parse_or_exit;
 pub use config::is_account_id;
 pub use generate::{ManBlock, ManSection, write_man_page};
 pub use jwt::encode_unsigned;
+pub use version::VERSION;

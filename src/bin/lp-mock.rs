@@ -37,7 +37,7 @@ const EXITS: [(u8, &str); 5] = [
 #[derive(Parser)]
 #[command(
     name = "lp-mock",
-    version,
+    version = lp_consumer::VERSION,
     about = "Local stand-in of the LivePerson consumer messaging endpoint (WebSocket on 127.0.0.1), \
              with the domain API (CSDS) and the IdP on a port of its own",
     after_help = "Prints `export LP_URL=... LP_CSDS=... LP_ACCOUNT=... LP_JWT=...` lines (and \

@@ -20,3 +20,4 @@ mod schemas;
 mod tls;
 mod tutorial;
 mod usage;
+mod version;
