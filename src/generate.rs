@@ -178,8 +178,10 @@ fn examples() -> ManSection {
           >> $HOME/agent.ndjson",
         ),
         (
-            "Install the bash completion and this page for the current user:",
-            "lp-consumer completion bash > ~/.local/share/bash-completion/completions/lp-consumer\n\
+            "Install the bash completion and this page for the current user (after cargo install; \
+             the Debian package and the release archive have both):",
+            "mkdir -p ~/.local/share/bash-completion/completions ~/.local/share/man/man1\n\
+          lp-consumer completion bash > ~/.local/share/bash-completion/completions/lp-consumer\n\
           lp-consumer man > ~/.local/share/man/man1/lp-consumer.1",
         ),
     ];
