@@ -133,12 +133,15 @@ fn files() -> ManSection {
             "PATH (subscribe --state-file PATH)",
             "The cursor, {\"conversationId\":\"...\",\"sequence\":N}: the highest sequence \
              handled. A run resumes after it. It is replaced atomically after each flushed \
-             frame, through a temporary file PATH.<pid>.tmp in the same folder.",
+             frame, through a temporary file PATH.<random>.tmp in the same folder, created \
+             new (never through a link) and 0600. A PATH that is a symbolic link is refused \
+             unless --state-file-symlink is given.",
         ),
         (
             "PATH.lock",
             "Locked for the whole run, so that one run at a time uses PATH; a second run exits \
-             75. It stays after the run, unlocked.",
+             75. It stays after the run, unlocked. A PATH.lock that is a symbolic link is \
+             refused (65).",
         ),
         (
             "$XDG_CACHE_HOME/lp-consumer/csds-ACCOUNT@HOST.json",
