@@ -40,7 +40,7 @@ exits! {
     Refused = 1: "the service refused the request (response code outside 2xx, shown on stderr)",
     Usage = 2: "usage error",
     DataErr = 65: "bad input data (JWT, JSON argument, state file, stdin, a choice that cannot be clicked)",
-    NoInput = 66: "an input file (--jwt-file, --cacert, --auth-code-file) cannot be read",
+    NoInput = 66: "an input file (--jwt-file, --cacert, --auth-code-file, --state-file) cannot be read",
     Unavailable = 69: "service unavailable (DNS, connection refused, TLS handshake)",
     Software = 70: "internal error (a bug: please report it)",
     IoErr = 74: "output or a local file cannot be written",

@@ -45,7 +45,7 @@ impl StateFile {
         let path = match (linked, through_link) {
             (false, _) => path.to_owned(),
             (true, true) => {
-                fs::canonicalize(path).map_err(|err| unreadable("--state-file", path, &err))?
+                link_target(path).map_err(|err| unreadable("--state-file", path, &err))?
             }
             (true, false) => {
                 return Err(fail(
@@ -114,6 +114,27 @@ impl StateFile {
     }
 }
 
+/// Where the link at `path` leads, through any links on the way. The last
+/// file need not exist yet: a link made before its first run is written
+/// through like any other.
+fn link_target(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    // As many hops as Linux allows before ELOOP.
+    for _ in 0..40 {
+        match fs::read_link(&current) {
+            Ok(next) => {
+                let folder = current.parent().unwrap_or(Path::new(""));
+                current = folder.join(next);
+            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(current),
+            // EINVAL: not a link, the end of the chain.
+            Err(err) if err.raw_os_error() == Some(libc::EINVAL) => return Ok(current),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(io::Error::from_raw_os_error(libc::ELOOP))
+}
+
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
@@ -156,6 +177,17 @@ fn lock(path: &Path) -> Result<File> {
         .open(&lock_path)
         .and_then(regular)
         .map_err(|err| {
+            if fs::symlink_metadata(&lock_path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+                return fail(
+                    Exit::DataErr,
+                    format!(
+                        "{} is a symbolic link; remove it (the lock beside --state-file {} \
+                         must be a plain file)",
+                        lock_path.display(),
+                        path.display()
+                    ),
+                );
+            }
             fail(
                 Exit::IoErr,
                 format!("cannot create {}: {}", lock_path.display(), err_text(&err)),

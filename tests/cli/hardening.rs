@@ -350,8 +350,12 @@ fn state_files_in_a_shared_folder_follow_no_planted_link() {
 
     // A planted lock link: refused, the file it points to untouched.
     let lock = dir.path().join("cursor.lock");
-    symlink(&victim, &lock).unwrap();
-    subscribe(&[]).assert_failure(74, "cannot create");
+    symlink("victim", &lock).unwrap();
+    subscribe(&[]).assert_failure(
+        65,
+        "cursor.lock is a symbolic link; remove it (the lock beside --state-file",
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     std::fs::remove_file(&lock).unwrap();
     // A FIFO in its place: refused at once, not waited on.
     assert!(
@@ -382,6 +386,19 @@ fn state_files_in_a_shared_folder_follow_no_planted_link() {
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&victim).unwrap()).unwrap();
     assert_eq!(stored["sequence"], 1);
     assert_eq!(mode(&victim), 0o600);
+
+    // A link made before its file (relative, through a second link): the
+    // file is created where the chain ends.
+    std::fs::remove_file(&cursor).unwrap();
+    symlink("hop", &cursor).unwrap();
+    symlink("later", dir.path().join("hop")).unwrap();
+    subscribe(&["--state-file-symlink"]).assert_code(0);
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("later")).unwrap()).unwrap();
+    assert_eq!(stored["sequence"], 1);
+    for name in ["hop", "later", "later.lock"] {
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
 
     // A plain state file: it and its lock are the user's alone, and no temp
     // file is left behind.
