@@ -280,6 +280,30 @@ struct SequenceOnly {
     sequence: Option<u64>,
 }
 
+/// A change's `sequence` when it is written as a plain whole number too
+/// large for u64 (serde's refusal does not say so); a long one shortened.
+fn sequence_out_of_range(change: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct RawSequence<'a> {
+        #[serde(borrow)]
+        sequence: &'a RawValue,
+    }
+    let digits = serde_json::from_str::<RawSequence>(change.get())
+        .ok()?
+        .sequence
+        .get();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.parse::<u64>().is_ok() {
+        return None;
+    }
+    Some(match digits.get(..24) {
+        Some(head) if digits.len() > 24 => format!("{head}... ({} digits)", digits.len()),
+        _ => digits.to_owned(),
+    })
+}
+
 /// Reads what lp-consumer needs of a change: the sequence, and with `full`
 /// the originator and event type too. A change nested deeper than
 /// `jsonscan::MAX_DEPTH` is refused.
@@ -291,6 +315,11 @@ pub(crate) fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_
         )));
     }
     let problem = |err: serde_json::Error| {
+        if let Some(digits) = sequence_out_of_range(change) {
+            return protocol(format!(
+                "the server sent sequence {digits}, out of range (a sequence is below 2^64)"
+            ));
+        }
         protocol(format!(
             "the server sent a messaging event of {} (sequence must be a whole number)",
             json_problem(&err)

@@ -290,6 +290,31 @@ fn the_largest_sequence_is_refused_never_wrapped() {
 }
 
 #[test]
+fn a_sequence_past_u64_is_said_to_be_out_of_range() {
+    // 2^64, written as the server would: JSON numbers have no bound.
+    let frame = notification(json!([{"sequence": 0, "event": {"type": "ContentEvent"}}]));
+    let RawFrame::Text(text) = frame else {
+        unreachable!()
+    };
+    let text = text.replace(r#""sequence":0"#, r#""sequence":18446744073709551616"#);
+    let (setup, conversation) = Setup::with_history(
+        1,
+        Faults {
+            inject: vec![RawFrame::Text(text)],
+            ..Faults::default()
+        },
+    );
+    // Whether the run reads the sequence alone or who sent the event too.
+    for extra in [&[][..], &["--from", "agent"]] {
+        let args = [&["subscribe", &conversation][..], extra].concat();
+        setup.run(&args).assert_error(
+            76,
+            "the server sent sequence 18446744073709551616, out of range (a sequence is below 2^64)",
+        );
+    }
+}
+
+#[test]
 fn a_proxy_password_with_a_slash_is_sent_whole_and_never_shown() {
     use base64::Engine;
     let setup = Setup::new();

@@ -93,7 +93,7 @@ fn hostile_frames_are_protocol_errors_never_panics() {
         (
             "sequence huge",
             events(r#"[{"sequence":18446744073709551616}]"#),
-            "whole number",
+            "out of range (a sequence is below 2^64)",
         ),
         (
             "deep nesting",
