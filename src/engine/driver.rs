@@ -147,8 +147,9 @@ pub(crate) fn run(
         if let Some(max) = retry.max
             && failures > max
         {
+            let attempts = if max == 1 { "attempt" } else { "attempts" };
             return Err(err.context(format!(
-                "giving up after {max} reconnect attempts that brought nothing new"
+                "giving up after {max} reconnect {attempts} that brought nothing new"
             )));
         }
         let delay = backoff(failures, &err);

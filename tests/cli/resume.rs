@@ -101,26 +101,31 @@ fn max_retries_gives_up_with_75() {
             ..Faults::default()
         },
     );
-    let run = setup.run(&[
-        "subscribe",
-        &conversation,
-        "--reconnect",
-        "--max-retries",
-        "2",
-        "--timeout",
-        "0.2",
-    ]);
-    run.assert_code(75);
-    assert_eq!(reconnect_lines(&run), 2);
-    assert!(
-        run.stderr
-            .lines()
-            .last()
-            .unwrap()
-            .contains("giving up after 2 reconnect attempts"),
-        "{}",
-        run.stderr
-    );
+    for (retries, said) in [
+        (1, "1 reconnect attempt that"),
+        (2, "2 reconnect attempts that"),
+    ] {
+        let run = setup.run(&[
+            "subscribe",
+            &conversation,
+            "--reconnect",
+            "--max-retries",
+            &retries.to_string(),
+            "--timeout",
+            "0.2",
+        ]);
+        run.assert_code(75);
+        assert_eq!(reconnect_lines(&run), retries);
+        assert!(
+            run.stderr
+                .lines()
+                .last()
+                .unwrap()
+                .contains(&format!("giving up after {said}")),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 /// A server that drops (or closes with 1011) every connection a few frames
