@@ -119,7 +119,16 @@ impl Transcript {
         }
         for (at, choice) in choices::of_event(event).iter().enumerate() {
             let mut option = format!("[{}] {}", at + 1, one_line(&choice.title));
-            let notes: Vec<String> = choice.actions.iter().filter_map(note).collect();
+            let mut notes: Vec<String> = choice.actions.iter().filter_map(note).collect();
+            // Publishing text goes without saying, unless the choice does
+            // something else too: then both are said.
+            if !notes.is_empty() {
+                let sends = choice.actions.iter().filter_map(|action| match action {
+                    Action::Publish(text) => Some(format!("sends \"{}\"", one_line(text))),
+                    _ => None,
+                });
+                notes.splice(0..0, sends);
+            }
             if choice.actions.is_empty() {
                 option.push_str(" (no action)");
             } else if !notes.is_empty() {
@@ -153,7 +162,7 @@ impl Transcript {
 }
 
 /// What structured content shows, in document order: its texts, its
-/// images (`[image] caption`) and maps (`[map]`). Buttons, checkboxes and
+/// images (`[image] caption`, else `[image] tooltip`) and maps (`[map]`). Buttons, checkboxes and
 /// submit buttons are listed with the choices; an image or a map with a
 /// click is both shown here and listed there.
 fn contents(value: &Value, pieces: &mut Vec<String>) {
@@ -164,11 +173,14 @@ fn contents(value: &Value, pieces: &mut Vec<String>) {
                     pieces.push(one_line(text));
                 }
             }
-            Some("image") => match map.get("caption").and_then(Value::as_str) {
-                Some(caption) if !caption.is_empty() => {
-                    pieces.push(format!("[image] {}", one_line(caption)));
-                }
-                _ => pieces.push("[image]".to_owned()),
+            // Named as `click` names it: by its caption, else its tooltip.
+            Some("image") => match ["caption", "tooltip"]
+                .iter()
+                .filter_map(|key| map.get(*key).and_then(Value::as_str))
+                .find(|name| !name.is_empty())
+            {
+                Some(name) => pieces.push(format!("[image] {}", one_line(name))),
+                None => pieces.push("[image]".to_owned()),
             },
             Some("map") => pieces.push("[map]".to_owned()),
             Some("button" | "checkbox" | "submitButton") => {}
@@ -185,8 +197,8 @@ fn contents(value: &Value, pieces: &mut Vec<String>) {
     }
 }
 
-/// How a choice's action reads beside its title; publishing text goes
-/// without saying.
+/// How a choice's action reads beside its title; publishing text is said
+/// only beside another action.
 fn note(action: &Action) -> Option<String> {
     Some(match action {
         Action::Publish(_) => return None,

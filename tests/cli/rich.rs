@@ -138,7 +138,7 @@ fn a_card_shows_its_image_texts_and_buttons() {
     let card = offered("card");
     assert_eq!(
         card.shown(),
-        "agent: [image] / Blue sneakers / Size 42, in stock  [1] Add to cart  \
+        "agent: [image] sneakers / Blue sneakers / Size 42, in stock  [1] Add to cart  \
          [2] Details (link https://shop.example.com/sneakers)"
     );
     card.assert_sends(
@@ -203,7 +203,7 @@ fn a_date_picker_and_a_schedule_slot_list_cannot_be_clicked() {
     let date = offered("date");
     assert_eq!(
         date.shown(),
-        "agent: [image] / Tax report / Pick the dates to report on  \
+        "agent: [image] calendar / Tax report / Pick the dates to report on  \
          [1] Select dates (datePicker: cannot be clicked here)"
     );
     date.assert_refused(
@@ -224,11 +224,18 @@ fn images_and_maps_with_actions_are_choices() {
     let image = offered("image");
     assert_eq!(
         image.shown(),
-        "agent: [image] Our new store  [1] Our new store (link https://shop.example.com/store)"
+        "agent: [image] Our new store / [image] Opening hours  \
+         [1] Our new store (link https://shop.example.com/store)  \
+         [2] Opening hours (link https://shop.example.com/hours)"
     );
     image.assert_shows(
         &["our new store"],
         &[json!({"click": "Our new store", "link": "https://shop.example.com/store"})],
+    );
+    // An image without a caption is shown, and clicked, by its tooltip.
+    image.assert_shows(
+        &["opening hours"],
+        &[json!({"click": "Opening hours", "link": "https://shop.example.com/hours"})],
     );
     // A layout with no text says what it holds.
     let map = offered("map");
@@ -247,7 +254,8 @@ fn a_button_that_publishes_text_and_opens_a_link_does_both() {
     let order = offered("order");
     assert_eq!(
         order.shown(),
-        "agent: [card]  [1] Track my order (link https://shop.example.com/orders/42)  [2] Returns"
+        "agent: [card]  [1] Track my order (sends \"track my parcel\", link https://shop.example.com/orders/42)  \
+         [2] Returns"
     );
     order.assert_sends(
         &["Track my order"],
