@@ -269,6 +269,15 @@ impl Csds {
     /// The cached answer and when it was fetched; a file that cannot be
     /// read or is not one of ours is ignored with a warning (and replaced).
     fn read_cache(&self, path: &Path, account: &str) -> Option<(u64, Domains)> {
+        // Never read through a link planted there; the write replaces it.
+        if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            eprintln!(
+                "lp-consumer: warning: ignoring the CSDS cache {}: it is a symbolic link; \
+                 it will be replaced by a file",
+                path.display()
+            );
+            return None;
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return None,

@@ -274,6 +274,37 @@ fn a_corrupt_cache_is_ignored_and_replaced() {
 }
 
 #[test]
+fn a_cache_that_is_a_link_is_said_to_be_one_and_replaced_by_a_file() {
+    let account = Account::new();
+    account.run(&["domains"]).assert_code(0);
+    let file = account.cache_file();
+    // The link leads to a good answer: still not read through.
+    let elsewhere = account.dir.path().join("elsewhere.json");
+    fs::rename(&file, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &file).unwrap();
+    let run = account.run(&["domains"]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: ignoring the CSDS cache {}: it is a symbolic link; it will be replaced by a file",
+            file.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(account.csds_requests(), 2);
+    assert!(
+        !fs::symlink_metadata(&file)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let again = account.run(&["domains"]);
+    again.assert_code(0);
+    assert!(again.stderr.is_empty(), "{}", again.stderr);
+}
+
+#[test]
 fn an_answer_without_the_messaging_service_is_69() {
     let account = Account::new();
     account.run(&["domains"]).assert_code(0);
