@@ -561,21 +561,29 @@ pub(crate) fn parse() -> Cli {
         },
         Err(err) => err,
     };
-    if err.kind() == ErrorKind::DisplayVersion && verbose_beside_version(&args) {
-        exit_printing(&version::verbose("lp-consumer"))
-    }
-    exit_with(&err)
+    let options = GlobalArgs::augment_args(clap::Command::new("lp-consumer"))
+        .disable_version_flag(true)
+        .arg(version_flag());
+    exit_with_version_or(&err, options, &args)
 }
 
 /// Whether -v/--verbose comes with --version, which clap answers as soon as
-/// it reads it, whatever follows: the global options read again, with
-/// --version a plain flag.
-fn verbose_beside_version(args: &[OsString]) -> bool {
-    GlobalArgs::augment_args(clap::Command::new("lp-consumer"))
-        .disable_version_flag(true)
-        .arg(version_flag().action(ArgAction::SetTrue))
+/// it reads it, whatever follows: `options` (those that may stand beside
+/// --version, which is among them) read again, with --version a plain flag.
+fn verbose_beside_version(options: clap::Command, args: &[OsString]) -> bool {
+    options
+        .mut_arg("version", |arg| arg.action(ArgAction::SetTrue))
         .try_get_matches_from(args)
-        .is_ok_and(|matches| matches.get_flag("verbose"))
+        .is_ok_and(|matches| matches!(matches.try_get_one::<bool>("verbose"), Ok(Some(true))))
+}
+
+/// Exits as `exit_with`, but for --version with -v: then the version and
+/// the TLS library.
+fn exit_with_version_or(err: &clap::Error, options: clap::Command, args: &[OsString]) -> ! {
+    if err.kind() == ErrorKind::DisplayVersion && verbose_beside_version(options.clone(), args) {
+        exit_printing(&version::verbose(options.get_name()))
+    }
+    exit_with(err)
 }
 
 /// `-V/--version`, as clap's own but for its help, which names -v.
@@ -585,7 +593,7 @@ fn version_flag() -> Arg {
         .long("version")
         .action(ArgAction::Version)
         .help_heading(None)
-        .help("Print version; with -v, also the TLS library")
+        .help(version::VERSION_HELP)
 }
 
 /// Reads a correct command line with a definition that holds the global
@@ -614,9 +622,11 @@ fn parse_plainly(args: &[OsString]) -> Option<Cli> {
 }
 
 /// Parses the process's arguments into `T`, or prints clap's message and
-/// exits as `exit_with` does (for lp-mock).
+/// exits as `exit_with` does (for lp-mock); `--version -v` as
+/// lp-consumer's.
 pub fn parse_or_exit<T: Parser>() -> T {
-    T::try_parse().unwrap_or_else(|err| exit_with(&err))
+    let args: Vec<OsString> = std::env::args_os().collect();
+    T::try_parse_from(&args).unwrap_or_else(|err| exit_with_version_or(&err, T::command(), &args))
 }
 
 /// Prints clap's message (help and the version on stdout, errors on

@@ -45,4 +45,4 @@ pub use cli::parse_or_exit;
 pub use config::is_account_id;
 pub use generate::{ManBlock, ManSection, write_man_page};
 pub use jwt::encode_unsigned;
-pub use version::VERSION;
+pub use version::{VERSION, VERSION_HELP};

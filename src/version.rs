@@ -4,6 +4,9 @@
 /// checkout (see build.rs).
 pub const VERSION: &str = env!("LP_CONSUMER_VERSION");
 
+/// The help of `-V/--version`, in both binaries.
+pub const VERSION_HELP: &str = "Print version; with -v, also the TLS library";
+
 /// `--version --verbose`: the version line, then the TLS library the process
 /// runs with (OpenSSL's own report: the shared library loaded, which may be
 /// newer than the one built against), for TLS bug reports.

@@ -38,6 +38,7 @@ const EXITS: [(u8, &str); 5] = [
 #[command(
     name = "lp-mock",
     version = lp_consumer::VERSION,
+    disable_version_flag = true,
     about = "Local stand-in of the LivePerson consumer messaging endpoint (WebSocket on 127.0.0.1), \
              with the domain API (CSDS) and the IdP on a port of its own",
     after_help = "Prints `export LP_URL=... LP_CSDS=... LP_ACCOUNT=... LP_JWT=...` lines (and \
@@ -112,6 +113,11 @@ struct Args {
     /// Print only the export lines.
     #[arg(short, long)]
     quiet: bool,
+    /// With --version, also name the TLS library.
+    #[arg(short, long)]
+    verbose: bool,
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help = lp_consumer::VERSION_HELP)]
+    version: (),
     /// Print this manual as a man page (roff) and exit, e.g. `lp-mock --man > ~/.local/share/man/man1/lp-mock.1`.
     #[arg(long)]
     man: bool,

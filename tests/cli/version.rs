@@ -61,4 +61,8 @@ fn with_verbose_the_version_names_the_tls_library_too() {
     ] {
         assert_eq!(printed(bare().args(args)), expected, "{args:?}");
     }
+    let mock = expected.replacen("lp-consumer", "lp-mock", 1);
+    for args in [&["--version", "--verbose"][..], &["-vV"]] {
+        assert_eq!(printed(Command::new(MOCK).args(args)), mock, "{args:?}");
+    }
 }
