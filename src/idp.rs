@@ -11,6 +11,7 @@ use crate::exit::{Exit, fail, http_status_exit, status_failure};
 use crate::http::Network;
 use crate::http::{self, Reply, Request, Site};
 use crate::jwt;
+use crate::sanitise;
 use crate::secret::Secret;
 use crate::token::Token;
 
@@ -64,9 +65,17 @@ pub(crate) fn login(
 
 /// An answer outside 2xx: 401/403 and 9007 are refusals of the credentials
 /// (77), 429 and 5xx worth a retry (75), any other 4xx a refused request (1).
+/// The IdP's own `message`, if any, ends the line.
 fn refusal(site: &Site, what: &str, reply: &Reply) -> anyhow::Error {
     let code = internal_error_code(&reply.body);
-    let (exit, detail) = match code.as_deref() {
+    let (exit, mut detail) = match code.as_deref() {
+        Some(CUSTOMER_JWT_NOT_VALID) if what == "signup" => (
+            Exit::NoPerm,
+            ", internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID, though no JWT was sent: the \
+             account may not let consumers sign up unauthenticated; log in with \
+             --auth-code-file)"
+                .to_owned(),
+        ),
         Some(CUSTOMER_JWT_NOT_VALID) => (
             Exit::NoPerm,
             ", internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID: the brand's JWT was not accepted; \
@@ -80,6 +89,9 @@ fn refusal(site: &Site, what: &str, reply: &Reply) -> anyhow::Error {
         ),
         None => (http_status_exit(reply.status), String::new()),
     };
+    if let Some(message) = message(&reply.body) {
+        detail = format!("{detail}; it says: {}", sanitise::line(&message));
+    }
     status_failure(
         exit,
         reply.status,
@@ -99,6 +111,20 @@ fn internal_error_code(body: &[u8]) -> Option<String> {
         Value::Number(code) => Some(code.to_string()),
         _ => None,
     }
+}
+
+/// The IdP's `message` (its words on a refusal), cut to a line's worth.
+fn message(body: &[u8]) -> Option<String> {
+    const MOST: usize = 300;
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let message = value.get("message")?.as_str()?.trim();
+    if message.is_empty() {
+        return None;
+    }
+    Some(match message.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}...", &message[..end]),
+        None => message.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -653,3 +653,30 @@ fn the_idps_error_code_is_escaped() {
     );
     assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
 }
+
+#[test]
+fn the_idps_message_is_shown_escaped() {
+    let idp = http_answering(400, json!({"message": NASTY}));
+    let run = run(
+        bare().args(["login", "--account", "a", "--idp", &idp]),
+        None,
+        "",
+    );
+    run.assert_failure(
+        1,
+        r"refused the signup: HTTP 400; it says: \x1b]0;pwned\x07\nlp-consumer: forged",
+    );
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
+}
+
+#[test]
+fn a_9007_answering_a_signup_blames_no_jwt() {
+    let idp = http_answering(500, json!({"internalErrorCode": "9007"}));
+    let run = run(
+        bare().args(["login", "--account", "a", "--idp", &idp]),
+        None,
+        "",
+    );
+    run.assert_failure(77, "CUSTOMER_JWT_NOT_VALID, though no JWT was sent");
+    assert!(!run.stderr.contains("brand's JWT"), "{}", run.stderr);
+}
