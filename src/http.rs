@@ -3,30 +3,30 @@
 //! the `--cacert` bundle, `--insecure`), the same proxy choice
 //! (`--proxy`, the environment, `NO_PROXY`), `--timeout` and `-v`.
 //!
-//! ureq does the HTTP/1.1. Its connector chain is built here: its CONNECT
-//! proxy and TCP steps, then TLS by our own native-tls connector, so that
-//! these requests trust exactly what the WebSocket trusts.
+//! ureq does the HTTP/1.1. Its connector chain is built here: the proxy's
+//! tunnel by the socket's own code (`transport::reach`), else ureq's TCP
+//! step, then TLS by our own native-tls connector, so that these requests
+//! go and trust exactly as the WebSocket does.
 
 use std::cell::OnceCell;
 use std::fmt;
 use std::io::{self, Read, Write};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Result;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use tungstenite::http::Uri;
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
-    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
-    TcpConnector, Transport, TransportAdapter,
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector,
+    Transport, TransportAdapter,
 };
 
 use crate::address;
-use crate::exit::{Exit, Failure, err_text, fail};
+use crate::exit::{self, Exit, Failure, Outcome, err_text, fail};
 use crate::proxy::{self, Proxy};
-use crate::transport::{TlsSettings, timed_out};
+use crate::transport::{self, TlsSettings, timed_out};
 
 /// The largest answer read; CSDS and IdP answers are a few KiB.
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
@@ -194,7 +194,7 @@ pub(crate) fn send(net: &Network, site: &Site, path: &str, request: Request) -> 
             .header("Content-Type", "application/json")
             .send(json),
     };
-    let broken = |err| transport_failure(err, site, proxy.as_ref(), net);
+    let broken = |err| transport_failure(err, site, net);
     let mut response = sent.map_err(broken)?;
     let status = response.status().as_u16();
     let body = response
@@ -218,7 +218,12 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
         .user_agent(concat!("lp-consumer/", env!("CARGO_PKG_VERSION")))
         .proxy(proxy.map(proxy_for_ureq).transpose()?)
         .build();
-    let plain = ().chain(ConnectProxyConnector::default()).chain(TcpConnector::default());
+    let tunnel = Tunnel {
+        proxy: proxy.cloned(),
+        timeout: net.timeout,
+        verbose: net.verbose,
+    };
+    let plain = ().chain(tunnel).chain(TcpConnector::default());
     // Setting TLS up reads the system's roots: only for https.
     Ok(if site.plain {
         ureq::Agent::with_parts(config, plain, DefaultResolver::default())
@@ -228,40 +233,134 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
     })
 }
 
-/// The proxy `proxy::choose` picked, for ureq's CONNECT step.
+/// The proxy `proxy::choose` picked, as ureq's configuration: it tells
+/// ureq to leave the target's name to the proxy. The tunnel is `Tunnel`'s,
+/// and so are the credentials.
 fn proxy_for_ureq(proxy: &Proxy) -> Result<ureq::Proxy> {
     let host = if proxy.host.contains(':') {
         format!("[{}]", proxy.host)
     } else {
         proxy.host.clone()
     };
-    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+    ureq::Proxy::builder(ureq::ProxyProtocol::Http)
         .host(&host)
-        .port(proxy.port);
-    // The credentials are kept ready for a Basic header; ureq wants them
-    // apart.
-    let userinfo = proxy
-        .basic_credentials()
-        .and_then(|encoded| STANDARD.decode(encoded).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    if let Some(userinfo) = &userinfo {
-        builder = match userinfo.split_once(':') {
-            Some((user, password)) => builder.username(user).password(password),
-            None => builder.username(userinfo),
-        };
-    }
-    builder
+        .port(proxy.port)
         .build()
         .map_err(|err| fail(Exit::Config, format!("proxy {}: {err}", proxy.address())))
 }
 
+/// The first step of the chain: through a proxy, the connection to it and
+/// the CONNECT tunnel, by the socket's code; without one, nothing (ureq's
+/// TCP step connects).
+#[derive(Debug)]
+struct Tunnel {
+    proxy: Option<Proxy>,
+    timeout: Duration,
+    verbose: bool,
+}
+
+impl<In: Transport> Connector<In> for Tunnel {
+    type Out = Either<In, Tunnelled>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        if let Some(transport) = chained {
+            return Ok(Some(Either::A(transport)));
+        }
+        let Some(proxy) = &self.proxy else {
+            return Ok(None);
+        };
+        let host = details
+            .uri
+            .host()
+            .map(address::unbracketed)
+            .unwrap_or_default();
+        let port = details
+            .uri
+            .port_u16()
+            .unwrap_or(if details.needs_tls() { 443 } else { 80 });
+        let deadline = std::time::Instant::now() + self.timeout;
+        let (tcp, _) = transport::reach(
+            host,
+            port,
+            Some(proxy),
+            deadline,
+            self.timeout,
+            self.verbose,
+        )
+        .map_err(carried)?;
+        let buffers = LazyBuffers::new(
+            details.config.input_buffer_size(),
+            details.config.output_buffer_size(),
+        );
+        Ok(Some(Either::B(Tunnelled { buffers, tcp })))
+    }
+}
+
+/// The socket of a tunnel, for ureq: each read and write within ureq's
+/// time left.
+#[derive(Debug)]
+struct Tunnelled {
+    buffers: LazyBuffers,
+    tcp: TcpStream,
+}
+
+/// ureq's time left as a socket timeout; none left is a timeout now.
+fn time_left(timeout: NextTimeout) -> Result<Duration, ureq::Error> {
+    Some(*timeout.after)
+        .filter(|left| !left.is_zero())
+        .ok_or(ureq::Error::Timeout(timeout.reason))
+}
+
+impl Transport for Tunnelled {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.tcp
+            .set_write_timeout(Some(time_left(timeout.for_write())?))?;
+        self.tcp.write_all(&self.buffers.output()[..amount])?;
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.tcp
+            .set_read_timeout(Some(time_left(timeout.for_read())?))?;
+        let amount = self.tcp.read(self.buffers.input_append_buf())?;
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    /// Open while the peer has neither closed nor sent anything unasked.
+    fn is_open(&mut self) -> bool {
+        if self.tcp.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let peeked = self.tcp.peek(&mut [0]);
+        let _ = self.tcp.set_nonblocking(false);
+        matches!(peeked, Err(err) if err.kind() == io::ErrorKind::WouldBlock)
+    }
+}
+
+/// Our error through ureq's, to come out whole in `transport_failure`.
+fn carried(err: anyhow::Error) -> ureq::Error {
+    let exit = match exit::classify(&err) {
+        Outcome::Fail(exit) => exit,
+        Outcome::Quiet => Exit::TempFail,
+    };
+    ureq::Error::Io(io::Error::other(Failure {
+        exit,
+        message: format!("{err:#}"),
+        throttled: false,
+    }))
+}
+
 /// A failure on the way to an answer, as the socket reports its own.
-fn transport_failure(
-    err: ureq::Error,
-    site: &Site,
-    proxy: Option<&Proxy>,
-    net: &Network,
-) -> anyhow::Error {
+fn transport_failure(err: ureq::Error, site: &Site, net: &Network) -> anyhow::Error {
     use ureq::Error as E;
     let at = &site.authority;
     match err {
@@ -278,15 +377,10 @@ fn transport_failure(
             io::ErrorKind::ConnectionRefused
             | io::ErrorKind::HostUnreachable
             | io::ErrorKind::NetworkUnreachable
-            | io::ErrorKind::AddrNotAvailable => {
-                // Through a proxy, it is the proxy that could not be reached.
-                let target =
-                    proxy.map_or_else(|| at.to_owned(), |p| format!("proxy {}", p.address()));
-                fail(
-                    Exit::Unavailable,
-                    format!("cannot connect to {target}: {}", err_text(&io_err)),
-                )
-            }
+            | io::ErrorKind::AddrNotAvailable => fail(
+                Exit::Unavailable,
+                format!("cannot connect to {at}: {}", err_text(&io_err)),
+            ),
             // The resolver's failure has no kind of its own; its text is
             // std's, from getaddrinfo.
             _ if io_err.to_string().contains("lookup address information") => fail(
@@ -300,13 +394,6 @@ fn transport_failure(
         },
         E::Timeout(_) => timed_out(&format!("the request to {at}"), net.timeout),
         E::HostNotFound => fail(Exit::Unavailable, format!("cannot resolve {}", site.host)),
-        E::ConnectProxyFailed(reason) => fail(
-            Exit::Unavailable,
-            format!(
-                "proxy {} refused the tunnel to {at}: {reason}",
-                proxy.map_or_else(String::new, Proxy::address)
-            ),
-        ),
         E::Protocol(_) | E::BodyExceedsLimit(_) | E::Http(_) => fail(
             Exit::Protocol,
             format!("{at} did not answer with valid HTTP: {err}"),

@@ -81,34 +81,14 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
     if dial.verbose {
         eprintln!("lp-consumer: connecting to {}", endpoint.url);
     }
-    // Through a proxy, the first hop is the proxy.
-    let (host, port) = dial
-        .proxy
-        .map_or((endpoint.host.as_str(), endpoint.port), |proxy| {
-            (proxy.host.as_str(), proxy.port)
-        });
-    let mut patience = Patience::new(authority(host, port), dial.timeout, dial.verbose);
-    let mut tcp =
-        connect_tcp(host, port, deadline, dial.timeout).map_err(|err| match dial.proxy {
-            Some(_) => err.context("proxy"),
-            None => err,
-        })?;
-    let setup = |err: io::Error| {
-        fail(
-            Exit::Unavailable,
-            format!("cannot set up the socket: {}", err_text(&err)),
-        )
-    };
-    tcp.set_nodelay(true).map_err(setup)?;
-    tcp.set_read_timeout(Some(TICK)).map_err(setup)?;
-    tcp.set_write_timeout(Some(dial.timeout)).map_err(setup)?;
-    if let Some(proxy) = dial.proxy {
-        if dial.verbose {
-            eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
-        }
-        patience.now_for(format!("proxy {}", proxy.address()));
-        tunnel(&mut tcp, proxy, endpoint, deadline, &mut patience)?;
-    }
+    let (tcp, mut patience) = reach(
+        &endpoint.host,
+        endpoint.port,
+        dial.proxy,
+        deadline,
+        dial.timeout,
+        dial.verbose,
+    )?;
     let transport = if let Some(connector) = &dial.tls {
         patience.now_for(format!("the TLS handshake with {}", endpoint.host));
         Transport::Tls(Box::new(tls_handshake(
@@ -133,6 +113,53 @@ pub(crate) fn dial(endpoint: &Endpoint, dial: &Dial) -> Result<WebSocket<Stream>
         eprintln!("lp-consumer: connected (HTTP 101 Switching Protocols)");
     }
     Ok(ws)
+}
+
+/// A TCP connection to `host:port` by the end of `deadline`, through the
+/// proxy's CONNECT tunnel when there is one: the first step of the socket
+/// and of the HTTP requests alike, so a proxy's refusal reads the same for
+/// both. Its reads tick (`TICK`); the wait goes on in the `Patience`
+/// returned.
+pub(crate) fn reach(
+    host: &str,
+    port: u16,
+    proxy: Option<&Proxy>,
+    deadline: Instant,
+    timeout: Duration,
+    verbose: bool,
+) -> Result<(TcpStream, Patience)> {
+    // Through a proxy, the first hop is the proxy.
+    let (hop_host, hop_port) =
+        proxy.map_or((host, port), |proxy| (proxy.host.as_str(), proxy.port));
+    let mut patience = Patience::new(authority(hop_host, hop_port), timeout, verbose);
+    let mut tcp =
+        connect_tcp(hop_host, hop_port, deadline, timeout).map_err(|err| match proxy {
+            Some(_) => err.context("proxy"),
+            None => err,
+        })?;
+    let setup = |err: io::Error| {
+        fail(
+            Exit::Unavailable,
+            format!("cannot set up the socket: {}", err_text(&err)),
+        )
+    };
+    tcp.set_nodelay(true).map_err(setup)?;
+    tcp.set_read_timeout(Some(TICK)).map_err(setup)?;
+    tcp.set_write_timeout(Some(timeout)).map_err(setup)?;
+    if let Some(proxy) = proxy {
+        if verbose {
+            eprintln!("lp-consumer: tunnelling through proxy {}", proxy.address());
+        }
+        patience.now_for(format!("proxy {}", proxy.address()));
+        tunnel(
+            &mut tcp,
+            proxy,
+            &authority(host, port),
+            deadline,
+            &mut patience,
+        )?;
+    }
+    Ok((tcp, patience))
 }
 
 /// A read that ended without data: the socket timeout, a non-blocking
@@ -316,11 +343,10 @@ pub(crate) fn connect_tcp(
 fn tunnel(
     stream: &mut TcpStream,
     proxy: &Proxy,
-    endpoint: &Endpoint,
+    target: &str,
     deadline: Instant,
     patience: &mut Patience,
 ) -> Result<()> {
-    let target = authority(&endpoint.host, endpoint.port);
     let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if let Some(credentials) = proxy.basic_credentials() {
         request.push_str(&format!("Proxy-Authorization: Basic {credentials}\r\n"));
@@ -348,6 +374,20 @@ fn tunnel(
         .and_then(|code| code.parse::<u16>().ok());
     match status {
         Some(200..=299) => Ok(()),
+        Some(407) if proxy.basic_credentials().is_some() => Err(fail(
+            Exit::Config,
+            format!(
+                "proxy {address} refused the user and password of its URL (HTTP 407); \
+                 check them"
+            ),
+        )),
+        Some(407) => Err(fail(
+            Exit::Config,
+            format!(
+                "proxy {address} wants credentials (HTTP 407); give them in its URL: \
+                 http://USER:PASSWORD@{address}"
+            ),
+        )),
         Some(_) => Err(fail(
             Exit::Unavailable,
             format!(

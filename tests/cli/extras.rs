@@ -7,7 +7,7 @@ use lp_consumer::mock::MockConfig;
 use serde_json::Value;
 
 use crate::connect_proxy::{Behaviour, TestProxy};
-use crate::harness::{Setup, ca, run, tls_identity};
+use crate::harness::{Setup, bare, ca, run, tls_identity};
 
 #[test]
 fn conversations_lists_open_ones_and_all_with_all() {
@@ -190,17 +190,69 @@ fn proxy_credentials_are_sent_and_never_shown() {
     assert!(!ok.stderr.contains("s3cr") && !ok.stderr.contains(&expected));
     let wrong = format!("http://user:nope@127.0.0.1:{}", proxy.port);
     let refused = setup.run(&["create", "--proxy", &wrong]);
-    refused.assert_error(69, "407 Proxy Authentication Required");
+    refused.assert_error(
+        78,
+        &format!(
+            "proxy 127.0.0.1:{} refused the user and password of its URL (HTTP 407)",
+            proxy.port
+        ),
+    );
     assert!(!refused.stderr.contains("nope"));
+    setup
+        .run(&["create", "--proxy", &proxy.url()])
+        .assert_error(
+            78,
+            &format!(
+                "proxy 127.0.0.1:{0} wants credentials (HTTP 407); give them in its URL: \
+                 http://USER:PASSWORD@127.0.0.1:{0}",
+                proxy.port
+            ),
+        );
 }
 
 #[test]
-fn a_refusing_proxy_exits_69_with_its_status() {
+fn a_refusing_proxy_reads_the_same_for_the_socket_the_csds_and_the_idp() {
     let setup = Setup::new();
-    let proxy = TestProxy::start(Behaviour::Refuse(403));
-    setup
-        .run(&["create", "--proxy", &proxy.url()])
-        .assert_error(69, "refused the tunnel");
+    let proxy = TestProxy::start(Behaviour::Refuse(502));
+    let http = setup.server.http_addr();
+    let cache = tempfile::tempdir().unwrap();
+    let socket = setup.run(&["create", "--proxy", &proxy.url()]);
+    let csds = run(
+        bare()
+            .args(["domains", "--proxy", &proxy.url()])
+            .env("LP_CSDS", setup.server.csds_url())
+            .env("LP_ACCOUNT", setup.server.account())
+            .env("XDG_CACHE_HOME", cache.path()),
+        None,
+        "",
+    );
+    let idp = run(
+        bare().args([
+            "login",
+            "--account",
+            "a",
+            "--idp",
+            &format!("http://{http}"),
+            "--proxy",
+            &proxy.url(),
+        ]),
+        None,
+        "",
+    );
+    let ws = setup.server.url().split('/').nth(2).unwrap().to_owned();
+    for (run, target) in [
+        (socket, ws),
+        (csds, http.to_string()),
+        (idp, http.to_string()),
+    ] {
+        run.assert_error(
+            69,
+            &format!(
+                "proxy 127.0.0.1:{} refused the tunnel to {target}: HTTP/1.1 502 Refused\n",
+                proxy.port
+            ),
+        );
+    }
 }
 
 #[test]
