@@ -108,17 +108,22 @@ pub(crate) fn run(
     // How the chat ended decides what becomes of a conversation it requested.
     match result.as_ref().err().map(exit::classify) {
         // The user stopped the tool, not the conversation, which can go on;
-        // its id is said, as JSON output never shows it, quoted for a shell
-        // since the service chose it.
+        // its id is said, as JSON output never shows it. The service chose
+        // it: a command is suggested only for an id that shows as itself.
         Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => {
-            let id = sanitise::shell_word(&conversation);
-            Err(exit::fail(
-                exit,
+            let message = if conversation.chars().any(sanitise::is_escaped) {
+                "stopped; the conversation is left open, and its id holds characters that \
+                 cannot be shown as they are; `lp-consumer conversations` prints it as JSON \
+                 (conversationId), to go on with it (`chat ID`) or close it (`close ID`)"
+                    .to_owned()
+            } else {
+                let id = sanitise::shell_word(&conversation);
                 format!(
                     "stopped; conversation {id} is left open: `lp-consumer chat {id}` goes on \
                      with it, `lp-consumer close {id}` closes it"
-                ),
-            ))
+                )
+            };
+            Err(exit::fail(exit, message))
         }
         // A refused token would be refused for the close too.
         Some(Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm)) => result,

@@ -228,9 +228,8 @@ fn a_failing_helpers_stderr_is_escaped() {
     assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
 }
 
-#[test]
-fn chat_quotes_a_conversation_id_the_service_chose_for_a_shell() {
-    let id = "x$(touch owned)\u{202e}";
+/// `chat` in a conversation the service names `id`, stopped by SIGTERM.
+fn chat_stopped_in(id: &'static str) -> Run {
     let (url, requests) = hostile_server(1, move |request| {
         Answer::Frames(vec![response(request, 200, json!({"conversationId": id}))])
     });
@@ -246,15 +245,29 @@ fn chat_quotes_a_conversation_id_the_service_chose_for_a_shell() {
     crate::harness::signal(&child, "TERM");
     drop(child.stdin.take());
     let output = child.wait_with_output().unwrap();
-    let run = crate::harness::finish_text(output, &token);
-    run.assert_error(
-        143,
-        r"`lp-consumer chat 'x$(touch owned)\u{202e}'` goes on with it",
-    );
+    crate::harness::finish_text(output, &token)
+}
+
+#[test]
+fn chat_quotes_a_conversation_id_the_service_chose_for_a_shell() {
+    let run = chat_stopped_in("x$(touch owned)");
+    run.assert_error(143, r"`lp-consumer chat 'x$(touch owned)'` goes on with it");
     assert!(
         run.stderr
-            .contains(r"`lp-consumer close 'x$(touch owned)\u{202e}'` closes it")
+            .contains(r"`lp-consumer close 'x$(touch owned)'` closes it")
     );
+}
+
+#[test]
+fn chat_suggests_no_command_for_an_id_that_cannot_be_shown_as_it_is() {
+    let run = chat_stopped_in("x\u{202e}y\x1b[2J");
+    run.assert_error(
+        143,
+        "the conversation is left open, and its id holds characters that cannot be shown \
+         as they are; `lp-consumer conversations` prints it as JSON (conversationId)",
+    );
+    assert!(!run.stderr.contains("202e"), "{}", run.stderr);
+    assert!(!acts_on_terminal(&run.stderr), "{:?}", run.stderr);
 }
 
 #[test]
