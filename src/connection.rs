@@ -460,7 +460,7 @@ impl Connection {
         let reason = if frame.reason.is_empty() {
             String::new()
         } else {
-            format!(": {}", jsonscan::compact(&frame.reason))
+            format!(": {}", sanitise::line(&frame.reason))
         };
         if is_auth_close_code(code) {
             return Err(fail(

@@ -140,6 +140,15 @@ fn a_close_reason_is_escaped_in_every_reconnect_line() {
 }
 
 #[test]
+fn a_close_reason_keeps_its_white_space() {
+    let (url, _) = hostile_server(1, |_| Answer::Close(4000, "a\tb\nc d".into()));
+    against(&url, &["subscribe", "c"]).assert_error(
+        75,
+        r"the server closed the connection with code 4000: a\tb\nc d",
+    );
+}
+
+#[test]
 fn verbose_frames_that_are_not_json_are_escaped() {
     let (setup, conversation) = Setup::with_history(
         1,
