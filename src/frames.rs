@@ -73,6 +73,31 @@ pub(crate) fn publish_text_body(dialog: &str, text: &str) -> Value {
     })
 }
 
+/// The notification a reader of `dialog` receives for a text message sent
+/// with `publish_text_body`: the change the service makes of the event
+/// (FACTS 6.1), each field it adds at its longest (a 64-hex consumer id,
+/// the largest sequence, a 13-digit timestamp) and the sender's client
+/// properties as `originatorMetadata` carries them.
+pub(crate) fn text_notification(dialog: &str, text: &str, client_properties: &Value) -> String {
+    let id = "f".repeat(64);
+    let mut metadata = json!({"id": id, "role": "CONSUMER"});
+    if !client_properties.is_null() {
+        metadata["clientProperties"] = client_properties.clone();
+    }
+    let mut change = publish_text_body(dialog, text);
+    change["sequence"] = u64::MAX.into();
+    change["originatorId"] = id.into();
+    change["originatorMetadata"] = metadata;
+    change["serverTimestamp"] = 9_999_999_999_999u64.into();
+    change["conversationId"] = dialog.into();
+    json!({
+        "kind": "notification",
+        "type": types::MESSAGING_EVENT_NOTIFICATION,
+        "body": {"changes": [change]},
+    })
+    .to_string()
+}
+
 /// `ms.PublishEvent` body for a chat state (COMPOSING, ACTIVE, ...).
 pub(crate) fn chat_state_body(dialog: &str, state: &str) -> Value {
     json!({

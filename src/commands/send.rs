@@ -3,20 +3,15 @@
 //! text is never a message: TEXT is refused, stdin lines are skipped.
 
 use anyhow::Result;
-use tungstenite::http::HeaderValue;
+use serde_json::Value;
 
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::Connection;
 use crate::exit::{self, Exit, fail};
-use crate::frames::{publish_text_body, types};
+use crate::frames::{publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::Output;
-
-/// What a notification adds around a message's text and the sender's client
-/// properties, at most (originator metadata, ids): a message is refused
-/// when it would make a frame larger than the reader's `--max-frame-bytes`.
-const NOTIFICATION_OVERHEAD: usize = 4096;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     if let Some(text) = &args.text {
@@ -26,7 +21,7 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
                 "TEXT is empty: there is no message to send",
             ));
         }
-        check_size(text, config)?;
+        check_size(&args.conversation, text, config)?;
     }
     let mut connection = Connection::open(config)?;
     match &args.text {
@@ -38,30 +33,34 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
 }
 
 /// Refuses a message that no reader with the same `--max-frame-bytes`
-/// could read back: it would make the conversation unreadable. Its event
-/// carries the text escaped, and the sender's client properties.
-fn check_size(text: &str, config: &ConnectionConfig) -> Result<()> {
-    // Quotes, backslashes and control characters grow when escaped.
-    let escaped = serde_json::to_string(text)?.len();
+/// could read back: it would make the conversation unreadable. What counts
+/// is the notification readers receive: the text escaped as JSON, in its
+/// envelope, with the sender's client properties.
+fn check_size(conversation: &str, text: &str, config: &ConnectionConfig) -> Result<()> {
     let properties = config
         .client_properties
         .as_ref()
-        .map_or(0, HeaderValue::len);
+        .and_then(|header| serde_json::from_slice(header.as_bytes()).ok())
+        .unwrap_or(Value::Null);
+    let frame = text_notification(conversation, text, &properties).len();
     let max_frame_bytes = config.max_frame_bytes;
-    if escaped + properties + NOTIFICATION_OVERHEAD <= max_frame_bytes {
+    if frame <= max_frame_bytes {
         return Ok(());
     }
-    let size = if escaped > text.len() + 2 {
-        format!("{} bytes ({escaped} escaped as JSON)", text.len())
+    // Quotes, backslashes and control characters grow when escaped.
+    let escaped = serde_json::to_string(text)?.len() - 2;
+    let size = if escaped > text.len() {
+        format!("{} bytes, {escaped} escaped as JSON", text.len())
     } else {
         format!("{} bytes", text.len())
     };
     Err(fail(
         Exit::DataErr,
         format!(
-            "the message is {size}; readers accept frames up to --max-frame-bytes \
-             ({max_frame_bytes} bytes), so the conversation could no longer be read: \
-             send it in parts (or raise --max-frame-bytes here and for every reader)"
+            "the message ({size}) would reach readers in a frame of {frame} bytes; they \
+             accept frames up to --max-frame-bytes ({max_frame_bytes} bytes), so the \
+             conversation could no longer be read: send it in parts (or raise \
+             --max-frame-bytes here and for every reader)"
         ),
     ))
 }
@@ -104,7 +103,7 @@ fn send_lines(
         match lines.next()? {
             Line::Text(text) if text.trim().is_empty() => {}
             Line::Text(text) => {
-                check_size(&text, config)
+                check_size(conversation, &text, config)
                     .map_err(|err| err.context(format!("line {}", lines.number())))?;
                 publish(connection, conversation, &text, out)?;
                 *sent += 1;

@@ -98,22 +98,92 @@ fn a_message_no_reader_could_read_back_is_refused() {
     let setup = Setup::new();
     let conversation = setup.create();
     let big = "x".repeat(6000);
-    let run = setup.run(&["send", &conversation, &big, "--max-frame-bytes", "8192"]);
+    let run = setup.run(&["send", &conversation, &big, "--max-frame-bytes", "4096"]);
     run.assert_error(
         65,
-        "the message is 6000 bytes; readers accept frames up to --max-frame-bytes (8192 bytes)",
+        "the message (6000 bytes) would reach readers in a frame of ",
     );
+    assert!(
+        run.stderr
+            .contains("bytes; they accept frames up to --max-frame-bytes (4096 bytes)"),
+        "{}",
+        run.stderr
+    );
+    let quotes = "\"".repeat(3000);
+    setup
+        .run(&["send", &conversation, &quotes, "--max-frame-bytes", "4096"])
+        .assert_error(65, "the message (3000 bytes, 6000 escaped as JSON)");
     let run = setup.run_stdin(
-        &["send", &conversation, "--max-frame-bytes", "8192"],
+        &["send", &conversation, "--max-frame-bytes", "4096"],
         &format!("fine\n{big}\n"),
     );
-    run.assert_error(65, "line 2: the message is 6000 bytes");
+    run.assert_error(65, "line 2: the message (6000 bytes)");
     assert!(
         run.stderr.contains("(1 message sent before it)"),
         "{}",
         run.stderr
     );
     assert_eq!(run.sequences(), vec![0]);
+}
+
+#[test]
+fn the_largest_message_send_accepts_is_read_back_at_the_same_limit() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    // Short messages pass at the smallest limit there is.
+    setup
+        .run(&["send", &conversation, "hi", "--max-frame-bytes", "1024"])
+        .assert_code(0);
+    // The refusal says the frame's size; the frame's envelope is the rest.
+    let refused = setup.run(&[
+        "send",
+        &conversation,
+        &"x".repeat(1024),
+        "--max-frame-bytes",
+        "1024",
+    ]);
+    refused.assert_code(65);
+    let frame: usize = refused
+        .stderr
+        .split("in a frame of ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|bytes| bytes.parse().ok())
+        .unwrap_or_else(|| panic!("{}", refused.stderr));
+    let largest = 1024 - (frame - 1024);
+    setup
+        .run(&[
+            "send",
+            &conversation,
+            &"x".repeat(largest + 1),
+            "--max-frame-bytes",
+            "1024",
+        ])
+        .assert_code(65);
+    let sent = setup.run(&[
+        "send",
+        &conversation,
+        &"x".repeat(largest),
+        "--max-frame-bytes",
+        "1024",
+    ]);
+    sent.assert_code(0);
+    let sequence = sent.json()[0]["sequence"].to_string();
+    let read = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--from-seq",
+        &sequence,
+        "--count",
+        "1",
+        "--max-frame-bytes",
+        "1024",
+    ]);
+    read.assert_code(0);
+    assert_eq!(
+        read.json()[0]["event"]["message"].as_str().unwrap().len(),
+        largest
+    );
 }
 
 #[test]
