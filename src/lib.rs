@@ -24,6 +24,7 @@ mod idp;
 mod jsonscan;
 mod jwt;
 mod lines;
+#[cfg(feature = "mock")]
 pub mod mock;
 mod output;
 mod patience;

@@ -20,7 +20,6 @@ use tungstenite::{Message, Utf8Bytes, WebSocket};
 
 use super::frames;
 use super::handshake::{self, Accepted};
-use super::requests;
 use super::state::{ConnectionId, Outbox, Outgoing};
 use super::{Faults, RawFrame, Shared, TICK, lock};
 use crate::transport::{Transport, is_tick};
@@ -84,7 +83,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     });
     let multi_dialog = sent
         .as_ref()
-        .is_some_and(|(_, properties)| requests::lists_multi_dialog(properties));
+        .is_some_and(|(_, properties)| frames::lists_multi_dialog(properties));
     let mut client = Client {
         shared,
         connection,

@@ -1,8 +1,8 @@
 //! The frames lp-mock sends, shaped as LivePerson's schemas and
-//! documentation show them.
+//! documentation show them, and the lists of names requests hold.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tungstenite::Utf8Bytes;
 
 /// An ms.MessagingEventNotification is this, its changes joined by commas,
@@ -79,4 +79,22 @@ pub(crate) fn conversations_notification(subscription_id: &str, results: Vec<Val
         "body": {"subscriptionId": subscription_id, "changes": changes},
     })
     .to_string()
+}
+
+/// A list of names, which may come as one bare name.
+pub(crate) fn names(value: &Value) -> Vec<String> {
+    let list = match value {
+        Value::Array(list) => list.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    list.iter()
+        .filter_map(|name| name.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether client properties list the MULTI_DIALOG feature.
+pub(crate) fn lists_multi_dialog(properties: &Map<String, Value>) -> bool {
+    properties
+        .get("features")
+        .is_some_and(|features| names(features).iter().any(|f| f == "MULTI_DIALOG"))
 }

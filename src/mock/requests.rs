@@ -1,9 +1,9 @@
 //! The requests of the consumer API, as lp-mock answers them.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::client::{Client, Ended, Outcome};
-use super::frames;
+use super::frames::{self, names};
 use super::state::{
     ANY_SKILL, ConversationFilter, Originator, Refusal, Store, TextEvent, text_event,
 };
@@ -24,24 +24,6 @@ fn dialog_of(body: &Value) -> &str {
         .as_str()
         .or_else(|| body["conversationId"].as_str())
         .unwrap_or_default()
-}
-
-/// A list of names, which may come as one bare name.
-fn names(value: &Value) -> Vec<String> {
-    let list = match value {
-        Value::Array(list) => list.as_slice(),
-        one => std::slice::from_ref(one),
-    };
-    list.iter()
-        .filter_map(|name| name.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// Whether client properties list the MULTI_DIALOG feature.
-pub(crate) fn lists_multi_dialog(properties: &Map<String, Value>) -> bool {
-    properties
-        .get("features")
-        .is_some_and(|features| names(features).iter().any(|f| f == "MULTI_DIALOG"))
 }
 
 /// The text of a plain-text ContentEvent (`contentType` may be left out).
