@@ -9,18 +9,23 @@
 //! field, a `code`, a sequence that is not a plain whole number, anything
 //! that is not the usual shape, and any JSON error are left to that road.
 //!
-//! Two steps, so that no byte's position waits on the one before: the text
-//! is classified 64 bytes at a time into bit masks (quotes, backslashes,
-//! spaces, control characters), from which come the strings and the
-//! position of every token: each byte outside strings that is not white
-//! space, and each string's closing quote; then the grammar walks those
-//! positions, block after block as it needs them, with nothing stored
-//! between the steps. The walk is inlined into one function, so that its
-//! place in the text stays in registers (nothing it holds by value is lent
-//! to a call); each block is classified out of line, with AVX2 and a
-//! carry-less multiplication where the processor has them.
+//! Two steps, so that no byte's position waits on the one before: the
+//! lexer (`lexer.rs`, all of the SIMD and `unsafe`) classifies the text 64
+//! bytes at a time into the position of every token: each byte outside
+//! strings that is not white space, and each string's closing quote; then
+//! the grammar walk here reads those positions, block after block as it
+//! needs them, with nothing stored between the steps. The walk is inlined
+//! into one function, so that its place in the text stays in registers
+//! (nothing it holds by value is lent to a call). `compaction.rs` makes one
+//! line of JSON text, for what the walk leaves to serde.
 
-use std::borrow::Cow;
+mod compaction;
+mod lexer;
+
+pub(crate) use compaction::{compact, compacted, has_line_break, too_deep};
+pub(crate) use lexer::BLOCK;
+pub use lexer::has_avx2;
+use lexer::{Block, Blocks, tail};
 
 /// The deepest nesting lp-consumer prints: serde_json's default limit, so
 /// that whatever reads the output with default settings can parse it.
@@ -41,21 +46,38 @@ pub(crate) struct ScannedChange {
 }
 
 /// Reads frames; keeps its buffer from one frame to the next.
-#[derive(Default)]
 pub(crate) struct Scanner {
     /// The open containers of a skipped value beyond 64 levels: true for
     /// objects.
     stack: Vec<bool>,
+    /// Whether the lexer classifies with AVX2 (asked of the processor once).
+    avx2: bool,
+}
+
+impl Default for Scanner {
+    /// A scanner with the widest comparisons the processor has.
+    fn default() -> Scanner {
+        Scanner {
+            stack: Vec::new(),
+            avx2: has_avx2(),
+        }
+    }
 }
 
 const NOTIFICATION_TYPE: &[u8] = b"ms.MessagingEventNotification";
 
-/// Bytes classified together, one bit each in a u64.
-pub(crate) const BLOCK: usize = 64;
-
 type Step<T> = Option<T>;
 
 impl Scanner {
+    /// A scanner that classifies with the baseline comparisons (SSE2 on
+    /// x86_64) even where the processor has AVX2, to compare them.
+    pub(crate) fn baseline() -> Scanner {
+        Scanner {
+            avx2: false,
+            ..Scanner::default()
+        }
+    }
+
     /// The changes of `text` into `changes` (cleared first), when `text` is
     /// a valid ms.MessagingEventNotification of the usual shape whose
     /// changes are all objects of at most `MAX_DEPTH` levels with plain
@@ -71,7 +93,7 @@ impl Scanner {
         let mut c = Cursor {
             tokens: 0,
             escapes: 0,
-            blocks: &mut Blocks::new(text, &tail),
+            blocks: &mut Blocks::new(text, &tail, self.avx2),
             stack: &mut self.stack,
         };
         c.frame(changes).is_some()
@@ -87,20 +109,6 @@ struct Cursor<'a> {
     escapes: u64,
     blocks: &'a mut Blocks<'a>,
     stack: &'a mut Vec<bool>,
-}
-
-/// The text, block by block as the walk reaches it.
-struct Blocks<'a> {
-    text: &'a [u8],
-    /// The text's last bytes, padded with white space to a block.
-    tail: &'a [u8; BLOCK],
-    /// The current block, at `base` in `text`; the next one is at `next`.
-    block: &'a [u8; BLOCK],
-    base: usize,
-    next: usize,
-    lexer: Lexer,
-    /// No block is left, or the text is not JSON (`lexer.broken` tells).
-    ended: bool,
 }
 
 /// The notification's shape.
@@ -532,83 +540,6 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The text's last bytes (after its last whole block), padded with white
-/// space to a block.
-fn tail(text: &[u8]) -> [u8; BLOCK] {
-    let mut tail = [b' '; BLOCK];
-    let last = text.len() - text.len() % BLOCK;
-    tail[..text.len() - last].copy_from_slice(&text[last..]);
-    tail
-}
-
-impl<'a> Blocks<'a> {
-    fn new(text: &'a [u8], tail: &'a [u8; BLOCK]) -> Blocks<'a> {
-        Blocks {
-            text,
-            tail,
-            block: tail,
-            base: 0,
-            next: 0,
-            lexer: Lexer::new(),
-            ended: false,
-        }
-    }
-
-    /// Moves to the next block: its tokens; none, and `ended`, at the end
-    /// of the text or where it is not JSON.
-    #[inline(never)]
-    fn next(&mut self) -> Block {
-        #[cfg(target_arch = "x86_64")]
-        if self.lexer.avx2 {
-            // SAFETY: the processor has AVX2 and PCLMULQDQ.
-            return unsafe { self.next_avx2() };
-        }
-        self.next_with(classify, prefix_xor)
-    }
-
-    /// `next` comparing 32 bytes at once, with the prefix XOR as one
-    /// carry-less multiplication.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,pclmulqdq")]
-    fn next_avx2(&mut self) -> Block {
-        self.next_with(
-            // SAFETY: this function runs only where both features are.
-            |block| unsafe { classify_avx2(block) },
-            // SAFETY: as above.
-            |bits| unsafe { prefix_xor_clmul(bits) },
-        )
-    }
-
-    /// `next`, with these ways to classify a block and to take a prefix
-    /// XOR.
-    #[inline(always)]
-    fn next_with(
-        &mut self,
-        classify: impl Fn(&[u8; BLOCK]) -> Classes,
-        prefix_xor: impl Fn(u64) -> u64,
-    ) -> Block {
-        let base = self.next;
-        let text = self.text;
-        let block = match text.get(base..).and_then(<[u8]>::first_chunk) {
-            Some(block) => block,
-            None if base < text.len() => self.tail,
-            None => {
-                self.ended = true;
-                return Block::default();
-            }
-        };
-        let Some(tokens) = self.lexer.tokens(block, classify(block), prefix_xor) else {
-            self.lexer.broken = true;
-            self.ended = true;
-            return Block::default();
-        };
-        self.block = block;
-        self.base = base;
-        self.next = base + BLOCK;
-        tokens
-    }
-}
-
 /// Whether the escapes of a string's characters are valid; serde_json
 /// leaves surrogates unchecked where it only validates.
 fn valid_escapes(chars: &[u8]) -> Step<()> {
@@ -690,342 +621,6 @@ fn token_ends(text: &[u8], end: usize) -> Step<()> {
             )
         })
         .then_some(())
-}
-
-/// What the walk reads of a block, one bit per byte.
-#[derive(Default)]
-struct Block {
-    /// Bytes outside strings other than white space, and unescaped quotes.
-    tokens: u64,
-    /// The closing quotes of strings with escapes.
-    escapes: u64,
-}
-
-/// What the classification of the blocks before carries into the next.
-struct Lexer {
-    /// All ones when the last block ended inside a string.
-    in_string: u64,
-    /// 1 when the last block ended with an odd run of backslashes.
-    escaped_next: u64,
-    /// 1 when the last block ended inside a string with a backslash.
-    string_escapes: u64,
-    /// The text seen so far has a line break.
-    line_breaks: bool,
-    /// A control character where JSON allows none: not JSON.
-    broken: bool,
-    /// The processor has AVX2 and PCLMULQDQ.
-    #[cfg(target_arch = "x86_64")]
-    avx2: bool,
-}
-
-impl Lexer {
-    fn new() -> Lexer {
-        Lexer {
-            in_string: 0,
-            escaped_next: 0,
-            string_escapes: 0,
-            line_breaks: false,
-            broken: false,
-            #[cfg(target_arch = "x86_64")]
-            avx2: std::is_x86_feature_detected!("avx2")
-                && std::is_x86_feature_detected!("pclmulqdq"),
-        }
-    }
-
-    /// The tokens of the next block. `None` for a control character other
-    /// than white space between tokens.
-    #[inline(always)]
-    fn tokens(
-        &mut self,
-        block: &[u8; BLOCK],
-        classes: Classes,
-        prefix_xor: impl Fn(u64) -> u64,
-    ) -> Step<Block> {
-        let mut space = classes.space;
-        if classes.control != 0 {
-            let line;
-            (space, line) = control_space(block, classes.control, space);
-            self.line_breaks |= line != 0;
-        }
-        let escaped = if classes.backslash | self.escaped_next == 0 {
-            0
-        } else {
-            self.escaped(classes.backslash)
-        };
-        let quote = classes.quote & !escaped;
-        // From each opening quote (included) to its closing one (excluded).
-        let in_string = prefix_xor(quote) ^ self.in_string;
-        self.in_string = 0u64.wrapping_sub(in_string >> 63);
-        if classes.control & (in_string | !space) != 0 {
-            return None;
-        }
-        // Adding a string's backslashes to its bits carries a bit past its
-        // end: to its closing quote.
-        let (sum, carried) = in_string.overflowing_add(classes.backslash & in_string);
-        let (sum, carried_in) = sum.overflowing_add(self.string_escapes);
-        self.string_escapes = u64::from(carried | carried_in);
-        Some(Block {
-            tokens: !(space | in_string) | quote,
-            escapes: sum & !in_string,
-        })
-    }
-
-    /// The bytes other than backslashes that a backslash escapes: the one
-    /// after each run of an odd number of them.
-    fn escaped(&mut self, backslash: u64) -> u64 {
-        let mut escaped = self.escaped_next & !backslash;
-        // A backslash escaped by the last block's starts no escape.
-        let mut runs = backslash & !self.escaped_next;
-        self.escaped_next = 0;
-        while runs != 0 {
-            let start = runs.trailing_zeros();
-            let length = (!(runs >> start)).trailing_zeros();
-            let end = start + length;
-            if length % 2 == 1 {
-                match 1u64.checked_shl(end) {
-                    Some(bit) => escaped |= bit,
-                    None => self.escaped_next = 1,
-                }
-            }
-            runs &= u64::MAX.checked_shl(end).unwrap_or(0);
-        }
-        escaped
-    }
-}
-
-/// The white space among a block's control characters (tabs and line
-/// breaks) added to `space`, and the line breaks.
-#[cold]
-fn control_space(block: &[u8; BLOCK], mut control: u64, mut space: u64) -> (u64, u64) {
-    let mut line = 0;
-    while control != 0 {
-        let at = control.trailing_zeros();
-        match block[at as usize] {
-            b'\t' => space |= 1 << at,
-            b'\n' | b'\r' => {
-                space |= 1 << at;
-                line |= 1 << at;
-            }
-            _ => {}
-        }
-        control &= control - 1;
-    }
-    (space, line)
-}
-
-/// Bit `i` is the parity of bits `0..=i` of `x`.
-#[inline(always)]
-fn prefix_xor(mut x: u64) -> u64 {
-    for shift in [1, 2, 4, 8, 16, 32] {
-        x ^= x << shift;
-    }
-    x
-}
-
-/// `prefix_xor` as the carry-less product of `x` and all ones.
-///
-/// # Safety
-///
-/// The processor must have PCLMULQDQ.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "pclmulqdq")]
-#[inline]
-unsafe fn prefix_xor_clmul(x: u64) -> u64 {
-    use std::arch::x86_64::{
-        _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x, _mm_set1_epi8,
-    };
-    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set1_epi8(-1), 0);
-    _mm_cvtsi128_si64(product) as u64
-}
-
-/// A block's bytes by class, one bit per byte.
-#[derive(Default)]
-#[cfg_attr(test, derive(Debug, PartialEq))]
-struct Classes {
-    quote: u64,
-    backslash: u64,
-    space: u64,
-    /// Below 0x20.
-    control: u64,
-}
-
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn classify(block: &[u8; BLOCK]) -> Classes {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let mut classes = Classes::default();
-    for (n, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
-        // SAFETY: SSE2 is part of every x86_64 target, and the load reads
-        // the 16 bytes of `chunk`, unaligned.
-        let [quote, backslash, space, control] = unsafe {
-            let bytes = _mm_loadu_si128(chunk.as_ptr().cast());
-            let bits = |set: __m128i| u64::from(_mm_movemask_epi8(set) as u16);
-            let is = |byte: u8| bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(byte as i8)));
-            let below = _mm_set1_epi8(0x1f);
-            [
-                is(b'"'),
-                is(b'\\'),
-                is(b' '),
-                bits(_mm_cmpeq_epi8(_mm_max_epu8(bytes, below), below)),
-            ]
-        };
-        let shift = 16 * n;
-        classes.quote |= quote << shift;
-        classes.backslash |= backslash << shift;
-        classes.space |= space << shift;
-        classes.control |= control << shift;
-    }
-    classes
-}
-
-/// `classify` with AVX2.
-///
-/// # Safety
-///
-/// The processor must have AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn classify_avx2(block: &[u8; BLOCK]) -> Classes {
-    use std::arch::x86_64::{
-        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8,
-        _mm256_set1_epi8,
-    };
-    let [low, high] = block.as_chunks::<32>().0 else {
-        unreachable!("64 bytes are two halves")
-    };
-    // SAFETY: AVX2 is there (the caller's promise), and each load reads the
-    // 32 bytes of one half of `block`, unaligned.
-    unsafe {
-        let low = _mm256_loadu_si256(low.as_ptr().cast());
-        let high = _mm256_loadu_si256(high.as_ptr().cast());
-        let bits = |test: &dyn Fn(__m256i) -> __m256i| {
-            u64::from(_mm256_movemask_epi8(test(low)) as u32)
-                | u64::from(_mm256_movemask_epi8(test(high)) as u32) << 32
-        };
-        let is = |byte: u8| bits(&|bytes| _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(byte as i8)));
-        let below = _mm256_set1_epi8(0x1f);
-        Classes {
-            quote: is(b'"'),
-            backslash: is(b'\\'),
-            space: is(b' '),
-            control: bits(&|bytes| _mm256_cmpeq_epi8(_mm256_max_epu8(bytes, below), below)),
-        }
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-use classify_portable as classify;
-
-/// `classify` for any processor: eight bytes at a time in a u64.
-#[cfg(any(not(target_arch = "x86_64"), test))]
-fn classify_portable(block: &[u8; BLOCK]) -> Classes {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The top bit of each byte below 0x20, exactly (no carry crosses bytes).
-    let below_space = |word: u64| !(((word & LOWS) + ONES * 0x60) | word) & !LOWS;
-    // The top bit of each byte equal to `byte`, exactly.
-    let is = |word: u64, byte: u8| {
-        let zeros = word ^ (ONES * u64::from(byte));
-        !(((zeros & LOWS) + LOWS) | zeros) & !LOWS
-    };
-    // The top bits of the eight bytes as eight bits, first byte lowest.
-    let bits = |flags: u64| (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    let mut classes = Classes::default();
-    for (n, bytes) in block.as_chunks::<8>().0.iter().enumerate() {
-        let word = u64::from_le_bytes(*bytes);
-        let shift = 8 * n;
-        classes.quote |= bits(is(word, b'"')) << shift;
-        classes.backslash |= bits(is(word, b'\\')) << shift;
-        classes.space |= bits(is(word, b' ')) << shift;
-        classes.control |= bits(below_space(word)) << shift;
-    }
-    classes
-}
-
-/// One event as one line. JSON text with a line break (which valid JSON can
-/// only have between tokens: inside strings it must be escaped) loses all
-/// its white space outside strings; text without one is printed verbatim.
-pub(crate) fn compact(json: &str) -> Cow<'_, str> {
-    if !has_line_break(json.as_bytes()) {
-        return Cow::Borrowed(json);
-    }
-    Cow::Owned(compacted(json))
-}
-
-/// Whether text holds a line break, which a printed line cannot.
-pub(crate) fn has_line_break(bytes: &[u8]) -> bool {
-    memchr::memchr2(b'\n', b'\r', bytes).is_some()
-}
-
-/// `json` without white space outside strings.
-pub(crate) fn compacted(json: &str) -> String {
-    let mut out = Vec::with_capacity(json.len());
-    let mut strings = StringTracker::default();
-    for &b in json.as_bytes() {
-        if strings.inside(b) || !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            out.push(b);
-        }
-    }
-    // Only ASCII white space was removed, between UTF-8 sequences.
-    String::from_utf8(out).expect("still UTF-8")
-}
-
-/// Follows JSON text byte by byte to tell string bytes from the rest.
-#[derive(Default)]
-struct StringTracker {
-    in_string: bool,
-    escaped: bool,
-}
-
-impl StringTracker {
-    /// Feeds the next byte; true when it belongs to a string, quotes included.
-    fn inside(&mut self, b: u8) -> bool {
-        if self.in_string {
-            if self.escaped {
-                self.escaped = false;
-            } else if b == b'\\' {
-                self.escaped = true;
-            } else if b == b'"' {
-                self.in_string = false;
-            }
-            true
-        } else {
-            self.in_string = b == b'"';
-            self.in_string
-        }
-    }
-}
-
-/// Whether JSON text that serde_json validated nests deeper than
-/// `MAX_DEPTH`. Counting brackets anywhere settles the usual case with one
-/// memchr pass; only text with that many brackets is walked with its
-/// strings skipped.
-pub(crate) fn too_deep(json: &str) -> bool {
-    let bytes = json.as_bytes();
-    if memchr::memchr2_iter(b'[', b'{', bytes).count() <= MAX_DEPTH {
-        return false;
-    }
-    let mut strings = StringTracker::default();
-    let mut depth = 0usize;
-    for &b in bytes {
-        if strings.inside(b) {
-            continue;
-        }
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -1133,239 +728,5 @@ pub(crate) mod tests {
         ] {
             assert_eq!(scan(&frame(bad)), None, "{bad}");
         }
-    }
-
-    /// Pseudo-random numbers (xorshift), the same on every run.
-    fn random_numbers() -> impl FnMut() -> u64 {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
-    }
-
-    fn expected_classes(block: &[u8; BLOCK]) -> Classes {
-        let mut classes = Classes::default();
-        for (at, &byte) in block.iter().enumerate() {
-            let bit = 1 << at;
-            match byte {
-                b'"' => classes.quote |= bit,
-                b'\\' => classes.backslash |= bit,
-                b' ' => classes.space |= bit,
-                0..0x20 => classes.control |= bit,
-                _ => {}
-            }
-        }
-        classes
-    }
-
-    #[test]
-    fn each_classification_reads_the_bytes_as_one_by_one() {
-        let mut blocks = Vec::new();
-        // Each byte value at each place, among bytes close to it.
-        for byte in 0..=255u8 {
-            for at in 0..BLOCK {
-                let mut block = [byte ^ 0x01; BLOCK];
-                block[at] = byte;
-                blocks.push(block);
-            }
-        }
-        let mut random = random_numbers();
-        for _ in 0..10_000 {
-            blocks.push(std::array::from_fn(|_| {
-                let number = random();
-                // Mostly the bytes that matter.
-                [
-                    b'"', b'\\', b' ', b'\t', b'\n', 0, 0x1f, 0x20, 0x7f, 0x80, 0xff, b'a',
-                ]
-                .get(number as usize % 16)
-                .copied()
-                .unwrap_or((number >> 8) as u8)
-            }));
-        }
-        for block in &blocks {
-            let expected = expected_classes(block);
-            assert_eq!(classify(block), expected, "{block:?}");
-            assert_eq!(classify_portable(block), expected, "{block:?}");
-            #[cfg(target_arch = "x86_64")]
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the processor has AVX2.
-                assert_eq!(unsafe { classify_avx2(block) }, expected, "{block:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn prefix_xor_is_the_running_parity() {
-        let mut random = random_numbers();
-        for x in (0..1000).map(|_| random()).chain([0, 1, u64::MAX, 1 << 63]) {
-            let mut expected = 0;
-            let mut parity = 0;
-            for at in 0..64 {
-                parity ^= x >> at & 1;
-                expected |= parity << at;
-            }
-            assert_eq!(prefix_xor(x), expected, "{x:#x}");
-            #[cfg(target_arch = "x86_64")]
-            if std::is_x86_feature_detected!("pclmulqdq") {
-                // SAFETY: the processor has PCLMULQDQ.
-                assert_eq!(unsafe { prefix_xor_clmul(x) }, expected, "{x:#x}");
-            }
-        }
-    }
-
-    #[test]
-    fn an_odd_run_of_backslashes_escapes_the_next_byte() {
-        let mut random = random_numbers();
-        for _ in 0..10_000 {
-            // Dense enough for long runs, across the two blocks too.
-            let backslashes = [random() | random(), random() | random() | random()];
-            let mut lexer = Lexer::new();
-            let escaped = backslashes.map(|bits| lexer.escaped(bits));
-            let mut expected = [0u64; 2];
-            let mut escaping = false;
-            for at in 0..2 * BLOCK {
-                let (block, bit) = (at / BLOCK, at % BLOCK);
-                let backslash = backslashes[block] >> bit & 1 == 1;
-                if escaping && !backslash {
-                    expected[block] |= 1 << bit;
-                }
-                escaping = !escaping && backslash;
-            }
-            assert_eq!(escaped, expected, "{backslashes:x?}");
-        }
-    }
-
-    /// The tokens and the strings with escapes of each block, reading the
-    /// bytes one by one; `None` for a control character other than white
-    /// space between tokens.
-    fn expected_blocks(text: &[u8]) -> Option<Vec<(u64, u64)>> {
-        let mut blocks = vec![(0, 0); text.len().div_ceil(BLOCK)];
-        let (mut in_string, mut escaping, mut backslashes) = (false, false, false);
-        for (at, &byte) in text.iter().enumerate() {
-            let bit = 1 << (at % BLOCK);
-            let (tokens, escapes) = &mut blocks[at / BLOCK];
-            if in_string {
-                if byte < 0x20 {
-                    return None;
-                } else if escaping {
-                    escaping = false;
-                } else if byte == b'\\' {
-                    (escaping, backslashes) = (true, true);
-                } else if byte == b'"' {
-                    in_string = false;
-                    *tokens |= bit;
-                    if backslashes {
-                        *escapes |= bit;
-                    }
-                }
-            } else if byte == b'"' {
-                (in_string, backslashes) = (true, false);
-                *tokens |= bit;
-            } else if byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r') {
-                return None;
-            } else if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-                *tokens |= bit;
-            }
-        }
-        Some(blocks)
-    }
-
-    /// What `Blocks` finds in `text`, with the processor's widest
-    /// comparisons or with the baseline ones.
-    fn lexed_blocks(text: &[u8], widest: bool) -> Option<Vec<(u64, u64)>> {
-        let tail = tail(text);
-        let mut blocks = Blocks::new(text, &tail);
-        #[cfg(target_arch = "x86_64")]
-        {
-            blocks.lexer.avx2 &= widest;
-        }
-        let _ = widest;
-        let mut found = Vec::new();
-        loop {
-            let Block { tokens, escapes } = blocks.next();
-            if blocks.ended {
-                return (!blocks.lexer.broken).then_some(found);
-            }
-            found.push((tokens, escapes));
-        }
-    }
-
-    #[test]
-    fn blocks_find_tokens_and_strings_with_escapes() {
-        let mut random = random_numbers();
-        // Inside strings: any backslash is part of a valid escape.
-        let pieces: [&[u8]; 12] = [
-            b"a",
-            b"\xc3\xa9",
-            br"\\",
-            br#"\""#,
-            br"\n",
-            br"\u00e9",
-            b" ",
-            b"{",
-            b",",
-            b":",
-            b"]",
-            br#"\\\""#,
-        ];
-        let between: [&[u8]; 9] = [
-            b" ", b"\t", b"\r\n", b",", b":", b"{}", b"[", b"12.5e3", b"true",
-        ];
-        for round in 0..3000 {
-            let mut text = Vec::new();
-            while text.len() < 300 {
-                if random().is_multiple_of(3) {
-                    text.extend_from_slice(between[random() as usize % between.len()]);
-                } else {
-                    text.push(b'"');
-                    for _ in 0..random() % 80 {
-                        text.extend_from_slice(pieces[random() as usize % pieces.len()]);
-                    }
-                    text.push(b'"');
-                }
-            }
-            // Now and then a control character, anywhere but on a quote or
-            // a backslash.
-            if round % 5 == 0 {
-                let at = random() as usize % text.len();
-                if !matches!(text[at], b'"' | b'\\') {
-                    text[at] = [0x01, b'\t', b'\n', 0x1f][round % 4];
-                }
-            }
-            let expected = expected_blocks(&text);
-            for widest in [false, true] {
-                assert_eq!(
-                    lexed_blocks(&text, widest),
-                    expected,
-                    "{}",
-                    String::from_utf8_lossy(&text)
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn compact_keeps_strings_and_order() {
-        assert_eq!(
-            compact("{\n  \"b\": \"a b\\\" c\",\n  \"a\": [1, 2]\n}"),
-            r#"{"b":"a b\" c","a":[1,2]}"#
-        );
-        assert!(matches!(compact(r#"{"a":1}"#), Cow::Borrowed(_)));
-        assert_eq!(
-            compact("{\"a\":\"\\\\\" ,\n\"b\":1}"),
-            r#"{"a":"\\","b":1}"#
-        );
-    }
-
-    #[test]
-    fn depth_is_counted_outside_strings() {
-        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(!too_deep(&nested(MAX_DEPTH)));
-        assert!(too_deep(&nested(MAX_DEPTH + 1)));
-        let quoted = format!(r#"{{"a":"{}"}}"#, "[".repeat(500));
-        assert!(!too_deep(&quoted));
     }
 }
