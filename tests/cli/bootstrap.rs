@@ -6,7 +6,8 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use lp_consumer::encode_unsigned;
 use lp_consumer::mock::{Faults, MockConfig, MockServer};
@@ -29,10 +30,12 @@ struct Account {
 }
 
 impl Account {
+    #[track_caller]
     fn new() -> Account {
         Account::with(MockConfig::default())
     }
 
+    #[track_caller]
     fn with(config: MockConfig) -> Account {
         Account {
             server: MockServer::start(config).expect("lp-mock starts"),
@@ -40,6 +43,7 @@ impl Account {
         }
     }
 
+    #[track_caller]
     fn tls(name: &str) -> Account {
         Account::with(MockConfig {
             tls: Some(tls_identity(name)),
@@ -56,11 +60,13 @@ impl Account {
         command
     }
 
+    #[track_caller]
     fn run(&self, args: &[&str]) -> Run {
         raw(self.cmd().args(args), None)
     }
 
     /// A file in the test's folder.
+    #[track_caller]
     fn file(&self, name: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         fs::write(&path, text).unwrap();
@@ -76,6 +82,7 @@ impl Account {
     }
 
     /// The one CSDS cache file.
+    #[track_caller]
     fn cache_file(&self) -> PathBuf {
         let folder = self.dir.path().join("cache/lp-consumer");
         let mut files: Vec<PathBuf> = fs::read_dir(&folder)
@@ -88,6 +95,7 @@ impl Account {
 
     /// A helper that logs in as `external_sub` (a stable consumer) and
     /// counts its runs in `runs`.
+    #[track_caller]
     fn helper(&self, external_sub: &str) -> String {
         let code = self.file(
             &format!("{external_sub}.code"),
@@ -109,6 +117,7 @@ impl Account {
 }
 
 /// A finished run, stdout as it is (login prints tokens).
+#[track_caller]
 fn finish(output: Output) -> Run {
     let raw = finish_text(output, "");
     assert!(
@@ -119,10 +128,12 @@ fn finish(output: Output) -> Run {
     raw
 }
 
+#[track_caller]
 fn raw(command: &mut Command, stdin: Option<&str>) -> Run {
     finish(output_of(command, stdin))
 }
 
+#[track_caller]
 fn closed_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -506,6 +517,7 @@ fn login_output_env_is_an_lp_env_and_the_tutorial_runs_from_it() {
 
 /// Runs `program args` under `sh` after `set -a; . lp.env`, with nothing
 /// else in the environment; asserts success.
+#[track_caller]
 fn tutorial_step(env_file: &Path, program: &str, args: &[&str]) -> Run {
     let mut command = Command::new("sh");
     command.env_clear();
@@ -612,13 +624,18 @@ fn sigterm_stops_a_jwt_command_with_what_it_started() {
     crate::harness::signal(&child, "TERM");
     let run = finish(child.wait_with_output().unwrap());
     run.assert_code(143);
-    // Gone, or dead and not yet reaped by init.
-    let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let state = state.rsplit(") ").next().unwrap_or_default();
-    assert!(
-        state.is_empty() || state.starts_with('Z'),
-        "the helper runs on: {state}"
-    );
+    // SIGKILL is sent, not waited for: the helper is soon gone, or dead and
+    // not yet reaped by init.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = state.rsplit(") ").next().unwrap_or_default().to_owned();
+        if state.is_empty() || state.starts_with('Z') {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the helper runs on: {state}");
+        thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ use crate::harness::{Run, Setup, example_bot, finish, spawn};
 
 const WAIT: Duration = Duration::from_secs(20);
 
+#[track_caller]
 fn echoing() -> Setup {
     Setup::with(MockConfig {
         agent_echo: true,
@@ -20,6 +21,7 @@ fn echoing() -> Setup {
 }
 
 /// Who said what, in order: `you: text` / `agent: text`.
+#[track_caller]
 fn transcript(run: &Run, me: &str) -> Vec<String> {
     run.lines
         .iter()
@@ -35,6 +37,7 @@ fn transcript(run: &Run, me: &str) -> Vec<String> {
         .collect()
 }
 
+#[track_caller]
 fn open_conversations(setup: &Setup) -> Vec<String> {
     setup
         .run(&["conversations"])
@@ -44,6 +47,7 @@ fn open_conversations(setup: &Setup) -> Vec<String> {
         .collect()
 }
 
+#[track_caller]
 fn requests_of_type(setup: &Setup, needle: &str) -> Vec<Value> {
     setup
         .server
@@ -226,6 +230,7 @@ fn text_format_reads_like_a_transcript() {
 
 // Against lp-mock's bot, with the repository's example rules.
 
+#[track_caller]
 fn with_bot() -> Setup {
     Setup::with(MockConfig {
         bot: Some(example_bot()),
@@ -235,6 +240,7 @@ fn with_bot() -> Setup {
 
 /// What each party said, and the typing, in order (the bot's typing has
 /// no sequence).
+#[track_caller]
 fn said(run: &Run, me: &str) -> Vec<String> {
     run.lines
         .iter()
@@ -490,6 +496,7 @@ struct Chatting {
     conversation: String,
 }
 
+#[track_caller]
 fn chatting(setup: &Setup) -> Chatting {
     let mut child = spawn(setup.cmd().arg("chat").stdin(Stdio::piped()));
     let mut stdin = child.stdin.take().unwrap();

@@ -7,6 +7,7 @@ use crate::harness::bare;
 
 /// What bash offers for `words`, the last one being completed, with the
 /// script that `completion bash` prints loaded.
+#[track_caller]
 fn complete(words: &[&str]) -> Vec<String> {
     let script = bare().args(["completion", "bash"]).output().unwrap();
     assert!(script.status.success());

@@ -20,6 +20,7 @@ pub struct TestProxy {
 }
 
 impl TestProxy {
+    #[track_caller]
     pub fn start(behaviour: Behaviour) -> TestProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -43,6 +44,7 @@ impl TestProxy {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    #[track_caller]
     pub fn heads(&self) -> Vec<String> {
         self.heads.lock().unwrap().clone()
     }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::harness::{Setup, bare, run};
 
+#[track_caller]
 fn faulty(faults: Faults) -> Setup {
     Setup::with(MockConfig {
         faults,

@@ -14,11 +14,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+#[track_caller]
 fn readme() -> String {
     fs::read_to_string(root().join("README.md")).unwrap()
 }
 
 /// The README's section under `## title`, up to the next `## ` heading.
+#[track_caller]
 fn readme_section(title: &str) -> String {
     let readme = readme();
     let heading = format!("\n## {title}\n");

@@ -14,6 +14,7 @@ pub fn tls_dir() -> PathBuf {
 }
 
 /// A server identity from the test certificates (`localhost`, ...).
+#[track_caller]
 pub fn tls_identity(name: &str) -> native_tls::Identity {
     let dir = tls_dir();
     let cert = std::fs::read(dir.join(format!("{name}.pem"))).unwrap();
@@ -22,11 +23,13 @@ pub fn tls_identity(name: &str) -> native_tls::Identity {
 }
 
 /// The test certificates' CA, for `--cacert`.
+#[track_caller]
 pub fn ca() -> String {
     tls_dir().join("ca.pem").to_str().unwrap().to_owned()
 }
 
 /// The repository's example rules for lp-mock's bot.
+#[track_caller]
 pub fn example_bot() -> BotRules {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bot.json");
     let rules = std::fs::read_to_string(path).expect("examples/bot.json");
@@ -52,10 +55,12 @@ pub struct Setup {
 }
 
 impl Setup {
+    #[track_caller]
     pub fn new() -> Setup {
         Setup::with(MockConfig::default())
     }
 
+    #[track_caller]
     pub fn with(config: MockConfig) -> Setup {
         let server = MockServer::start(config).expect("lp-mock starts");
         let token = server.token(server.default_consumer());
@@ -64,6 +69,7 @@ impl Setup {
 
     /// A stand-in with `faults` whose history conversation holds `events`
     /// agent messages, and that conversation's id.
+    #[track_caller]
     pub fn with_history(events: usize, faults: Faults) -> (Setup, String) {
         let setup = Setup::with(MockConfig {
             history: events,
@@ -82,20 +88,24 @@ impl Setup {
         command
     }
 
+    #[track_caller]
     pub fn run(&self, args: &[&str]) -> Run {
         run(self.cmd().args(args), None, &self.token)
     }
 
+    #[track_caller]
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Run {
         run(self.cmd().args(args), Some(stdin), &self.token)
     }
 
     /// A run whose stdout is text for a person (`--format text`).
+    #[track_caller]
     pub fn run_text(&self, args: &[&str], stdin: Option<&str>) -> Run {
         finish_text(output_of(self.cmd().args(args), stdin), &self.token)
     }
 
     /// `create`, returning the new conversation's id.
+    #[track_caller]
     pub fn create(&self) -> String {
         let run = self.run(&["create"]);
         run.assert_code(0);
@@ -106,6 +116,7 @@ impl Setup {
     }
 
     /// A new conversation in which the agent said "agent 0" .. "agent N-1".
+    #[track_caller]
     pub fn create_with_agent_messages(&self, count: usize) -> String {
         let conversation = self.create();
         for n in 0..count {
@@ -127,6 +138,7 @@ pub struct Run {
 }
 
 impl Run {
+    #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Run {
         assert_eq!(
             self.code,
@@ -139,6 +151,7 @@ impl Run {
     }
 
     /// Exactly one diagnostic line, containing `text`.
+    #[track_caller]
     pub fn assert_error(&self, code: i32, text: &str) -> &Run {
         self.assert_code(code);
         assert!(
@@ -155,6 +168,7 @@ impl Run {
     }
 
     /// Nothing on stdout and exactly one diagnostic line, containing `text`.
+    #[track_caller]
     pub fn assert_failure(&self, code: i32, text: &str) -> &Run {
         self.assert_error(code, text);
         assert!(self.stdout.is_empty(), "stdout: {}", self.stdout);
@@ -162,40 +176,45 @@ impl Run {
     }
 
     /// Stdout decoded as NDJSON, for a run finished as text.
+    #[track_caller]
     pub fn json(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("a JSON line"))
-            .collect()
+        // Loops rather than closures, so that a failure names the test's line.
+        let mut values = Vec::new();
+        for line in self.stdout.lines() {
+            values.push(serde_json::from_str(line).expect("a JSON line"));
+        }
+        values
     }
 
+    #[track_caller]
     pub fn sequences(&self) -> Vec<u64> {
-        self.json()
-            .iter()
-            .map(|line| line["sequence"].as_u64().expect("sequence"))
-            .collect()
+        let mut sequences = Vec::new();
+        for line in self.json() {
+            sequences.push(line["sequence"].as_u64().expect("sequence"));
+        }
+        sequences
     }
 }
 
 /// Decodes stdout, asserting that every line is one complete JSON object
 /// and that the token shows up nowhere.
+#[track_caller]
 pub fn finish(output: Output, token: &str) -> Run {
     let mut run = finish_text(output, token);
-    run.lines = run
-        .stdout
-        .lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line)
-                .unwrap_or_else(|err| panic!("line is not JSON ({err}): {line:?}"));
-            assert!(value.is_object(), "line is not an object: {line}");
-            value
-        })
-        .collect();
+    for line in run.stdout.lines() {
+        let value: Value = match serde_json::from_str(line) {
+            Ok(value) => value,
+            Err(err) => panic!("line is not JSON ({err}): {line:?}"),
+        };
+        assert!(value.is_object(), "line is not an object: {line}");
+        run.lines.push(value);
+    }
     run
 }
 
 /// As `finish`, for output meant for a person: whole lines, no token, and
 /// no decoding (`lines` stays empty).
+#[track_caller]
 pub fn finish_text(output: Output, token: &str) -> Run {
     let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
     let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
@@ -215,6 +234,7 @@ pub fn finish_text(output: Output, token: &str) -> Run {
     }
 }
 
+#[track_caller]
 fn assert_no_secret(text: &str, token: &str) {
     assert!(!text.contains(token), "the token leaked: {text:?}");
     let payload = token.split('.').nth(1).unwrap_or_default();
@@ -224,11 +244,13 @@ fn assert_no_secret(text: &str, token: &str) {
     );
 }
 
+#[track_caller]
 pub fn run(command: &mut Command, stdin: Option<&str>, token: &str) -> Run {
     finish(output_of(command, stdin), token)
 }
 
 /// Runs the binary to its end, feeding `stdin` if given.
+#[track_caller]
 pub fn output_of(command: &mut Command, stdin: Option<&str>) -> Output {
     match stdin {
         None => command.output().expect("the binary runs"),
@@ -251,6 +273,7 @@ pub fn output_of(command: &mut Command, stdin: Option<&str>) -> Output {
 }
 
 /// Starts the binary with piped stdout and stderr.
+#[track_caller]
 pub fn spawn(command: &mut Command) -> Child {
     command
         .stdout(Stdio::piped())
@@ -260,6 +283,7 @@ pub fn spawn(command: &mut Command) -> Child {
 }
 
 /// Sends a signal to a child by name (INT, TERM), through kill(1).
+#[track_caller]
 pub fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .arg(format!("-{name}"))

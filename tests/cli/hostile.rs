@@ -13,6 +13,7 @@ use crate::harness::{Run, Setup, bare, run};
 
 /// A conversation with one event, whose subscription response is followed
 /// by `frames`; the subscriber waits 0.5 s for more.
+#[track_caller]
 fn subscribe_after(frames: Vec<RawFrame>, extra: &[&str]) -> Run {
     let (setup, conversation) = Setup::with_history(
         1,
@@ -178,6 +179,7 @@ fn a_message_over_max_frame_bytes_is_refused() {
 /// time, 50 ms apart: the HTTP answer itself, or (after a whole answer and
 /// a whole response to the subscription, request "1") a text frame. It
 /// ends when the client goes away.
+#[track_caller]
 fn dribbling_server(whole_handshake: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -131,6 +131,7 @@ fn max_retries_gives_up_with_75() {
 /// A server that drops (or closes with 1011) every connection a few frames
 /// after the subscription: the first connections bring new events, the
 /// later ones only the subscription's responses.
+#[track_caller]
 fn flapping(faults: Faults) -> (Setup, String) {
     Setup::with_history(5, faults)
 }
@@ -209,6 +210,7 @@ fn a_429_waits_at_least_a_second_before_retrying() {
     assert!(delay >= 1.0, "{line}");
 }
 
+#[track_caller]
 fn cursor_run(setup: &Setup, conversation: &str, state: &str) -> Run {
     setup.run(&[
         "subscribe",

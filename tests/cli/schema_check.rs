@@ -11,6 +11,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The validator, or None when it is missing and not required.
+#[track_caller]
 pub fn validator() -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate_frame.py");
     if path.exists() {
@@ -27,6 +28,7 @@ pub fn validator() -> Option<PathBuf> {
 
 /// Asserts that every frame passes as `kind` (request, response,
 /// notification); `flags` are the validator's.
+#[track_caller]
 pub fn check(validator: &Path, flags: &[&str], kind: &str, frames: &[String]) {
     assert!(!frames.is_empty(), "no {kind} frames to check");
     let file = tempfile::NamedTempFile::new().expect("a temporary file");
@@ -49,6 +51,7 @@ pub fn check(validator: &Path, flags: &[&str], kind: &str, frames: &[String]) {
 
 /// Asserts that frames received from the service pass: responses and
 /// notifications, each against its schema.
+#[track_caller]
 pub fn check_received(validator: &Path, frames: &[String]) {
     let (responses, notifications): (Vec<String>, Vec<String>) =
         frames.iter().cloned().partition(|frame| {

@@ -4,6 +4,7 @@ use lp_consumer::mock::MockConfig;
 
 use crate::harness::{Setup, ca, tls_identity};
 
+#[track_caller]
 fn tls_setup(name: &str) -> Setup {
     Setup::with(MockConfig {
         tls: Some(tls_identity(name)),

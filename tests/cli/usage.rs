@@ -12,6 +12,7 @@ fn text(output: &Output) -> (Option<i32>, String, String) {
     )
 }
 
+#[track_caller]
 fn printed(args: &[&str]) -> String {
     let (code, stdout, stderr) = text(&bare().args(args).output().unwrap());
     assert_eq!(code, Some(0), "{stderr}");
