@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::{self, Command};
+use crate::cli::{self, Command, GlobalArgs};
 use crate::commands;
-use crate::config;
+use crate::config::{self, ConnectionConfig};
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::generate;
 use crate::output::{self, Output};
@@ -43,10 +43,8 @@ fn run() -> Result<()> {
     let global = &cli.global;
     let mut out = Output::stdout();
     match &cli.command {
-        Command::JwtSub => commands::jwt_sub::run(global, &mut out),
-        Command::Create(args) => {
-            commands::create::run(args, &config::connection(global)?, &mut out)
-        }
+        Command::JwtSub => commands::jwt_sub::run(&config::credentials(global)?, &mut out),
+        Command::Create(args) => commands::create::run(args, &connection(global)?, &mut out),
         Command::Send(args) => {
             if args.text.is_none() && global.jwt_file.as_deref() == Some(Path::new("-")) {
                 return Err(fail(
@@ -55,26 +53,33 @@ fn run() -> Result<()> {
                      give TEXT or a file for the token",
                 ));
             }
-            commands::send::run(args, &config::connection(global)?, &mut out)
+            commands::send::run(args, &connection(global)?, &mut out)
         }
         Command::Subscribe(args) => {
-            commands::subscribe::run(args, &config::connection(global)?, global.format, &mut out)
+            commands::subscribe::run(args, &connection(global)?, global.format, &mut out)
         }
-        Command::Close(args) => commands::close::run(args, &config::connection(global)?, &mut out),
+        Command::Close(args) => commands::close::run(args, &connection(global)?, &mut out),
         Command::Conversations(args) => {
-            commands::conversations::run(args, &config::connection(global)?, &mut out)
+            commands::conversations::run(args, &connection(global)?, &mut out)
         }
-        Command::Ack(args) => commands::ack::run(args, &config::connection(global)?, &mut out),
+        Command::Ack(args) => commands::ack::run(args, &connection(global)?, &mut out),
         Command::Chat(args) => {
-            let mut config = config::connection(global)?;
+            let mut config = connection(global)?;
             commands::chat::run(args, &mut config, global.format, &mut out)
         }
-        Command::Click(args) => commands::click::run(args, &config::connection(global)?, &mut out),
+        Command::Click(args) => commands::click::run(args, &connection(global)?, &mut out),
         Command::Completion(args) => print(|out| generate::completion(args.shell, out)),
         Command::Man => print(generate::man),
-        Command::Domains(args) => commands::domains::run(args, global, &mut out),
-        Command::Login(args) => commands::login::run(args, global, &mut out),
+        Command::Domains(args) => {
+            commands::domains::run(args, &config::account_config(global)?, &mut out)
+        }
+        Command::Login(args) => commands::login::run(args, &config::login(global)?, &mut out),
     }
+}
+
+/// The flags checked, then the endpoint and the token the connection needs.
+fn connection(global: &GlobalArgs) -> Result<ConnectionConfig> {
+    commands::connection(config::service(global)?)
 }
 
 /// Writes a generated document to stdout, failing as NDJSON output does.

@@ -1,8 +1,8 @@
-//! Turns the raw flags (and their env fallbacks) into a checked configuration
+//! Turns the raw flags (and their env fallbacks) into checked configurations
 //! before any network I/O: every "what is missing or wrong" error comes from
-//! here. An empty value (`LP_URL=`) counts as unset. The one lookup it may do
-//! is the messaging host in CSDS, when only the account is given, and the one
-//! command it may run is `--jwt-command`.
+//! here. An empty value (`LP_URL=`) counts as unset. Nothing here asks the
+//! network or runs a command: the CSDS lookup and `--jwt-command` belong to
+//! the commands (`commands::connection`, `commands::token`).
 
 use std::fs;
 use std::io::{self, Read};
@@ -17,13 +17,13 @@ use crate::cli::{GlobalArgs, given};
 use crate::credentials::JwtCommand;
 use crate::csds::{self, Csds};
 use crate::exit::{Exit, fail, unreadable};
-use crate::http::Network;
+use crate::http::{Network, Site};
 use crate::proxy::Proxy;
-use crate::secret;
-use crate::token::{Token, TokenSource, decode_token, expiry_problem};
+use crate::token::{Token, TokenSource, decode_token};
 use crate::transport::{Endpoint, TlsSettings};
-use crate::when::now_secs;
 
+/// What a connection to the service is opened with: a `ServiceConfig`
+/// once the command has its endpoint and token.
 pub(crate) struct ConnectionConfig {
     pub(crate) endpoint: Endpoint,
     pub(crate) proxy: Option<Proxy>,
@@ -38,9 +38,53 @@ pub(crate) struct ConnectionConfig {
     pub(crate) max_frame_bytes: usize,
 }
 
-/// A token this close to its end is swapped for `--jwt-command`'s before
-/// connecting.
-const RENEW_WITHIN_SECS: u64 = 60;
+/// Everything a command that talks to the service needs, checked; where
+/// the socket goes may still be CSDS's to say, and the token
+/// `--jwt-command`'s.
+pub(crate) struct ServiceConfig {
+    pub(crate) target: Target,
+    pub(crate) credentials: Credentials,
+    pub(crate) client_properties: Option<HeaderValue>,
+    pub(crate) network: Network,
+    pub(crate) keepalive: Option<Duration>,
+    pub(crate) max_frame_bytes: usize,
+}
+
+/// Where the socket goes, as far as the flags tell without asking anyone.
+pub(crate) enum Target {
+    Endpoint(Endpoint),
+    /// Only the account is known: its messaging host is in CSDS.
+    Lookup {
+        account: String,
+        csds: Csds,
+    },
+}
+
+/// Where the token comes from.
+pub(crate) enum Credentials {
+    /// `--jwt-file` or `--jwt`/`LP_JWT`, and `--jwt-command` to renew it
+    /// when one is given.
+    Given(Token, Option<JwtCommand>),
+    /// `--jwt-command` alone.
+    Command(JwtCommand),
+}
+
+/// What the commands that ask CSDS alone (`domains`, `login`) need.
+pub(crate) struct AccountConfig {
+    pub(crate) account: String,
+    pub(crate) csds: Csds,
+    pub(crate) network: Network,
+}
+
+/// `login`'s configuration: the account's, the IdP when given, and the
+/// messaging variable of lp.env when the flags give it.
+pub(crate) struct LoginConfig {
+    pub(crate) account: AccountConfig,
+    /// `--idp`/`LP_IDP`; else CSDS names it.
+    pub(crate) idp: Option<Site>,
+    /// `LP_URL` or `LP_ASYNCMESSAGINGENT` as given; else CSDS names the host.
+    pub(crate) messaging: Option<(&'static str, String)>,
+}
 
 /// The error for no token at all.
 fn no_token(args: &GlobalArgs) -> anyhow::Error {
@@ -70,13 +114,19 @@ fn given_token(args: &GlobalArgs) -> Result<Option<Token>> {
     }
 }
 
-/// The token: `--jwt-file`, `--jwt`/`LP_JWT`, else `--jwt-command`'s.
-pub(crate) fn token(args: &GlobalArgs) -> Result<Token> {
-    match (given_token(args)?, JwtCommand::from_args(args)) {
-        (Some(token), _) => Ok(token),
-        (None, Some(command)) => command.fetch(),
+/// The token's sources, checked: a given token is read and decoded; at
+/// least one source must be there.
+pub(crate) fn credentials(args: &GlobalArgs) -> Result<Credentials> {
+    match (given_token(args)?, jwt_command(args)) {
+        (Some(token), command) => Ok(Credentials::Given(token, command)),
+        (None, Some(command)) => Ok(Credentials::Command(command)),
         (None, None) => Err(no_token(args)),
     }
+}
+
+fn jwt_command(args: &GlobalArgs) -> Option<JwtCommand> {
+    given(&args.account_setup.jwt_command)
+        .map(|command| JwtCommand::new(command, args.timeout, args.verbose))
 }
 
 /// Reads the file that `flag` names, `-` = standard input.
@@ -97,23 +147,8 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
     Ok(text)
 }
 
-/// A given token, or `--jwt-command`'s for the same consumer when the
-/// given one is about to expire (it would be refused soon). A token the
-/// command has just printed is used as it is, however short its life.
-fn current(token: Token, jwt_command: Option<&JwtCommand>) -> Result<Token> {
-    match jwt_command {
-        Some(command) if token.claims.expires_within(now_secs(), RENEW_WITHIN_SECS) => {
-            command.renew(&token)
-        }
-        _ => match expiry_problem(&token.claims) {
-            Some(problem) => Err(fail(Exit::NoPerm, problem)),
-            None => Ok(token),
-        },
-    }
-}
-
 /// The settings every request obeys.
-pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
+fn network(args: &GlobalArgs) -> Result<Network> {
     let cacerts = match &args.cacert {
         Some(path) => read_cacerts(path)?,
         None => Vec::new(),
@@ -129,8 +164,50 @@ pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
     ))
 }
 
+/// The account, its CSDS and the network settings, checked.
+pub(crate) fn account_config(args: &GlobalArgs) -> Result<AccountConfig> {
+    Ok(AccountConfig {
+        account: account(args)?.to_owned(),
+        network: network(args)?,
+        csds: csds(args)?,
+    })
+}
+
+/// `login`'s configuration, checked.
+pub(crate) fn login(args: &GlobalArgs) -> Result<LoginConfig> {
+    let account = account_config(args)?;
+    let messaging = match (given(&args.url), given(&args.domain)) {
+        (Some(url), _) => Some(("LP_URL", url.to_owned())),
+        (None, Some(domain)) => Some(("LP_ASYNCMESSAGINGENT", domain.to_owned())),
+        (None, None) => None,
+    };
+    let idp = given(&args.account_setup.idp)
+        .map(|text| Site::parse(text, "--idp/LP_IDP"))
+        .transpose()?;
+    Ok(LoginConfig {
+        account,
+        idp,
+        messaging,
+    })
+}
+
+/// Where the domain API is asked (`--csds`/`LP_CSDS`), for how long its
+/// answers are kept.
+fn csds(args: &GlobalArgs) -> Result<Csds> {
+    let setup = &args.account_setup;
+    let text = match setup.csds.trim() {
+        "" => csds::DEFAULT_HOST,
+        text => text,
+    };
+    Ok(Csds::new(
+        Site::parse(text, "--csds/LP_CSDS")?,
+        setup.csds_ttl,
+        args.verbose,
+    ))
+}
+
 /// The account id (`--account`/`LP_ACCOUNT`), checked.
-pub(crate) fn account(args: &GlobalArgs) -> Result<&str> {
+fn account(args: &GlobalArgs) -> Result<&str> {
     let account = given(&args.account).ok_or_else(|| {
         fail(
             Exit::Config,
@@ -162,46 +239,19 @@ pub fn is_account_id(text: &str) -> bool {
 }
 
 /// Everything a command that talks to the service needs, checked.
-pub(crate) fn connection(args: &GlobalArgs) -> Result<ConnectionConfig> {
-    // What can be wrong without asking anyone, first.
+pub(crate) fn service(args: &GlobalArgs) -> Result<ServiceConfig> {
     let target = target(args)?;
-    let given = given_token(args)?;
-    let jwt_command = JwtCommand::from_args(args);
-    if given.is_none() && jwt_command.is_none() {
-        return Err(no_token(args));
-    }
+    let credentials = credentials(args)?;
     let client_properties = args
         .client_properties
         .as_deref()
         .map(parse_client_properties)
         .transpose()?;
-    let network = network(args)?;
-    let endpoint = match target {
-        Target::Endpoint(endpoint) => endpoint,
-        Target::Lookup(account) => {
-            let csds = Csds::from_args(args)?;
-            let host = csds.service_host(&network, account, csds::MESSAGING)?;
-            messaging_endpoint(&host, account, !csds.plain(), "CSDS's asyncMessagingEnt")?
-        }
-    };
-    let token = match given {
-        Some(token) => current(token, jwt_command.as_ref())?,
-        None => jwt_command
-            .as_ref()
-            .ok_or_else(|| no_token(args))?
-            .fetch()?,
-    };
-    let proxy = network.proxy_for(&endpoint.host, endpoint.tls)?;
-    if !endpoint.tls {
-        secret::warn_if_plain("the token", "ws", &endpoint.host);
-    }
-    Ok(ConnectionConfig {
-        endpoint,
-        proxy,
+    Ok(ServiceConfig {
+        target,
+        credentials,
         client_properties,
-        token,
-        jwt_command,
-        network,
+        network: network(args)?,
         keepalive: (!args.keepalive.is_zero()).then_some(args.keepalive),
         max_frame_bytes: args.max_frame_bytes,
     })
@@ -234,14 +284,7 @@ fn parse_client_properties(text: &str) -> Result<HeaderValue> {
     })
 }
 
-/// Where the socket goes, as far as the flags tell without asking anyone.
-enum Target<'a> {
-    Endpoint(Endpoint),
-    /// Only the account is known: its messaging host is in CSDS.
-    Lookup(&'a str),
-}
-
-fn target(args: &GlobalArgs) -> Result<Target<'_>> {
+fn target(args: &GlobalArgs) -> Result<Target> {
     if let Some(url) = given(&args.url) {
         return parse_endpoint(url, "--url/LP_URL").map(Target::Endpoint);
     }
@@ -255,7 +298,10 @@ fn target(args: &GlobalArgs) -> Result<Target<'_>> {
     }
     let account = account(args)?;
     let Some(domain) = given(&args.domain) else {
-        return Ok(Target::Lookup(account));
+        return Ok(Target::Lookup {
+            account: account.to_owned(),
+            csds: csds(args)?,
+        });
     };
     messaging_endpoint(domain, account, true, "--domain/LP_ASYNCMESSAGINGENT").map(Target::Endpoint)
 }

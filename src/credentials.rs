@@ -12,8 +12,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::cli::GlobalArgs;
-use crate::cli::given;
 use crate::exit::{Exit, err_text, fail};
 use crate::signals;
 use crate::token::{Token, TokenSource, decode_token, expiry_problem};
@@ -45,12 +43,13 @@ struct Ran {
 }
 
 impl JwtCommand {
-    pub(crate) fn from_args(args: &GlobalArgs) -> Option<JwtCommand> {
-        given(&args.account_setup.jwt_command).map(|command| JwtCommand {
+    /// `command`, allowed `timeout` (`--timeout`) to print a token.
+    pub(crate) fn new(command: &str, timeout: Duration, verbose: bool) -> JwtCommand {
+        JwtCommand {
             command: command.to_owned(),
-            timeout: args.timeout,
-            verbose: args.verbose,
-        })
+            timeout,
+            verbose,
+        }
     }
 
     /// Runs the command for a token. Its output is used as it is, however

@@ -15,7 +15,6 @@ use serde_json::value::RawValue;
 
 use crate::address::is_host;
 use crate::cache;
-use crate::cli::GlobalArgs;
 use crate::exit::{self, Exit, Outcome, err_text, fail, http_status_exit, status_failure};
 use crate::http::Network;
 use crate::http::{self, Request, Site};
@@ -97,18 +96,15 @@ fn read(raw: &RawValue) -> Option<Entry> {
 }
 
 impl Csds {
-    pub(crate) fn from_args(args: &GlobalArgs) -> Result<Csds> {
-        let setup = &args.account_setup;
-        let text = match setup.csds.trim() {
-            "" => DEFAULT_HOST,
-            text => text,
-        };
-        Ok(Csds {
-            site: Site::parse(text, "--csds/LP_CSDS")?,
-            ttl: setup.csds_ttl,
-            verbose: args.verbose,
+    /// CSDS at `site`, its answers kept for `ttl`; `verbose` says when a
+    /// cached answer is used.
+    pub(crate) fn new(site: Site, ttl: Duration, verbose: bool) -> Csds {
+        Csds {
+            site,
+            ttl,
+            verbose,
             answered: OnceCell::new(),
-        })
+        }
     }
 
     /// True for a plain `http://` CSDS: the hosts it names are reached

@@ -3,17 +3,18 @@
 
 use anyhow::Result;
 
-use crate::cli::{DomainsArgs, GlobalArgs};
-use crate::config;
-use crate::csds::Csds;
+use crate::cli::DomainsArgs;
+use crate::config::AccountConfig;
 use crate::jsonscan::compact;
 use crate::output::Output;
 
-pub(crate) fn run(args: &DomainsArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let account = config::account(global)?;
-    let network = config::network(global)?;
-    let csds = Csds::from_args(global)?;
-    let domains = csds.lookup(&network, account)?;
+pub(crate) fn run(args: &DomainsArgs, config: &AccountConfig, out: &mut Output) -> Result<()> {
+    let AccountConfig {
+        account,
+        csds,
+        network,
+    } = config;
+    let domains = csds.lookup(network, account)?;
     let service = args.service.as_deref();
     let entries = domains.entries(service);
     if entries.is_empty() {

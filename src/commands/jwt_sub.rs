@@ -2,13 +2,12 @@
 
 use anyhow::Result;
 
-use crate::cli::GlobalArgs;
-use crate::config;
+use crate::config::Credentials;
 use crate::output::Output;
 use crate::token;
 
-pub(crate) fn run(global: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let token = config::token(global)?;
+pub(crate) fn run(credentials: &Credentials, out: &mut Output) -> Result<()> {
+    let token = super::token(credentials)?;
     if let Some(problem) = token::expiry_problem(&token.claims) {
         eprintln!("lp-consumer: warning: {problem}");
     }

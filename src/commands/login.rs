@@ -8,35 +8,36 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::given;
-use crate::cli::{GlobalArgs, LoginArgs, LoginOutput};
-use crate::config;
-use crate::csds::{self, Csds};
+use crate::cli::{LoginArgs, LoginOutput};
+use crate::config::{self, AccountConfig, LoginConfig};
+use crate::csds;
 use crate::exit::{Exit, fail};
-use crate::http::Network;
 use crate::http::Site;
 use crate::idp;
 use crate::output::Output;
 use crate::secret::{self, Secret};
 
-pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
-    let account = config::account(global)?;
+pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> Result<()> {
+    let AccountConfig {
+        account,
+        csds,
+        network,
+    } = &config.account;
+    let account = account.as_str();
     let auth_code = args
         .auth_code_file
         .as_deref()
         .map(read_auth_code)
         .transpose()?;
-    let network = config::network(global)?;
-    let csds = Csds::from_args(global)?;
     // Looked up before the IdP is asked, so that a signup is not wasted.
     let messaging = match args.output {
-        LoginOutput::Env => Some(messaging_variable(global, &network, &csds, account)?),
+        LoginOutput::Env => Some(messaging_variable(config)?),
         _ => None,
     };
-    let idp = match given(&global.account_setup.idp) {
-        Some(text) => Site::parse(text, "--idp/LP_IDP")?,
+    let idp = match &config.idp {
+        Some(site) => site.clone(),
         None => Site::named(
-            &csds.service_host(&network, account, csds::IDP)?,
+            &csds.service_host(network, account, csds::IDP)?,
             csds.plain(),
             "CSDS's idp",
         )?,
@@ -48,7 +49,7 @@ pub(crate) fn run(args: &LoginArgs, global: &GlobalArgs, out: &mut Output) -> Re
         };
         secret::warn_if_plain(what, "http", idp.host());
     }
-    let token = idp::login(&network, &idp, account, auth_code.as_ref())?;
+    let token = idp::login(network, &idp, account, auth_code.as_ref())?;
     let jwt = token.secret.expose();
     match (args.output, messaging) {
         (LoginOutput::Env, Some((name, value))) => {
@@ -112,18 +113,15 @@ fn read_auth_code(path: &Path) -> Result<Secret> {
 /// Where lp.env points the socket: `LP_URL` as given, `LP_ASYNCMESSAGINGENT`
 /// as given or from CSDS, or, from a plain http:// CSDS, the whole `ws://`
 /// endpoint in `LP_URL` (a bare host would be reached over wss://).
-fn messaging_variable(
-    global: &GlobalArgs,
-    network: &Network,
-    csds: &Csds,
-    account: &str,
-) -> Result<(&'static str, String)> {
-    if let Some(url) = given(&global.url) {
-        return Ok(("LP_URL", url.to_owned()));
+fn messaging_variable(config: &LoginConfig) -> Result<(&'static str, String)> {
+    if let Some(given) = &config.messaging {
+        return Ok(given.clone());
     }
-    if let Some(domain) = given(&global.domain) {
-        return Ok(("LP_ASYNCMESSAGINGENT", domain.to_owned()));
-    }
+    let AccountConfig {
+        account,
+        csds,
+        network,
+    } = &config.account;
     let host = csds.service_host(network, account, csds::MESSAGING)?;
     if csds.plain() {
         let endpoint =
