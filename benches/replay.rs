@@ -7,21 +7,28 @@
 //! (LP_BENCH_SIZES, default 10000,100000,1000000) and each framing (one
 //! change per notification, as the service sends them, and 100 per
 //! notification), it times `lp-consumer subscribe --from-seq 0 --count N |
-//! wc -l` and `websocat ... | wc -l` (when websocat is on PATH), alternating
-//! them, LP_BENCH_RUNS times each (default 3), and reports medians; with
-//! lp-consumer's peak RSS from wait4(2) and lp-mock's own rate with a client
-//! that discards frames. Then `jwt-sub`'s wall time and connect-to-first-
-//! event latency. Loopback only; it stops by itself.
+//! wc -l`, the floor (below) `| wc -l` and `websocat ... | wc -l` (when
+//! websocat is on PATH), in turn, LP_BENCH_RUNS times each (default 3), and
+//! reports medians; with lp-consumer's peak RSS from wait4(2) and lp-mock's
+//! own rate with a client that discards frames. Then `jwt-sub`'s wall time
+//! and connect-to-first-event latency. Loopback only; it stops by itself.
+//!
+//! The floor is what any client of this stream pays: this program run again
+//! as `floor`, it subscribes with the same tungstenite and copies each
+//! frame, unread, as a line into the same pipe, through a 1 MiB write
+//! buffer into a 1 MiB pipe buffer. What lp-consumer costs beyond it is its
+//! own work: validating, splitting and printing each event.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::TcpStream;
+use std::os::fd::AsRawFd;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use tungstenite::client::IntoClientRequest;
-use tungstenite::{Message, client};
+use tungstenite::{Message, WebSocket, client};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
 const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
@@ -79,11 +86,11 @@ impl Mock {
             conversation,
         }
     }
+}
 
-    fn port(&self) -> u16 {
-        let rest = self.url.split("127.0.0.1:").nth(1).unwrap();
-        rest.split('/').next().unwrap().parse().unwrap()
-    }
+fn port_of(url: &str) -> u16 {
+    let rest = url.split("127.0.0.1:").nth(1).unwrap();
+    rest.split('/').next().unwrap().parse().unwrap()
 }
 
 impl Drop for Mock {
@@ -207,15 +214,20 @@ fn output_bytes(mock: &Mock, count: usize) -> u64 {
     bytes
 }
 
-/// lp-mock's own rate: a client that counts frames and parses nothing.
-fn mock_rate(mock: &Mock, frames: usize) -> f64 {
-    let tcp = TcpStream::connect(("127.0.0.1", mock.port())).unwrap();
-    let mut request = mock.url.as_str().into_client_request().unwrap();
-    let auth = format!("jwt {}", mock.token);
+/// A WebSocket to lp-mock at `url`, with `token`.
+fn connect(url: &str, token: &str) -> WebSocket<TcpStream> {
+    let tcp = TcpStream::connect(("127.0.0.1", port_of(url))).unwrap();
+    let mut request = url.into_client_request().unwrap();
+    let auth = format!("jwt {token}");
     request
         .headers_mut()
         .insert("Authorization", auth.parse().unwrap());
-    let (mut ws, _) = client(request, tcp).expect("handshake");
+    client(request, tcp).expect("handshake").0
+}
+
+/// lp-mock's own rate: a client that counts frames and parses nothing.
+fn mock_rate(mock: &Mock, frames: usize) -> f64 {
+    let mut ws = connect(&mock.url, &mock.token);
     let start = Instant::now();
     ws.send(Message::text(subscribe_request(&mock.conversation)))
         .unwrap();
@@ -227,6 +239,46 @@ fn mock_rate(mock: &Mock, frames: usize) -> f64 {
         }
     }
     frames as f64 / start.elapsed().as_secs_f64()
+}
+
+/// The size of the floor's write buffer and of the pipe buffer it asks for.
+const FLOOR_BUFFER: usize = 1 << 20;
+
+/// The floor: subscribes to `conversation` and writes the response and the
+/// next `frames` frames to stdout as they came, one per line.
+fn floor(url: &str, token: &str, conversation: &str, frames: usize) {
+    let mut ws = connect(url, token);
+    ws.send(Message::text(subscribe_request(conversation)))
+        .unwrap();
+    let stdout = std::io::stdout().lock();
+    // SAFETY: fcntl on stdout's descriptor, as lp-consumer's `widen_pipe`.
+    unsafe {
+        libc::fcntl(
+            stdout.as_raw_fd(),
+            libc::F_SETPIPE_SZ,
+            FLOOR_BUFFER as libc::c_int,
+        )
+    };
+    let mut out = BufWriter::with_capacity(FLOOR_BUFFER, stdout);
+    let mut seen = 0;
+    while seen < frames + 1 {
+        if let Message::Text(text) = ws.read().unwrap() {
+            out.write_all(text.as_bytes()).unwrap();
+            out.write_all(b"\n").unwrap();
+            seen += 1;
+        }
+    }
+    out.flush().unwrap();
+}
+
+/// This program as the floor for `mock`'s stream of `frames` frames.
+fn floor_command(mock: &Mock, frames: usize) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .arg("floor")
+        .args([&mock.url, &mock.token, &mock.conversation])
+        .arg(frames.to_string());
+    command
 }
 
 fn subscribe_request(conversation: &str) -> String {
@@ -257,16 +309,23 @@ fn websocat(mock: &Mock, frames: usize) -> Command {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; nothing else is taken from argv.
+    // `cargo bench` passes --bench; `floor` is this program run by itself.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, url, token, conversation, frames] = args.as_slice()
+        && mode == "floor"
+    {
+        floor(url, token, conversation, frames.parse().unwrap());
+        return;
+    }
     let sizes = env_list("LP_BENCH_SIZES", &[10_000, 100_000, 1_000_000]);
     let runs = env_list("LP_BENCH_RUNS", &[3])[0].max(1);
     let with_websocat = websocat_on_path();
     println!(
-        "replay: lp-consumer subscribe --from-seq 0 --count N | wc -l, and websocat | wc -l \
-         (alternating, median of {runs}); loopback ws://"
+        "replay: lp-consumer subscribe --from-seq 0 --count N | wc -l, the floor | wc -l and \
+         websocat | wc -l (in turn, median of {runs}); loopback ws://"
     );
     println!(
-        "{:>11} {:>9} {:>6} {:>11} {:>8} {:>10} {:>13} {:>13} {:>7}",
+        "{:>11} {:>9} {:>6} {:>11} {:>8} {:>10} {:>13} {:>11} {:>6} {:>13} {:>6} {:>7}",
         "shape",
         "events",
         "batch",
@@ -274,7 +333,10 @@ fn main() {
         "MB/s",
         "peak RSS",
         "lp-mock ev/s",
+        "floor ev/s",
+        "/floor",
         "websocat ev/s",
+        "/floor",
         "ratio"
     );
     for (shape, lean) in [("liveperson", false), ("lean", true)] {
@@ -284,12 +346,15 @@ fn main() {
                 let frames = events.div_ceil(batch);
                 let bytes = output_bytes(&mock, events);
                 let mut ours = Vec::new();
+                let mut floors = Vec::new();
                 let mut theirs = Vec::new();
                 let mut peak = 0;
                 for _ in 0..runs {
                     let (time, rss) = pipeline(&mut subscribe(&mock, events), "", events);
                     ours.push(time.as_secs_f64());
                     peak = peak.max(rss);
+                    let (time, _) = pipeline(&mut floor_command(&mock, frames), "", frames + 1);
+                    floors.push(time.as_secs_f64());
                     if with_websocat {
                         let request = subscribe_request(&mock.conversation) + "\n";
                         let (time, _) =
@@ -300,14 +365,19 @@ fn main() {
                 let time = median(ours);
                 let rate = events as f64 / time;
                 let mock_events = mock_rate(&mock, frames) * batch as f64;
-                let (websocat_rate, ratio) = if with_websocat {
+                let floor_rate = events as f64 / median(floors);
+                let (websocat_rate, websocat_floor, ratio) = if with_websocat {
                     let theirs = events as f64 / median(theirs);
-                    (format!("{theirs:.0}"), format!("{:.2}x", rate / theirs))
+                    (
+                        format!("{theirs:.0}"),
+                        format!("{:.2}", theirs / floor_rate),
+                        format!("{:.2}x", rate / theirs),
+                    )
                 } else {
-                    ("(absent)".to_owned(), "-".to_owned())
+                    ("(absent)".to_owned(), "-".to_owned(), "-".to_owned())
                 };
                 println!(
-                    "{:>11} {:>9} {:>6} {:>11.0} {:>8.1} {:>6} KiB {:>13.0} {:>13} {:>7}",
+                    "{:>11} {:>9} {:>6} {:>11.0} {:>8.1} {:>6} KiB {:>13.0} {:>11.0} {:>6.2} {:>13} {:>6} {:>7}",
                     shape,
                     events,
                     batch,
@@ -315,7 +385,10 @@ fn main() {
                     bytes as f64 / time / 1e6,
                     peak,
                     mock_events,
+                    floor_rate,
+                    rate / floor_rate,
                     websocat_rate,
+                    websocat_floor,
                     ratio
                 );
             }
