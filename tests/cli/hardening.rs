@@ -40,6 +40,7 @@ fn acts_on_terminal(text: &str) -> bool {
 /// A WebSocket server on 127.0.0.1 for one connection at a time (up to
 /// `connections`): each request frame (parsed) is handed to `answer`, and
 /// each request's type is sent on the returned channel as it comes.
+#[track_caller]
 fn hostile_server(
     connections: usize,
     answer: impl Fn(&Value) -> Answer + Send + 'static,
@@ -238,6 +239,7 @@ fn a_failing_helpers_stderr_is_escaped() {
 }
 
 /// `chat` in a conversation the service names `id`, stopped by SIGTERM.
+#[track_caller]
 fn chat_stopped_in(id: &'static str) -> Run {
     let (url, requests) = hostile_server(1, move |request| {
         Answer::Frames(vec![response(request, 200, json!({"conversationId": id}))])
@@ -367,6 +369,7 @@ fn a_proxy_password_with_a_slash_is_sent_whole_and_never_shown() {
     }
 }
 
+#[track_caller]
 fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::symlink_metadata(path)
@@ -634,6 +637,7 @@ fn a_secret_about_to_travel_unencrypted_is_warned_of() {
 
 /// An HTTP server on 127.0.0.1 that answers one request with `status` and
 /// the JSON `body`.
+#[track_caller]
 fn http_answering(status: u16, body: Value) -> String {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::harness::{Run, Setup};
 use crate::schema_check::{check, validator};
 
+#[track_caller]
 fn templates() -> Setup {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich-content.json");
     let rules = std::fs::read_to_string(path).expect("the fixture");
@@ -29,6 +30,7 @@ struct Offered {
     sequence: String,
 }
 
+#[track_caller]
 fn offered(word: &str) -> Offered {
     let setup = templates();
     let run = setup.run_stdin(
@@ -47,6 +49,7 @@ fn offered(word: &str) -> Offered {
 
 impl Offered {
     /// The template as `subscribe --format text` shows it, without the time.
+    #[track_caller]
     fn shown(&self) -> String {
         let run = self.setup.run_text(
             &[
@@ -70,6 +73,7 @@ impl Offered {
         words.to_owned()
     }
 
+    #[track_caller]
     fn click(&self, choices: &[&str]) -> Run {
         let mut args = vec!["click", &self.conversation, "--seq", &self.sequence];
         for choice in choices {
@@ -79,6 +83,7 @@ impl Offered {
     }
 
     /// The PublishEvent requests sent since `before` requests.
+    #[track_caller]
     fn published(&self, before: usize) -> Vec<Value> {
         self.setup.server.requests()[before..]
             .iter()
@@ -89,6 +94,7 @@ impl Offered {
 
     /// Clicking `choices` sends the ACTION receipt for the template and
     /// `text`, both with `metadata`, and prints the response, then `shown`.
+    #[track_caller]
     fn assert_sends(&self, choices: &[&str], text: &str, metadata: Value, shown: &[Value]) {
         let before = self.setup.server.requests().len();
         let run = self.click(choices);
@@ -111,6 +117,7 @@ impl Offered {
     }
 
     /// Clicking `choices` prints `shown` and sends nothing.
+    #[track_caller]
     fn assert_shows(&self, choices: &[&str], shown: &[Value]) {
         let before = self.setup.server.requests().len();
         let run = self.click(choices);
@@ -120,6 +127,7 @@ impl Offered {
     }
 
     /// Clicking `choices` is exit 65 with `message`, and sends nothing.
+    #[track_caller]
     fn assert_refused(&self, choices: &[&str], message: &str) {
         let before = self.setup.server.requests().len();
         self.click(choices).assert_failure(65, message);

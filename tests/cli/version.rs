@@ -7,6 +7,7 @@ use crate::harness::bare;
 
 const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
 
+#[track_caller]
 fn printed(command: &mut Command) -> String {
     let output = command.output().unwrap();
     assert_eq!(
@@ -20,6 +21,7 @@ fn printed(command: &mut Command) -> String {
 
 /// `0.1.0 (rev 2c3ec75, 2026-11-30)` when git knows the checkout the tests
 /// run in, `0.1.0` otherwise: the build saw what the tests see.
+#[track_caller]
 fn expected_version() -> String {
     let version = env!("CARGO_PKG_VERSION");
     let head = Command::new("git")
