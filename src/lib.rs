@@ -13,6 +13,7 @@ mod cli;
 mod commands;
 mod config;
 mod connection;
+mod convo;
 mod credentials;
 mod csds;
 mod engine;

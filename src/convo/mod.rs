@@ -1,0 +1,16 @@
+//! BotiumScript convo suites (`*.convo.txt`, `*.pconvo.txt`,
+//! `*.utterances.txt`), read and run as Botium reads and runs them, without
+//! a socket: `parse` reads one file, `suite` joins the files given into
+//! runnable convos (partials included, utterances expanded, one name space),
+//! `matcher` compares texts, and `run` plays one convo as a state machine
+//! that its driver feeds with the agent's messages and the time.
+
+// Until `lp-consumer test` drives it.
+#![cfg_attr(not(test), allow(dead_code))]
+
+pub(crate) mod matcher;
+pub(crate) mod parse;
+pub(crate) mod run;
+pub(crate) mod suite;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,7 @@
+//! Each test names the botium-core spec (under `test/compiler` or
+//! `test/convo`) whose behaviour it checks, on fixtures of our own.
+
+mod matcher;
+mod parse;
+mod run;
+mod suite;
