@@ -57,6 +57,11 @@ struct Args {
     /// An agent answers each consumer message with "echo: <text>".
     #[arg(long)]
     agent_echo: bool,
+    /// An agent plays Botium's echo connector: each consumer message back as
+    /// it is; "buttons" comes back with two quick replies, "First Button"
+    /// and "Second Button".
+    #[arg(long, conflicts_with_all = ["agent_echo", "bot"])]
+    botium_echo: bool,
     /// A bot answers the consumer by the rules in this JSON file (see the
     /// README; examples/bot.json is one).
     #[arg(long, value_name = "FILE", conflicts_with = "agent_echo")]
@@ -283,6 +288,7 @@ fn main() -> ExitCode {
         account: args.account,
         port: args.port,
         agent_echo: args.agent_echo,
+        botium_echo: args.botium_echo,
         history: args.history,
         batch: args.batch,
         lean_events: args.lean_events,

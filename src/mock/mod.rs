@@ -10,6 +10,7 @@
 
 mod bot;
 mod client;
+mod echo;
 mod frames;
 mod handshake;
 mod http;
@@ -62,6 +63,8 @@ pub struct MockConfig {
     pub port: u16,
     /// Answer each consumer ContentEvent with "echo: <text>" from the agent.
     pub agent_echo: bool,
+    /// The agent plays Botium's echo connector (`echo.rs`).
+    pub botium_echo: bool,
     /// Agent messages in a conversation of the default consumer that exists
     /// from the start.
     pub history: usize,
@@ -87,6 +90,7 @@ impl Default for MockConfig {
             account: "lp-mock".to_owned(),
             port: 0,
             agent_echo: false,
+            botium_echo: false,
             history: 0,
             batch: 1,
             lean_events: false,
@@ -159,6 +163,7 @@ struct Shared {
     http_authority: String,
     token_ttl: u64,
     agent_echo: bool,
+    botium_echo: bool,
     batch: usize,
     /// The agent's client properties; None for lean events.
     /// None for lean events.
@@ -284,6 +289,7 @@ impl MockServer {
             http_authority: format!("{host}:{}", http_addr.port()),
             token_ttl: config.token_ttl,
             agent_echo: config.agent_echo,
+            botium_echo: config.botium_echo,
             batch: config.batch.max(1),
             agent_properties,
             http_faults: Mutex::new((config.faults.csds_status, config.faults.idp_status)),

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::client::{Client, Ended, Outcome};
+use super::echo;
 use super::frames::{self, names};
 use super::state::{
     ANY_SKILL, ConversationFilter, Originator, Refusal, Store, TextEvent, text_event,
@@ -156,6 +157,11 @@ impl Client<'_> {
                         let echo = format!("echo: {text}");
                         let agent = self.shared.agent();
                         store.publish(dialog, &agent, TextEvent::TYPE, &text_event(&echo))?;
+                    }
+                    if let Some(text) = plain_text(event).filter(|_| self.shared.botium_echo) {
+                        let reply = echo::botium_reply(text);
+                        let agent = self.shared.agent();
+                        store.publish(dialog, &agent, TextEvent::TYPE, &reply)?;
                     }
                     // Under the store's lock, so the bot hears messages in
                     // the order they were stored.

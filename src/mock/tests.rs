@@ -568,6 +568,34 @@ fn the_agent_echoes_consumer_messages() {
 }
 
 #[test]
+fn the_agent_plays_botiums_echo_connector() {
+    let server = start(MockConfig {
+        botium_echo: true,
+        ..MockConfig::default()
+    });
+    let mut consumer = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = consumer.create();
+    consumer.subscribe(&conversation, 0);
+    consumer.say(&conversation, "Hello <b>again</b>!");
+    consumer.changes();
+    let echo = consumer.changes();
+    assert_eq!(echo[0]["originatorId"], AGENT_ID);
+    assert_eq!(echo[0]["event"]["message"], "Hello <b>again</b>!");
+    assert!(echo[0]["event"].get("quickReplies").is_none());
+    consumer.say(&conversation, "buttons");
+    consumer.changes();
+    let echo = consumer.changes();
+    assert_eq!(echo[0]["event"]["message"], "buttons");
+    let titles: Vec<&Value> = echo[0]["event"]["quickReplies"]["replies"]
+        .as_array()
+        .expect("quick replies")
+        .iter()
+        .map(|reply| &reply["title"])
+        .collect();
+    assert_eq!(titles, ["First Button", "Second Button"]);
+}
+
+#[test]
 fn events_carry_client_properties_like_the_services_unless_lean() {
     for lean_events in [false, true] {
         let server = start(MockConfig {
