@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -414,6 +415,42 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'lp-consumer;test' {
+            [CompletionResult]::new('--skill', '--skill', [CompletionResultType]::ParameterName, 'Route to this skill id (-1 = any skill)')
+            [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (campaignInfo.campaignId); goes with --engagement')
+            [CompletionResult]::new('--engagement', '--engagement', [CompletionResultType]::ParameterName, 'Engagement id (campaignInfo.engagementId); goes with --campaign')
+            [CompletionResult]::new('--brand', '--brand', [CompletionResultType]::ParameterName, 'Brand id (body.brandId); LivePerson uses the account id')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Conversation context as a JSON object, e.g. ''{"type":"SharkContext","lang":"en-US"}''')
+            [CompletionResult]::new('--bot-timeout', '--bot-timeout', [CompletionResultType]::ParameterName, 'How long a #bot step waits for the agent''s message (Botium''s WAITFORBOTTIMEOUT)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Run N convos at once, each with its own consumer and conversation')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only the K-th of N parts of the sorted convo list (1 <= K <= N), e.g. one machine of a CI matrix')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'Run each convo N times (with --jobs, a load test)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write the results as JUnit XML to FILE')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Also write the results and reply latencies in Prometheus'' text format to FILE (for node_exporter''s textfile collector)')
+            [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
+            [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra trusted root certificate(s), PEM (a bundle is fine)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches')
+            [CompletionResult]::new('--client-properties', '--client-properties', [CompletionResultType]::ParameterName, 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0')
+            [CompletionResult]::new('--max-frame-bytes', '--max-frame-bytes', [CompletionResultType]::ParameterName, 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json')
+            [CompletionResult]::new('--csds', '--csds', [CompletionResultType]::ParameterName, 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)')
+            [CompletionResult]::new('--csds-ttl', '--csds-ttl', [CompletionResultType]::ParameterName, 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask')
+            [CompletionResult]::new('--idp', '--idp', [CompletionResultType]::ParameterName, 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too')
+            [CompletionResult]::new('--jwt-command', '--jwt-command', [CompletionResultType]::ParameterName, 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`')
+            [CompletionResult]::new('--reuse', '--reuse', [CompletionResultType]::ParameterName, 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (says so on stderr)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print each frame sent and received on stderr (the token is never shown)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'lp-consumer;help' {
             [CompletionResult]::new('jwt-sub', 'jwt-sub', [CompletionResultType]::ParameterValue, 'Print the JWT''s claims as one JSON line (no network); `.sub` is the consumerId')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}')
@@ -428,6 +465,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('domains', 'domains', [CompletionResultType]::ParameterValue, 'Print the account''s hosts from the domain API (CSDS), one line per service')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -468,6 +506,9 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;help;login' {
+            break
+        }
+        'lp-consumer;help;test' {
             break
         }
         'lp-consumer;help;help' {

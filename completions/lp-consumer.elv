@@ -54,6 +54,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand man 'Print the man page (roff)'
             cand domains 'Print the account''s hosts from the domain API (CSDS), one line per service'
             cand login 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token'
+            cand test 'Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;jwt-sub'= {
@@ -397,6 +398,41 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'lp-consumer;test'= {
+            cand --skill 'Route to this skill id (-1 = any skill)'
+            cand --campaign 'Campaign id (campaignInfo.campaignId); goes with --engagement'
+            cand --engagement 'Engagement id (campaignInfo.engagementId); goes with --campaign'
+            cand --brand 'Brand id (body.brandId); LivePerson uses the account id'
+            cand --context 'Conversation context as a JSON object, e.g. ''{"type":"SharkContext","lang":"en-US"}'''
+            cand --bot-timeout 'How long a #bot step waits for the agent''s message (Botium''s WAITFORBOTTIMEOUT)'
+            cand --jobs 'Run N convos at once, each with its own consumer and conversation'
+            cand --shard 'Run only the K-th of N parts of the sorted convo list (1 <= K <= N), e.g. one machine of a CI matrix'
+            cand --repeat 'Run each convo N times (with --jobs, a load test)'
+            cand --junit 'Also write the results as JUnit XML to FILE'
+            cand --metrics 'Also write the results and reply latencies in Prometheus'' text format to FILE (for node_exporter''s textfile collector)'
+            cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
+            cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
+            cand --account 'LivePerson account (site) id'
+            cand --domain 'Host of the asyncMessagingEnt service, e.g. va.msg.liveperson.net'
+            cand --url 'Whole ws:// or wss:// endpoint; overrides --domain and --account (how lp-mock is reached)'
+            cand --cacert 'Extra trusted root certificate(s), PEM (a bundle is fine)'
+            cand --proxy 'HTTP proxy for a CONNECT tunnel, http://[user:pass@]host:port. Without it, https_proxy / HTTPS_PROXY (wss://), http_proxy (ws://) and ALL_PROXY apply unless NO_PROXY matches'
+            cand --client-properties 'Client properties as a JSON object, e.g. ''{"deviceFamily":"DESKTOP","os":"LINUX","features":["RICH_CONTENT"]}'', sent in the Client-Properties header'
+            cand --keepalive 'Send a WebSocket ping and a GetClock this often; 0 = off. No answer within --timeout is a dead link (exit 75)'
+            cand --timeout 'Bound on connect, TLS and WebSocket handshake, and each request''s response; more than 0'
+            cand --max-frame-bytes 'Largest message accepted from the server; a bigger one is a protocol error (exit 76)'
+            cand --format 'How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json'
+            cand --csds 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)'
+            cand --csds-ttl 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask'
+            cand --idp 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too'
+            cand --jwt-command 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`'
+            cand --reuse 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
+            cand --insecure 'Do not check the server''s certificate (says so on stderr)'
+            cand -v 'Print each frame sent and received on stderr (the token is never shown)'
+            cand --verbose 'Print each frame sent and received on stderr (the token is never shown)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'lp-consumer;help'= {
             cand jwt-sub 'Print the JWT''s claims as one JSON line (no network); `.sub` is the consumerId'
             cand create 'Request a new conversation (cm.ConsumerRequestConversation); prints {"conversationId":...}'
@@ -411,6 +447,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand man 'Print the man page (roff)'
             cand domains 'Print the account''s hosts from the domain API (CSDS), one line per service'
             cand login 'Get a consumer token from the account''s IdP (signup, or --auth-code-file); the one command that prints a token'
+            cand test 'Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lp-consumer;help;jwt-sub'= {
@@ -438,6 +475,8 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         &'lp-consumer;help;domains'= {
         }
         &'lp-consumer;help;login'= {
+        }
+        &'lp-consumer;help;test'= {
         }
         &'lp-consumer;help;help'= {
         }

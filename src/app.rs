@@ -74,6 +74,7 @@ fn run() -> Result<()> {
             commands::domains::run(args, &config::account_config(global)?, &mut out)
         }
         Command::Login(args) => commands::login::run(args, &config::login(global)?, &mut out),
+        Command::Test(args) => commands::test::run(args, global, &mut out),
     }
 }
 

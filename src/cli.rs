@@ -176,6 +176,8 @@ pub(crate) enum Command {
     Domains(DomainsArgs),
     /// Get a consumer token from the account's IdP (signup, or --auth-code-file); the one command that prints a token.
     Login(LoginArgs),
+    /// Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary.
+    Test(TestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +313,61 @@ pub(crate) struct ChatArgs {
     /// Keep only events of this event.type; repeatable.
     #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// Convo files (*.convo.txt, *.pconvo.txt, *.utterances.txt), or folders searched for them recursively.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) create: CreateArgs,
+
+    /// How long a #bot step waits for the agent's message (Botium's WAITFORBOTTIMEOUT).
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout, allow_negative_numbers = true)]
+    pub(crate) bot_timeout: Duration,
+
+    /// Run N convos at once, each with its own consumer and conversation.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole_number::<1>, allow_negative_numbers = true)]
+    pub(crate) jobs: u64,
+
+    /// Run only the K-th of N parts of the sorted convo list (1 <= K <= N), e.g. one machine of a CI matrix.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub(crate) shard: Option<Shard>,
+
+    /// Run each convo N times (with --jobs, a load test).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole_number::<1>, allow_negative_numbers = true)]
+    pub(crate) repeat: u64,
+
+    /// Also write the results as JUnit XML to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
+
+    /// Also write the results and reply latencies in Prometheus' text format to FILE (for node_exporter's textfile collector).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) metrics: Option<PathBuf>,
+}
+
+/// `--shard K/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    /// 1-based.
+    pub(crate) index: u64,
+    pub(crate) count: u64,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let wrong = || "must be K/N, two whole numbers with 1 <= K <= N (e.g. 2/4)".to_owned();
+    let (index, count) = text.split_once('/').ok_or_else(wrong)?;
+    let (index, count) = (
+        index.trim().parse().map_err(|_| wrong())?,
+        count.trim().parse().map_err(|_| wrong())?,
+    );
+    if index == 0 || index > count {
+        return Err(wrong());
+    }
+    Ok(Shard { index, count })
 }
 
 #[derive(Debug, Args)]

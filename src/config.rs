@@ -117,11 +117,17 @@ fn given_token(args: &GlobalArgs) -> Result<Option<Token>> {
 /// The token's sources, checked: a given token is read and decoded; at
 /// least one source must be there.
 pub(crate) fn credentials(args: &GlobalArgs) -> Result<Credentials> {
-    match (given_token(args)?, jwt_command(args)) {
-        (Some(token), command) => Ok(Credentials::Given(token, command)),
-        (None, Some(command)) => Ok(Credentials::Command(command)),
-        (None, None) => Err(no_token(args)),
-    }
+    given_credentials(args)?.ok_or_else(|| no_token(args))
+}
+
+/// The token's sources, checked, if any is given (`test` signs up a
+/// consumer per convo without one).
+pub(crate) fn given_credentials(args: &GlobalArgs) -> Result<Option<Credentials>> {
+    Ok(match (given_token(args)?, jwt_command(args)) {
+        (Some(token), command) => Some(Credentials::Given(token, command)),
+        (None, Some(command)) => Some(Credentials::Command(command)),
+        (None, None) => None,
+    })
 }
 
 fn jwt_command(args: &GlobalArgs) -> Option<JwtCommand> {
@@ -148,7 +154,7 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
 }
 
 /// The settings every request obeys.
-fn network(args: &GlobalArgs) -> Result<Network> {
+pub(crate) fn network(args: &GlobalArgs) -> Result<Network> {
     let cacerts = match &args.cacert {
         Some(path) => read_cacerts(path)?,
         None => Vec::new(),
@@ -242,6 +248,19 @@ pub fn is_account_id(text: &str) -> bool {
 pub(crate) fn service(args: &GlobalArgs) -> Result<ServiceConfig> {
     let target = target(args)?;
     let credentials = credentials(args)?;
+    service_of(args, target, credentials)
+}
+
+/// `service`, with the token's sources given: each convo's of `test`.
+pub(crate) fn service_with(args: &GlobalArgs, credentials: Credentials) -> Result<ServiceConfig> {
+    service_of(args, target(args)?, credentials)
+}
+
+fn service_of(
+    args: &GlobalArgs,
+    target: Target,
+    credentials: Credentials,
+) -> Result<ServiceConfig> {
     let client_properties = args
         .client_properties
         .as_deref()
@@ -284,7 +303,7 @@ fn parse_client_properties(text: &str) -> Result<HeaderValue> {
     })
 }
 
-fn target(args: &GlobalArgs) -> Result<Target> {
+pub(crate) fn target(args: &GlobalArgs) -> Result<Target> {
     if let Some(url) = given(&args.url) {
         return parse_endpoint(url, "--url/LP_URL").map(Target::Endpoint);
     }

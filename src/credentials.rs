@@ -27,7 +27,7 @@ const MAX_OUTPUT: usize = 64 * 1024;
 /// The longest stderr line quoted.
 const QUOTED_CHARS: usize = 300;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct JwtCommand {
     command: String,
     /// How long the helper may take (`--timeout`).
@@ -55,10 +55,15 @@ impl JwtCommand {
     /// Runs the command for a token. Its output is used as it is, however
     /// short the token's life, unless it has expired already (77).
     pub(crate) fn fetch(&self) -> Result<Token> {
+        self.fetch_with(&[])
+    }
+
+    /// `fetch`, with these variables in the helper's environment.
+    pub(crate) fn fetch_with(&self, env: &[(&str, String)]) -> Result<Token> {
         if self.verbose {
             eprintln!("lp-consumer: running --jwt-command for a token");
         }
-        let output = self.run()?;
+        let output = self.run(env)?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let text = stdout.trim();
         let quoted =
@@ -109,11 +114,12 @@ impl JwtCommand {
     /// group, which the terminal's Ctrl-C does not reach). When it exits,
     /// what it left running in its group is killed too, and what its pipes
     /// hold is taken without waiting for them to close.
-    fn run(&self) -> Result<Ran> {
+    fn run(&self, env: &[(&str, String)]) -> Result<Ran> {
         signals::install();
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(&self.command)
+            .envs(env.iter().map(|(name, value)| (name, value)))
             // Standard input may be the messages of `send`: not the helper's.
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -37,7 +37,7 @@ macro_rules! exits {
 }
 
 exits! {
-    Refused = 1: "the service refused the request (response code outside 2xx, shown on stderr)",
+    Refused = 1: "the service refused the request (non-2xx code, shown on stderr); test: a convo did not pass",
     Usage = 2: "usage error",
     DataErr = 65: "bad input data (JWT, JSON argument, state file, stdin, a choice that cannot be clicked)",
     NoInput = 66: "an input file (--jwt-file, --cacert, --auth-code-file, --state-file) cannot be read",

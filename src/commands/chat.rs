@@ -28,7 +28,7 @@ use crate::sanitise;
 /// What chat tells the service it can show when the user sent no
 /// --client-properties: buttons, quick replies, and survey dialogs
 /// (MULTI_DIALOG: FACTS 7.2).
-const CLIENT_PROPERTIES: &str =
+pub(crate) const CLIENT_PROPERTIES: &str =
     r#"{"type":".ClientProperties","features":["RICH_CONTENT","QUICK_REPLIES","MULTI_DIALOG"]}"#;
 
 pub(crate) fn run(

@@ -19,9 +19,7 @@ use crate::secret::{self, Secret};
 
 pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> Result<()> {
     let AccountConfig {
-        account,
-        csds,
-        network,
+        account, network, ..
     } = &config.account;
     let account = account.as_str();
     let auth_code = args
@@ -34,14 +32,7 @@ pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> R
         LoginOutput::Env => Some(messaging_variable(config)?),
         _ => None,
     };
-    let idp = match &config.idp {
-        Some(site) => site.clone(),
-        None => Site::named(
-            &csds.service_host(network, account, csds::IDP)?,
-            csds.plain(),
-            "CSDS's idp",
-        )?,
-    };
+    let idp = idp_site(config)?;
     if idp.plain {
         let what = match auth_code {
             Some(_) => "the authCode (and the token that comes back)",
@@ -87,6 +78,23 @@ pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> R
         })?,
     }
     out.flush()
+}
+
+/// The IdP: `--idp`/`LP_IDP`, else the account's `idp` in CSDS.
+pub(crate) fn idp_site(config: &LoginConfig) -> Result<Site> {
+    let AccountConfig {
+        account,
+        csds,
+        network,
+    } = &config.account;
+    match &config.idp {
+        Some(site) => Ok(site.clone()),
+        None => Site::named(
+            &csds.service_host(network, account, csds::IDP)?,
+            csds.plain(),
+            "CSDS's idp",
+        ),
+    }
 }
 
 /// `--output json`, its keys in this order (json! would sort them).

@@ -14,6 +14,7 @@ pub(crate) mod jwt_sub;
 pub(crate) mod login;
 pub(crate) mod send;
 pub(crate) mod subscribe;
+pub(crate) mod test;
 
 use anyhow::Result;
 

@@ -5,9 +5,6 @@
 //! `matcher` compares texts, and `run` plays one convo as a state machine
 //! that its driver feeds with the agent's messages and the time.
 
-// Until `lp-consumer test` drives it.
-#![cfg_attr(not(test), allow(dead_code))]
-
 pub(crate) mod matcher;
 pub(crate) mod parse;
 pub(crate) mod run;

@@ -195,6 +195,15 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// The conversation ended while the convo wanted to send more: the
+    /// step that would have sent fails.
+    pub(crate) fn conversation_over(&mut self) {
+        if let Some(step) = self.steps.get(self.at) {
+            let message = "the conversation is closed: nothing more can be sent".to_owned();
+            self.fail(step, Mismatch::new(message, step.text.clone(), None));
+        }
+    }
+
     /// The outcome so far (complete once `poll` said `Done`).
     pub(crate) fn outcome(&self) -> &Outcome {
         &self.outcome

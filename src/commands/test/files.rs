@@ -1,0 +1,73 @@
+//! The suite's files: each PATH a file, or a folder searched recursively
+//! (hidden entries skipped) for the files a suite is made of.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::convo::suite::{Source, kind};
+use crate::exit::{Exit, err_text, fail, unreadable};
+
+/// The suite files under `paths`, each read, sorted by path.
+pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut found = Vec::new();
+    for path in paths {
+        let metadata = fs::metadata(path).map_err(|err| unreadable("PATH", path, &err))?;
+        if metadata.is_dir() {
+            walk(path, &mut found)?;
+        } else if kind(&path.to_string_lossy()).is_some() {
+            found.push(path.clone());
+        } else {
+            return Err(fail(
+                Exit::Usage,
+                format!(
+                    "{} is not a convo file (*.convo.txt, *.pconvo.txt, *.utterances.txt) \
+                     nor a folder",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+        .into_iter()
+        .map(|path| {
+            let text = fs::read_to_string(&path).map_err(|err| match err.kind() {
+                io::ErrorKind::InvalidData => {
+                    fail(Exit::DataErr, format!("{}: not UTF-8 text", path.display()))
+                }
+                _ => unreadable("PATH", &path, &err),
+            })?;
+            Ok(Source {
+                path: path.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = fs::read_dir(folder).map_err(|err| unreadable("PATH", folder, &err))?;
+    for entry in entries {
+        let entry = entry.map_err(|err| {
+            fail(
+                Exit::NoInput,
+                format!("PATH {}: {}", folder.display(), err_text(&err)),
+            )
+        })?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir {
+            walk(&path, found)?;
+        } else if kind(&path.to_string_lossy()).is_some() {
+            found.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! One convo over a real connection: the conversation requested, the
+//! engine and the chat state machine (as `chat` uses them: subscriptions,
+//! clicks, surveys, closes) driven by the convo's executor, whose messages
+//! and clicks become chat lines and to which the agent's messages, the
+//! skill and the time are fed. The only part of `test` that touches a
+//! socket.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::Value;
+use tungstenite::http::HeaderValue;
+
+use crate::chat::{self, Chat};
+use crate::choices::{self, Action as ChoiceAction};
+use crate::cli::{CreateArgs, Origin};
+use crate::commands::chat::CLIENT_PROPERTIES;
+use crate::config::ConnectionConfig;
+use crate::connection::{Connection, Read, Watch};
+use crate::convo::parse::Step;
+use crate::convo::run::{Action, AgentMessage, Button, Outcome, Run};
+use crate::engine::{self, Engine, Event};
+use crate::frames::{self, ConversationChange, Response, types};
+
+/// A convo played to its verdict.
+pub(crate) struct Played {
+    pub(crate) conversation: String,
+    pub(crate) outcome: Outcome,
+}
+
+/// Plays `steps` in a new conversation of `config`'s consumer, closed at
+/// the end. Err: the convo could not be run (connection, token, refusal).
+pub(crate) fn play(
+    config: &mut ConnectionConfig,
+    create: &CreateArgs,
+    steps: &[Step],
+    bot_timeout: Duration,
+) -> Result<Played> {
+    config
+        .client_properties
+        .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
+    let body = crate::commands::create::request_body(create)?;
+    let consumer = config.token.claims.sub().to_owned();
+    let mut connection = Connection::open(config)?;
+    let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
+    let conversation = opened.id()?;
+    let mut engine = Engine::new(
+        engine::Options {
+            conversation: conversation.clone(),
+            consumer,
+            from: Origin::Any,
+            types: Vec::new(),
+            ack: None,
+            frames: false,
+            count: None,
+            idle: None,
+            until_closed: true,
+            timeout: config.network.timeout,
+            every_origin: true,
+        },
+        None,
+    );
+    let mut chat = Chat::new(
+        chat::Options {
+            turns: false,
+            settle: Duration::ZERO,
+            reply_timeout: bot_timeout,
+            interactive: false,
+        },
+        &conversation,
+    );
+    let mut run = Run::new(steps, bot_timeout, Instant::now());
+    let mut io = LiveIo {
+        connection: &mut connection,
+        chat: &mut chat,
+        run: &mut run,
+    };
+    let played = drive(&mut engine, &mut io);
+    // The conversation is not left in the next run's way, whatever happened.
+    if !io.chat.closed() {
+        let _ = io.connection.request(
+            types::UPDATE_CONVERSATION_FIELD,
+            Some(&frames::close_body(&conversation)),
+        );
+    }
+    io.connection.finish();
+    played?;
+    Ok(Played {
+        conversation,
+        outcome: run.outcome().clone(),
+    })
+}
+
+/// Until the executor is done.
+fn drive(engine: &mut Engine, io: &mut LiveIo) -> Result<()> {
+    engine.start(io)?;
+    // The instant our latest message went out, until the chat has its
+    // response: the executor is told then.
+    let mut publishing: Option<Instant> = None;
+    let mut lines = 0u64;
+    loop {
+        match io.connection.read()? {
+            Read::Frame(frame) => {
+                engine.on_frame(&frame, io)?;
+                if let Some(survey) = io.chat.take_survey() {
+                    engine.follow_dialog(io, &survey)?;
+                }
+                continue;
+            }
+            Read::Closed | Read::Empty => {}
+        }
+        let now = Instant::now();
+        engine.on_tick(now)?;
+        if let Some(at) = publishing
+            && io.chat.wants_line()
+        {
+            publishing = None;
+            io.run.sent(at);
+        }
+        // Once the conversation is over nothing more can come: the
+        // executor's waits end at once.
+        let over = engine.ending().is_some() || io.chat.closed();
+        let deadline = match io.run.poll(now) {
+            Action::Done => return Ok(()),
+            Action::Wait(Some(until)) if over => {
+                io.run.poll(until);
+                continue;
+            }
+            Action::Wait(deadline) => deadline,
+            Action::Publish(_) | Action::Click(_) if over => {
+                io.run.conversation_over();
+                continue;
+            }
+            Action::Publish(text) => {
+                // A line starting with `/` is a command to the chat; `//`
+                // sends it as text.
+                let line = if text.starts_with('/') {
+                    format!("/{text}")
+                } else {
+                    text
+                };
+                lines += 1;
+                publishing = Some(now);
+                io.chat.line(&mut Sender(io.connection), lines, &line)?;
+                continue;
+            }
+            Action::Click(title) => {
+                lines += 1;
+                publishing = Some(now);
+                let line = format!("/click {title}");
+                io.chat.line(&mut Sender(io.connection), lines, &line)?;
+                continue;
+            }
+        };
+        let deadline = engine::earliest(engine.next_deadline(), deadline);
+        let watch = Watch {
+            stdout: false,
+            other: None,
+        };
+        io.connection.wait(deadline, watch)?;
+    }
+}
+
+/// The chat's requests, on the connection.
+struct Sender<'a>(&'a mut Connection);
+
+impl chat::Io for Sender<'_> {
+    fn send(
+        &mut self,
+        request_type: &'static str,
+        body: &Value,
+        metadata: Option<&Value>,
+    ) -> Result<String> {
+        self.0
+            .send_request_with_metadata(request_type, Some(body), metadata)
+    }
+
+    fn show(&mut self, _target: &Value) -> Result<()> {
+        Ok(())
+    }
+
+    fn notice(&mut self, _text: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The engine's world: events go to the chat and, when they are the
+/// agent's messages, to the executor; nothing is printed.
+struct LiveIo<'a, 'c, 'r, 's> {
+    connection: &'a mut Connection,
+    chat: &'c mut Chat,
+    run: &'r mut Run<'s>,
+}
+
+impl engine::Io for LiveIo<'_, '_, '_, '_> {
+    fn print(&mut self, _line: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn request(&mut self, request_type: &'static str, body: &Value) -> Result<String> {
+        self.connection.send_request(request_type, Some(body))
+    }
+
+    fn other_response(&mut self, response: &Response) -> Result<bool> {
+        if self.chat.on_response(response)? {
+            return Ok(false);
+        }
+        Ok(self.connection.other_response(response))
+    }
+
+    fn event(&mut self, event: &Event) -> Result<()> {
+        self.chat.on_event(event);
+        if !event.by_consumer
+            && let Some(message) = agent_message(event)
+        {
+            self.run.agent_message(message, Instant::now());
+        }
+        Ok(())
+    }
+
+    fn conversation(&mut self, change: &ConversationChange) -> Result<()> {
+        if let Some(skill) = &change.skill_id {
+            self.run.skill(skill);
+        }
+        self.chat
+            .on_conversation(&mut Sender(self.connection), change)
+    }
+}
+
+/// An agent's text, quick replies or structured content, as the executor
+/// sees it; anything else (typing, receipts) is not a message.
+fn agent_message(event: &Event) -> Option<AgentMessage> {
+    if !matches!(event.event_type, Some("ContentEvent" | "RichContentEvent")) {
+        return None;
+    }
+    let change: Value = serde_json::from_str(event.text).ok()?;
+    let event = &change["event"];
+    // A checkbox is no button: it sends nothing itself.
+    let buttons = choices::of_event(event)
+        .into_iter()
+        .filter(|choice| !choice.is_checkbox())
+        .map(|choice| Button {
+            payload: choice.actions.iter().find_map(|action| match action {
+                ChoiceAction::Publish(text) if *text != choice.title => Some(text.clone()),
+                _ => None,
+            }),
+            title: choice.title,
+        })
+        .collect();
+    let mut cards = Vec::new();
+    for content in [&event["content"], &event["message"]] {
+        if content.is_object() {
+            card_texts(content, &mut cards);
+        }
+    }
+    Some(AgentMessage {
+        text: event["message"].as_str().unwrap_or_default().to_owned(),
+        buttons,
+        cards,
+    })
+}
+
+/// The texts of structured content's `text` elements, in document order.
+fn card_texts(value: &Value, texts: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("text")
+                && let Some(text) = map.get("text").and_then(Value::as_str)
+            {
+                texts.push(text.to_owned());
+                return;
+            }
+            map.values().for_each(|inner| card_texts(inner, texts));
+        }
+        Value::Array(items) => items.iter().for_each(|item| card_texts(item, texts)),
+        _ => {}
+    }
+}

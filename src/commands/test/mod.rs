@@ -1,0 +1,255 @@
+//! `test [PATH]...`: BotiumScript convo suites run against the bot. The
+//! files are found (`files`), read and joined into convos (`crate::convo`),
+//! the `--shard`'s part of them run `--repeat` times on `--jobs` threads,
+//! each convo with its own consumer and conversation (`live`), and each
+//! result printed as it ends, then the summary (`report`).
+
+mod files;
+mod live;
+mod report;
+
+use std::fs;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::cli::{GlobalArgs, TestArgs};
+use crate::config::{self, Credentials};
+use crate::convo::suite::{self, Planned};
+use crate::credentials::JwtCommand;
+use crate::exit::{Exit, fail};
+use crate::http::Site;
+use crate::idp;
+use crate::output::{self, Output};
+use crate::secret;
+use crate::token::Token;
+use crate::when::now_secs;
+use report::{ConvoResult, Status, Summary};
+
+/// Where each convo's consumer comes from.
+enum Consumers {
+    /// The token given (one convo at a time), and the command that renews it.
+    Fixed(Token, Option<JwtCommand>),
+    /// One `--jwt-command` run per convo.
+    Command(JwtCommand),
+    /// A signup at the IdP per convo, as `login` does.
+    Signup { idp: Site, account: String },
+}
+
+/// One convo to run: its plan and, with `--repeat`, which run.
+struct Job<'a> {
+    planned: &'a Planned,
+    repeat: Option<u64>,
+}
+
+pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
+    let given = config::given_credentials(global)?;
+    if matches!(given, Some(Credentials::Given(..))) && args.jobs > 1 {
+        return Err(fail(
+            Exit::Usage,
+            "--jobs above 1 needs a consumer per convo (a consumer holds one open conversation), \
+             and a fixed token (--jwt, LP_JWT, --jwt-file) is one consumer: leave it out to sign \
+             up a consumer per convo, or give --jwt-command",
+        ));
+    }
+    // Where the socket goes is checked before any convo runs.
+    config::target(global)?;
+    let sources = files::read(&args.paths)?;
+    let mut planned = suite::plan(&sources);
+    if planned.is_empty() {
+        return Err(fail(
+            Exit::NoInput,
+            "no convo files (*.convo.txt) in the paths given",
+        ));
+    }
+    planned.sort_by(|a, b| (&a.file, &a.name).cmp(&(&b.file, &b.name)));
+    if let Some(shard) = args.shard {
+        let (index, count) = (shard.index as usize, shard.count as usize);
+        planned = planned
+            .into_iter()
+            .enumerate()
+            .filter(|(at, _)| at % count == index - 1)
+            .map(|(_, planned)| planned)
+            .collect();
+    }
+    let consumers = match given {
+        Some(Credentials::Given(token, command)) => Consumers::Fixed(token, command),
+        Some(Credentials::Command(command)) => Consumers::Command(command),
+        None => {
+            let login = config::login(global)?;
+            let idp = super::login::idp_site(&login)?;
+            if idp.plain {
+                secret::warn_if_plain("the token that comes back", "http", idp.host());
+            }
+            Consumers::Signup {
+                idp,
+                account: login.account.account,
+            }
+        }
+    };
+    let jobs: Vec<Job> = planned
+        .iter()
+        .flat_map(|planned| {
+            (1..=args.repeat).map(move |n| Job {
+                planned,
+                repeat: (args.repeat > 1).then_some(n),
+            })
+        })
+        .collect();
+    let text = output::wants_text(global.format, true);
+    let started = Instant::now();
+    let next = AtomicUsize::new(0);
+    let (report, results) = mpsc::channel();
+    let mut all = Vec::with_capacity(jobs.len());
+    thread::scope(|scope| -> Result<()> {
+        let workers = (args.jobs as usize).min(jobs.len());
+        for _ in 0..workers {
+            let report = report.clone();
+            let (jobs, next, consumers) = (&jobs, &next, &consumers);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    let result = run_one(args, global, consumers, job, index);
+                    if report.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(report);
+        for result in results {
+            if text {
+                for line in report::text_lines(&result) {
+                    out.raw_line(&line)?;
+                }
+            } else {
+                out.line(&report::json_line(&result))?;
+            }
+            out.flush()?;
+            all.push(result);
+        }
+        Ok(())
+    })?;
+    let summary = Summary::of(&all, started.elapsed());
+    if text {
+        out.raw_line(&summary.text_line())?;
+    } else {
+        out.line(&summary.json_line())?;
+    }
+    out.flush()?;
+    if let Some(path) = &args.junit {
+        let suite_name = args
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        write_atomically(path, "--junit", &report::junit(&suite_name, &all, &summary))?;
+    }
+    if let Some(path) = &args.metrics {
+        write_atomically(path, "--metrics", &report::metrics(&summary, now_secs()))?;
+    }
+    if summary.all_passed() {
+        return Ok(());
+    }
+    Err(fail(
+        Exit::Refused,
+        format!(
+            "{} of {} convos failed, {} could not run",
+            summary.failed,
+            all.len(),
+            summary.errors
+        ),
+    ))
+}
+
+/// Runs one convo with its own consumer; never fails: what goes wrong is
+/// the convo's error.
+fn run_one(
+    args: &TestArgs,
+    global: &GlobalArgs,
+    consumers: &Consumers,
+    job: &Job,
+    index: usize,
+) -> ConvoResult {
+    let started = Instant::now();
+    let mut result = ConvoResult {
+        file: job.planned.file.clone(),
+        convo: job.planned.name.clone(),
+        repeat: job.repeat,
+        status: Status::Error,
+        conversation: None,
+        duration: Duration::ZERO,
+        latencies: Vec::new(),
+        failure: None,
+        error: None,
+        transcript: Vec::new(),
+    };
+    let played = job
+        .planned
+        .steps
+        .as_ref()
+        .map_err(|error| anyhow::anyhow!("{error}"))
+        .and_then(|steps| {
+            let credentials = match consumers {
+                Consumers::Fixed(token, command) => {
+                    Credentials::Given(token.clone(), command.clone())
+                }
+                Consumers::Command(command) => Credentials::Given(
+                    command.fetch_with(&[
+                        ("LP_TEST_CONVO", job.planned.name.clone()),
+                        ("LP_TEST_FILE", job.planned.file.clone()),
+                        ("LP_TEST_INDEX", index.to_string()),
+                    ])?,
+                    None,
+                ),
+                Consumers::Signup { idp, account } => {
+                    let network = config::network(global)?;
+                    Credentials::Given(idp::login(&network, idp, account, None)?, None)
+                }
+            };
+            let mut config = super::connection(config::service_with(global, credentials)?)?;
+            live::play(&mut config, &args.create, steps, args.bot_timeout)
+        });
+    match played {
+        Ok(played) => {
+            result.conversation = Some(played.conversation);
+            let outcome = played.outcome;
+            result.status = if outcome.failure.is_some() {
+                Status::Failed
+            } else {
+                Status::Passed
+            };
+            result.failure = outcome.failure;
+            result.latencies = outcome.latencies;
+            result.transcript = outcome.transcript;
+        }
+        Err(err) => result.error = Some(format!("{err:#}")),
+    }
+    result.duration = started.elapsed();
+    result
+}
+
+/// Writes a report next to its place, then renames it there, so that a
+/// reader (node_exporter, a CI step) never sees half of it.
+fn write_atomically(path: &Path, flag: &str, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    fs::write(&temporary, text)
+        .and_then(|()| fs::rename(&temporary, path))
+        .map_err(|err| {
+            let _ = fs::remove_file(&temporary);
+            fail(
+                Exit::IoErr,
+                format!("{flag} {}: {}", path.display(), crate::exit::err_text(&err)),
+            )
+        })
+}

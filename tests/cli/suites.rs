@@ -1,0 +1,457 @@
+//! `test`: BotiumScript convo suites through the real binary, against
+//! lp-mock playing Botium's echo connector (fixtures mirroring botium-core's
+//! test/convo specs) and against the example bot (examples/convos).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lp_consumer::mock::MockConfig;
+use serde_json::Value;
+
+use crate::harness::{Run, Setup, bare, example_bot, run};
+
+fn echo() -> Setup {
+    Setup::with(MockConfig {
+        botium_echo: true,
+        ..MockConfig::default()
+    })
+}
+
+fn with_bot() -> Setup {
+    Setup::with(MockConfig {
+        bot: Some(example_bot()),
+        ..MockConfig::default()
+    })
+}
+
+fn examples() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/convos")
+        .display()
+        .to_string()
+}
+
+/// A folder with these files.
+fn suite(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// The per-convo lines (all but the summary), by convo name.
+fn by_convo(run: &Run) -> Vec<(String, Value)> {
+    let (summary, convos) = run.lines.split_last().expect("a summary");
+    assert!(summary.get("summary").is_some(), "last line: {summary}");
+    let mut convos: Vec<(String, Value)> = convos
+        .iter()
+        .map(|line| (line["convo"].as_str().unwrap().to_owned(), line.clone()))
+        .collect();
+    convos.sort_by(|a, b| a.0.cmp(&b.0));
+    convos
+}
+
+fn status_of(run: &Run) -> Vec<(String, String)> {
+    by_convo(run)
+        .into_iter()
+        .map(|(name, line)| (name, line["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn summary(run: &Run) -> &Value {
+    &run.lines.last().expect("a summary")["summary"]
+}
+
+/// A signup per convo: the account and its CSDS, no token.
+fn signing_up(setup: &Setup, cache: &Path) -> Command {
+    let mut command = bare();
+    command
+        .env("LP_CSDS", setup.server.csds_url())
+        .env("LP_ACCOUNT", setup.server.account())
+        .env("XDG_CACHE_HOME", cache);
+    command
+}
+
+/// Fixtures of our own, each mirroring a convo of botium-core's
+/// test/convo specs (named after it), run against Botium's echo.
+const ECHO_SUITE: &[(&str, &str)] = &[
+    // 2steps.convo.txt: transcript.spec "steps on success"
+    (
+        "steps.convo.txt",
+        "steps\n\n#begin\n\n#me\nHi\n\n#bot\nHi\n\n#me\nHi again!\n\n#bot\nhi AGAIN\n\n#end",
+    ),
+    // 2stepsfailing.convo.txt: "steps on failing"
+    (
+        "failing.convo.txt",
+        "failing\n\n#me\nHi\n\n#bot\nHi\n\n#me\nHi again!\n\n#bot\nHi again FAILING!\n\n#me\nnot reached\n",
+    ),
+    // 2stepsneg, 2stepsopt, 2stepsoptneg, 2stepsoptskip
+    ("neg.convo.txt", "neg\n#me\nHello\n#bot\n!Hugo\n"),
+    ("opt.convo.txt", "opt\n#me\nHello\n#bot\n?Hello\n"),
+    ("optneg.convo.txt", "optneg\n#me\nHello\n#bot\n?!Hugo\n"),
+    (
+        "optskip.convo.txt",
+        "optskip\n#me\nHello\n#bot\n?Hugo\n#bot\nHello\n",
+    ),
+    // 2stepsoptfollowme: an unmatched optional message before a #me fails
+    (
+        "optfollowme.convo.txt",
+        "optfollowme\n#me\nHello\n#bot\n?Hugo\n#me\nHello\n",
+    ),
+    // asserters.convo.txt, assertersopt, assertersoptskip
+    (
+        "asserters.convo.txt",
+        "asserters\n#me\nHello\n#bot\nBUTTONS btn1|btn2\n",
+    ),
+    (
+        "assertersopt.convo.txt",
+        "assertersopt\n#me\nbuttons\n#bot\n?buttons\n?BUTTONS First Button|Second Button\n",
+    ),
+    (
+        "assertersoptskip.convo.txt",
+        "assertersoptskip\n#me\nbuttons\n#bot\n?buttons\n?BUTTONS apple\n#bot\nbuttons\nBUTTONS First Button|Second Button\n",
+    ),
+    // partialconvo/depth1: partial.spec "Depth1 txt, everything ok"
+    (
+        "login.pconvo.txt",
+        "Login\n\n#begin\n\n#bot\nLogin please\n\n#me\n123456\n\n#end\n",
+    ),
+    (
+        "main.convo.txt",
+        "Main\n\n#me\nLogin please\n\nINCLUDE Login\n\n#bot\n123456\n",
+    ),
+    // partialconvo/notfound and a feature lp-consumer does not have
+    (
+        "notfound.convo.txt",
+        "notfound\n#me\nHello\nINCLUDE notexists\n",
+    ),
+    (
+        "jsonpath.convo.txt",
+        "jsonpath\n#me\nHello\n#bot\nJSON_PATH $.text|Hello\n",
+    ),
+    // A real click on the echo's quick replies.
+    (
+        "click.convo.txt",
+        "click\n#me\nbuttons\n#bot\nbuttons\n#me\nBUTTON second button\n#bot\nSecond Button\n",
+    ),
+];
+
+#[test]
+fn botiums_convo_specs_give_botiums_verdicts_against_its_echo() {
+    let setup = echo();
+    let dir = suite(ECHO_SUITE);
+    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    run.assert_error(1, "3 of 14 convos failed, 2 could not run");
+    let expected = [
+        ("Main", "passed"),
+        ("asserters", "failed"),
+        ("assertersopt", "passed"),
+        ("assertersoptskip", "passed"),
+        ("click", "passed"),
+        ("failing", "failed"),
+        ("jsonpath", "error"),
+        ("neg", "passed"),
+        ("notfound", "error"),
+        ("opt", "passed"),
+        ("optfollowme", "failed"),
+        ("optneg", "passed"),
+        ("optskip", "passed"),
+        ("steps", "passed"),
+    ];
+    let statuses = status_of(&run);
+    // The partial is not a convo of its own.
+    assert_eq!(statuses.len(), 14, "{statuses:?}");
+    for (name, status) in expected {
+        assert!(
+            statuses.contains(&(name.to_owned(), status.to_owned())),
+            "{name} should be {status}: {statuses:?}"
+        );
+    }
+    let lines = by_convo(&run);
+    let line = |name: &str| &lines.iter().find(|(n, _)| n == name).unwrap().1;
+    let failing = &line("failing")["failure"];
+    assert_eq!(failing["step"], 4);
+    assert_eq!(failing["section"], "#bot");
+    assert_eq!(failing["expected"], "Hi again FAILING!");
+    assert_eq!(failing["received"], "Hi again!");
+    assert_eq!(line("optfollowme")["failure"]["step"], 2);
+    assert!(
+        line("notfound")["error"]
+            .as_str()
+            .unwrap()
+            .contains("no partial convo named \"notexists\""),
+        "{}",
+        line("notfound")
+    );
+    assert!(
+        line("jsonpath")["error"]
+            .as_str()
+            .unwrap()
+            .contains("JSON_PATH is not supported")
+    );
+    // Each run had its own conversation, closed at its end.
+    let conversations: BTreeSet<&str> = lines
+        .iter()
+        .filter_map(|(_, line)| line["conversationId"].as_str())
+        .collect();
+    assert_eq!(conversations.len(), 12);
+    // Replies: one latency per #bot step that got a message.
+    assert_eq!(line("steps")["replies"].as_array().unwrap().len(), 2);
+    assert_eq!(summary(&run)["passed"], 9);
+    assert!(summary(&run)["replies"].as_u64().unwrap() >= 12);
+}
+
+#[test]
+fn the_example_bots_suite_passes_with_a_consumer_per_convo_and_writes_junit_and_metrics() {
+    let setup = with_bot();
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("junit.xml");
+    let metrics = out.path().join("lp.prom");
+    let run = run(
+        signing_up(&setup, &out.path().join("cache")).args([
+            "test",
+            "--jobs",
+            "4",
+            "--junit",
+            junit.to_str().unwrap(),
+            "--metrics",
+            metrics.to_str().unwrap(),
+            &examples(),
+        ]),
+        None,
+        "",
+    );
+    run.assert_code(0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let statuses = status_of(&run);
+    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|(_, status)| status == "passed"),
+        "{statuses:?}"
+    );
+    // The utterance set made three greetings.
+    assert!(
+        statuses
+            .iter()
+            .any(|(name, _)| name == "Greeting/GREETINGS-L3")
+    );
+    let summary = summary(&run);
+    assert_eq!(
+        (summary["passed"].as_u64(), summary["failed"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert!(
+        summary["replyMs"]["p95"].as_f64().unwrap() >= summary["replyMs"]["p50"].as_f64().unwrap()
+    );
+    // Eight signups: eight consumers.
+    let signups = setup
+        .server
+        .http_requests()
+        .iter()
+        .filter(|request| request.contains("/signup"))
+        .count();
+    assert_eq!(signups, 8);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 8);
+    assert!(xml.contains("failures=\"0\" errors=\"0\""), "{xml}");
+    assert!(xml.contains("<system-out>#me hi\n#bot Hello!"), "{xml}");
+    let prom = std::fs::read_to_string(&metrics).unwrap();
+    assert!(
+        prom.contains("lp_consumer_test_convos{status=\"passed\"} 8\n"),
+        "{prom}"
+    );
+    assert!(
+        prom.contains("lp_consumer_test_reply_seconds{quantile=\"0.95\"} "),
+        "{prom}"
+    );
+}
+
+#[test]
+fn a_failure_in_text_shows_expected_received_and_the_transcripts_tail() {
+    let setup = echo();
+    let dir = suite(&[(
+        "f.convo.txt",
+        "greeting\n#me\nHello <b>there</b>\n#bot\nGood morning\n",
+    )]);
+    let run = crate::harness::finish_text(
+        crate::harness::output_of(
+            setup
+                .cmd()
+                .args(["test", "--format", "text", dir.path().to_str().unwrap()]),
+            None,
+        ),
+        &setup.token,
+    );
+    run.assert_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("FAILED greeting ("), "{}", run.stdout);
+    assert_eq!(
+        lines[1..5],
+        [
+            "       step 2 (#bot, line 4): bot response \"Hello there\" expected to match \"Good morning\"",
+            "       expected: Good morning",
+            "       received: Hello <b>there</b>",
+            "       | #me Hello <b>there</b>",
+        ]
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("0 passed, 1 failed, 0 errors")
+    );
+}
+
+#[test]
+fn the_skill_after_a_transfer_is_checked() {
+    let setup = with_bot();
+    let dir = suite(&[
+        (
+            "right.convo.txt",
+            "right\n#me\nhuman\n#bot\nTransferring*\n#end\nCHECKLIVEPERSONSKILL human-skill\n",
+        ),
+        (
+            "wrong.convo.txt",
+            "wrong\n#me\nhuman\n#bot\nTransferring*\nCHECKLIVEPERSONSKILL sales\n",
+        ),
+    ]);
+    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    run.assert_code(1);
+    let statuses = status_of(&run);
+    assert_eq!(
+        statuses,
+        [
+            ("right".to_owned(), "passed".to_owned()),
+            ("wrong".to_owned(), "failed".to_owned())
+        ]
+    );
+    let lines = by_convo(&run);
+    assert_eq!(lines[1].1["failure"]["received"], "human-skill");
+}
+
+#[test]
+fn a_bot_step_without_a_message_fails_at_the_bot_timeout() {
+    // No echo: nobody answers.
+    let setup = Setup::new();
+    let dir = suite(&[(
+        "silent.convo.txt",
+        "silent\n#me\nhello\n#bot\n?maybe\n#bot\nhello\n",
+    )]);
+    let run = setup.run(&["test", "--bot-timeout", "0.3", dir.path().to_str().unwrap()]);
+    run.assert_code(1);
+    let failure = &by_convo(&run)[0].1["failure"];
+    // The optional step's timeout is skipped; the next one fails.
+    assert_eq!(failure["step"], 3);
+    assert_eq!(failure["message"], "the bot did not respond within 0.3 s");
+}
+
+#[test]
+fn shards_split_the_sorted_list_and_repeat_runs_each_convo_again() {
+    let setup = echo();
+    let files: Vec<(String, String)> = (1..=5)
+        .map(|n| {
+            (
+                format!("c{n}.convo.txt"),
+                format!("c{n}\n#me\nhi {n}\n#bot\nhi {n}\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = suite(&files);
+    let path = dir.path().to_str().unwrap();
+    let mut seen = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let run = setup.run(&["test", "--shard", shard, path]);
+        run.assert_code(0);
+        seen.extend(status_of(&run).into_iter().map(|(name, _)| name));
+    }
+    seen.sort();
+    assert_eq!(seen, ["c1", "c2", "c3", "c4", "c5"]);
+    let run = setup.run(&["test", "--shard", "2/2", path]);
+    let names: Vec<String> = status_of(&run).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["c2", "c4"]);
+    let run = setup.run(&["test", "--repeat", "3", "--shard", "1/5", path]);
+    run.assert_code(0);
+    let repeats: Vec<&Value> = run.lines[..3].iter().map(|line| &line["repeat"]).collect();
+    assert_eq!(repeats, [1, 2, 3]);
+}
+
+#[test]
+fn jwt_command_runs_once_per_convo_with_its_name_and_index() {
+    let setup = echo();
+    let dir = suite(&[
+        ("a.convo.txt", "first\n#me\none\n#bot\none\n"),
+        ("b.convo.txt", "second\n#me\ntwo\n#bot\ntwo\n"),
+    ]);
+    let log = dir.path().join("helper.log");
+    let helper = format!(
+        "echo \"$LP_TEST_INDEX $LP_TEST_CONVO\" >> '{}'; eval printf %s \"\\$T$LP_TEST_INDEX\"",
+        log.display()
+    );
+    let mut command = bare();
+    command
+        .env("LP_URL", setup.server.url())
+        .env("LP_JWT_COMMAND", &helper)
+        .env("T0", setup.server.token("consumer-0"))
+        .env("T1", setup.server.token("consumer-1"))
+        .args(["test", "--jobs", "2", dir.path().to_str().unwrap()]);
+    let run = run(&mut command, None, "");
+    run.assert_code(0);
+    let mut logged: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    logged.sort();
+    assert_eq!(logged, ["0 first", "1 second"]);
+}
+
+#[test]
+fn usage_and_configuration_errors_stop_the_run_before_it_starts() {
+    let setup = echo();
+    let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);
+    let path = dir.path().to_str().unwrap();
+    setup.run(&["test", "--jobs", "2", path]).assert_failure(
+        2,
+        "a fixed token (--jwt, LP_JWT, --jwt-file) is one consumer",
+    );
+    setup
+        .run(&["test", "/nonexistent/suite"])
+        .assert_failure(66, "/nonexistent/suite");
+    setup.run(&["test", "--shard", "3/2", path]).assert_code(2);
+    let empty = tempfile::tempdir().unwrap();
+    setup
+        .run(&["test", empty.path().to_str().unwrap()])
+        .assert_failure(66, "no convo files");
+}
+
+#[test]
+fn a_service_that_cannot_be_reached_errors_each_convo() {
+    let setup = echo();
+    let url = setup.server.url();
+    let token = setup.token.clone();
+    drop(setup);
+    let dir = suite(&[
+        ("a.convo.txt", "a\n#me\nhi\n"),
+        ("b.convo.txt", "b\n#me\nhi\n"),
+    ]);
+    let mut command = bare();
+    command
+        .env("LP_URL", url)
+        .env("LP_JWT", &token)
+        .args(["test", dir.path().to_str().unwrap()]);
+    let run = run(&mut command, None, &token);
+    run.assert_error(1, "0 of 2 convos failed, 2 could not run");
+    assert_eq!(
+        status_of(&run),
+        [
+            ("a".to_owned(), "error".to_owned()),
+            ("b".to_owned(), "error".to_owned())
+        ]
+    );
+}
