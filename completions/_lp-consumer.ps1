@@ -262,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--reply-timeout', '--reply-timeout', [CompletionResultType]::ParameterName, 'With --turns: how long a line may wait for its answer (then exit 75)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Keep only events sent by the agent side or by the consumer')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Keep only events of this event.type; repeatable')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'At the end, write the chat to FILE as a BotiumScript convo (*.convo.txt) that `test` passes against the same bot')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')

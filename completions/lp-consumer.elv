@@ -251,6 +251,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --reply-timeout 'With --turns: how long a line may wait for its answer (then exit 75)'
             cand --from 'Keep only events sent by the agent side or by the consumer'
             cand --type 'Keep only events of this event.type; repeatable'
+            cand --record 'At the end, write the chat to FILE as a BotiumScript convo (*.convo.txt) that `test` passes against the same bot'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'

@@ -239,6 +239,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l from -d
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l type -d 'Keep only events of this event.type; repeatable' -r -f
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l record -d 'At the end, write the chat to FILE as a BotiumScript convo (*.convo.txt) that `test` passes against the same bot' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l account -d 'LivePerson account (site) id' -r

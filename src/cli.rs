@@ -313,6 +313,10 @@ pub(crate) struct ChatArgs {
     /// Keep only events of this event.type; repeatable.
     #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
+
+    /// At the end, write the chat to FILE as a BotiumScript convo (*.convo.txt) that `test` passes against the same bot.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) record: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,8 @@ use crate::chat::{self, Chat};
 use crate::cli::{ChatArgs, Format};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
+use crate::convo::record::Recorder;
+use crate::convo::suite;
 use crate::engine::driver::SetupPatience;
 use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, Outcome};
@@ -93,10 +95,21 @@ pub(crate) fn run(
             out,
         },
         chat: &mut chat,
+        recorder: args.record.as_ref().map(|_| Recorder::default()),
     };
     let setup = SetupPatience::new(config);
     let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
         .and_then(|wake| io.sender.out.flush().map(|()| wake));
+    // A chat that went well is recorded; a failing one says why it failed.
+    let ended = match (ended, &args.record, &io.recorder) {
+        (Ok(wake), Some(path), Some(recorder)) => super::write_atomically(
+            path,
+            "--record",
+            &recorder.convo(&suite::file_stem(&path.to_string_lossy())),
+        )
+        .map(|()| wake),
+        (ended, _, _) => ended,
+    };
     let result = match ended {
         Ok(Wake::ReaderGone) => Ok(()),
         Ok(_) => {
@@ -192,6 +205,9 @@ fn converse(
         if takes_line {
             match lines.next()? {
                 Line::Text(text) => {
+                    if let Some(recorder) = &mut io.recorder {
+                        recorder.line(&text);
+                    }
                     io.chat.line(&mut io.sender, lines.number(), &text)?;
                     continue;
                 }
@@ -250,6 +266,8 @@ impl chat::Io for Sender<'_> {
 struct ChatIo<'a, 'c> {
     sender: Sender<'a>,
     chat: &'c mut Chat,
+    /// `--record`'s.
+    recorder: Option<Recorder>,
 }
 
 impl engine::Io for ChatIo<'_, '_> {
@@ -272,6 +290,11 @@ impl engine::Io for ChatIo<'_, '_> {
 
     fn event(&mut self, event: &Event) -> Result<()> {
         self.chat.on_event(event);
+        if let Some(recorder) = &mut self.recorder
+            && !event.by_consumer
+        {
+            recorder.agent_event(event.event_type, event.text);
+        }
         Ok(())
     }
 

@@ -5,8 +5,10 @@
 //! `matcher` compares texts, and `run` plays one convo as a state machine
 //! that its driver feeds with the agent's messages and the time.
 
+pub(crate) mod event;
 pub(crate) mod matcher;
 pub(crate) mod parse;
+pub(crate) mod record;
 pub(crate) mod run;
 pub(crate) mod suite;
 #[cfg(test)]

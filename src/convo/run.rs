@@ -124,6 +124,12 @@ enum Stage {
     Pausing {
         until: Instant,
     },
+    /// `CHECKLIVEPERSONSKILL`: the conversation's metadata may come after
+    /// the message that announced the transfer, so the skill has until
+    /// this time to become the one expected.
+    AwaitingSkill {
+        until: Instant,
+    },
 }
 
 /// One convo being played.
@@ -256,6 +262,14 @@ impl<'a> Run<'a> {
                     }
                     self.next();
                 }
+                Stage::AwaitingSkill { until } => {
+                    let wanted = expected_skill(step).unwrap_or_default();
+                    match self.check_skill(false, wanted) {
+                        Ok(()) => self.after_step(now),
+                        Err(mismatch) if now >= until => self.fail(step, mismatch),
+                        Err(_) => return Action::Wait(Some(until)),
+                    }
+                }
             }
         }
     }
@@ -286,19 +300,10 @@ impl<'a> Run<'a> {
     fn act(&mut self, step: &Step, now: Instant) -> Option<Action> {
         match step.sender {
             Sender::Begin | Sender::Include => self.after_step(now),
-            Sender::End => {
-                let skill = step
-                    .asserters
-                    .iter()
-                    .find(|a| a.kind == AsserterKind::Skill);
-                if let Some(asserter) = skill
-                    && let Err(mismatch) = self.check_skill(asserter.not, &asserter.args[0])
-                {
-                    self.fail(step, mismatch);
-                } else {
-                    self.after_step(now);
-                }
-            }
+            Sender::End => match self.assert_now(step, None) {
+                Ok(()) => self.passed(step, now),
+                Err(mismatch) => self.fail(step, mismatch),
+            },
             Sender::Me => {
                 if let Some(wanted) = &step.button {
                     return self.click(step, wanted);
@@ -419,10 +424,10 @@ impl<'a> Run<'a> {
             );
             return;
         }
-        match self.assert(step, message) {
+        match self.assert_now(step, Some(message)) {
             Ok(()) => {
                 self.optional_mismatch = false;
-                self.after_step(now);
+                self.passed(step, now);
             }
             Err(_) if step.optional && self.next_is_bot() => {
                 self.held = Some(received);
@@ -447,8 +452,24 @@ impl<'a> Run<'a> {
             .is_some_and(|next| next.sender == Sender::Bot)
     }
 
-    /// The text, then the asserters, as Botium checks them.
-    fn assert(&self, step: &Step, message: &AgentMessage) -> Result<(), Mismatch> {
+    /// The checks passed but for an expected skill, which may still come.
+    fn passed(&mut self, step: &Step, now: Instant) {
+        match expected_skill(step) {
+            Some(wanted) if self.check_skill(false, wanted).is_err() => {
+                self.stage = Stage::AwaitingSkill {
+                    until: now + self.bot_timeout,
+                };
+            }
+            _ => self.after_step(now),
+        }
+    }
+
+    /// The text, then the asserters, as Botium checks them (a message's
+    /// for `#bot`, none for `#end`), all but an expected skill.
+    fn assert_now(&self, step: &Step, message: Option<&AgentMessage>) -> Result<(), Mismatch> {
+        let Some(message) = message else {
+            return self.assert_asserters(step, &AgentMessage::default());
+        };
         if let Some(expected) = step.text.as_deref().filter(|t| !t.is_empty()) {
             let received = normalize(&message.text);
             let patterns: Vec<String> = if step.alternatives.is_empty() {
@@ -478,6 +499,10 @@ impl<'a> Run<'a> {
                 ));
             }
         }
+        self.assert_asserters(step, message)
+    }
+
+    fn assert_asserters(&self, step: &Step, message: &AgentMessage) -> Result<(), Mismatch> {
         for asserter in &step.asserters {
             match asserter.kind {
                 AsserterKind::Buttons => {
@@ -512,7 +537,8 @@ impl<'a> Run<'a> {
                         cards.len(),
                     )?;
                 }
-                AsserterKind::Skill => self.check_skill(asserter.not, &asserter.args[0])?,
+                AsserterKind::Skill if asserter.not => self.check_skill(true, &asserter.args[0])?,
+                AsserterKind::Skill => {}
             }
         }
         Ok(())
@@ -543,6 +569,14 @@ impl<'a> Run<'a> {
         });
         self.done = true;
     }
+}
+
+/// The skill a step expects (`CHECKLIVEPERSONSKILL` without `!`).
+fn expected_skill(step: &Step) -> Option<&str> {
+    step.asserters
+        .iter()
+        .find(|a| a.kind == AsserterKind::Skill && !a.not)
+        .map(|a| a.args[0].as_str())
 }
 
 fn step_pause(step: &Step) -> u64 {

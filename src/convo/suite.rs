@@ -112,8 +112,8 @@ pub(crate) fn plan(sources: &[Source]) -> Vec<Planned> {
     planned
 }
 
-/// A file's name without its folder and its suite suffix.
-fn file_stem(path: &str) -> String {
+/// A file's name without its folder and its suffixes.
+pub(crate) fn file_stem(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     match name.find('.') {
         Some(dot) if dot > 0 => name[..dot].to_owned(),

@@ -317,7 +317,8 @@ fn the_skill_after_a_transfer_is_checked() {
             "wrong\n#me\nhuman\n#bot\nTransferring*\nCHECKLIVEPERSONSKILL sales\n",
         ),
     ]);
-    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    // The skill that never comes fails at the bot timeout.
+    let run = setup.run(&["test", "--bot-timeout", "1", dir.path().to_str().unwrap()]);
     run.assert_code(1);
     let statuses = status_of(&run);
     assert_eq!(
@@ -454,4 +455,36 @@ fn a_service_that_cannot_be_reached_errors_each_convo() {
             ("b".to_owned(), "error".to_owned())
         ]
     );
+}
+
+#[test]
+fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
+    let setup = with_bot();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plans.convo.txt");
+    let record = file.to_str().unwrap();
+    setup
+        .run_stdin(
+            &["chat", "--turns", "--settle", "0.3", "--record", record],
+            "hi\nmenu\n/click Yes\n/click 2\n!important\n",
+        )
+        .assert_code(0);
+    let convo = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        convo.starts_with("plans\n\n#me\nhi\n\n#bot\nHello!"),
+        "{convo}"
+    );
+    assert!(
+        convo.contains("\n#bot\nDo you want to see our plans?\nBUTTONS Yes|No\n"),
+        "{convo}"
+    );
+    assert!(convo.contains("\n#me\nBUTTON Yes\n"), "{convo}");
+    assert!(convo.contains("\nCARDS Our plans|Pick one, or read more on our website.\nBUTTONS Basic|Premium|Website\n"), "{convo}");
+    // The click by number is recorded by title; a text starting with `!`
+    // keeps it as text.
+    assert!(convo.contains("\n#me\nBUTTON Premium\n"), "{convo}");
+    assert!(convo.contains("\n#me\n!!important\n"), "{convo}");
+    let run = setup.run(&["test", record]);
+    run.assert_code(0);
+    assert_eq!(status_of(&run), [("plans".to_owned(), "passed".to_owned())]);
 }

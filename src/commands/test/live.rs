@@ -12,14 +12,15 @@ use serde_json::Value;
 use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
-use crate::choices::{self, Action as ChoiceAction};
 use crate::cli::{CreateArgs, Origin};
 use crate::commands::chat::CLIENT_PROPERTIES;
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Watch};
+use crate::convo::event;
 use crate::convo::parse::Step;
-use crate::convo::run::{Action, AgentMessage, Button, Outcome, Run};
+use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
+use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, types};
 
 /// A convo played to its verdict.
@@ -75,7 +76,7 @@ pub(crate) fn play(
         chat: &mut chat,
         run: &mut run,
     };
-    let played = drive(&mut engine, &mut io);
+    let played = drive(&mut engine, &mut io, config.network.timeout);
     // The conversation is not left in the next run's way, whatever happened.
     if !io.chat.closed() {
         let _ = io.connection.request(
@@ -91,8 +92,9 @@ pub(crate) fn play(
     })
 }
 
-/// Until the executor is done.
-fn drive(engine: &mut Engine, io: &mut LiveIo) -> Result<()> {
+/// Until the executor is done; a message whose response does not come
+/// within `timeout` ends the convo as an error.
+fn drive(engine: &mut Engine, io: &mut LiveIo, timeout: Duration) -> Result<()> {
     engine.start(io)?;
     // The instant our latest message went out, until the chat has its
     // response: the executor is told then.
@@ -111,15 +113,25 @@ fn drive(engine: &mut Engine, io: &mut LiveIo) -> Result<()> {
         }
         let now = Instant::now();
         engine.on_tick(now)?;
+        // Once the conversation is over nothing more can come: the
+        // executor's waits end at once, and a message whose response the
+        // close overtook is out all the same.
+        let over = engine.ending().is_some() || io.chat.closed();
         if let Some(at) = publishing
-            && io.chat.wants_line()
+            && (io.chat.wants_line() || over)
         {
             publishing = None;
             io.run.sent(at);
         }
-        // Once the conversation is over nothing more can come: the
-        // executor's waits end at once.
-        let over = engine.ending().is_some() || io.chat.closed();
+        if publishing.is_some_and(|at| now >= at + timeout) {
+            return Err(fail(
+                Exit::TempFail,
+                format!(
+                    "no response to our message within {} s (--timeout)",
+                    timeout.as_secs_f64()
+                ),
+            ));
+        }
         let deadline = match io.run.poll(now) {
             Action::Done => return Ok(()),
             Action::Wait(Some(until)) if over => {
@@ -153,6 +165,7 @@ fn drive(engine: &mut Engine, io: &mut LiveIo) -> Result<()> {
             }
         };
         let deadline = engine::earliest(engine.next_deadline(), deadline);
+        let deadline = engine::earliest(deadline, publishing.map(|at| at + timeout));
         let watch = Watch {
             stdout: false,
             other: None,
@@ -211,7 +224,7 @@ impl engine::Io for LiveIo<'_, '_, '_, '_> {
     fn event(&mut self, event: &Event) -> Result<()> {
         self.chat.on_event(event);
         if !event.by_consumer
-            && let Some(message) = agent_message(event)
+            && let Some(message) = event::agent_message(event.event_type, event.text)
         {
             self.run.agent_message(message, Instant::now());
         }
@@ -224,55 +237,5 @@ impl engine::Io for LiveIo<'_, '_, '_, '_> {
         }
         self.chat
             .on_conversation(&mut Sender(self.connection), change)
-    }
-}
-
-/// An agent's text, quick replies or structured content, as the executor
-/// sees it; anything else (typing, receipts) is not a message.
-fn agent_message(event: &Event) -> Option<AgentMessage> {
-    if !matches!(event.event_type, Some("ContentEvent" | "RichContentEvent")) {
-        return None;
-    }
-    let change: Value = serde_json::from_str(event.text).ok()?;
-    let event = &change["event"];
-    // A checkbox is no button: it sends nothing itself.
-    let buttons = choices::of_event(event)
-        .into_iter()
-        .filter(|choice| !choice.is_checkbox())
-        .map(|choice| Button {
-            payload: choice.actions.iter().find_map(|action| match action {
-                ChoiceAction::Publish(text) if *text != choice.title => Some(text.clone()),
-                _ => None,
-            }),
-            title: choice.title,
-        })
-        .collect();
-    let mut cards = Vec::new();
-    for content in [&event["content"], &event["message"]] {
-        if content.is_object() {
-            card_texts(content, &mut cards);
-        }
-    }
-    Some(AgentMessage {
-        text: event["message"].as_str().unwrap_or_default().to_owned(),
-        buttons,
-        cards,
-    })
-}
-
-/// The texts of structured content's `text` elements, in document order.
-fn card_texts(value: &Value, texts: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if map.get("type").and_then(Value::as_str) == Some("text")
-                && let Some(text) = map.get("text").and_then(Value::as_str)
-            {
-                texts.push(text.to_owned());
-                return;
-            }
-            map.values().for_each(|inner| card_texts(inner, texts));
-        }
-        Value::Array(items) => items.iter().for_each(|item| card_texts(item, texts)),
-        _ => {}
     }
 }

@@ -8,8 +8,6 @@ mod files;
 mod live;
 mod report;
 
-use std::fs;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
@@ -149,10 +147,10 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
             .map(|path| path.display().to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        write_atomically(path, "--junit", &report::junit(&suite_name, &all, &summary))?;
+        super::write_atomically(path, "--junit", &report::junit(&suite_name, &all, &summary))?;
     }
     if let Some(path) = &args.metrics {
-        write_atomically(path, "--metrics", &report::metrics(&summary, now_secs()))?;
+        super::write_atomically(path, "--metrics", &report::metrics(&summary, now_secs()))?;
     }
     if summary.all_passed() {
         return Ok(());
@@ -233,23 +231,4 @@ fn run_one(
     }
     result.duration = started.elapsed();
     result
-}
-
-/// Writes a report next to its place, then renames it there, so that a
-/// reader (node_exporter, a CI step) never sees half of it.
-fn write_atomically(path: &Path, flag: &str, text: &str) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&temporary, text)
-        .and_then(|()| fs::rename(&temporary, path))
-        .map_err(|err| {
-            let _ = fs::remove_file(&temporary);
-            fail(
-                Exit::IoErr,
-                format!("{flag} {}: {}", path.display(), crate::exit::err_text(&err)),
-            )
-        })
 }

@@ -487,3 +487,33 @@ fn utterances_match_any_of_their_set() {
         "bot response \"no\" expected to match \"yes\" or \"sure\""
     );
 }
+
+#[test]
+fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
+    let planned = plan(&sources(&[(
+        "main.convo.txt",
+        "t\n#me\nhuman\n#bot\nTransferring*\nCHECKLIVEPERSONSKILL 7\n#end\nCHECKLIVEPERSONSKILL 7\n",
+    )]));
+    let steps = planned[0].steps.as_ref().unwrap();
+    let start = Instant::now();
+    let mut run = Run::new(steps, TIMEOUT, start);
+    run.skill("1");
+    assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
+    run.sent(start);
+    run.agent_message(text("Transferring you."), start + DELAY);
+    let later = start + 2 * DELAY;
+    assert_eq!(run.poll(later), Action::Wait(Some(later + TIMEOUT)));
+    run.skill("7");
+    assert_eq!(run.poll(later + DELAY), Action::Done);
+    assert_eq!(run.outcome().failure, None);
+    // Never: the step fails at the timeout, naming the skill it has.
+    let mut run = Run::new(steps, TIMEOUT, start);
+    run.skill("1");
+    run.poll(start);
+    run.sent(start);
+    run.agent_message(text("Transferring you."), start);
+    assert_eq!(run.poll(start), Action::Wait(Some(start + TIMEOUT)));
+    assert_eq!(run.poll(start + TIMEOUT), Action::Done);
+    let failure = run.outcome().failure.clone().expect("a failure");
+    assert_eq!((failure.step, failure.received.as_deref()), (2, Some("1")));
+}
