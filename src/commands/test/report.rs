@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use crate::convo::run::{Failure, Latency};
 
@@ -47,40 +47,71 @@ fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1e3
 }
 
-/// The JSON line of a convo.
-pub(crate) fn json_line(result: &ConvoResult) -> Value {
-    let mut line = Map::new();
-    line.insert("file".into(), result.file.clone().into());
-    line.insert("convo".into(), result.convo.clone().into());
-    if let Some(repeat) = result.repeat {
-        line.insert("repeat".into(), repeat.into());
+/// The JSON line of a convo, its keys in this order (json! would sort
+/// them).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct JsonLine<'a> {
+    file: &'a str,
+    convo: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeat: Option<u64>,
+    status: &'static str,
+    conversation_id: Option<&'a str>,
+    duration_ms: f64,
+    replies: Vec<Reply>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<FailureLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reply {
+    step: usize,
+    reply_ms: f64,
+}
+
+#[derive(Serialize)]
+struct FailureLine<'a> {
+    step: usize,
+    line: usize,
+    section: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<String>,
+    message: &'a str,
+    expected: Option<&'a str>,
+    received: Option<&'a str>,
+}
+
+pub(crate) fn json_line(result: &ConvoResult) -> JsonLine<'_> {
+    JsonLine {
+        file: &result.file,
+        convo: &result.convo,
+        repeat: result.repeat,
+        status: result.status.name(),
+        conversation_id: result.conversation.as_deref(),
+        duration_ms: ms(result.duration),
+        replies: result
+            .latencies
+            .iter()
+            .map(|l| Reply {
+                step: l.step,
+                reply_ms: ms(l.reply),
+            })
+            .collect(),
+        failure: result.failure.as_ref().map(|failure| FailureLine {
+            step: failure.step,
+            line: failure.line,
+            section: failure.sender,
+            partial: (!failure.partial.is_empty()).then(|| failure.partial.join("/")),
+            message: &failure.message,
+            expected: failure.expected.as_deref(),
+            received: failure.received.as_deref(),
+        }),
+        error: result.error.as_deref(),
     }
-    line.insert("status".into(), result.status.name().into());
-    line.insert("conversationId".into(), result.conversation.clone().into());
-    line.insert("durationMs".into(), ms(result.duration).into());
-    let replies: Vec<Value> = result
-        .latencies
-        .iter()
-        .map(|l| json!({"step": l.step, "replyMs": ms(l.reply)}))
-        .collect();
-    line.insert("replies".into(), replies.into());
-    if let Some(failure) = &result.failure {
-        let mut object = Map::new();
-        object.insert("step".into(), failure.step.into());
-        object.insert("line".into(), failure.line.into());
-        object.insert("section".into(), failure.sender.into());
-        if !failure.partial.is_empty() {
-            object.insert("partial".into(), failure.partial.join("/").into());
-        }
-        object.insert("message".into(), failure.message.clone().into());
-        object.insert("expected".into(), failure.expected.clone().into());
-        object.insert("received".into(), failure.received.clone().into());
-        line.insert("failure".into(), object.into());
-    }
-    if let Some(error) = &result.error {
-        line.insert("error".into(), error.clone().into());
-    }
-    Value::Object(line)
 }
 
 /// The last transcript lines shown with a failure in text.
@@ -161,15 +192,21 @@ impl Summary {
         self.failed == 0 && self.errors == 0
     }
 
-    pub(crate) fn json_line(&self) -> Value {
-        json!({"summary": {
-            "passed": self.passed,
-            "failed": self.failed,
-            "errors": self.errors,
-            "durationMs": ms(self.duration),
-            "replies": self.replies,
-            "replyMs": {"p50": self.p50, "p95": self.p95, "max": self.max},
-        }})
+    pub(crate) fn json_line(&self) -> SummaryLine {
+        SummaryLine {
+            summary: SummaryCounts {
+                passed: self.passed,
+                failed: self.failed,
+                errors: self.errors,
+                replies: self.replies,
+                reply_ms: Percentiles {
+                    p50: self.p50,
+                    p95: self.p95,
+                    max: self.max,
+                },
+                duration_ms: ms(self.duration),
+            },
+        }
     }
 
     pub(crate) fn text_line(&self) -> String {
@@ -185,6 +222,30 @@ impl Summary {
             show(self.max)
         )
     }
+}
+
+/// The summary line, its keys in this order.
+#[derive(Serialize)]
+pub(crate) struct SummaryLine {
+    summary: SummaryCounts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SummaryCounts {
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    replies: usize,
+    reply_ms: Percentiles,
+    duration_ms: f64,
+}
+
+#[derive(Serialize)]
+struct Percentiles {
+    p50: Option<f64>,
+    p95: Option<f64>,
+    max: Option<f64>,
 }
 
 /// The nearest-rank percentile of sorted values.
