@@ -488,3 +488,38 @@ fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
     run.assert_code(0);
     assert_eq!(status_of(&run), [("plans".to_owned(), "passed".to_owned())]);
 }
+
+#[test]
+fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
+    // Nobody answers, so the first convo waits for its bot step.
+    let setup = Setup::new();
+    let dir = suite(&[
+        ("a.convo.txt", "a\n#me\nhi\n#bot\nhi\n"),
+        ("b.convo.txt", "b\n#me\nhi\n"),
+    ]);
+    let child = crate::harness::spawn(setup.cmd().args([
+        "test",
+        "--bot-timeout",
+        "60",
+        dir.path().to_str().unwrap(),
+    ]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !setup.server.requests().iter().any(|r| r.contains("\"hi\"")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the convo never spoke"
+        );
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, "INT");
+    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(130, "stopped after 1 of 2 convos");
+    assert_eq!(status_of(&run), [("a".to_owned(), "error".to_owned())]);
+    let requested = setup
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.contains("ConsumerRequestConversation"))
+        .count();
+    assert_eq!(requested, 1);
+}

@@ -24,6 +24,7 @@ use crate::http::Site;
 use crate::idp;
 use crate::output::{self, Output};
 use crate::secret;
+use crate::signals;
 use crate::token::Token;
 use crate::when::now_secs;
 use report::{ConvoResult, Status, Summary};
@@ -109,7 +110,8 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
             let report = report.clone();
             let (jobs, next, consumers) = (&jobs, &next, &consumers);
             scope.spawn(move || {
-                loop {
+                // After Ctrl-C or SIGTERM no convo starts.
+                while signals::pending().is_none() {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let result = run_one(args, global, consumers, job, index);
@@ -151,6 +153,12 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     }
     if let Some(path) = &args.metrics {
         super::write_atomically(path, "--metrics", &report::metrics(&summary, now_secs()))?;
+    }
+    if let Some(exit) = signals::pending() {
+        return Err(fail(
+            exit,
+            format!("stopped after {} of {} convos", all.len(), jobs.len()),
+        ));
     }
     if summary.all_passed() {
         return Ok(());
