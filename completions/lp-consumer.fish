@@ -40,7 +40,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s V -l version -d 'Print version; with -v, also the TLS library'
@@ -76,7 +76,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -101,7 +101,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -122,7 +122,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -153,7 +153,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file-symlink -d 'Let --state-file be a symbolic link: the file it points to is read, locked and replaced. Without this, a link is refused (someone else\'s link, in a shared folder, could aim the writes elsewhere)'
@@ -177,7 +177,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -199,7 +199,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -223,7 +223,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -256,7 +256,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l turns -d 'Turn-taking for scripts: after each line, wait for the agent side\'s answer (at least one agent message after it, then nothing more for --settle) before the next'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-open -d 'At the end of input, leave the conversation chat requested open'
@@ -283,7 +283,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -303,7 +303,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -323,7 +323,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -344,7 +344,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -368,7 +368,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'

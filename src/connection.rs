@@ -23,10 +23,11 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::{Message, Utf8Bytes};
 
 use crate::config::ConnectionConfig;
-use crate::exit::{Exit, FRESH_TOKEN, err_text, fail, is_auth_close_code, websocket_exit};
+use crate::exit::{Exit, err_text, fail, link_failure, websocket_exit, websocket_link};
 use crate::frames::{self, Incoming, Response, check_response, types};
 use crate::jsonscan;
 use crate::patience::Patience;
+use crate::reconnect::LinkError;
 use crate::sanitise;
 use crate::signals;
 use crate::token::Token;
@@ -227,8 +228,9 @@ impl Connection {
                     continue;
                 }
                 Read::Closed => {
-                    return Err(fail(
+                    return Err(link_failure(
                         Exit::TempFail,
+                        LinkError::Closed(1000),
                         format!("the server closed the connection before answering {request_type}"),
                     ));
                 }
@@ -304,8 +306,9 @@ impl Connection {
                     }
                 }
                 Read::Closed => {
-                    return Err(fail(
+                    return Err(link_failure(
                         Exit::TempFail,
+                        LinkError::Closed(1000),
                         format!("{}: the server closed the connection", self.host),
                     ));
                 }
@@ -408,8 +411,9 @@ impl Connection {
     /// dead-link verdict, and a message that stopped half-way.
     pub(crate) fn maintain(&mut self, now: Instant) -> Result<()> {
         if self.dead_link_at().is_some_and(|at| now > at) {
-            return Err(fail(
+            return Err(link_failure(
                 Exit::TempFail,
+                LinkError::TimedOut,
                 format!(
                     "{}: no answer to the keep-alive within {} s: the link is dead",
                     self.host,
@@ -451,8 +455,9 @@ impl Connection {
         // tungstenite queued the answer to the close; send it, best effort.
         let _ = self.ws.flush();
         let Some(frame) = frame else {
-            return Err(fail(
+            return Err(link_failure(
                 Exit::TempFail,
+                LinkError::Closed(1005),
                 "the server closed the connection without a close code",
             ));
         };
@@ -462,17 +467,22 @@ impl Connection {
         } else {
             format!(": {}", sanitise::line(&frame.reason))
         };
-        if is_auth_close_code(code) {
-            return Err(fail(
+        let link = LinkError::Closed(code);
+        if link.refuses_token() {
+            return Err(link_failure(
                 Exit::NoPerm,
-                format!("the server refused the token (close code {code}{reason}){FRESH_TOKEN}"),
+                link,
+                format!(
+                    "the server refused the token (close code {code}{reason}); get a fresh token"
+                ),
             ));
         }
         if code == 1000 {
             return Ok(Read::Closed);
         }
-        Err(fail(
+        Err(link_failure(
             Exit::TempFail,
+            link,
             format!("the server closed the connection with code {code}{reason}"),
         ))
     }
@@ -496,7 +506,11 @@ impl Connection {
             E::Protocol(P::ResetWithoutClosingHandshake) => Exit::TempFail,
             other => websocket_exit(other),
         };
-        fail(exit, format!("{}: {message}", self.host))
+        let message = format!("{}: {message}", self.host);
+        match websocket_link(&err) {
+            Some(link) => link_failure(exit, link, message),
+            None => fail(exit, message),
+        }
     }
 
     fn send_text(&mut self, text: String) -> Result<()> {

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 
 use crate::jwt::JwtError;
+use crate::reconnect::LinkError;
 
 /// Declares `Exit` with each variant's code and meaning, so that the codes
 /// and every copy of the table (`--help`, the man page, the README, checked
@@ -64,8 +65,9 @@ pub(crate) fn table() -> impl Iterator<Item = (u8, &'static str)> {
 pub(crate) struct Failure {
     pub(crate) exit: Exit,
     pub(crate) message: String,
-    /// The service said 429: a retry must wait at least a second.
-    pub(crate) throttled: bool,
+    /// What went wrong with the link, for the reconnect decision; None for
+    /// anything a new connection does not mend.
+    pub(crate) link: Option<LinkError>,
 }
 
 /// An error with its exit code, ready for `?`.
@@ -73,11 +75,25 @@ pub(crate) fn fail(exit: Exit, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Failure {
         exit,
         message: message.into(),
-        throttled: false,
+        link: None,
     })
 }
 
-/// The same failure (exit code, 429 mark) said with more: `addition` is
+/// A failure of the link: `link` says what went wrong, for the reconnect
+/// decision.
+pub(crate) fn link_failure(
+    exit: Exit,
+    link: LinkError,
+    message: impl Into<String>,
+) -> anyhow::Error {
+    anyhow::Error::new(Failure {
+        exit,
+        message: message.into(),
+        link: Some(link),
+    })
+}
+
+/// The same failure (exit code, link error) said with more: `addition` is
 /// appended to its one line. Signals and a reader that left stay as they
 /// are.
 pub(crate) fn amended(err: anyhow::Error, addition: &str) -> anyhow::Error {
@@ -90,25 +106,38 @@ pub(crate) fn amended(err: anyhow::Error, addition: &str) -> anyhow::Error {
     anyhow::Error::new(Failure {
         exit,
         message: format!("{err:#}{addition}"),
-        throttled: is_throttled(&err),
+        link: link_error(&err),
     })
 }
 
-/// The error for a handshake status or response code: 429 is marked as
-/// throttled for the retry policy.
+/// The error for a handshake status or response code.
 pub(crate) fn status_failure(exit: Exit, status: u16, message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Failure {
-        exit,
-        message: message.into(),
-        throttled: status == 429,
-    })
+    link_failure(exit, LinkError::Status(status), message)
 }
 
-/// True when a cause in the chain is a 429.
-pub(crate) fn is_throttled(err: &anyhow::Error) -> bool {
+/// What went wrong with the link, as the first failure in the chain says.
+pub(crate) fn link_error(err: &anyhow::Error) -> Option<LinkError> {
     err.chain()
-        .filter_map(|cause| cause.downcast_ref::<Failure>())
-        .any(|failure| failure.throttled)
+        .find_map(|cause| cause.downcast_ref::<Failure>())
+        .and_then(|failure| failure.link)
+}
+
+/// The link error behind a tungstenite error that is not a status.
+pub(crate) fn websocket_link(err: &tungstenite::Error) -> Option<LinkError> {
+    use tungstenite::Error as E;
+    use tungstenite::error::ProtocolError as P;
+    match err {
+        E::ConnectionClosed | E::AlreadyClosed | E::Protocol(P::ResetWithoutClosingHandshake) => {
+            Some(LinkError::Dropped)
+        }
+        E::Io(io_err) => Some(match io_exit(io_err) {
+            Exit::Unavailable => LinkError::Unreachable,
+            _ => LinkError::Dropped,
+        }),
+        E::Tls(_) => Some(LinkError::Unreachable),
+        E::Http(response) => Some(LinkError::Status(response.status().as_u16())),
+        _ => None,
+    }
 }
 
 impl fmt::Display for Failure {
@@ -213,15 +242,6 @@ pub(crate) fn http_status_exit(status: u16) -> Exit {
     }
 }
 
-/// The advice that ends a refused token's message; a renewal says
-/// something else instead.
-pub(crate) const FRESH_TOKEN: &str = "; get a fresh token";
-
-/// Close codes LivePerson uses for "the token is no longer good".
-pub(crate) fn is_auth_close_code(code: u16) -> bool {
-    matches!(code, 4401 | 4407 | 1008)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,12 +264,10 @@ mod tests {
     }
 
     #[test]
-    fn statuses_and_close_codes() {
+    fn statuses() {
         assert_eq!(http_status_exit(401), Exit::NoPerm);
         assert_eq!(http_status_exit(429), Exit::TempFail);
         assert_eq!(http_status_exit(503), Exit::TempFail);
         assert_eq!(http_status_exit(400), Exit::Refused);
-        assert!(is_auth_close_code(4401) && is_auth_close_code(1008));
-        assert!(!is_auth_close_code(1000));
     }
 }

@@ -355,7 +355,7 @@ fn carried(err: anyhow::Error) -> ureq::Error {
     ureq::Error::Io(io::Error::other(Failure {
         exit,
         message: format!("{err:#}"),
-        throttled: false,
+        link: None,
     }))
 }
 
@@ -454,7 +454,7 @@ impl<In: Transport> Connector<In> for NativeTls {
                     "TLS handshake with {host} failed: {message} \
                      (for a private CA pass --cacert PEM)"
                 ),
-                throttled: false,
+                link: None,
             }))
         })?;
         Ok(Some(Either::B(TlsTransport {

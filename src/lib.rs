@@ -30,6 +30,7 @@ pub mod mock;
 mod output;
 mod patience;
 mod proxy;
+mod reconnect;
 mod render;
 mod sanitise;
 mod secret;

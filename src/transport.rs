@@ -16,9 +16,12 @@ use tungstenite::http::HeaderValue;
 use tungstenite::protocol::{WebSocket, WebSocketConfig};
 
 use crate::address::authority;
-use crate::exit::{Exit, err_text, fail, status_failure, websocket_exit};
+use crate::exit::{
+    Exit, err_text, fail, link_failure, status_failure, websocket_exit, websocket_link,
+};
 use crate::patience::Patience;
 use crate::proxy::Proxy;
+use crate::reconnect::LinkError;
 
 /// How long a blocking read waits before it looks at deadlines and signals,
 /// while dialing.
@@ -173,8 +176,9 @@ pub(crate) fn is_tick(err: &io::Error) -> bool {
 }
 
 pub(crate) fn timed_out(what: &str, timeout: Duration) -> anyhow::Error {
-    fail(
+    link_failure(
         Exit::TempFail,
+        LinkError::TimedOut,
         format!("{what} timed out after {} s", timeout.as_secs_f64()),
     )
 }
@@ -308,8 +312,9 @@ pub(crate) fn connect_tcp(
     let addrs: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
         .map_err(|err| {
-            fail(
+            link_failure(
                 Exit::Unavailable,
+                LinkError::Unreachable,
                 format!("cannot resolve {host}: {}", err_text(&err)),
             )
         })?
@@ -326,8 +331,9 @@ pub(crate) fn connect_tcp(
         }
     }
     Err(match last_error {
-        Some(err) if !is_tick(&err) => fail(
+        Some(err) if !is_tick(&err) => link_failure(
             Exit::Unavailable,
+            LinkError::Unreachable,
             format!(
                 "cannot connect to {}: {}",
                 authority(host, port),
@@ -354,15 +360,17 @@ fn tunnel(
     request.push_str("\r\n");
     let address = proxy.address();
     let broken = |err: io::Error| {
-        fail(
+        link_failure(
             Exit::Unavailable,
+            LinkError::Unreachable,
             format!("proxy {address}: {}", err_text(&err)),
         )
     };
     stream.write_all(request.as_bytes()).map_err(broken)?;
     let reply = read_proxy_reply(stream, deadline, patience).map_err(|err| match err.kind() {
-        io::ErrorKind::TimedOut => fail(
+        io::ErrorKind::TimedOut => link_failure(
             Exit::TempFail,
+            LinkError::TimedOut,
             format!("proxy {address} did not answer CONNECT in time"),
         ),
         _ => broken(err),
@@ -388,15 +396,17 @@ fn tunnel(
                  http://USER:PASSWORD@{address}"
             ),
         )),
-        Some(_) => Err(fail(
+        Some(_) => Err(link_failure(
             Exit::Unavailable,
+            LinkError::Unreachable,
             format!(
                 "proxy {address} refused the tunnel to {target}: {}",
                 status_line.trim()
             ),
         )),
-        None => Err(fail(
+        None => Err(link_failure(
             Exit::Unavailable,
+            LinkError::Unreachable,
             format!("proxy {address} did not answer CONNECT with HTTP"),
         )),
     }
@@ -472,8 +482,9 @@ fn tls_handshake(
                     "is it a plain server? then write ws://; \
                      without a scheme, wss:// is assumed"
                 };
-                return Err(fail(
+                return Err(link_failure(
                     Exit::Unavailable,
+                    LinkError::Unreachable,
                     format!("TLS handshake with {host} failed: {err} ({hint})"),
                 ));
             }
@@ -537,7 +548,11 @@ fn handshake_error(host: &str, err: tungstenite::Error, timeout: Duration) -> an
         );
     }
     let tungstenite::Error::Http(response) = &err else {
-        return fail(exit, format!("{host}: WebSocket handshake failed: {err}"));
+        let message = format!("{host}: WebSocket handshake failed: {err}");
+        return match websocket_link(&err) {
+            Some(link) => link_failure(exit, link, message),
+            None => fail(exit, message),
+        };
     };
     let status = response.status();
     let hint = match exit {

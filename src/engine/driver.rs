@@ -3,7 +3,7 @@
 //! the time and sleeps in poll(2); and, with `--reconnect`, opens a new
 //! connection when one fails, with backoff, or at once with a renewed
 //! token when the service refused the token and `--jwt-command` can renew
-//! it.
+//! it, as `reconnect` decides.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -16,19 +16,16 @@ use serde_json::Value;
 use super::{Engine, Io};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
-use crate::exit::{self, Exit, FRESH_TOKEN, Outcome, fail};
+use crate::exit::{self, Exit, fail, link_failure};
 use crate::frames::Response;
 use crate::output::Output;
 use crate::patience::Patience;
+use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Policy};
 use crate::sanitise;
 use crate::signals;
 use crate::state::StateFile;
 use crate::token::Token;
 
-const BACKOFF_FIRST: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(30);
-/// LivePerson's retry guidance: after a 429, wait at least a second.
-const AFTER_THROTTLE: Duration = Duration::from_secs(1);
 /// During a long burst, the clock is looked at after this many frames (for
 /// the keep-alive and the engine's timers), never per frame.
 const FRAMES_BETWEEN_TICKS: u32 = 4096;
@@ -87,15 +84,18 @@ pub(crate) fn run(
     retry: &Retry,
     sinks: &mut Sinks,
 ) -> Result<()> {
-    let mut failures = 0u32;
+    let policy = Policy {
+        reconnect: retry.enabled,
+        can_renew: config.jwt_command.is_some(),
+        max_retries: retry.max,
+    };
+    let mut attempts = Attempts::default();
     let mut reconnecting = false;
-    // The token in use, once renewed; whether this attempt's is fresh.
+    // The token in use, once renewed.
     let mut renewed: Option<Token> = None;
-    let mut fresh = false;
     loop {
         let progress_before = engine.progress();
         let token = renewed.as_ref().unwrap_or(&config.token);
-        let mut accepted = false;
         let result = one_connection(
             engine,
             config,
@@ -103,7 +103,7 @@ pub(crate) fn run(
             retry,
             sinks,
             reconnecting,
-            &mut accepted,
+            &mut attempts,
         );
         engine.disconnected();
         // Whatever ended the connection, what was printed is flushed and
@@ -113,60 +113,46 @@ pub(crate) fn run(
             Ok(()) => return settled,
             Err(err) => err,
         };
-        // A refused token is renewed and the stream goes on at once from
-        // the cursor; a fresh token refused before anything was read is
-        // final.
-        if let Some(command) = &config.jwt_command
-            && retry.enabled
-            && matches!(exit::classify(&err), Outcome::Fail(Exit::NoPerm))
-        {
-            if fresh && !accepted {
+        let link = exit::link_error(&err);
+        let progressed = engine.progress() > progress_before;
+        reconnecting = true;
+        match attempts.decide(link, progressed, &policy) {
+            Decision::Renew => {
+                // A refused token is renewed and the stream goes on at once
+                // from the cursor.
+                if let (Some(command), Some(link)) = (&config.jwt_command, link) {
+                    eprintln!("lp-consumer: {link}; renewing the token with --jwt-command");
+                    renewed = Some(command.renew(token)?);
+                }
+            }
+            Decision::Wait { attempt, min, max } => {
+                let delay = min + (max - min).mul_f64(random_fraction(attempt));
+                eprintln!(
+                    "lp-consumer: {}; reconnecting in {:.1} s (attempt {attempt})",
+                    sanitise::line(&format!("{err:#}")),
+                    delay.as_secs_f64()
+                );
+                if sleep_unless_ended(engine, delay)? {
+                    return sinks.settle(engine.cursor());
+                }
+            }
+            Decision::GiveUp(GiveUp::Final) => return Err(err),
+            Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
                 return Err(err.context("the token just renewed by --jwt-command was refused too"));
             }
-            let refusal = err.to_string();
-            eprintln!(
-                "lp-consumer: {}; renewing the token with --jwt-command",
-                sanitise::line(refusal.trim_end_matches(FRESH_TOKEN))
-            );
-            renewed = Some(command.renew(token)?);
-            fresh = true;
-            reconnecting = true;
-            continue;
-        }
-        fresh = false;
-        if !retry.enabled || !is_retryable(&err) {
-            return Err(err);
-        }
-        // Only new events count as progress: a server that drops every
-        // connection right after the subscription is a failure every time.
-        if engine.progress() > progress_before {
-            failures = 0;
-        }
-        failures += 1;
-        reconnecting = true;
-        if let Some(max) = retry.max
-            && failures > max
-        {
-            let attempts = if max == 1 { "attempt" } else { "attempts" };
-            return Err(err.context(format!(
-                "giving up after {max} reconnect {attempts} that brought nothing new"
-            )));
-        }
-        let delay = backoff(failures, &err);
-        eprintln!(
-            "lp-consumer: {}; reconnecting in {:.1} s (attempt {failures})",
-            sanitise::line(&format!("{err:#}")),
-            delay.as_secs_f64()
-        );
-        if sleep_unless_ended(engine, delay)? {
-            return sinks.settle(engine.cursor());
+            Decision::GiveUp(GiveUp::TooManyAttempts(max)) => {
+                let attempts = if max == 1 { "attempt" } else { "attempts" };
+                return Err(err.context(format!(
+                    "giving up after {max} reconnect {attempts} that brought nothing new"
+                )));
+            }
         }
     }
 }
 
 /// Subscribes on a new connection and streams until an ending (Ok) or a
 /// failure (Err, which the caller may retry).
-/// `accepted` is set once the service answers anything on it.
+/// `attempts` learns when the service answers anything on it.
 fn one_connection(
     engine: &mut Engine,
     config: &ConnectionConfig,
@@ -174,7 +160,7 @@ fn one_connection(
     retry: &Retry,
     sinks: &mut Sinks,
     reconnecting: bool,
-    accepted: &mut bool,
+    attempts: &mut Attempts,
 ) -> Result<()> {
     let mut connection = Connection::open_as(config, token)?;
     if reconnecting {
@@ -198,7 +184,7 @@ fn one_connection(
     loop {
         match io.connection.read()? {
             Read::Frame(frame) => {
-                *accepted = true;
+                attempts.accepted();
                 engine.on_frame(&frame, &mut io)?;
                 frames_since_tick += 1;
                 // A cursor follows the output closely: after every frame.
@@ -230,7 +216,11 @@ fn one_connection(
                 }
             }
             Read::Closed if retry.enabled => {
-                return Err(fail(Exit::TempFail, "the server closed the connection"));
+                return Err(link_failure(
+                    Exit::TempFail,
+                    LinkError::Closed(1000),
+                    "the server closed the connection",
+                ));
             }
             Read::Closed => return Ok(()),
         }
@@ -280,28 +270,9 @@ impl SetupPatience {
     }
 }
 
-/// Dropped links, timeouts, overload and refused connections may heal;
-/// authentication, protocol and local errors do not.
-fn is_retryable(err: &anyhow::Error) -> bool {
-    matches!(
-        exit::classify(err),
-        Outcome::Fail(Exit::TempFail | Exit::Unavailable)
-    )
-}
-
-/// Exponential backoff from 0.5 s, capped at 30 s, with "equal jitter"
-/// (half fixed, half random) so that many clients do not retry in step.
-fn backoff(failures: u32, err: &anyhow::Error) -> Duration {
-    let ceiling = BACKOFF_FIRST
-        .saturating_mul(1u32 << failures.saturating_sub(1).min(16))
-        .min(BACKOFF_MAX);
-    let random = RandomState::new().hash_one(failures) as f64 / u64::MAX as f64;
-    let delay = ceiling.mul_f64(0.5 + 0.5 * random);
-    if exit::is_throttled(err) {
-        delay.max(AFTER_THROTTLE)
-    } else {
-        delay
-    }
+/// A number in [0, 1), different from run to run.
+fn random_fraction(seed: u32) -> f64 {
+    RandomState::new().hash_one(seed) as f64 / u64::MAX as f64
 }
 
 /// Sleeps for `delay` between connections, waking for SIGINT/SIGTERM and

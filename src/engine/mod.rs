@@ -25,9 +25,10 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::cli::{AckStatus, Origin};
-use crate::exit::{Exit, fail};
+use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Incoming, Response, check_response, types};
 use crate::jsonscan::{self, ScannedChange, Scanner};
+use crate::reconnect::LinkError;
 use crate::sanitise;
 
 /// The sequence after `sequence`; the largest one is a protocol error,
@@ -305,8 +306,9 @@ impl Engine {
                 ..
             } => {
                 if now >= *deadline.get_or_insert(now + timeout) {
-                    return Err(fail(
+                    return Err(link_failure(
                         Exit::TempFail,
+                        LinkError::TimedOut,
                         format!(
                             "no response to {request_type} within {} s",
                             timeout.as_secs_f64()

@@ -702,8 +702,10 @@ fn a_given_token_about_to_expire_is_swapped_and_a_short_helper_token_is_not() {
     assert_eq!(account.helper_runs(), 3);
 }
 
-#[test]
-fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
+/// `subscribe` with `flags`, through `expiries` expiring tokens, one event
+/// per connection.
+#[track_caller]
+fn subscribe_renews_the_token(flags: &[&str], expiries: usize) {
     let account = Account::with(MockConfig {
         token_ttl: 2,
         ..MockConfig::default()
@@ -720,13 +722,15 @@ fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
     let child = account
         .cmd()
         .env("LP_JWT_COMMAND", &helper)
-        .args(["subscribe", &conversation, "--reconnect", "--count", "4"])
+        .args(["subscribe", &conversation, "--count"])
+        .arg((expiries + 1).to_string())
+        .args(flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     // One event per connection: each token expires (4407) after it.
-    for n in 0..4 {
+    for n in 0..=expiries {
         assert!(
             account
                 .server
@@ -738,15 +742,25 @@ fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
     }
     let run = finish(child.wait_with_output().unwrap());
     run.assert_code(0);
-    assert_eq!(run.sequences(), [0, 1, 2, 3]);
+    assert_eq!(run.sequences(), (0..=expiries as u64).collect::<Vec<_>>());
     let renewals = run
         .stderr
         .lines()
         .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
         .count();
-    assert!(renewals >= 3, "{}", run.stderr);
+    assert!(renewals >= expiries, "{}", run.stderr);
     // create, subscribe's start, and one run per renewal.
     assert_eq!(account.helper_runs(), 2 + renewals);
+}
+
+#[test]
+fn subscribe_renews_the_token_through_three_expiries_without_loss_or_repeats() {
+    subscribe_renews_the_token(&["--reconnect"], 3);
+}
+
+#[test]
+fn subscribe_renews_an_expired_token_without_reconnect_too() {
+    subscribe_renews_the_token(&[], 1);
 }
 
 #[test]
