@@ -10,8 +10,10 @@
 //! wc -l`, the floor (below) `| wc -l` and `websocat ... | wc -l` (when
 //! websocat is on PATH), in turn, LP_BENCH_RUNS times each (default 3), and
 //! reports medians; with lp-consumer's peak RSS from wait4(2) and lp-mock's
-//! own rate with a client that discards frames. Then `jwt-sub`'s wall time
-//! and connect-to-first-event latency. Loopback only; it stops by itself.
+//! own rate with a client that discards frames; and the same replay with
+//! `--state-file` (a new file each run), as a rate and as its cost against
+//! the plain one. Then `jwt-sub`'s wall time and connect-to-first-event
+//! latency. Loopback only; it stops by itself.
 //!
 //! The floor is what any client of this stream pays: this program run again
 //! as `floor`, it subscribes with the same tungstenite and copies each
@@ -325,7 +327,7 @@ fn main() {
          websocat | wc -l (in turn, median of {runs}); loopback ws://"
     );
     println!(
-        "{:>11} {:>9} {:>6} {:>11} {:>8} {:>10} {:>13} {:>11} {:>6} {:>13} {:>6} {:>7}",
+        "{:>11} {:>9} {:>6} {:>11} {:>8} {:>10} {:>13} {:>11} {:>6} {:>13} {:>6} {:>7} {:>15} {:>6}",
         "shape",
         "events",
         "batch",
@@ -337,8 +339,12 @@ fn main() {
         "/floor",
         "websocat ev/s",
         "/floor",
-        "ratio"
+        "ratio",
+        "state-file ev/s",
+        "cost"
     );
+    let state_dir = tempfile::tempdir().expect("a temporary folder");
+    let state_file = state_dir.path().join("cursor");
     for (shape, lean) in [("liveperson", false), ("lean", true)] {
         for &events in &sizes {
             for batch in [1, 100] {
@@ -348,6 +354,7 @@ fn main() {
                 let mut ours = Vec::new();
                 let mut floors = Vec::new();
                 let mut theirs = Vec::new();
+                let mut stored = Vec::new();
                 let mut peak = 0;
                 for _ in 0..runs {
                     let (time, rss) = pipeline(&mut subscribe(&mock, events), "", events);
@@ -355,6 +362,12 @@ fn main() {
                     peak = peak.max(rss);
                     let (time, _) = pipeline(&mut floor_command(&mock, frames), "", frames + 1);
                     floors.push(time.as_secs_f64());
+                    // A new file each run: an old cursor would skip the replay.
+                    let _ = std::fs::remove_file(&state_file);
+                    let mut with_state = subscribe(&mock, events);
+                    with_state.arg("--state-file").arg(&state_file);
+                    let (time, _) = pipeline(&mut with_state, "", events);
+                    stored.push(time.as_secs_f64());
                     if with_websocat {
                         let request = subscribe_request(&mock.conversation) + "\n";
                         let (time, _) =
@@ -364,6 +377,7 @@ fn main() {
                 }
                 let time = median(ours);
                 let rate = events as f64 / time;
+                let stored_time = median(stored);
                 let mock_events = mock_rate(&mock, frames) * batch as f64;
                 let floor_rate = events as f64 / median(floors);
                 let (websocat_rate, websocat_floor, ratio) = if with_websocat {
@@ -377,7 +391,7 @@ fn main() {
                     ("(absent)".to_owned(), "-".to_owned(), "-".to_owned())
                 };
                 println!(
-                    "{:>11} {:>9} {:>6} {:>11.0} {:>8.1} {:>6} KiB {:>13.0} {:>11.0} {:>6.2} {:>13} {:>6} {:>7}",
+                    "{:>11} {:>9} {:>6} {:>11.0} {:>8.1} {:>6} KiB {:>13.0} {:>11.0} {:>6.2} {:>13} {:>6} {:>7} {:>15.0} {:>5.2}x",
                     shape,
                     events,
                     batch,
@@ -389,7 +403,9 @@ fn main() {
                     rate / floor_rate,
                     websocat_rate,
                     websocat_floor,
-                    ratio
+                    ratio,
+                    events as f64 / stored_time,
+                    stored_time / time
                 );
             }
         }

@@ -4,6 +4,7 @@
 
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde::Serialize;
@@ -13,7 +14,7 @@ use crate::exit::{Exit, err_text, fail};
 use crate::render::Transcript;
 
 pub(crate) struct Output {
-    out: BufWriter<StdoutLock<'static>>,
+    out: BufWriter<Timed<StdoutLock<'static>>>,
     /// Set for `--format text`.
     transcript: Option<Transcript>,
 }
@@ -51,7 +52,13 @@ pub(crate) fn write_error(err: io::Error) -> anyhow::Error {
 impl Output {
     pub(crate) fn stdout() -> Output {
         Output {
-            out: BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            out: BufWriter::with_capacity(
+                64 * 1024,
+                Timed {
+                    inner: io::stdout().lock(),
+                    spent: Duration::ZERO,
+                },
+            ),
             transcript: None,
         }
     }
@@ -67,7 +74,7 @@ impl Output {
         // buffer size, and fails without effect on anything but a pipe.
         unsafe {
             libc::fcntl(
-                self.out.get_ref().as_raw_fd(),
+                self.out.get_ref().inner.as_raw_fd(),
                 libc::F_SETPIPE_SZ,
                 PIPE_BYTES,
             )
@@ -123,5 +130,35 @@ impl Output {
 
     pub(crate) fn flush(&mut self) -> Result<()> {
         self.out.flush().map_err(write_error)
+    }
+
+    /// The time spent so far waiting for stdout to take what was written
+    /// (a slow reader, a full pipe): ours, not the server's, so the
+    /// stream's timers leave it out.
+    pub(crate) fn time_blocked(&self) -> Duration {
+        self.out.get_ref().spent
+    }
+}
+
+/// A writer that adds up the time its writes take. It sits under the
+/// buffer, so the clock is read once per buffer's worth, not per line.
+struct Timed<W> {
+    inner: W,
+    spent: Duration,
+}
+
+impl<W: Write> Write for Timed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let start = Instant::now();
+        let written = self.inner.write(buf);
+        self.spent += start.elapsed();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let start = Instant::now();
+        let flushed = self.inner.flush();
+        self.spent += start.elapsed();
+        flushed
     }
 }

@@ -3,6 +3,8 @@
 //! (`--reconnect`, `--state-file`), filters and its endings. The stream
 //! itself is the engine's.
 
+use std::time::Duration;
+
 use anyhow::Result;
 
 use crate::cli::{Format, SubscribeArgs};
@@ -58,6 +60,7 @@ pub(crate) fn run(
     let mut sinks = Sinks {
         out,
         state: state.as_mut(),
+        storing: Duration::ZERO,
     };
     driver::run(&mut engine, config, &retry, &mut sinks)
 }

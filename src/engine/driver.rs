@@ -43,6 +43,8 @@ pub(crate) struct Retry {
 pub(crate) struct Sinks<'a> {
     pub(crate) out: &'a mut Output,
     pub(crate) state: Option<&'a mut StateFile>,
+    /// Time spent storing the cursor.
+    pub(crate) storing: Duration,
 }
 
 impl Sinks<'_> {
@@ -50,9 +52,30 @@ impl Sinks<'_> {
     fn settle(&mut self, cursor: Option<u64>) -> Result<()> {
         self.out.flush()?;
         if let (Some(state), Some(cursor)) = (&mut self.state, cursor) {
-            state.store(cursor)?;
+            let start = Instant::now();
+            let stored = state.store(cursor);
+            self.storing += start.elapsed();
+            stored?;
         }
         Ok(())
+    }
+
+    /// Time spent on our own output: writing it, storing the cursor.
+    fn own_time(&self) -> Duration {
+        self.out.time_blocked() + self.storing
+    }
+
+    /// The stream's clock: the time, less what our own output took, so
+    /// that a slow reader or disk never counts as the server's silence
+    /// (a response due within --timeout, the idle time).
+    fn stream_now(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_sub(self.own_time()).unwrap_or(now)
+    }
+
+    /// A time on the stream's clock as a time on the wall's.
+    fn wall_time(&self, at: Instant) -> Instant {
+        at + self.own_time()
     }
 }
 
@@ -132,7 +155,7 @@ pub(crate) fn run(
                     sanitise::line(&format!("{err:#}")),
                     delay.as_secs_f64()
                 );
-                if sleep_unless_ended(engine, delay)? {
+                if sleep_unless_ended(engine, sinks, delay)? {
                     return sinks.settle(engine.cursor());
                 }
             }
@@ -173,7 +196,6 @@ fn one_connection(
             connection.host()
         );
     }
-    let per_frame_cursor = sinks.state.is_some();
     let mut io = SessionIo {
         connection: &mut connection,
         sinks,
@@ -187,22 +209,21 @@ fn one_connection(
                 attempts.accepted();
                 engine.on_frame(&frame, &mut io)?;
                 frames_since_tick += 1;
-                // A cursor follows the output closely: after every frame.
-                if per_frame_cursor {
-                    io.sinks.settle(engine.cursor())?;
-                }
+                // A long burst is cut in parts, each flushed and its cursor
+                // stored, as a whole burst is.
                 if frames_since_tick >= FRAMES_BETWEEN_TICKS {
                     frames_since_tick = 0;
-                    let now = Instant::now();
-                    engine.on_tick(now)?;
-                    io.connection.maintain(now)?;
+                    io.sinks.settle(engine.cursor())?;
+                    engine.on_tick(io.sinks.stream_now())?;
+                    io.connection.maintain(Instant::now())?;
                 }
             }
             Read::Empty => {
-                // The burst is over: what it printed goes out now.
+                // The burst is over: what it printed goes out now, then the
+                // cursor that covers it is stored.
                 frames_since_tick = 0;
                 io.sinks.settle(engine.cursor())?;
-                let now = Instant::now();
+                let now = io.sinks.stream_now();
                 engine.on_tick(now)?;
                 setup.tick(engine, now);
                 if engine.ending().is_none() {
@@ -210,7 +231,8 @@ fn one_connection(
                         stdout: true,
                         other: None,
                     };
-                    if io.connection.wait(engine.next_deadline(), watch)? == Wake::ReaderGone {
+                    let deadline = engine.next_deadline().map(|at| io.sinks.wall_time(at));
+                    if io.connection.wait(deadline, watch)? == Wake::ReaderGone {
                         return Ok(());
                     }
                 }
@@ -278,21 +300,23 @@ fn random_fraction(seed: u32) -> f64 {
 /// Sleeps for `delay` between connections, waking for SIGINT/SIGTERM and
 /// for the engine's timers: true when the stream ended meanwhile (the idle
 /// time runs across reconnects).
-fn sleep_unless_ended(engine: &mut Engine, delay: Duration) -> Result<bool> {
+fn sleep_unless_ended(engine: &mut Engine, sinks: &Sinks, delay: Duration) -> Result<bool> {
     let until = Instant::now() + delay;
     loop {
         if let Some(exit) = signals::pending() {
             return Err(fail(exit, ""));
         }
-        let now = Instant::now();
-        engine.on_tick(now)?;
+        engine.on_tick(sinks.stream_now())?;
         if engine.ending().is_some() {
             return Ok(true);
         }
+        let now = Instant::now();
         if now >= until {
             return Ok(false);
         }
-        let wake = engine.next_deadline().map_or(until, |at| at.min(until));
+        let wake = engine
+            .next_deadline()
+            .map_or(until, |at| sinks.wall_time(at).min(until));
         thread::sleep(
             wake.saturating_duration_since(now)
                 .min(BACKOFF_NAP)
