@@ -40,6 +40,10 @@ const LONGEST_NAP: Duration = Duration::from_millis(250);
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// GetClock requests whose answers we still drop, at most.
 const KEEPALIVE_IDS_KEPT: usize = 8;
+/// Pings and pongs read in a row, with nothing else between and no pause:
+/// more is a flood (each ping queues a pong, and the loop would not look up
+/// at signals and deadlines while they come).
+const CONTROL_FRAMES_IN_A_ROW: usize = 1024;
 /// `--verbose` shows at most this much of a frame.
 const LOGGED_FRAME_BYTES: usize = 2048;
 
@@ -326,6 +330,7 @@ impl Connection {
             self.finish();
             return Err(fail(exit, ""));
         }
+        let mut control_frames = 0usize;
         loop {
             let read = self.ws.read();
             match read {
@@ -341,9 +346,24 @@ impl Connection {
                         "the server sent a binary frame; the protocol uses JSON text frames",
                     ));
                 }
-                Ok(Message::Ping(_) | Message::Pong(_)) => {
+                Ok(message @ (Message::Ping(_) | Message::Pong(_))) => {
                     self.ws.get_mut().message_done();
-                    self.keepalive.unanswered_since = None;
+                    // Only an answer to our ping says the link carries
+                    // ours; a ping of the server's says nothing of it.
+                    if matches!(message, Message::Pong(_)) {
+                        self.keepalive.unanswered_since = None;
+                    }
+                    control_frames += 1;
+                    if control_frames > CONTROL_FRAMES_IN_A_ROW {
+                        return Err(fail(
+                            Exit::Protocol,
+                            format!(
+                                "{}: the server sent more than {CONTROL_FRAMES_IN_A_ROW} pings \
+                                 or pongs in a row without a message: a flood",
+                                self.host
+                            ),
+                        ));
+                    }
                 }
                 Ok(Message::Close(frame)) => return self.closed_by_server(frame),
                 Ok(Message::Frame(_)) => {}
@@ -524,18 +544,30 @@ impl Connection {
         let mut sent = self.ws.send(message);
         let deadline = Instant::now() + self.timeout;
         loop {
+            // What must still be queued once there is room: the buffer of
+            // unsent bytes is bounded (a server that does not read).
+            let mut unqueued = None;
             match sent {
                 Ok(()) => return Ok(()),
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
-                    }
-                    nap_on(self.ws.get_ref().fd(), libc::POLLOUT, left);
-                    sent = self.ws.flush();
-                }
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {}
+                Err(tungstenite::Error::WriteBufferFull(message)) => unqueued = Some(*message),
                 Err(err) => return Err(self.link_error(err)),
             }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
+            }
+            nap_on(self.ws.get_ref().fd(), libc::POLLOUT, left);
+            sent = match unqueued {
+                // What went out meanwhile made room, or not yet.
+                Some(message) => match self.ws.flush() {
+                    Err(tungstenite::Error::Io(err)) if !is_tick(&err) => {
+                        Err(tungstenite::Error::Io(err))
+                    }
+                    _ => self.ws.send(message),
+                },
+                None => self.ws.flush(),
+            };
         }
     }
 

@@ -507,9 +507,14 @@ fn websocket_handshake(
     for (name, value) in &dial.headers {
         request.headers_mut().insert(*name, value.clone());
     }
-    let websocket_config = WebSocketConfig::default()
+    // Unsent bytes are bounded: one request of the largest size, and a
+    // buffer's worth more. Past that, a pong waits for the one before it
+    // to go out (tungstenite keeps one), and a request for room.
+    let default = WebSocketConfig::default();
+    let websocket_config = default
         .max_message_size(Some(dial.max_frame_bytes))
-        .max_frame_size(Some(dial.max_frame_bytes));
+        .max_frame_size(Some(dial.max_frame_bytes))
+        .max_write_buffer_size(2 * default.write_buffer_size + dial.max_frame_bytes);
     let mut attempt =
         tungstenite::client::client_with_config(request, stream, Some(websocket_config));
     loop {

@@ -2,7 +2,7 @@
 //! messages; and the token kept out of every output.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
@@ -184,27 +184,11 @@ fn dribbling_server(whole_handshake: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut key = String::new();
-        let mut line = String::new();
-        while reader.read_line(&mut line).unwrap_or(0) > 2 {
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("sec-websocket-key:") {
-                key = line[line.len() - value.len()..].trim().to_owned();
-            }
-            line.clear();
-        }
-        let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-        let answer = format!(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
-        );
-        let mut stream = stream;
+        let (mut stream, answer) = upgrade_request(&listener);
         let mut slow: Vec<u8> = Vec::new();
         if whole_handshake {
             stream.write_all(answer.as_bytes()).unwrap();
-            let response = br#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{}}"#;
-            stream.write_all(&[0x81, response.len() as u8]).unwrap();
-            stream.write_all(response).unwrap();
+            answer_the_subscription(&mut stream);
             // A text frame announcing 200 bytes.
             slow.extend([0x81, 126, 0, 200]);
             slow.extend([b'x'; 200]);
@@ -219,6 +203,66 @@ fn dribbling_server(whole_handshake: bool) -> u16 {
         }
     });
     port
+}
+
+/// Takes a connection and reads its upgrade request; returns the socket and
+/// the answer that accepts it.
+fn upgrade_request(listener: &TcpListener) -> (TcpStream, String) {
+    let (stream, _) = listener.accept().unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut key = String::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap_or(0) > 2 {
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("sec-websocket-key:") {
+            key = line[line.len() - value.len()..].trim().to_owned();
+        }
+        line.clear();
+    }
+    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let answer = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+    );
+    (stream, answer)
+}
+
+/// A whole response to request "1" (the subscription), in one frame.
+fn answer_the_subscription(stream: &mut TcpStream) {
+    let response = br#"{"kind":"resp","reqId":"1","code":200,"type":"x","body":{}}"#;
+    stream.write_all(&[0x81, response.len() as u8]).unwrap();
+    stream.write_all(response).unwrap();
+}
+
+/// A server that answers the subscription, then sends pings as fast as it
+/// can and never reads; it ends when the client goes away.
+fn flooding_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let (mut stream, answer) = upgrade_request(&listener);
+        stream.write_all(answer.as_bytes()).unwrap();
+        answer_the_subscription(&mut stream);
+        // Empty pings, unmasked as a server's are: two bytes each.
+        let pings = [0x89u8, 0].repeat(32 * 1024);
+        while stream.write_all(&pings).is_ok() {}
+    });
+    port
+}
+
+#[test]
+fn a_ping_flood_is_a_protocol_error() {
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "x"}));
+    let url = format!(
+        "ws://127.0.0.1:{}/ws_api/account/a/messaging/consumer?v=3",
+        flooding_server()
+    );
+    let result = run(
+        bare()
+            .args(["subscribe", "c", "--follow", "--url", &url])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    result.assert_error(76, "pings or pongs in a row without a message: a flood");
 }
 
 #[test]
