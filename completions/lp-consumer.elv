@@ -426,7 +426,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --csds 'Domain API (CSDS) host that names the account''s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock''s are)'
             cand --csds-ttl 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask'
             cand --idp 'IdP host for `login` (default: the account''s `idp` service in CSDS); a whole http(s):// URL works too'
-            cand --jwt-command 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token under `subscribe --reconnect`'
+            cand --jwt-command 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`'
             cand --reuse 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
             cand --insecure 'Do not check the server''s certificate (says so on stderr)'
             cand -v 'Print each frame sent and received on stderr (the token is never shown)'

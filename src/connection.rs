@@ -10,10 +10,11 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use rustix::event::{PollFd, PollFlags};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tungstenite::http::HeaderValue;
@@ -33,9 +34,6 @@ use crate::signals;
 use crate::token::Token;
 use crate::transport::{self, Dial, Stream, is_tick, timed_out};
 
-/// The longest a wait sleeps before it looks at signals again (a signal
-/// that lands just before poll(2) would otherwise wait for the timeout).
-const LONGEST_NAP: Duration = Duration::from_millis(250);
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// GetClock requests whose answers we still drop, at most.
@@ -80,12 +78,12 @@ pub(crate) enum Wake {
 
 /// What a wait also watches besides the socket.
 #[derive(Default, Clone, Copy)]
-pub(crate) struct Watch {
+pub(crate) struct Watch<'a> {
     /// Notice that stdout's reader left (as journalctl does), so an idle
     /// follower of `| head -n 1` ends without waiting for another event.
     pub(crate) stdout: bool,
     /// Another descriptor to wake up for.
-    pub(crate) other: Option<RawFd>,
+    pub(crate) other: Option<BorrowedFd<'a>>,
 }
 
 /// WebSocket pings and GetClock requests when the link is quiet, and the
@@ -222,13 +220,16 @@ impl Connection {
             let frame = match self.read_socket()? {
                 Read::Frame(frame) => frame,
                 Read::Empty => {
-                    patience.tick(Instant::now());
-                    if self.wait(Some(deadline), Watch::default())? == Wake::Deadline {
+                    let now = Instant::now();
+                    if now >= deadline {
                         return Err(timed_out(
                             &format!("waiting for the response to {request_type}"),
                             self.timeout,
                         ));
                     }
+                    patience.tick(now);
+                    let wake_at = patience.next().map_or(deadline, |at| at.min(deadline));
+                    self.wait(Some(wake_at), Watch::default())?;
                     continue;
                 }
                 Read::Closed => {
@@ -297,7 +298,7 @@ impl Connection {
     /// Waits for `other` to become readable while keeping the link alive:
     /// answers pings, drops keep-alive answers and notifications, notices
     /// signals and a dead link.
-    pub(crate) fn tend_until_readable(&mut self, other: RawFd) -> Result<()> {
+    pub(crate) fn tend_until_readable(&mut self, other: BorrowedFd) -> Result<()> {
         let watch = Watch {
             stdout: false,
             other: Some(other),
@@ -375,50 +376,62 @@ impl Connection {
 
     /// Sleeps until the socket has data, `until` passes, or what `watch`
     /// names happens; on the way, sends a keep-alive when one is due and
-    /// notices a dead link, a stalled message and signals.
+    /// notices a dead link, a stalled message and signals (a signal wakes
+    /// the wait at once).
     pub(crate) fn wait(&mut self, until: Option<Instant>, watch: Watch) -> Result<Wake> {
         let now = Instant::now();
         self.maintain(now)?;
         if until.is_some_and(|until| now >= until) {
             return Ok(Wake::Deadline);
         }
-        let mut wake_at = now + LONGEST_NAP;
-        for at in [until, self.keepalive.next_at, self.dead_link_at()]
-            .into_iter()
-            .flatten()
-        {
-            wake_at = wake_at.min(at);
+        let wake_at = [
+            until,
+            self.keepalive.next_at,
+            self.dead_link_at(),
+            self.ws.get_ref().stall_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let stdout = io::stdout();
+        let mut fds = vec![PollFd::new(self.ws.get_ref().tcp(), PollFlags::IN)];
+        let stdout_at = watch.stdout.then(|| {
+            fds.push(PollFd::new(&stdout, PollFlags::empty()));
+            fds.len() - 1
+        });
+        let other_at = watch.other.map(|fd| {
+            fds.push(PollFd::from_borrowed_fd(fd, PollFlags::IN));
+            fds.len() - 1
+        });
+        if let Some(fd) = signals::wake_fd() {
+            fds.push(PollFd::from_borrowed_fd(fd, PollFlags::IN));
         }
-        let nap = wake_at.saturating_duration_since(now);
-        let mut fds = [
-            poll_fd(self.ws.get_ref().fd(), libc::POLLIN),
-            poll_fd(if watch.stdout { 1 } else { -1 }, 0),
-            poll_fd(watch.other.unwrap_or(-1), libc::POLLIN),
-        ];
-        // Whole milliseconds, rounded up, so that a nap never ends early.
-        let millis = nap.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-        // SAFETY: three valid pollfd entries; poll only writes `revents`.
-        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
-        if ready < 0 {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::Interrupted {
-                if let Some(exit) = signals::pending() {
-                    self.finish();
-                    return Err(fail(exit, ""));
-                }
-                return Ok(Wake::Nothing);
+        let polled = match wake_at {
+            Some(at) => signals::poll_for(&mut fds, at.saturating_duration_since(now)),
+            None => rustix::event::poll(&mut fds, None).map_err(io::Error::from),
+        };
+        match polled {
+            Ok(_) => {}
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => {
+                return Err(fail(
+                    Exit::Software,
+                    format!("poll failed: {}", err_text(&err)),
+                ));
             }
-            return Err(fail(
-                Exit::Software,
-                format!("poll failed: {}", err_text(&err)),
-            ));
         }
-        let [socket, stdout, other] = fds;
-        Ok(if socket.revents != 0 {
+        if let Some(exit) = signals::pending() {
+            self.finish();
+            return Err(fail(exit, ""));
+        }
+        let ready = |at: Option<usize>, flags: PollFlags| {
+            at.is_some_and(|at| fds[at].revents().intersects(flags))
+        };
+        Ok(if !fds[0].revents().is_empty() {
             Wake::Input
-        } else if stdout.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+        } else if ready(stdout_at, PollFlags::ERR | PollFlags::HUP) {
             Wake::ReaderGone
-        } else if other.revents != 0 {
+        } else if ready(other_at, PollFlags::all()) {
             Wake::Other
         } else if until.is_some_and(|until| Instant::now() >= until) {
             Wake::Deadline
@@ -557,7 +570,10 @@ impl Connection {
             if left.is_zero() {
                 return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
             }
-            nap_on(self.ws.get_ref().fd(), libc::POLLOUT, left);
+            if let Some(exit) = signals::pending() {
+                return Err(fail(exit, ""));
+            }
+            nap_on(self.ws.get_ref(), PollFlags::OUT, left);
             sent = match unqueued {
                 // What went out meanwhile made room, or not yet.
                 Some(message) => match self.ws.flush() {
@@ -601,26 +617,19 @@ impl Connection {
             if left.is_zero() {
                 return;
             }
-            nap_on(self.ws.get_ref().fd(), libc::POLLIN, left);
+            nap_on(self.ws.get_ref(), PollFlags::IN, left);
         }
     }
 }
 
-/// Sleeps until `fd` is ready for `events`, at most `left` (and at most
-/// a nap); whatever woke it, the caller tries again.
-fn nap_on(fd: RawFd, events: libc::c_short, left: Duration) {
-    let mut fd = poll_fd(fd, events);
-    let millis = left.as_millis().clamp(1, LONGEST_NAP.as_millis()) as i32;
-    // SAFETY: one valid pollfd; poll only writes `revents`.
-    unsafe { libc::poll(&mut fd, 1, millis) };
-}
-
-fn poll_fd(fd: RawFd, events: libc::c_short) -> libc::pollfd {
-    libc::pollfd {
-        fd,
-        events,
-        revents: 0,
+/// Sleeps until the socket is ready for `events`, a signal comes, or
+/// `left` passes; whatever woke it, the caller tries again.
+fn nap_on(socket: &Stream, events: PollFlags, left: Duration) {
+    let mut fds = vec![PollFd::new(socket.tcp(), events)];
+    if let Some(fd) = signals::wake_fd() {
+        fds.push(PollFd::from_borrowed_fd(fd, PollFlags::IN));
     }
+    let _ = signals::poll_for(&mut fds, left);
 }
 
 /// A frame as `--verbose` shows it: one line, the token scrubbed, and a long

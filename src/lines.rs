@@ -4,7 +4,7 @@
 //! watches, so a line wakes the wait at once.
 
 use std::io::{self, BufRead, PipeReader, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
 
@@ -36,7 +36,7 @@ impl Lines {
     /// Starts reading standard input.
     pub(crate) fn stdin() -> Result<Lines> {
         let (wake, mut waker) = io::pipe().map_err(pipe_error)?;
-        set_nonblocking(wake.as_raw_fd())?;
+        rustix::io::ioctl_fionbio(&wake, true).map_err(|err| pipe_error(err.into()))?;
         let (sender, lines) = mpsc::sync_channel(LINES_AHEAD);
         thread::spawn(move || {
             for line in io::stdin().lock().split(b'\n') {
@@ -61,8 +61,8 @@ impl Lines {
 
     /// The descriptor that becomes readable when a line (or the end) is
     /// ready.
-    pub(crate) fn wake_fd(&self) -> RawFd {
-        self.wake.as_raw_fd()
+    pub(crate) fn wake_fd(&self) -> BorrowedFd<'_> {
+        self.wake.as_fd()
     }
 
     /// The number of the line last handed out (1-based).
@@ -106,18 +106,4 @@ fn pipe_error(err: io::Error) -> anyhow::Error {
         Exit::Software,
         format!("cannot make a pipe: {}", err_text(&err)),
     )
-}
-
-fn set_nonblocking(fd: RawFd) -> Result<()> {
-    // SAFETY: fcntl on a descriptor this process owns; it reads and sets
-    // the status flags only.
-    let ok = unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(pipe_error(io::Error::last_os_error()))
-    }
 }

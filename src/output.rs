@@ -3,7 +3,6 @@
 //! `--format text` events as the lines of a transcript.
 
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -12,6 +11,7 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::exit::{Exit, err_text, fail};
 use crate::render::Transcript;
+use crate::sanitise;
 
 pub(crate) struct Output {
     out: BufWriter<Timed<StdoutLock<'static>>>,
@@ -34,6 +34,12 @@ pub(crate) fn wants_colour() -> bool {
     io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
+/// A diagnostic line on stderr: `lp-consumer: ` and `line`, made safe
+/// for a terminal (it may quote the server).
+pub(crate) fn say(line: &str) {
+    eprintln!("lp-consumer: {}", sanitise::line(line));
 }
 
 /// A closed pipe stays an `io::Error` (a quiet exit 0); any other write
@@ -69,16 +75,8 @@ impl Output {
     /// pipe about 1.5 times faster on two cores. Nothing happens when stdout
     /// is not a pipe, or the system allows less (the size stays as it was).
     pub(crate) fn widen_pipe(&self) {
-        const PIPE_BYTES: libc::c_int = 1 << 20;
-        // SAFETY: fcntl on stdout's descriptor; F_SETPIPE_SZ changes only the
-        // buffer size, and fails without effect on anything but a pipe.
-        unsafe {
-            libc::fcntl(
-                self.out.get_ref().inner.as_raw_fd(),
-                libc::F_SETPIPE_SZ,
-                PIPE_BYTES,
-            )
-        };
+        const PIPE_BYTES: usize = 1 << 20;
+        let _ = rustix::pipe::fcntl_setpipe_size(&self.out.get_ref().inner, PIPE_BYTES);
     }
 
     /// Shows events as a transcript from now on.

@@ -37,6 +37,11 @@ impl Patience {
         self.what = what.into();
     }
 
+    /// When it speaks next, if it ever does: a wait wakes up then.
+    pub(crate) fn next(&self) -> Option<Instant> {
+        self.speaks.then_some(self.next)
+    }
+
     /// Says so if the wait has gone on long enough since it last spoke.
     pub(crate) fn tick(&mut self, now: Instant) {
         if !self.speaks || now < self.next {

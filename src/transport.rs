@@ -5,7 +5,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -255,14 +254,18 @@ impl Stream {
         self.transport.tcp()
     }
 
-    pub(crate) fn fd(&self) -> RawFd {
-        self.tcp().as_raw_fd()
-    }
-
     /// A whole message was read: the next one starts afresh.
     pub(crate) fn message_done(&mut self) {
         self.unfinished = false;
         self.stalled_since = None;
+    }
+
+    /// When a started message that waits for its rest is due to count as
+    /// stalled: a wait wakes up then.
+    pub(crate) fn stall_deadline(&self) -> Option<Instant> {
+        self.stalled_since
+            .filter(|_| self.unfinished)
+            .map(|since| since + self.limit)
     }
 
     /// At a moment when nothing could be read: whether a started message

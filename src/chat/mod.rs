@@ -22,7 +22,6 @@ use crate::choices::{self, Choice};
 use crate::engine::Event;
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, check_response, types};
-use crate::sanitise;
 
 /// What the chat asks of the world.
 pub(crate) trait Io {
@@ -39,6 +38,8 @@ pub(crate) trait Io {
     /// A line for a person: the close, a survey, a transfer (text format
     /// only).
     fn notice(&mut self, text: &str) -> Result<()>;
+    /// A diagnostic for the user (stderr), one line.
+    fn say(&mut self, line: &str);
 }
 
 #[derive(Debug, Clone)]
@@ -197,13 +198,13 @@ impl Chat {
             }
             "close" => self.close(io),
             "help" => {
-                eprintln!("lp-consumer: {HELP}");
+                io.say(HELP);
                 Ok(())
             }
             _ => {
                 let problem = format!("line {number}: unknown command `/{name}`; {HELP}");
                 if self.options.interactive {
-                    eprintln!("lp-consumer: warning: {}", sanitise::line(&problem));
+                    io.say(&format!("warning: {problem}"));
                     Ok(())
                 } else {
                     Err(fail(Exit::DataErr, problem))

@@ -21,6 +21,7 @@ struct Recorder {
     sent: Vec<(String, Value, Option<Value>)>,
     shown: Vec<Value>,
     notices: Vec<String>,
+    said: Vec<String>,
 }
 
 impl Io for Recorder {
@@ -43,6 +44,10 @@ impl Io for Recorder {
     fn notice(&mut self, text: &str) -> Result<()> {
         self.notices.push(text.to_owned());
         Ok(())
+    }
+
+    fn say(&mut self, line: &str) {
+        self.said.push(line.to_owned());
     }
 }
 
@@ -326,4 +331,5 @@ fn commands_are_checked_and_slashes_escaped() {
         CONV,
     );
     assert!(person.line(&mut io, 1, "/nope").is_ok());
+    assert!(io.said[0].starts_with("warning: line 1: unknown command `/nope`"));
 }

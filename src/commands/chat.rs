@@ -218,7 +218,14 @@ fn converse(
                 Line::Pending => {}
             }
         }
-        let deadline = engine::earliest(engine.next_deadline(), io.chat.next_deadline());
+        let deadline = [
+            engine.next_deadline(),
+            io.chat.next_deadline(),
+            setup.next(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         let watch = Watch {
             stdout: true,
             other: takes_line.then(|| lines.wake_fd()),
@@ -259,6 +266,10 @@ impl chat::Io for Sender<'_> {
     fn notice(&mut self, text: &str) -> Result<()> {
         self.out.notice(text)
     }
+
+    fn say(&mut self, line: &str) {
+        output::say(line);
+    }
 }
 
 /// The engine's world: the connection and output, with the chat watching
@@ -286,6 +297,10 @@ impl engine::Io for ChatIo<'_, '_> {
             return Ok(false);
         }
         Ok(self.sender.connection.other_response(response))
+    }
+
+    fn say(&mut self, line: &str) {
+        output::say(line);
     }
 
     fn event(&mut self, event: &Event) -> Result<()> {

@@ -7,7 +7,6 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -18,10 +17,9 @@ use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
 use crate::exit::{self, Exit, fail, link_failure};
 use crate::frames::Response;
-use crate::output::Output;
+use crate::output::{self, Output};
 use crate::patience::Patience;
 use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Policy};
-use crate::sanitise;
 use crate::signals;
 use crate::state::StateFile;
 use crate::token::Token;
@@ -29,8 +27,6 @@ use crate::token::Token;
 /// During a long burst, the clock is looked at after this many frames (for
 /// the keep-alive and the engine's timers), never per frame.
 const FRAMES_BETWEEN_TICKS: u32 = 4096;
-/// How often a sleeping backoff looks at signals and deadlines.
-const BACKOFF_NAP: Duration = Duration::from_millis(100);
 
 /// When to try again after a failed connection.
 pub(crate) struct Retry {
@@ -97,6 +93,10 @@ impl Io for SessionIo<'_, '_> {
     fn other_response(&mut self, response: &Response) -> Result<bool> {
         Ok(self.connection.other_response(response))
     }
+
+    fn say(&mut self, line: &str) {
+        output::say(line);
+    }
 }
 
 /// Runs the stream to its end: Ok for an ending (or a reader that went
@@ -144,17 +144,16 @@ pub(crate) fn run(
                 // A refused token is renewed and the stream goes on at once
                 // from the cursor.
                 if let (Some(command), Some(link)) = (&config.jwt_command, link) {
-                    eprintln!("lp-consumer: {link}; renewing the token with --jwt-command");
+                    output::say(&format!("{link}; renewing the token with --jwt-command"));
                     renewed = Some(command.renew(token)?);
                 }
             }
             Decision::Wait { attempt, min, max } => {
                 let delay = min + (max - min).mul_f64(random_fraction(attempt));
-                eprintln!(
-                    "lp-consumer: {}; reconnecting in {:.1} s (attempt {attempt})",
-                    sanitise::line(&format!("{err:#}")),
+                output::say(&format!(
+                    "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
                     delay.as_secs_f64()
-                );
+                ));
                 if sleep_unless_ended(engine, sinks, delay)? {
                     return sinks.settle(engine.cursor());
                 }
@@ -191,10 +190,10 @@ fn one_connection(
             || "from the start".to_owned(),
             |c| format!("after sequence {c}"),
         );
-        eprintln!(
-            "lp-consumer: reconnected to {}; resuming {after}",
+        output::say(&format!(
+            "reconnected to {}; resuming {after}",
             connection.host()
-        );
+        ));
     }
     let mut io = SessionIo {
         connection: &mut connection,
@@ -225,13 +224,16 @@ fn one_connection(
                 io.sinks.settle(engine.cursor())?;
                 let now = io.sinks.stream_now();
                 engine.on_tick(now)?;
-                setup.tick(engine, now);
+                setup.tick(engine, Instant::now());
                 if engine.ending().is_none() {
                     let watch = Watch {
                         stdout: true,
                         other: None,
                     };
-                    let deadline = engine.next_deadline().map(|at| io.sinks.wall_time(at));
+                    let deadline = super::earliest(
+                        engine.next_deadline().map(|at| io.sinks.wall_time(at)),
+                        setup.next(),
+                    );
                     if io.connection.wait(deadline, watch)? == Wake::ReaderGone {
                         return Ok(());
                     }
@@ -270,6 +272,13 @@ impl SetupPatience {
         }
     }
 
+    /// When the wait for a setup response is next worth a word.
+    pub(crate) fn next(&self) -> Option<Instant> {
+        self.waiting
+            .as_ref()
+            .and_then(|(_, patience)| patience.next())
+    }
+
     pub(crate) fn tick(&mut self, engine: &Engine, now: Instant) {
         let Some(request_type) = engine.awaiting() else {
             self.waiting = None;
@@ -303,24 +312,18 @@ fn random_fraction(seed: u32) -> f64 {
 fn sleep_unless_ended(engine: &mut Engine, sinks: &Sinks, delay: Duration) -> Result<bool> {
     let until = Instant::now() + delay;
     loop {
-        if let Some(exit) = signals::pending() {
-            return Err(fail(exit, ""));
-        }
         engine.on_tick(sinks.stream_now())?;
         if engine.ending().is_some() {
             return Ok(true);
         }
-        let now = Instant::now();
-        if now >= until {
+        if Instant::now() >= until {
             return Ok(false);
         }
         let wake = engine
             .next_deadline()
             .map_or(until, |at| sinks.wall_time(at).min(until));
-        thread::sleep(
-            wake.saturating_duration_since(now)
-                .min(BACKOFF_NAP)
-                .max(Duration::from_millis(1)),
-        );
+        if let Some(exit) = signals::sleep_until(wake) {
+            return Err(fail(exit, ""));
+        }
     }
 }

@@ -29,7 +29,6 @@ use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Incoming, Response, check_response, types};
 use crate::jsonscan::{self, ScannedChange, Scanner};
 use crate::reconnect::LinkError;
-use crate::sanitise;
 
 /// The sequence after `sequence`; the largest one is a protocol error,
 /// never a cursor that wraps to 0 and replays or loses events.
@@ -51,6 +50,8 @@ pub(crate) trait Io {
     /// A response the engine does not wait for: true when it belongs to the
     /// link itself (a keep-alive's), which is never printed.
     fn other_response(&mut self, response: &Response) -> Result<bool>;
+    /// A diagnostic for the user (stderr), one line.
+    fn say(&mut self, line: &str);
     /// Each new event, printed or not, after it was handled (for `chat`).
     fn event(&mut self, _event: &Event) -> Result<()> {
         Ok(())
@@ -572,11 +573,7 @@ impl Engine {
             // A receipt is a courtesy to the agent: its failure is reported,
             // not fatal.
             if let Err(err) = check_response(types::PUBLISH_EVENT, response) {
-                let err = err.to_string();
-                eprintln!(
-                    "lp-consumer: warning: read receipt not accepted: {}",
-                    sanitise::line(&err)
-                );
+                io.say(&format!("warning: read receipt not accepted: {err}"));
             }
             return Ok(false);
         }

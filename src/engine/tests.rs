@@ -21,6 +21,7 @@ struct Recorder {
     requests: Vec<(String, Value)>,
     /// Ids `other_response` claims as the link's own.
     link_ids: Vec<String>,
+    said: Vec<String>,
 }
 
 impl Io for Recorder {
@@ -36,6 +37,10 @@ impl Io for Recorder {
 
     fn other_response(&mut self, response: &Response) -> Result<bool> {
         Ok(self.link_ids.iter().any(|id| *id == response.req_id))
+    }
+
+    fn say(&mut self, line: &str) {
+        self.said.push(line.to_owned());
     }
 }
 
@@ -354,6 +359,7 @@ fn receipts_go_out_for_agent_content_events_printed() {
         json!({"kind": "resp", "reqId": io.last_id(), "code": 400, "type": "x", "body": "no"});
     engine.on_frame(&refusal.to_string(), &mut io).unwrap();
     assert_eq!(engine.ending(), None);
+    assert!(io.said[0].starts_with("warning: read receipt not accepted"));
 }
 
 #[test]

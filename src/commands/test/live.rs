@@ -22,6 +22,7 @@ use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, types};
+use crate::output;
 
 /// A convo played to its verdict.
 pub(crate) struct Played {
@@ -195,6 +196,10 @@ impl chat::Io for Sender<'_> {
     fn notice(&mut self, _text: &str) -> Result<()> {
         Ok(())
     }
+
+    fn say(&mut self, line: &str) {
+        output::say(line);
+    }
 }
 
 /// The engine's world: events go to the chat and, when they are the
@@ -219,6 +224,10 @@ impl engine::Io for LiveIo<'_, '_, '_, '_> {
             return Ok(false);
         }
         Ok(self.connection.other_response(response))
+    }
+
+    fn say(&mut self, line: &str) {
+        output::say(line);
     }
 
     fn event(&mut self, event: &Event) -> Result<()> {
