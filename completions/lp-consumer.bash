@@ -1376,12 +1376,16 @@ _lp__consumer() {
             return 0
             ;;
         lp__consumer__subcmd__send)
-            opts="-v -h --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
+            opts="-v -h --reconnect --max-retries --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jwt)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,7 +40,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_needs_command" -s V -l version -d 'Print version; with -v, also the TLS library'
@@ -76,7 +76,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand jwt-sub" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -101,11 +101,12 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l max-retries -d 'With --reconnect: give up after N attempts in a row that brought nothing new (default: never)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l account -d 'LivePerson account (site) id' -r
@@ -122,15 +123,16 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` after the last sequence handled, `send` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from-seq -d 'First sequence to print (a --state-file cursor wins over it)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idle-timeout -d 'Exit 0 when no new event arrived for SECS (the clock starts when the subscription is set up; pick SECS above the pauses of a replay)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l count -d 'Exit 0 after printing N lines' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N attempts in a row that brought no new event (default: never)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l max-retries -d 'With --reconnect: give up after N attempts in a row that brought nothing new (default: never)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file -d 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each burst of frames is flushed (atomically). One run at a time per file' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
@@ -153,9 +155,9 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` after the last sequence handled, `send` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file-symlink -d 'Let --state-file be a symbolic link: the file it points to is read, locked and replaced. Without this, a link is refused (someone else\'s link, in a shared folder, could aim the writes elsewhere)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
@@ -177,7 +179,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -199,7 +201,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l all -d 'Closed conversations too (LivePerson keeps them listed for a while)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
@@ -223,7 +225,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -256,7 +258,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l turns -d 'Turn-taking for scripts: after each line, wait for the agent side\'s answer (at least one agent message after it, then nothing more for --settle) before the next'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand chat" -l keep-open -d 'At the end of input, leave the conversation chat requested open'
@@ -283,7 +285,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand click" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -303,7 +305,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -323,7 +325,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -344,7 +346,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -368,7 +370,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -399,7 +401,7 @@ text\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l csds -d 'Domain API (CSDS) host that names the account\'s hosts when --domain/--url are not given; a whole http(s):// URL works too (http://: the hosts it names are reached plainly as well, as lp-mock\'s are)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l csds-ttl -d 'Keep CSDS answers this long in $XDG_CACHE_HOME/lp-consumer (else ~/.cache/lp-consumer); 0 = always ask' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'

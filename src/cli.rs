@@ -139,7 +139,7 @@ pub(crate) struct AccountSetupArgs {
     #[arg(long, env = "LP_IDP", global = true, value_name = "HOST")]
     pub(crate) idp: Option<String>,
 
-    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`.
+    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`.
     #[arg(long, env = "LP_JWT_COMMAND", global = true, value_name = "CMD")]
     pub(crate) jwt_command: Option<String>,
 }
@@ -216,6 +216,21 @@ pub(crate) struct SendArgs {
     /// The message. Without it, every line of standard input is one message, sent in order over one connection; empty lines are skipped.
     #[arg(value_name = "TEXT")]
     pub(crate) text: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) retry: ReconnectArgs,
+}
+
+/// Reconnecting, for the commands that hold a socket for long.
+#[derive(Debug, Args)]
+pub(crate) struct ReconnectArgs {
+    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` after the last sequence handled, `send` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
+    #[arg(long)]
+    pub(crate) reconnect: bool,
+
+    /// With --reconnect: give up after N attempts in a row that brought nothing new (default: never).
+    #[arg(long, value_name = "N", requires = "reconnect")]
+    pub(crate) max_retries: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -240,15 +255,10 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, conflicts_with_all = ["idle_timeout", "count"])]
     pub(crate) follow: bool,
 
-    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and resume after the last sequence handled. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
-    #[arg(long)]
-    pub(crate) reconnect: bool,
+    #[command(flatten)]
+    pub(crate) retry: ReconnectArgs,
 
-    /// With --reconnect: give up after N attempts in a row that brought no new event (default: never).
-    #[arg(long, value_name = "N", requires = "reconnect")]
-    pub(crate) max_retries: Option<u32>,
-
-    /// Cursor file: resume after the sequence it holds, and store the highest sequence handled after each flushed frame (atomically). One run at a time per file.
+    /// Cursor file: resume after the sequence it holds, and store the highest sequence handled after each burst of frames is flushed (atomically). One run at a time per file.
     #[arg(long, value_name = "PATH")]
     pub(crate) state_file: Option<PathBuf>,
 

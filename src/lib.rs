@@ -31,6 +31,7 @@ mod output;
 mod patience;
 mod proxy;
 mod reconnect;
+mod relink;
 mod render;
 mod sanitise;
 mod secret;

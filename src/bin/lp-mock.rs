@@ -88,6 +88,9 @@ struct Args {
     /// Fault: after N frames on a connection, drop it without a close frame.
     #[arg(long, value_name = "N")]
     drop_after: Option<usize>,
+    /// Fault: drop the connection instead of sending its frame N (a request done, its answer lost).
+    #[arg(long, value_name = "N")]
+    drop_before: Option<usize>,
     /// Fault: after N frames, close with CODE (e.g. 3:4401).
     #[arg(long, value_name = "N:CODE", value_parser = parse_close_after)]
     close_after: Option<(usize, u16)>,
@@ -296,6 +299,7 @@ fn main() -> ExitCode {
         token_ttl: args.token_ttl,
         faults: Faults {
             drop_after: args.drop_after,
+            drop_before: args.drop_before,
             close_after: args.close_after,
             garbage_after: args.garbage_after,
             repeat_changes: args.repeat_changes,

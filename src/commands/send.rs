@@ -2,16 +2,23 @@
 //! TEXT, one message per line of standard input over one connection. Blank
 //! text is never a message: TEXT is refused, stdin lines are skipped.
 
+use std::os::fd::BorrowedFd;
+use std::time::Instant;
+
 use anyhow::Result;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::Connection;
-use crate::exit::{self, Exit, fail};
-use crate::frames::{publish_text_body, text_notification, types};
+use crate::connection::{Connection, Read, Reply};
+use crate::exit::{self, Exit, fail, link_failure};
+use crate::frames::{self, Incoming, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
-use crate::output::Output;
+use crate::output::{self, Output};
+use crate::reconnect::LinkError;
+use crate::relink::{Recovery, Relink};
+use crate::signals;
+use crate::transport::timed_out;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     if let Some(text) = &args.text {
@@ -23,12 +30,26 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
         }
         check_size(&args.conversation, text, config)?;
     }
-    let mut connection = Connection::open(config)?;
+    let mut publisher = Publisher {
+        relink: Relink::new(config, args.retry.reconnect, args.retry.max_retries),
+        connection: None,
+        conversation: &args.conversation,
+        consumer: config.token.claims.sub(),
+        last_sequence: None,
+        sent: 0,
+        published_here: false,
+    };
     match &args.text {
-        Some(text) => publish(&mut connection, &args.conversation, text, out)?,
-        None => publish_lines(&mut connection, &args.conversation, config, out)?,
+        Some(text) => publisher.publish(text, out)?,
+        None => {
+            let mut lines = Lines::stdin()?;
+            send_lines(&mut lines, &mut publisher, config, out)
+                .map_err(|err| with_count(err, publisher.sent))?;
+        }
     }
-    connection.finish();
+    if let Some(mut connection) = publisher.connection {
+        connection.finish();
+    }
     Ok(())
 }
 
@@ -65,51 +86,204 @@ fn check_size(conversation: &str, text: &str, config: &ConnectionConfig) -> Resu
     ))
 }
 
-fn publish(
-    connection: &mut Connection,
-    conversation: &str,
-    text: &str,
-    out: &mut Output,
-) -> Result<()> {
-    let reply = connection.request(
-        types::PUBLISH_EVENT,
-        Some(&publish_text_body(conversation, text)),
-    )?;
-    super::print_reply(out, &reply)
-}
-
-fn publish_lines(
-    connection: &mut Connection,
-    conversation: &str,
-    config: &ConnectionConfig,
-    out: &mut Output,
-) -> Result<()> {
-    let mut lines = Lines::stdin()?;
-    let mut sent = 0u64;
-    send_lines(&mut lines, connection, conversation, config, out, &mut sent)
-        .map_err(|err| with_count(err, sent))
-}
-
-/// Sends each line; `sent` counts the messages that went out.
+/// Sends each line.
 fn send_lines(
     lines: &mut Lines,
-    connection: &mut Connection,
-    conversation: &str,
+    publisher: &mut Publisher,
     config: &ConnectionConfig,
     out: &mut Output,
-    sent: &mut u64,
 ) -> Result<()> {
     loop {
         match lines.next()? {
             Line::Text(text) if text.trim().is_empty() => {}
             Line::Text(text) => {
-                check_size(conversation, &text, config)
+                check_size(publisher.conversation, &text, config)
                     .map_err(|err| err.context(format!("line {}", lines.number())))?;
-                publish(connection, conversation, &text, out)?;
-                *sent += 1;
+                publisher.publish(&text, out)?;
             }
-            Line::Pending => connection.tend_until_readable(lines.wake_fd())?,
+            Line::Pending => publisher.tend_until_readable(lines.wake_fd())?,
             Line::End => return Ok(()),
+        }
+    }
+}
+
+/// Messages published over a connection that is opened again, as
+/// `reconnect` decides, when it fails.
+struct Publisher<'a> {
+    relink: Relink<'a>,
+    connection: Option<Connection>,
+    conversation: &'a str,
+    /// The JWT's `sub`: the originator of our messages.
+    consumer: &'a str,
+    /// The sequence of the last message the service confirmed.
+    last_sequence: Option<u64>,
+    /// Messages that went out.
+    sent: u64,
+    /// A message went out on the current connection.
+    published_here: bool,
+}
+
+impl Publisher<'_> {
+    /// Publishes `text` and prints the response. A message whose answer was
+    /// lost with the connection is looked for in the conversation before it
+    /// is sent again, so that it ends up there once.
+    fn publish(&mut self, text: &str, out: &mut Output) -> Result<()> {
+        // The message may be in the conversation already.
+        let mut unsure = false;
+        loop {
+            let mut sent = false;
+            match self.try_publish(text, unsure, &mut sent) {
+                Ok(reply) => {
+                    self.relink.accepted();
+                    self.sent += 1;
+                    self.published_here = true;
+                    if let Some(sequence) = frames::body_member(reply.body.as_deref(), "sequence")
+                        .and_then(|sequence| sequence.as_u64())
+                    {
+                        self.last_sequence = Some(sequence);
+                    }
+                    return super::print_reply(out, &reply);
+                }
+                Err(err) => {
+                    unsure |= sent;
+                    self.failed(err)?;
+                }
+            }
+        }
+    }
+
+    fn try_publish(&mut self, text: &str, unsure: bool, sent: &mut bool) -> Result<Reply> {
+        let after = self.last_sequence;
+        let (conversation, consumer) = (self.conversation, self.consumer);
+        let connection = self.connection()?;
+        if unsure
+            && let Some(sequence) = published(connection, conversation, consumer, after, text)?
+        {
+            let body = serde_json::value::to_raw_value(&json!({"sequence": sequence}))?;
+            return Ok(Reply {
+                code: 200,
+                body: Some(body),
+            });
+        }
+        *sent = true;
+        connection.request(
+            types::PUBLISH_EVENT,
+            Some(&publish_text_body(conversation, text)),
+        )
+    }
+
+    /// Keeps the link alive until `other` is readable (the next line).
+    fn tend_until_readable(&mut self, other: BorrowedFd) -> Result<()> {
+        loop {
+            match self.connection().and_then(|c| c.tend_until_readable(other)) {
+                Ok(()) => return Ok(()),
+                Err(err) => self.failed(err)?,
+            }
+        }
+    }
+
+    /// The connection, opened (again) if need be.
+    fn connection(&mut self) -> Result<&mut Connection> {
+        let connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => {
+                let connection = self.relink.open()?;
+                self.published_here = false;
+                if self.relink.reconnecting() {
+                    output::say(&format!(
+                        "reconnected to {}; going on with message {}",
+                        connection.host(),
+                        self.sent + 1
+                    ));
+                }
+                connection
+            }
+        };
+        Ok(self.connection.insert(connection))
+    }
+
+    /// The connection failed: Ok once it may be opened again (after a
+    /// renewed token or a pause), the error when that is final.
+    fn failed(&mut self, err: anyhow::Error) -> Result<()> {
+        self.connection = None;
+        match self.relink.recover(err, self.published_here)? {
+            Recovery::Now => Ok(()),
+            Recovery::After(delay) => match signals::sleep_until(Instant::now() + delay) {
+                Some(exit) => Err(fail(exit, "")),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+/// The sequence of a message of ours with this text after `after`, if the
+/// conversation has one: read from its events up to its last content
+/// event, as conversation metadata gives it.
+fn published(
+    connection: &mut Connection,
+    conversation: &str,
+    consumer: &str,
+    after: Option<u64>,
+    text: &str,
+) -> Result<Option<u64>> {
+    let from = after.map_or(0, |sequence| sequence + 1);
+    let last = super::conversations::snapshot(connection, &["OPEN", "CLOSE"])?
+        .into_iter()
+        .find(|change| change.conversation_id == conversation)
+        .and_then(|change| change.last_content_sequence);
+    let Some(last) = last.filter(|last| *last >= from) else {
+        return Ok(None);
+    };
+    let body = frames::subscribe_body(conversation, from);
+    connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
+    let deadline = Instant::now() + connection.timeout();
+    let mut found = None;
+    loop {
+        let frame = match connection.next(deadline)? {
+            Read::Frame(frame) => frame,
+            Read::Empty => {
+                return Err(timed_out(
+                    "reading the conversation back",
+                    connection.timeout(),
+                ));
+            }
+            Read::Closed => {
+                return Err(link_failure(
+                    Exit::TempFail,
+                    LinkError::Closed(1000),
+                    "the server closed the connection while the conversation was read back",
+                ));
+            }
+        };
+        let notification = match frames::parse(&frame)? {
+            Incoming::Notification(notification)
+                if notification.notification_type == types::MESSAGING_EVENT_NOTIFICATION =>
+            {
+                notification
+            }
+            Incoming::Response(response) => {
+                connection.other_response(&response);
+                continue;
+            }
+            Incoming::Notification(_) => continue,
+        };
+        for change in frames::changes(notification.body)? {
+            let meta = frames::change_meta(change, true)?;
+            let Some(sequence) = meta.sequence else {
+                continue;
+            };
+            if found.is_none()
+                && meta.originator_id.as_deref() == Some(consumer)
+                && meta.event_type() == Some("ContentEvent")
+            {
+                let event: Value = serde_json::from_str(change.get())?;
+                if event["event"]["message"] == text {
+                    found = Some(sequence);
+                }
+            }
+            if sequence >= last {
+                return Ok(found);
+            }
         }
     }
 }

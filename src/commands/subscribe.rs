@@ -54,8 +54,8 @@ pub(crate) fn run(
     };
     let mut engine = Engine::new(options, cursor);
     let retry = Retry {
-        enabled: args.reconnect,
-        max: args.max_retries,
+        enabled: args.retry.reconnect,
+        max: args.retry.max_retries,
     };
     let mut sinks = Sinks {
         out,

@@ -5,8 +5,6 @@
 //! token when the service refused the token and `--jwt-command` can renew
 //! it, as `reconnect` decides.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -15,14 +13,14 @@ use serde_json::Value;
 use super::{Engine, Io};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Read, Wake, Watch};
-use crate::exit::{self, Exit, fail, link_failure};
+use crate::exit::{Exit, fail, link_failure};
 use crate::frames::Response;
 use crate::output::{self, Output};
 use crate::patience::Patience;
-use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Policy};
+use crate::reconnect::LinkError;
+use crate::relink::{Recovery, Relink};
 use crate::signals;
 use crate::state::StateFile;
-use crate::token::Token;
 
 /// During a long burst, the clock is looked at after this many frames (for
 /// the keep-alive and the engine's timers), never per frame.
@@ -107,27 +105,10 @@ pub(crate) fn run(
     retry: &Retry,
     sinks: &mut Sinks,
 ) -> Result<()> {
-    let policy = Policy {
-        reconnect: retry.enabled,
-        can_renew: config.jwt_command.is_some(),
-        max_retries: retry.max,
-    };
-    let mut attempts = Attempts::default();
-    let mut reconnecting = false;
-    // The token in use, once renewed.
-    let mut renewed: Option<Token> = None;
+    let mut relink = Relink::new(config, retry.enabled, retry.max);
     loop {
         let progress_before = engine.progress();
-        let token = renewed.as_ref().unwrap_or(&config.token);
-        let result = one_connection(
-            engine,
-            config,
-            token,
-            retry,
-            sinks,
-            reconnecting,
-            &mut attempts,
-        );
+        let result = one_connection(engine, config, &mut relink, retry, sinks);
         engine.disconnected();
         // Whatever ended the connection, what was printed is flushed and
         // its cursor stored (a signal's exit code still wins).
@@ -136,56 +117,31 @@ pub(crate) fn run(
             Ok(()) => return settled,
             Err(err) => err,
         };
-        let link = exit::link_error(&err);
-        let progressed = engine.progress() > progress_before;
-        reconnecting = true;
-        match attempts.decide(link, progressed, &policy) {
-            Decision::Renew => {
-                // A refused token is renewed and the stream goes on at once
-                // from the cursor.
-                if let (Some(command), Some(link)) = (&config.jwt_command, link) {
-                    output::say(&format!("{link}; renewing the token with --jwt-command"));
-                    renewed = Some(command.renew(token)?);
-                }
-            }
-            Decision::Wait { attempt, min, max } => {
-                let delay = min + (max - min).mul_f64(random_fraction(attempt));
-                output::say(&format!(
-                    "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
-                    delay.as_secs_f64()
-                ));
+        // A refused token is renewed and the stream goes on at once from
+        // the cursor.
+        match relink.recover(err, engine.progress() > progress_before)? {
+            Recovery::Now => {}
+            Recovery::After(delay) => {
                 if sleep_unless_ended(engine, sinks, delay)? {
                     return sinks.settle(engine.cursor());
                 }
-            }
-            Decision::GiveUp(GiveUp::Final) => return Err(err),
-            Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
-                return Err(err.context("the token just renewed by --jwt-command was refused too"));
-            }
-            Decision::GiveUp(GiveUp::TooManyAttempts(max)) => {
-                let attempts = if max == 1 { "attempt" } else { "attempts" };
-                return Err(err.context(format!(
-                    "giving up after {max} reconnect {attempts} that brought nothing new"
-                )));
             }
         }
     }
 }
 
 /// Subscribes on a new connection and streams until an ending (Ok) or a
-/// failure (Err, which the caller may retry).
-/// `attempts` learns when the service answers anything on it.
+/// failure (Err, which the caller may retry). `relink` learns when the
+/// service answers anything on it.
 fn one_connection(
     engine: &mut Engine,
     config: &ConnectionConfig,
-    token: &Token,
+    relink: &mut Relink,
     retry: &Retry,
     sinks: &mut Sinks,
-    reconnecting: bool,
-    attempts: &mut Attempts,
 ) -> Result<()> {
-    let mut connection = Connection::open_as(config, token)?;
-    if reconnecting {
+    let mut connection = relink.open()?;
+    if relink.reconnecting() {
         let after = engine.cursor().map_or_else(
             || "from the start".to_owned(),
             |c| format!("after sequence {c}"),
@@ -205,7 +161,7 @@ fn one_connection(
     loop {
         match io.connection.read()? {
             Read::Frame(frame) => {
-                attempts.accepted();
+                relink.accepted();
                 engine.on_frame(&frame, &mut io)?;
                 frames_since_tick += 1;
                 // A long burst is cut in parts, each flushed and its cursor
@@ -299,11 +255,6 @@ impl SetupPatience {
             patience.tick(now);
         }
     }
-}
-
-/// A number in [0, 1), different from run to run.
-fn random_fraction(seed: u32) -> f64 {
-    RandomState::new().hash_one(seed) as f64 / u64::MAX as f64
 }
 
 /// Sleeps for `delay` between connections, waking for SIGINT/SIGTERM and

@@ -161,6 +161,11 @@ impl Client<'_> {
 
     /// Queues a frame, then applies the fault thresholds.
     pub(crate) fn send(&mut self, frame: impl Into<Utf8Bytes>) -> Outcome {
+        if self.faults.drop_before == Some(self.sent + 1) {
+            self.flush()?;
+            self.drop_connection();
+            return Err(Ended);
+        }
         self.queue(frame.into())?;
         self.sent += 1;
         self.apply_faults()

@@ -108,6 +108,9 @@ impl Default for MockConfig {
 pub struct Faults {
     /// After N frames, shut the TCP connection down without a close frame.
     pub drop_after: Option<usize>,
+    /// Shut the TCP connection down instead of sending frame N: what the
+    /// request it answers did is done, and its answer lost.
+    pub drop_before: Option<usize>,
     /// After N frames, send a close frame with this code and end.
     pub close_after: Option<(usize, u16)>,
     /// After N frames, send one text frame that is not JSON.
@@ -397,6 +400,22 @@ impl MockServer {
             )
             .ok()
             .flatten()
+    }
+
+    /// The texts of `consumer`'s messages in a dialog, in order.
+    pub fn messages_of(&self, consumer: &str, dialog_id: &str) -> Vec<String> {
+        self.shared
+            .store()
+            .events(dialog_id)
+            .iter()
+            .filter_map(|frame| {
+                let frame: serde_json::Value = serde_json::from_str(frame).ok()?;
+                let change = &frame["body"]["changes"][0];
+                let text = change["event"]["message"].as_str()?;
+                (change["originatorId"] == consumer && change["event"]["type"] == "ContentEvent")
+                    .then(|| text.to_owned())
+            })
+            .collect()
     }
 
     /// The agent closes the conversation; false if it is unknown or closed.

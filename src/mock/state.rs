@@ -321,6 +321,13 @@ impl Store {
             .find(|dialog| dialog.id == dialog_id)
     }
 
+    /// The dialog's stored events, as notification frames, in order.
+    pub(crate) fn events(&self, dialog_id: &str) -> Vec<Utf8Bytes> {
+        self.dialog(dialog_id)
+            .map(|dialog| dialog.events.clone())
+            .unwrap_or_default()
+    }
+
     /// Whether `consumer` may use the dialog's conversation (and the
     /// conversation is open, if `must_be_open`).
     pub(crate) fn check(

@@ -763,6 +763,71 @@ fn subscribe_renews_an_expired_token_without_reconnect_too() {
     subscribe_renews_the_token(&[], 1);
 }
 
+/// Waits until lp-mock has had `n` connections in all.
+#[track_caller]
+fn wait_for_connections(server: &MockServer, n: usize) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while server.connections() < n {
+        assert!(std::time::Instant::now() < deadline, "{n} connections");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
+    let account = Account::with(MockConfig {
+        token_ttl: 2,
+        ..MockConfig::default()
+    });
+    let helper = account.helper("alice");
+    let with_helper = |args: &[&str]| {
+        raw(
+            account.cmd().env("LP_JWT_COMMAND", &helper).args(args),
+            None,
+        )
+    };
+    let alice = with_helper(&["jwt-sub"]).json()[0]["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let conversation = with_helper(&["create"]).json()[0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut child = account
+        .cmd()
+        .env("LP_JWT_COMMAND", &helper)
+        .args(["send", &conversation])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let before = account.server.connections();
+    let lines = ["before the first expiry", "after it", "after the second"];
+    for (n, line) in lines.iter().enumerate() {
+        use std::io::Write;
+        writeln!(stdin, "{line}").unwrap();
+        // The next line waits for the token that sent this one to expire
+        // and the renewed one to connect.
+        if n + 1 < lines.len() {
+            wait_for_connections(&account.server, before + n + 2);
+        }
+    }
+    drop(stdin);
+    let run = finish(child.wait_with_output().unwrap());
+    run.assert_code(0);
+    assert_eq!(run.json().len(), 3);
+    assert_eq!(account.server.messages_of(&alice, &conversation), lines);
+    let renewals = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
+        .count();
+    assert!(renewals >= 2, "{}", run.stderr);
+}
+
 #[test]
 fn a_fresh_token_refused_again_is_final() {
     let account = Account::with(MockConfig {

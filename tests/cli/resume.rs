@@ -488,3 +488,34 @@ fn a_reader_slower_than_the_timeout_is_not_taken_for_a_silent_server() {
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert_eq!(stored["sequence"], 9999);
 }
+
+#[test]
+fn send_reconnect_puts_each_line_in_the_conversation_once_when_answers_are_lost() {
+    // Every connection drops instead of sending its 8th frame: now and then
+    // the answer to a message that the conversation has.
+    let setup = Setup::with(MockConfig {
+        faults: Faults {
+            drop_before: Some(8),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    let lines: Vec<String> = (0..30).map(|n| format!("line {n}")).collect();
+    let run = setup.run_stdin(
+        &["send", &conversation, "--reconnect"],
+        &(lines.join("\n") + "\n"),
+    );
+    run.assert_code(0);
+    assert_eq!(run.lines.len(), 30);
+    assert!(reconnect_lines(&run) >= 3, "{}", run.stderr);
+    let consumer = setup.server.default_consumer();
+    assert_eq!(setup.server.messages_of(consumer, &conversation), lines);
+    // Each line's output is its own event's sequence.
+    let sequences: Vec<u64> = run
+        .lines
+        .iter()
+        .map(|line| line["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sequences, (0..30).collect::<Vec<u64>>());
+}

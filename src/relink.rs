@@ -1,0 +1,117 @@
+//! Connections opened again after a failure, as `reconnect` decides: the
+//! token in use (renewed by `--jwt-command` when refused), the attempts so
+//! far, and the lines that tell the user. `subscribe` (through the engine's
+//! driver) and a streaming `send` hold their socket through it.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::config::ConnectionConfig;
+use crate::connection::Connection;
+use crate::exit;
+use crate::output;
+use crate::reconnect::{Attempts, Decision, GiveUp, Policy};
+use crate::token::Token;
+
+pub(crate) struct Relink<'a> {
+    config: &'a ConnectionConfig,
+    policy: Policy,
+    attempts: Attempts,
+    /// The token in use, once renewed.
+    renewed: Option<Token>,
+    /// A connection failed before: the next one is a reconnection.
+    reconnecting: bool,
+}
+
+/// What to do after a failed connection that is not final.
+pub(crate) enum Recovery {
+    /// Connect again now (the token was renewed).
+    Now,
+    /// Connect again after this pause.
+    After(Duration),
+}
+
+impl Relink<'_> {
+    /// `reconnect`: after failures that may heal (`--reconnect`), with at
+    /// most `max_retries` attempts in a row that bring nothing new. A
+    /// refused token is renewed whenever there is a `--jwt-command`.
+    pub(crate) fn new(
+        config: &ConnectionConfig,
+        reconnect: bool,
+        max_retries: Option<u32>,
+    ) -> Relink<'_> {
+        Relink {
+            config,
+            policy: Policy {
+                reconnect,
+                can_renew: config.jwt_command.is_some(),
+                max_retries,
+            },
+            attempts: Attempts::default(),
+            renewed: None,
+            reconnecting: false,
+        }
+    }
+
+    /// A new connection, with the token in use.
+    pub(crate) fn open(&self) -> Result<Connection> {
+        Connection::open_as(self.config, self.token())
+    }
+
+    fn token(&self) -> &Token {
+        self.renewed.as_ref().unwrap_or(&self.config.token)
+    }
+
+    /// Whether a connection failed before this one.
+    pub(crate) fn reconnecting(&self) -> bool {
+        self.reconnecting
+    }
+
+    /// The service answered on the current connection: its token is good.
+    pub(crate) fn accepted(&mut self) {
+        self.attempts.accepted();
+    }
+
+    /// A connection failed with `err`; `progressed` says whether it
+    /// brought anything new. Renews the token or picks the pause, saying
+    /// so on stderr; the error back when the failure is final.
+    pub(crate) fn recover(&mut self, err: anyhow::Error, progressed: bool) -> Result<Recovery> {
+        self.reconnecting = true;
+        let link = exit::link_error(&err);
+        match self.attempts.decide(link, progressed, &self.policy) {
+            Decision::Renew => {
+                if let (Some(command), Some(link)) = (&self.config.jwt_command, link) {
+                    output::say(&format!("{link}; renewing the token with --jwt-command"));
+                    self.renewed = Some(command.renew(self.token())?);
+                }
+                Ok(Recovery::Now)
+            }
+            Decision::Wait { attempt, min, max } => {
+                let delay = min + (max - min).mul_f64(random_fraction(attempt));
+                output::say(&format!(
+                    "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
+                    delay.as_secs_f64()
+                ));
+                Ok(Recovery::After(delay))
+            }
+            Decision::GiveUp(GiveUp::Final) => Err(err),
+            Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
+                Err(err.context("the token just renewed by --jwt-command was refused too"))
+            }
+            Decision::GiveUp(GiveUp::TooManyAttempts(max)) => {
+                let attempts = if max == 1 { "attempt" } else { "attempts" };
+                Err(err.context(format!(
+                    "giving up after {max} reconnect {attempts} that brought nothing new"
+                )))
+            }
+        }
+    }
+}
+
+/// A number in [0, 1), different from run to run.
+fn random_fraction(seed: u32) -> f64 {
+    RandomState::new().hash_one(seed) as f64 / u64::MAX as f64
+}
