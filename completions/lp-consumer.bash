@@ -277,7 +277,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__consumer__subcmd__chat)
-            opts="-v -h --skill --campaign --engagement --brand --reuse --context --from-seq --turns --settle --reply-timeout --keep-open --close --from --type --record --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
+            opts="-v -h --skill --campaign --engagement --brand --reuse --context --from-seq --turns --settle --reply-timeout --reconnect --max-retries --keep-open --close --from --type --record --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,6 +312,10 @@ _lp__consumer() {
                     return 0
                     ;;
                 --reply-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -139,7 +139,7 @@ pub(crate) struct AccountSetupArgs {
     #[arg(long, env = "LP_IDP", global = true, value_name = "HOST")]
     pub(crate) idp: Option<String>,
 
-    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe` or a `send`.
+    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token of a `subscribe`, a `send` or a `chat`.
     #[arg(long, env = "LP_JWT_COMMAND", global = true, value_name = "CMD")]
     pub(crate) jwt_command: Option<String>,
 }
@@ -224,7 +224,7 @@ pub(crate) struct SendArgs {
 /// Reconnecting, for the commands that hold a socket for long.
 #[derive(Debug, Args)]
 pub(crate) struct ReconnectArgs {
-    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` after the last sequence handled, `send` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
+    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` and `chat` after the last sequence handled, `send` and `chat` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
     #[arg(long)]
     pub(crate) reconnect: bool,
 
@@ -307,6 +307,9 @@ pub(crate) struct ChatArgs {
     /// With --turns: how long a line may wait for its answer (then exit 75).
     #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout, requires = "turns", allow_negative_numbers = true)]
     pub(crate) reply_timeout: Duration,
+
+    #[command(flatten)]
+    pub(crate) retry: ReconnectArgs,
 
     /// At the end of input, leave the conversation chat requested open.
     #[arg(long, conflicts_with = "close")]

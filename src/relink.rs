@@ -1,7 +1,7 @@
 //! Connections opened again after a failure, as `reconnect` decides: the
 //! token in use (renewed by `--jwt-command` when refused), the attempts so
 //! far, and the lines that tell the user. `subscribe` (through the engine's
-//! driver) and a streaming `send` hold their socket through it.
+//! driver), `send` and `chat` hold their socket through it.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;

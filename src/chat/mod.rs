@@ -9,6 +9,14 @@
 //! and then said nothing more for `--settle`; no answer within
 //! `--reply-timeout` ends the chat with 75. Typing counts as the agent
 //! being busy, never as an answer.
+//!
+//! Across a new connection (`reconnected`), requests in flight get no
+//! answer. A message whose answer was lost is looked for among the events
+//! the new subscription replays (ours, in the same dialog, with the same
+//! text, after the last message confirmed), up to the last content event
+//! the conversation's metadata names; only if it is not there is it sent
+//! again. A close whose answer was lost is sent again unless the metadata
+//! says the conversation closed. Lines wait until then.
 
 #[cfg(test)]
 mod tests;
@@ -60,10 +68,20 @@ enum Turn {
     Sending {
         line: u64,
         text: String,
+        /// A click's metadata, sent with its text.
+        metadata: Option<Value>,
         /// With `--turns`: the agent side must answer it.
         wants_answer: bool,
         /// Our message's sequence, from its response.
         sequence: Option<u64>,
+    },
+    /// The connection failed before our message was answered: it may be
+    /// in the conversation or not.
+    Lost {
+        line: u64,
+        text: String,
+        metadata: Option<Value>,
+        wants_answer: bool,
     },
     /// `--turns`: our message `after`, in the dialog lines go to, waits for
     /// its answer.
@@ -114,6 +132,25 @@ pub(crate) struct Chat {
     closed: bool,
     input_done: bool,
     close_sent: bool,
+    /// The sequence of our last message the service confirmed, in the
+    /// dialog lines go to.
+    confirmed: Option<u64>,
+    /// Since a reconnection that lost a message or a close: what the
+    /// replay must reach before the chat goes on.
+    resync: Option<Resync>,
+}
+
+/// Catching up after a reconnection.
+#[derive(Debug, Default)]
+struct Resync {
+    /// A close went unanswered: it is sent again unless the metadata says
+    /// the conversation closed.
+    close_lost: bool,
+    /// The conversation's metadata came: the last content event's sequence
+    /// in the dialog lines go to, if it is there.
+    last_content: Option<Option<u64>>,
+    /// The highest sequence seen since, in that dialog.
+    seen: Option<u64>,
 }
 
 const HELP: &str = "lines are sent as messages; /click K (K = number or title of a choice of \
@@ -134,13 +171,85 @@ impl Chat {
             closed: false,
             input_done: false,
             close_sent: false,
+            confirmed: None,
+            resync: None,
         }
+    }
+
+    /// A new connection: requests in flight will get no answer. A message
+    /// among them is looked for in the replay before it is sent again.
+    pub(crate) fn reconnected(&mut self) {
+        let message_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Message);
+        let close_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Close);
+        if close_lost {
+            self.close_sent = false;
+        }
+        // A lost courtesy (typing, a receipt, a click's ACTION) is not
+        // sent again.
+        self.in_flight.clear();
+        self.turn = match std::mem::replace(&mut self.turn, Turn::Ready) {
+            Turn::Sending {
+                line,
+                text,
+                metadata,
+                wants_answer,
+                ..
+            } if message_lost => Turn::Lost {
+                line,
+                text,
+                metadata,
+                wants_answer,
+            },
+            other => other,
+        };
+        self.sent();
+        if close_lost || matches!(self.turn, Turn::Lost { .. }) {
+            self.resync = Some(Resync {
+                close_lost,
+                ..Resync::default()
+            });
+        }
+    }
+
+    /// After a reconnection, once the replay has caught up: sends again a
+    /// message that is not in the conversation.
+    pub(crate) fn resume(&mut self, io: &mut impl Io) -> Result<()> {
+        let Some(Resync {
+            last_content: Some(last_content),
+            seen,
+            ..
+        }) = &self.resync
+        else {
+            return Ok(());
+        };
+        let caught_up = match last_content {
+            None => true,
+            Some(last) => {
+                seen.is_some_and(|seen| seen >= *last)
+                    || self.confirmed.is_some_and(|confirmed| confirmed >= *last)
+            }
+        };
+        if !caught_up {
+            return Ok(());
+        }
+        self.resync = None;
+        if let Turn::Lost {
+            line,
+            text,
+            metadata,
+            wants_answer,
+        } = std::mem::replace(&mut self.turn, Turn::Ready)
+        {
+            self.message(io, line, &text, metadata.as_ref(), wants_answer)?;
+        }
+        Ok(())
     }
 
     /// Ready for the next line of input.
     pub(crate) fn wants_line(&self) -> bool {
         matches!(self.turn, Turn::Ready)
             && self.in_flight.is_empty()
+            && self.resync.is_none()
             && !self.input_done
             && !self.closed
             // After a close, lines wait for what follows: the end, or a survey.
@@ -154,7 +263,10 @@ impl Chat {
 
     /// The input ended and every turn is over.
     pub(crate) fn finished(&self) -> bool {
-        self.input_done && matches!(self.turn, Turn::Ready) && self.in_flight.is_empty()
+        self.input_done
+            && matches!(self.turn, Turn::Ready)
+            && self.in_flight.is_empty()
+            && self.resync.is_none()
     }
 
     /// The conversation closed (its stage), as far as the chat has seen.
@@ -228,6 +340,7 @@ impl Chat {
         self.turn = Turn::Sending {
             line: number,
             text: text.to_owned(),
+            metadata: metadata.cloned(),
             wants_answer: wants_answer && self.options.turns,
             sequence: None,
         };
@@ -249,6 +362,7 @@ impl Chat {
             self.turn = Turn::Sending {
                 line: number,
                 text: text.to_owned(),
+                metadata: None,
                 wants_answer: false,
                 sequence: None,
             };
@@ -351,6 +465,7 @@ impl Chat {
         {
             *sequence = frames::body_member(response.body, "sequence")
                 .and_then(|sequence| sequence.as_u64());
+            self.confirmed = self.confirmed.max(*sequence);
         }
         if self.in_flight.is_empty() {
             self.sent();
@@ -361,13 +476,16 @@ impl Chat {
     /// Every request of the line is answered: wait for the agent's answer,
     /// or take the next line.
     fn sent(&mut self) {
+        let turn = std::mem::replace(&mut self.turn, Turn::Ready);
         let Turn::Sending {
             line,
             text,
             wants_answer,
             sequence,
-        } = std::mem::replace(&mut self.turn, Turn::Ready)
+            ..
+        } = turn
         else {
+            self.turn = turn;
             return;
         };
         if let (true, Some(after)) = (wants_answer, sequence) {
@@ -385,7 +503,13 @@ impl Chat {
 
     /// A new event the engine handled.
     pub(crate) fn on_event(&mut self, event: &Event) {
+        if let (Some(resync), Some(sequence)) = (&mut self.resync, event.sequence)
+            && event.dialog == self.dialog
+        {
+            resync.seen = resync.seen.max(Some(sequence));
+        }
         if event.by_consumer {
+            self.found_lost(event);
             return;
         }
         let content = matches!(event.event_type, Some("ContentEvent" | "RichContentEvent"));
@@ -421,6 +545,46 @@ impl Chat {
         }
     }
 
+    /// Our own event: the message whose answer was lost, if it is that.
+    fn found_lost(&mut self, event: &Event) {
+        let (Turn::Lost { text, .. }, Some(sequence)) = (&self.turn, event.sequence) else {
+            return;
+        };
+        let ours = event.dialog == self.dialog
+            && event.event_type == Some("ContentEvent")
+            && self.confirmed.is_none_or(|confirmed| sequence > confirmed)
+            && serde_json::from_str::<Value>(event.text)
+                .is_ok_and(|change| change["event"]["message"] == text.as_str());
+        if !ours {
+            return;
+        }
+        if let Turn::Lost {
+            line,
+            text,
+            metadata,
+            wants_answer,
+        } = std::mem::replace(&mut self.turn, Turn::Ready)
+        {
+            self.turn = Turn::Sending {
+                line,
+                text,
+                metadata,
+                wants_answer,
+                sequence: Some(sequence),
+            };
+            self.confirmed = Some(sequence);
+            self.sent();
+            // Found: nothing more to wait for, unless a close was lost too.
+            if self
+                .resync
+                .as_ref()
+                .is_some_and(|resync| !resync.close_lost)
+            {
+                self.resync = None;
+            }
+        }
+    }
+
     /// A change of the conversation's metadata: a survey opens, the
     /// conversation closes, it is transferred.
     pub(crate) fn on_conversation(
@@ -428,6 +592,15 @@ impl Chat {
         io: &mut impl Io,
         change: &ConversationChange,
     ) -> Result<()> {
+        if let Some(resync) = &mut self.resync
+            && resync.last_content.is_none()
+        {
+            let here = change
+                .last_content_dialog
+                .as_deref()
+                .is_none_or(|dialog| dialog == self.dialog);
+            resync.last_content = Some(change.last_content_sequence.filter(|_| here));
+        }
         if let Some(skill) = &change.skill_id {
             if self.skill.as_ref().is_some_and(|known| known != skill) {
                 io.notice(&format!(
@@ -443,6 +616,8 @@ impl Chat {
             // The survey takes the lines, even after our own close.
             self.close_sent = false;
             self.dialog = survey.id.clone();
+            // Sequences count per dialog.
+            self.confirmed = None;
             self.survey_to_follow = Some(survey.id.clone());
             // Receipts go to the dialog of the messages they name.
             self.unread.clear();
@@ -502,7 +677,7 @@ impl Chat {
                 ..
             } => last_busy.map(|at| at + self.options.settle),
             Turn::Awaiting { deadline, .. } => *deadline,
-            Turn::Ready | Turn::Sending { .. } => None,
+            Turn::Ready | Turn::Sending { .. } | Turn::Lost { .. } => None,
         }
     }
 }

@@ -333,3 +333,91 @@ fn commands_are_checked_and_slashes_escaped() {
     assert!(person.line(&mut io, 1, "/nope").is_ok());
     assert!(io.said[0].starts_with("warning: line 1: unknown command `/nope`"));
 }
+
+fn we_said(chat: &mut Chat, sequence: u64, message: &str) {
+    let text =
+        json!({"sequence": sequence, "originatorId": "me", "event": text(message)}).to_string();
+    chat.on_event(&Event {
+        dialog: CONV,
+        sequence: Some(sequence),
+        by_consumer: true,
+        event_type: Some("ContentEvent"),
+        text: &text,
+        printed: true,
+    });
+}
+
+/// The metadata a new connection brings: the last content event.
+fn last_content(chat: &mut Chat, io: &mut Recorder, sequence: u64) {
+    let mut change = conversation("OPEN", Vec::new(), "1");
+    change.last_content_sequence = Some(sequence);
+    chat.on_conversation(io, &change).unwrap();
+}
+
+#[test]
+fn a_message_whose_answer_was_lost_and_is_in_the_replay_is_not_sent_again() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "same").unwrap();
+    answer(&mut chat, "r1", 3);
+    agent_says(&mut chat, CONV, 4, text("ok"));
+    chat.on_tick(Instant::now() + 5 * SECOND).unwrap();
+    chat.on_tick(Instant::now() + 7 * SECOND).unwrap();
+    assert!(chat.wants_line());
+    // The same text again; the connection fails before its answer.
+    chat.line(&mut io, 2, "same").unwrap();
+    chat.reconnected();
+    assert!(!chat.wants_line());
+    // The replay: the earlier message is not this one; the next is.
+    we_said(&mut chat, 3, "same");
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2, "waits for the replay");
+    we_said(&mut chat, 5, "same");
+    last_content(&mut chat, &mut io, 5);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2, "found, not sent again");
+    // The turn goes on: the answer is awaited.
+    assert!(!chat.wants_line());
+    agent_says(&mut chat, CONV, 6, text("ok again"));
+    chat.on_tick(Instant::now()).unwrap();
+    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn a_message_whose_answer_was_lost_and_is_not_in_the_conversation_is_sent_again() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "lost").unwrap();
+    chat.reconnected();
+    // The replay reaches the last content event without our message.
+    agent_says(&mut chat, CONV, 7, text("earlier"));
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 1, "waits for the metadata");
+    last_content(&mut chat, &mut io, 7);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2);
+    assert_eq!(io.sent[1].1["event"]["message"], "lost");
+    answer(&mut chat, "r2", 8);
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn a_close_whose_answer_was_lost_is_sent_again_unless_the_conversation_closed() {
+    for closed in [false, true] {
+        let mut chat = Chat::new(options(false), CONV);
+        let mut io = Recorder::default();
+        chat.close(&mut io).unwrap();
+        chat.reconnected();
+        let stage = if closed { "CLOSE" } else { "OPEN" };
+        chat.on_conversation(&mut io, &conversation(stage, Vec::new(), "1"))
+            .unwrap();
+        chat.resume(&mut io).unwrap();
+        chat.input_ended();
+        assert!(chat.finished());
+        assert_eq!(chat.closed(), closed);
+        assert!(!chat.close_done(), "to be sent again if still open");
+        chat.close(&mut io).unwrap();
+        assert_eq!(io.sent.len(), if closed { 1 } else { 2 });
+    }
+}

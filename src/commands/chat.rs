@@ -1,9 +1,11 @@
-//! `chat [CONV]`: a whole conversation on one socket. Without CONV it
+//! `chat [CONV]`: a whole conversation on one socket at a time. Without CONV it
 //! requests one (`create`'s flags); it subscribes and prints every event as
 //! `subscribe` does (the engine), while each line of standard input is sent
 //! (the chat state machine, src/chat.rs). It ends when the input ends and
 //! the last turn is over (closing a conversation it requested), when the
-//! conversation closes, or on Ctrl-C.
+//! conversation closes, or on Ctrl-C. A refused token is renewed, and with
+//! `--reconnect` a failed link reconnected (src/relink.rs); the engine
+//! resubscribes after its cursor and the chat catches up.
 
 use std::io::{self, IsTerminal};
 use std::time::Instant;
@@ -24,8 +26,10 @@ use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
+use crate::relink::{Recovery, Relink};
 use crate::render::{self, Transcript};
 use crate::sanitise;
+use crate::signals;
 
 /// What chat tells the service it can show when the user sent no
 /// --client-properties: buttons, quick replies, and survey dialogs
@@ -44,7 +48,8 @@ pub(crate) fn run(
         .client_properties
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
     let consumer = config.token.claims.sub().to_owned();
-    let mut connection = Connection::open(config)?;
+    let mut relink = Relink::new(config, args.retry.reconnect, args.retry.max_retries);
+    let mut connection = relink.open()?;
     let (conversation, requested) = match &args.conversation {
         Some(id) => (id.clone(), false),
         None => {
@@ -89,19 +94,44 @@ pub(crate) fn run(
     );
     let closes_at_end = (requested && !args.keep_open) || args.close;
     let mut lines = Lines::stdin()?;
-    let mut io = ChatIo {
-        sender: Sender {
-            connection: &mut connection,
-            out,
-        },
-        chat: &mut chat,
-        recorder: args.record.as_ref().map(|_| Recorder::default()),
+    let mut recorder = args.record.as_ref().map(|_| Recorder::default());
+    let ended = loop {
+        let progress_before = engine.progress();
+        let mut io = ChatIo {
+            sender: Sender {
+                connection: &mut connection,
+                out,
+            },
+            chat: &mut chat,
+            recorder: &mut recorder,
+        };
+        let setup = SetupPatience::new(config);
+        let err = match converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
+            .and_then(|wake| io.sender.out.flush().map(|()| wake))
+        {
+            Ok(wake) => break Ok(wake),
+            Err(err) => err,
+        };
+        engine.disconnected();
+        let progressed = engine.progress() > progress_before;
+        match reconnect(&mut relink, err, progressed) {
+            Ok(new) => {
+                connection = new;
+                chat.reconnected();
+                let after = engine.cursor().map_or_else(
+                    || "from the start".to_owned(),
+                    |c| format!("after sequence {c}"),
+                );
+                output::say(&format!(
+                    "reconnected to {}; resuming {after}",
+                    connection.host()
+                ));
+            }
+            Err(err) => break Err(err),
+        }
     };
-    let setup = SetupPatience::new(config);
-    let ended = converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
-        .and_then(|wake| io.sender.out.flush().map(|()| wake));
     // A chat that went well is recorded; a failing one says why it failed.
-    let ended = match (ended, &args.record, &io.recorder) {
+    let ended = match (ended, &args.record, &recorder) {
         (Ok(wake), Some(path), Some(recorder)) => super::write_atomically(
             path,
             "--record",
@@ -152,6 +182,26 @@ pub(crate) fn run(
     }
 }
 
+/// A new connection after `err`, as `relink` decides (the error back when
+/// it is final).
+fn reconnect(
+    relink: &mut Relink,
+    mut err: anyhow::Error,
+    mut progressed: bool,
+) -> Result<Connection> {
+    loop {
+        if let Recovery::After(delay) = relink.recover(err, progressed)?
+            && let Some(exit) = signals::sleep_until(Instant::now() + delay)
+        {
+            return Err(exit::fail(exit, ""));
+        }
+        match relink.open() {
+            Ok(connection) => return Ok(connection),
+            Err(failed) => (err, progressed) = (failed, false),
+        }
+    }
+}
+
 /// Closes the conversation, best effort: the run's outcome is already
 /// decided.
 fn close_quietly(connection: &mut Connection, conversation: &str) {
@@ -191,6 +241,7 @@ fn converse(
         engine.on_tick(now)?;
         setup.tick(engine, now);
         io.chat.on_tick(now)?;
+        io.chat.resume(&mut io.sender)?;
         if engine.ending().is_some() {
             return Ok(Wake::Nothing);
         }
@@ -205,7 +256,7 @@ fn converse(
         if takes_line {
             match lines.next()? {
                 Line::Text(text) => {
-                    if let Some(recorder) = &mut io.recorder {
+                    if let Some(recorder) = io.recorder.as_mut() {
                         recorder.line(&text);
                     }
                     io.chat.line(&mut io.sender, lines.number(), &text)?;
@@ -278,7 +329,7 @@ struct ChatIo<'a, 'c> {
     sender: Sender<'a>,
     chat: &'c mut Chat,
     /// `--record`'s.
-    recorder: Option<Recorder>,
+    recorder: &'c mut Option<Recorder>,
 }
 
 impl engine::Io for ChatIo<'_, '_> {
@@ -305,7 +356,7 @@ impl engine::Io for ChatIo<'_, '_> {
 
     fn event(&mut self, event: &Event) -> Result<()> {
         self.chat.on_event(event);
-        if let Some(recorder) = &mut self.recorder
+        if let Some(recorder) = self.recorder.as_mut()
             && !event.by_consumer
         {
             recorder.agent_event(event.event_type, event.text);

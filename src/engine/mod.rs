@@ -243,8 +243,15 @@ impl Engine {
     }
 
     /// A new connection: subscribe from the cursor on.
+    /// Every other dialog followed (a survey) is subscribed again after its
+    /// own cursor.
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
-        self.dialogs.truncate(1);
+        for dialog in &self.dialogs[1..] {
+            let from = dialog.cursor.map_or(Ok(0), next_after)?;
+            let body = frames::subscribe_body(&dialog.id, from);
+            let request = io.request(types::SUBSCRIBE_MESSAGING_EVENTS, &body)?;
+            self.extra_subscriptions.push(request);
+        }
         let main = &self.dialogs[0];
         let from = main.cursor.map_or(Ok(0), next_after)?;
         let body = frames::subscribe_body(&main.id, from);

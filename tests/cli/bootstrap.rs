@@ -829,6 +829,43 @@ fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
 }
 
 #[test]
+fn chat_turns_go_on_through_expiring_tokens_renewed_by_the_helper() {
+    let account = Account::with(MockConfig {
+        token_ttl: 2,
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let helper = account.helper("alice");
+    // Six turns of at least half a second each outlast a token.
+    let lines = ["one", "two", "three", "four", "five", "six"];
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT_COMMAND", &helper)
+            .args(["chat", "--turns", "--settle", "0.5"]),
+        Some(&(lines.join("\n") + "\n")),
+    );
+    run.assert_code(0);
+    let said: Vec<String> = run
+        .json()
+        .iter()
+        .filter(|line| line["event"]["type"] == "ContentEvent")
+        .map(|line| line["event"]["message"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: Vec<String> = lines
+        .iter()
+        .flat_map(|line| [line.to_string(), format!("echo: {line}")])
+        .collect();
+    assert_eq!(said, expected);
+    let renewals = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
+        .count();
+    assert!(renewals >= 1, "{}", run.stderr);
+}
+
+#[test]
 fn a_fresh_token_refused_again_is_final() {
     let account = Account::with(MockConfig {
         history: 3,

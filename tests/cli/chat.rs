@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::time::Duration;
 
-use lp_consumer::mock::MockConfig;
+use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
 use crate::harness::{Run, Setup, example_bot, finish, spawn};
@@ -588,4 +588,59 @@ fn close_inside_chat_ends_it_and_ctrl_c_exits_130() {
     assert_eq!(run.stderr, "");
     // Ctrl-C stops the tool, not the conversation.
     assert_eq!(open_conversations(&setup), [conversation]);
+}
+
+/// `chat --turns --reconnect` through connections that each drop as
+/// `faults` say.
+#[track_caller]
+fn turns_across_drops(faults: Faults) {
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        faults,
+        ..MockConfig::default()
+    });
+    let me = setup.server.default_consumer();
+    let conversation = setup.create();
+    let lines = ["one", "two", "three", "four"];
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            &conversation,
+            "--turns",
+            "--settle",
+            "0.2",
+            "--reconnect",
+            "--close",
+        ],
+        &(lines.join("\n") + "\n"),
+    );
+    run.assert_code(0);
+    assert!(run.stderr.contains("reconnecting in"), "{}", run.stderr);
+    // Every line answered, each line and answer printed once...
+    let expected: Vec<String> = lines
+        .iter()
+        .flat_map(|line| [format!("you: {line}"), format!("agent: echo: {line}")])
+        .collect();
+    assert_eq!(transcript(&run, me), expected);
+    // ...and in the conversation once; the close went through.
+    assert_eq!(setup.server.messages_of(me, &conversation), lines);
+    assert!(open_conversations(&setup).is_empty());
+}
+
+#[test]
+fn turns_answer_every_line_once_through_a_link_that_drops_every_four_frames() {
+    turns_across_drops(Faults {
+        drop_after: Some(4),
+        ..Faults::default()
+    });
+}
+
+#[test]
+fn a_line_whose_answer_was_lost_is_sent_again_only_if_the_conversation_lacks_it() {
+    // Each connection drops instead of sending its 4th frame: the answer
+    // to our message when nothing was replayed before it.
+    turns_across_drops(Faults {
+        drop_before: Some(4),
+        ..Faults::default()
+    });
 }
