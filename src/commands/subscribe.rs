@@ -3,8 +3,6 @@
 //! (`--reconnect`, `--state-file`), filters and its endings. The stream
 //! itself is the engine's.
 
-use std::time::Duration;
-
 use anyhow::Result;
 
 use crate::cli::{Format, SubscribeArgs};
@@ -57,10 +55,6 @@ pub(crate) fn run(
         enabled: args.retry.reconnect,
         max: args.retry.max_retries,
     };
-    let mut sinks = Sinks {
-        out,
-        state: state.as_mut(),
-        storing: Duration::ZERO,
-    };
+    let mut sinks = Sinks::new(out, state.as_mut());
     driver::run(&mut engine, config, &retry, &mut sinks)
 }

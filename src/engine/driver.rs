@@ -25,6 +25,9 @@ use crate::state::StateFile;
 /// During a long burst, the clock is looked at after this many frames (for
 /// the keep-alive and the engine's timers), never per frame.
 const FRAMES_BETWEEN_TICKS: u32 = 4096;
+/// While frames keep coming in short bursts, the cursor is stored at most
+/// this often: each store is an fsync.
+const STORE_EVERY: Duration = Duration::from_millis(100);
 
 /// When to try again after a failed connection.
 pub(crate) struct Retry {
@@ -35,13 +38,24 @@ pub(crate) struct Retry {
 
 /// Where the output goes and where the cursor is kept.
 pub(crate) struct Sinks<'a> {
-    pub(crate) out: &'a mut Output,
-    pub(crate) state: Option<&'a mut StateFile>,
+    out: &'a mut Output,
+    state: Option<&'a mut StateFile>,
     /// Time spent storing the cursor.
-    pub(crate) storing: Duration,
+    storing: Duration,
+    /// When the cursor was last stored.
+    stored_at: Option<Instant>,
 }
 
-impl Sinks<'_> {
+impl<'a> Sinks<'a> {
+    pub(crate) fn new(out: &'a mut Output, state: Option<&'a mut StateFile>) -> Sinks<'a> {
+        Sinks {
+            out,
+            state,
+            storing: Duration::ZERO,
+            stored_at: None,
+        }
+    }
+
     /// Flushes the output, then stores the cursor that covers it.
     fn settle(&mut self, cursor: Option<u64>) -> Result<()> {
         self.out.flush()?;
@@ -49,9 +63,27 @@ impl Sinks<'_> {
             let start = Instant::now();
             let stored = state.store(cursor);
             self.storing += start.elapsed();
+            self.stored_at = Some(start);
             stored?;
         }
         Ok(())
+    }
+
+    /// At the end of a burst: flushes the output, and stores the cursor
+    /// unless it was stored less than STORE_EVERY ago; then says when the
+    /// store is due (a wait wakes up for it).
+    fn settle_burst(&mut self, cursor: Option<u64>) -> Result<Option<Instant>> {
+        let unstored = self
+            .state
+            .as_ref()
+            .is_some_and(|state| cursor.is_some() && state.stored() != cursor);
+        let due = self.stored_at.map(|at| at + STORE_EVERY);
+        if unstored && due.is_some_and(|due| Instant::now() < due) {
+            self.out.flush()?;
+            return Ok(due);
+        }
+        self.settle(cursor)?;
+        Ok(None)
     }
 
     /// Time spent on our own output: writing it, storing the cursor.
@@ -168,16 +200,16 @@ fn one_connection(
                 // stored, as a whole burst is.
                 if frames_since_tick >= FRAMES_BETWEEN_TICKS {
                     frames_since_tick = 0;
-                    io.sinks.settle(engine.cursor())?;
+                    io.sinks.settle_burst(engine.cursor())?;
                     engine.on_tick(io.sinks.stream_now())?;
                     io.connection.maintain(Instant::now())?;
                 }
             }
             Read::Empty => {
                 // The burst is over: what it printed goes out now, then the
-                // cursor that covers it is stored.
+                // cursor that covers it is stored (or soon).
                 frames_since_tick = 0;
-                io.sinks.settle(engine.cursor())?;
+                let store_due = io.sinks.settle_burst(engine.cursor())?;
                 let now = io.sinks.stream_now();
                 engine.on_tick(now)?;
                 setup.tick(engine, Instant::now());
@@ -186,10 +218,14 @@ fn one_connection(
                         stdout: true,
                         other: None,
                     };
-                    let deadline = super::earliest(
+                    let deadline = [
                         engine.next_deadline().map(|at| io.sinks.wall_time(at)),
                         setup.next(),
-                    );
+                        store_due,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .min();
                     if io.connection.wait(deadline, watch)? == Wake::ReaderGone {
                         return Ok(());
                     }

@@ -310,8 +310,8 @@ fn cron_runs_with_a_cursor_print_every_event_and_repeat_at_most_the_killed_burst
         .filter(|(_, n)| **n > 1)
         .map(|(s, _)| *s)
         .collect();
-    // Repeated: at most the killed run's last burst, whose cursor was not
-    // stored yet (a burst is at most 4096 frames).
+    // Repeated: at most what the killed run printed after its last stored
+    // cursor (stored after each burst, at most every 0.1 s).
     assert_eq!(repeated, (resumed[0]..=killed_last).collect::<Vec<u64>>());
     assert!(repeated.len() <= 4096, "{}", repeated.len());
 }
