@@ -110,13 +110,9 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    /// Dials, upgrades and authenticates, all within `--timeout`.
-    pub(crate) fn open(config: &ConnectionConfig) -> Result<Connection> {
-        Connection::open_as(config, &config.token)
-    }
-
-    /// `open` with a token other than the configuration's: a renewed one.
-    pub(crate) fn open_as(config: &ConnectionConfig, token: &Token) -> Result<Connection> {
+    /// Dials, upgrades and authenticates with `token` (the configuration's,
+    /// or a renewed one), all within `--timeout`.
+    pub(crate) fn open(config: &ConnectionConfig, token: &Token) -> Result<Connection> {
         let mut authorization = HeaderValue::from_str(&format!("jwt {}", token.secret.expose()))
             .map_err(|_| {
                 fail(

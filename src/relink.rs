@@ -56,9 +56,24 @@ impl Relink<'_> {
         }
     }
 
+    /// A connection for a one-shot command: a token refused at the
+    /// handshake is renewed (nothing was sent yet); nothing else is tried
+    /// again.
+    pub(crate) fn connect(config: &ConnectionConfig) -> Result<Connection> {
+        let mut relink = Relink::new(config, false, None);
+        loop {
+            match relink.open() {
+                Ok(connection) => return Ok(connection),
+                Err(err) => {
+                    relink.recover(err, false)?;
+                }
+            }
+        }
+    }
+
     /// A new connection, with the token in use.
     pub(crate) fn open(&self) -> Result<Connection> {
-        Connection::open_as(self.config, self.token())
+        Connection::open(self.config, self.token())
     }
 
     fn token(&self) -> &Token {

@@ -17,10 +17,11 @@ use crate::connection::{Connection, Read};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, Incoming, types};
 use crate::output::Output;
+use crate::relink::Relink;
 
 pub(crate) fn run(args: &ClickArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let dialog = args.dialog.as_deref().unwrap_or(&args.conversation);
-    let mut connection = Connection::open(config)?;
+    let mut connection = Relink::connect(config)?;
     let change = message(&mut connection, dialog, args.sequence)?;
     let offered = choices::of_event(&change["event"]);
     if offered.is_empty() {

@@ -4,12 +4,12 @@ use anyhow::Result;
 
 use crate::cli::CloseArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::Connection;
 use crate::frames::{close_body, types};
 use crate::output::Output;
+use crate::relink::Relink;
 
 pub(crate) fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
-    let mut connection = Connection::open(config)?;
+    let mut connection = Relink::connect(config)?;
     let reply = connection.request(
         types::UPDATE_CONVERSATION_FIELD,
         Some(&close_body(&args.conversation)),

@@ -11,6 +11,7 @@ use crate::connection::{Connection, Read};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Incoming, types};
 use crate::output::Output;
+use crate::relink::Relink;
 
 pub(crate) fn run(
     args: &ConversationsArgs,
@@ -21,7 +22,7 @@ pub(crate) fn run(
         (false, None | Some(Stage::Open)) => &["OPEN"],
         _ => &["OPEN", "CLOSE"],
     };
-    let mut connection = Connection::open(config)?;
+    let mut connection = Relink::connect(config)?;
     for conversation in snapshot(&mut connection, states)? {
         let wanted = match args.stage {
             None => true,

@@ -10,10 +10,11 @@ use crate::connection::{Connection, Reply};
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::{self, types};
 use crate::output::Output;
+use crate::relink::Relink;
 
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
-    let mut connection = Connection::open(config)?;
+    let mut connection = Relink::connect(config)?;
     match open(&mut connection, args, body.as_ref())? {
         Opened::Reused(id) => {
             out.line(&serde_json::json!({"conversationId": id, "reused": true}))?;

@@ -866,6 +866,39 @@ fn chat_turns_go_on_through_expiring_tokens_renewed_by_the_helper() {
 }
 
 #[test]
+fn a_one_shot_command_renews_a_token_refused_at_the_handshake() {
+    let account = Account::with(MockConfig {
+        faults: Faults {
+            handshake_status: Some(401),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let token = account.server.token(account.server.default_consumer());
+    let helper = format!(
+        "echo run >> '{}'; echo {token}",
+        account.dir.path().join("runs").display()
+    );
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .env("LP_JWT_COMMAND", &helper)
+            .arg("conversations"),
+        None,
+    );
+    run.assert_code(0);
+    assert_eq!(
+        run.stderr,
+        "lp-consumer: the server refused the token (HTTP 401); renewing the token with --jwt-command\n"
+    );
+    assert_eq!(account.helper_runs(), 1);
+    // The renewed token's handshake, the one accepted.
+    assert_eq!(account.server.connections(), 1);
+}
+
+#[test]
 fn a_fresh_token_refused_again_is_final() {
     let account = Account::with(MockConfig {
         history: 3,

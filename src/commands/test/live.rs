@@ -23,6 +23,7 @@ use crate::engine::{self, Engine, Event};
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::output;
+use crate::relink::Relink;
 
 /// A convo played to its verdict.
 pub(crate) struct Played {
@@ -43,7 +44,7 @@ pub(crate) fn play(
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
     let body = crate::commands::create::request_body(create)?;
     let consumer = config.token.claims.sub().to_owned();
-    let mut connection = Connection::open(config)?;
+    let mut connection = Relink::connect(config)?;
     let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
     let conversation = opened.id()?;
     let mut engine = Engine::new(
