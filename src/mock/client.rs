@@ -1,16 +1,17 @@
-//! One client connection: the handshake, then a loop that reads requests
-//! with a short socket timeout and, between reads, sends what other
-//! connections put in its outbox; and the faults it injects.
+//! One client connection: the handshake, then a loop that reads the
+//! requests that have arrived, sends what other connections and the bot
+//! put in its outbox, and sleeps in poll(2) until either has more (or a
+//! tick passes, to see the server's stop); and the faults it injects.
 //!
 //! Frames are queued in tungstenite's write buffer (which writes itself out
 //! when full) and flushed once per request or batch of live events.
 
 use std::io::Read;
 use std::net::{Shutdown, TcpStream};
-use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rustix::event::{PollFd, PollFlags};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use tungstenite::protocol::CloseFrame;
@@ -20,8 +21,10 @@ use tungstenite::{Message, Utf8Bytes, WebSocket};
 
 use super::frames;
 use super::handshake::{self, Accepted};
-use super::state::{ConnectionId, Outbox, Outgoing};
+use super::outbox::{self, Inbox, Outbox, Outgoing};
+use super::state::ConnectionId;
 use super::{Faults, RawFrame, Shared, TICK, lock};
+use crate::signals;
 use crate::transport::{Transport, is_tick};
 
 /// How long to wait for the client to end a connection we end.
@@ -45,7 +48,7 @@ pub(crate) struct Client<'a> {
     pub(crate) outbox: Outbox,
     faults: Faults,
     ws: WebSocket<Transport>,
-    inbox: Receiver<Outgoing>,
+    inbox: Inbox,
     /// Frames sent since the handshake, for the fault thresholds.
     sent: usize,
     /// Whether its Client-Properties advertised the MULTI_DIALOG feature.
@@ -75,7 +78,9 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     else {
         return;
     };
-    let (outbox, inbox) = mpsc::channel();
+    let Ok((outbox, inbox)) = outbox::new() else {
+        return;
+    };
     // The header counts when it holds a JSON object.
     let sent = client_properties.as_deref().and_then(|text| {
         let properties = serde_json::from_str::<Map<String, Value>>(text).ok()?;
@@ -134,14 +139,14 @@ impl Client<'_> {
             if self.expires_at.is_some_and(|at| Instant::now() >= at) {
                 return Err(self.close(CloseCode::from(4407), "the token has expired"));
             }
-            while let Ok(outgoing) = self.inbox.try_recv() {
+            while let Some(outgoing) = self.inbox.next() {
                 match outgoing {
                     Outgoing::Events(frame) => self.send_events(frame)?,
                     Outgoing::Other(frame) => self.send(frame)?,
                 }
             }
             self.flush()?;
-            match self.ws.read() {
+            match self.read_arrived() {
                 Ok(Message::Text(text)) => {
                     lock(&self.shared.requests).push(text.as_str().to_owned());
                     self.handle(&text)?;
@@ -153,9 +158,32 @@ impl Client<'_> {
                 }
                 // Binary frames are ignored; tungstenite answers pings.
                 Ok(_) => {}
-                Err(err) if timed_out(&err) => {}
+                Err(err) if timed_out(&err) => self.sleep(),
                 Err(_) => return Err(Ended),
             }
+        }
+    }
+
+    /// Reads a message if one has arrived, without waiting for one; the
+    /// socket keeps its timeouts for everything else (writes, `close`).
+    fn read_arrived(&mut self) -> tungstenite::Result<Message> {
+        self.ws.get_ref().tcp().set_nonblocking(true)?;
+        let read = self.ws.read();
+        self.ws.get_ref().tcp().set_nonblocking(false)?;
+        read
+    }
+
+    /// Sleeps until the client sends something, the outbox gets a frame,
+    /// or a tick passes.
+    fn sleep(&self) {
+        let mut fds = [
+            PollFd::new(self.ws.get_ref().tcp(), PollFlags::IN),
+            PollFd::from_borrowed_fd(self.inbox.fd(), PollFlags::IN),
+        ];
+        // A failed poll is a wake like any other: the loop looks again.
+        let _ = signals::poll_for(&mut fds, TICK);
+        if !fds[1].revents().is_empty() {
+            self.inbox.clear();
         }
     }
 

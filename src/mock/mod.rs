@@ -14,6 +14,7 @@ mod echo;
 mod frames;
 mod handshake;
 mod http;
+mod outbox;
 mod requests;
 mod state;
 #[cfg(test)]

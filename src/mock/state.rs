@@ -1,7 +1,7 @@
 //! What lp-mock remembers: conversations, their dialogs, each dialog's
 //! events by sequence, and who is subscribed to what. Each connection has
-//! an outbox (a channel its thread drains between reads), so an event
-//! published on one connection reaches the subscribers on every other.
+//! an outbox (`outbox.rs`), so an event published on one connection
+//! reaches the subscribers on every other.
 //!
 //! Events are stored as ready-to-send notification frames, serialized once
 //! when published, so replaying a long history does no JSON work.
@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::Sender;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -17,6 +16,7 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 use tungstenite::Utf8Bytes;
 
+use super::outbox::{Outbox, Outgoing};
 use super::{AGENT_ID, frames};
 
 use crate::when::now_ms;
@@ -26,16 +26,6 @@ pub(crate) const ANY_SKILL: &str = "-1";
 
 /// Connections are numbered from 0 in the order they are accepted.
 pub(crate) type ConnectionId = u64;
-
-/// A frame for one connection's thread to send.
-pub(crate) enum Outgoing {
-    /// An ms.MessagingEventNotification (sent twice under `repeat_changes`).
-    Events(Utf8Bytes),
-    /// Any other notification.
-    Other(Utf8Bytes),
-}
-
-pub(crate) type Outbox = Sender<Outgoing>;
 
 /// SplitMix64's finalizer: a bijection on u64 that scatters the bits.
 fn mix(mut x: u64) -> u64 {
