@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tungstenite::handshake::server::{Callback, ErrorResponse, Request, Response};
 use tungstenite::http::StatusCode;
+use tungstenite::protocol::WebSocketConfig;
 use tungstenite::{HandshakeError, WebSocket};
 
 use super::{Faults, Shared, lock};
@@ -50,6 +51,16 @@ pub(crate) fn secure(shared: &Shared, tcp: TcpStream, deadline: Instant) -> Opti
 
 /// Runs the TLS and WebSocket handshakes on a socket that already has its
 /// read and write timeouts; None when the client fails or is refused.
+/// A connection reads only requests, which are small: tungstenite zeroes
+/// the free part of its read buffer before every read, so the default 128
+/// KiB would cost that much memset per wake-up, and as much memory per
+/// connection. A larger frame still arrives whole (the buffer grows).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+fn websocket_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES)
+}
+
 pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option<Accepted> {
     let deadline = Instant::now() + HANDSHAKE_LIMIT;
     let go_on = || Instant::now() < deadline && !shared.stopping();
@@ -62,7 +73,8 @@ pub(crate) fn accept(shared: &Shared, tcp: TcpStream, faults: &Faults) -> Option
         consumer: &mut consumer,
         client_properties: &mut client_properties,
     };
-    let mut attempt = tungstenite::accept_hdr(transport, checks);
+    let mut attempt =
+        tungstenite::accept_hdr_with_config(transport, checks, Some(websocket_config()));
     let ws = loop {
         match attempt {
             Ok(ws) => break ws,
