@@ -89,8 +89,9 @@
 //! Replies never run on a connection's thread: a message the bot hears
 //! queues its reply's steps for the conversation, and one bot thread
 //! carries out every conversation's steps in order, each conversation
-//! waiting out its own delays. A step for a dialog that has closed (or
-//! whose agent has left) is dropped. Lock order: the store, then the
+//! waiting out its own delays (a reply's first delay counts from the
+//! message it answers). A step for a dialog that has closed (or whose
+//! agent has left) is dropped. Lock order: the store, then the
 //! bot's queues; the bot thread takes the store only without the queues.
 
 mod rules;
@@ -120,8 +121,6 @@ pub(crate) struct Bot {
 #[derive(Default)]
 struct Queues {
     conversations: HashMap<String, Pending>,
-    /// The bot thread is carrying out a step it took.
-    busy: bool,
 }
 
 /// A conversation's steps to come, and its survey.
@@ -130,6 +129,8 @@ struct Pending {
     /// When the first step may run (after a wait).
     ready_at: Instant,
     survey: Option<SurveyRun>,
+    /// The bot thread is carrying out a step of it that it took.
+    under_way: bool,
 }
 
 struct SurveyRun {
@@ -154,6 +155,7 @@ impl Queues {
                 steps: VecDeque::new(),
                 ready_at: Instant::now(),
                 survey: None,
+                under_way: false,
             })
     }
 }
@@ -194,7 +196,19 @@ impl Bot {
                 None => return,
             }
         };
-        pending.steps.extend(actions.into_iter().map(|action| Step {
+        let mut actions = actions.into_iter().peekable();
+        // With nothing before them, the reply's first waits start now, as
+        // if the bot thread had carried them out at once: a delay counts
+        // from the message, however busy that thread is.
+        if pending.steps.is_empty() && !pending.under_way {
+            let mut ready_at = pending.ready_at.max(Instant::now());
+            while let Some(Action::Wait(duration)) = actions.peek() {
+                ready_at += *duration;
+                actions.next();
+            }
+            pending.ready_at = ready_at;
+        }
+        pending.steps.extend(actions.map(|action| Step {
             dialog: dialog.to_owned(),
             action,
         }));
@@ -264,7 +278,10 @@ impl Bot {
         let (_queues, waited) = self
             .progress
             .wait_timeout_while(lock(&self.queues), timeout, |queues| {
-                queues.busy || queues.conversations.values().any(|p| !p.steps.is_empty())
+                queues
+                    .conversations
+                    .values()
+                    .any(|p| p.under_way || !p.steps.is_empty())
             })
             .unwrap_or_else(PoisonError::into_inner);
         !waited.timed_out()
@@ -299,7 +316,7 @@ impl Bot {
                 Some((conversation, _)) => {
                     let pending = queues.pending(&conversation);
                     if let Some(step) = pending.steps.pop_front() {
-                        queues.busy = true;
+                        pending.under_way = true;
                         return Some((conversation, step));
                     }
                     queues
@@ -341,8 +358,8 @@ impl Bot {
         }
     }
 
-    fn finish_step(&self) {
-        lock(&self.queues).busy = false;
+    fn finish_step(&self, conversation: &str) {
+        lock(&self.queues).pending(conversation).under_way = false;
         self.progress.notify_all();
     }
 }
@@ -360,6 +377,6 @@ pub(crate) fn run(shared: &Shared) {
     };
     while let Some((conversation, step)) = bot.next_step(shared) {
         bot.execute(shared, &mut shared.store(), &conversation, step);
-        bot.finish_step();
+        bot.finish_step(&conversation);
     }
 }
