@@ -56,6 +56,13 @@ pub(crate) fn kind(path: &str) -> Option<Kind> {
     })
 }
 
+/// Whether Botium skips a file found in a folder, or a convo, by its name:
+/// `skip` then `.`, `-` or `_`, in any case (its way to park a convo).
+pub(crate) fn skipped(name: &str) -> bool {
+    let name = name.as_bytes();
+    name.len() > 4 && name[..4].eq_ignore_ascii_case(b"skip") && b".-_".contains(&name[4])
+}
+
 /// One convo to run, or to report as an error.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Planned {
@@ -89,8 +96,14 @@ pub(crate) fn plan(sources: &[Source]) -> Vec<Planned> {
         }
     }
     for source in convos {
+        let header = parse::name(&source.text);
+        // Without a name line Botium names a convo after its file.
+        let base = source.path.rsplit('/').next().unwrap_or(&source.path);
+        if skipped(header.as_deref().unwrap_or(base)) {
+            continue;
+        }
         let parsed = parse::parse(&source.text);
-        let name = parse::name(&source.text).unwrap_or_else(|| file_stem(&source.path));
+        let name = header.unwrap_or_else(|| file_stem(&source.path));
         let steps = parsed.and_then(|steps| expand_includes(&steps, &partials, &[]));
         match steps {
             Ok(steps) => {

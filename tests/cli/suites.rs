@@ -204,6 +204,49 @@ fn botiums_convo_specs_give_botiums_verdicts_against_its_echo() {
 }
 
 #[test]
+fn files_and_convos_botium_skips_are_not_run_and_an_excel_file_errors_its_convo_only() {
+    // scriptingProvider.spec "should skip convos" and partialconvo.spec's
+    // Excel folders: a binary file among the convos is one convo's error.
+    let setup = echo();
+    let dir = suite(&[
+        ("hello.convo.txt", "hello\n#me\nHi\n#bot\nHi\n"),
+        ("Skip_parked.convo.txt", "parked file\n#me\nHi\n#bot\nBye\n"),
+        (
+            "parked.convo.txt",
+            "skip-parked convo\n#me\nHi\n#bot\nBye\n",
+        ),
+    ]);
+    std::fs::write(dir.path().join("sheet.xlsx"), b"PK\x03\x04\xff\xfe\x00").unwrap();
+    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    run.assert_error(1, "0 of 2 convos failed, 1 could not run");
+    assert_eq!(
+        status_of(&run),
+        [
+            ("hello".to_owned(), "passed".to_owned()),
+            ("sheet".to_owned(), "error".to_owned())
+        ]
+    );
+    let lines = by_convo(&run);
+    assert!(
+        lines[1].1["error"]
+            .as_str()
+            .unwrap()
+            .contains("Excel convo files are not supported"),
+        "{}",
+        lines[1].1
+    );
+    // Named on the command line, a file is read whatever its name; its
+    // convo's name still counts.
+    let parked = dir.path().join("Skip_parked.convo.txt");
+    let run = setup.run(&["test", parked.to_str().unwrap()]);
+    run.assert_error(1, "1 of 1 convos failed");
+    assert_eq!(
+        status_of(&run),
+        [("parked file".to_owned(), "failed".to_owned())]
+    );
+}
+
+#[test]
 fn the_example_bots_suite_passes_with_a_consumer_per_convo_and_writes_junit_and_metrics() {
     let setup = with_bot();
     let out = tempfile::tempdir().unwrap();

@@ -1,5 +1,6 @@
 //! The suite's files: each PATH a file, or a folder searched recursively
-//! (hidden entries skipped) for the files a suite is made of.
+//! (hidden entries skipped, and files Botium skips by name) for the files a
+//! suite is made of.
 
 use std::fs;
 use std::io;
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::convo::suite::{Source, kind};
+use crate::convo::suite::{Kind, Source, kind, skipped};
 use crate::exit::{Exit, err_text, fail, unreadable};
 
 /// The suite files under `paths`, each read, sorted by path.
@@ -35,6 +36,14 @@ pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
     found
         .into_iter()
         .map(|path| {
+            // A format we do not read errors its convo by name; its bytes
+            // (an Excel file is not text) are not needed for that.
+            if matches!(kind(&path.to_string_lossy()), Some(Kind::Unsupported(_))) {
+                return Ok(Source {
+                    path: path.display().to_string(),
+                    text: String::new(),
+                });
+            }
             let text = fs::read_to_string(&path).map_err(|err| match err.kind() {
                 io::ErrorKind::InvalidData => {
                     fail(Exit::DataErr, format!("{}: not UTF-8 text", path.display()))
@@ -65,7 +74,9 @@ fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if is_dir {
             walk(&path, found)?;
-        } else if kind(&path.to_string_lossy()).is_some() {
+        } else if kind(&path.to_string_lossy()).is_some()
+            && !skipped(&entry.file_name().to_string_lossy())
+        {
             found.push(path);
         }
     }

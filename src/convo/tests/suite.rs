@@ -203,6 +203,32 @@ fn a_convo_without_a_name_is_named_after_its_file_and_a_parse_error_keeps_the_na
 }
 
 #[test]
+fn convos_named_skip_and_a_separator_are_not_run_as_botium_skips_them() {
+    // scripting/scriptingProvider.spec "should skip convos": of five convos
+    // only the one whose name merely starts with "skip" is read.
+    assert!(skipped("SKIP.parked.convo.txt"));
+    assert!(skipped("skip-this"));
+    assert!(skipped("Skip_that"));
+    assert!(!skipped("skipper"));
+    assert!(!skipped("skip"));
+    assert!(!skipped("do-skip.convo.txt"));
+    let planned = plan(&sources(&[
+        ("dir/a.convo.txt", "Skip-me\n#me\nhi\n"),
+        ("dir/b.convo.txt", "skip_me_too\n#me\nhi\n"),
+        ("dir/skip.convo.txt", "#me\nhi\n"),
+        ("dir/c.convo.txt", "skipped not\n#me\nhi\n"),
+        (
+            "dir/skip_named.convo.txt",
+            "kept by its name line\n#me\nhi\n",
+        ),
+    ]));
+    let names: Vec<&str> = planned.iter().map(|p| p.name.as_str()).collect();
+    // Without a name line the file's name decides (Botium names the convo
+    // after it); with one, the name line does.
+    assert_eq!(names, ["skipped not", "kept by its name line"]);
+}
+
+#[test]
 fn other_botium_formats_are_named_errors_and_other_files_are_not_part_of_the_suite() {
     let planned = plan(&sources(&[
         ("a.convo.csv", ""),
