@@ -2,6 +2,8 @@
 //! compiler reads it: a name, then sections (`#begin`, `#include`, `#me`,
 //! `#bot`, `#end`), each a message, asserters and logic hooks.
 
+use super::json_text::botium_reads_as_json;
+
 /// Who a section speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sender {
@@ -395,13 +397,14 @@ fn step(
         step.optional = optional;
         step.not = not;
         *first = rest;
-        let joined = text.join("\n");
-        if is_json_message(&joined) {
+        if botium_reads_as_json(&text.join(" ")) {
             return Err(format!(
-                "line {}: JSON messages (Botium's sourceData) are not supported by lp-consumer",
-                line
+                "line {line}: Botium reads this text as a JSON message (its sourceData, \
+                 as it reads `{{...}}`, `\"...\"`, `true`, `1, 2`); JSON messages are not \
+                 supported by lp-consumer"
             ));
         }
+        let joined = text.join("\n");
         step.text = Some(joined.trim_end_matches(['\n', '\t', '\r']).to_owned());
     }
     let text_optional = step
@@ -431,20 +434,4 @@ fn milliseconds(args: &[String], line: usize) -> Result<u64, String> {
             .map_err(|_| format!("line {line}: not a whole number of milliseconds: '{ms}'")),
         _ => Err(format!("line {line}: expected one number of milliseconds")),
     }
-}
-
-/// Botium reads a message that is a JSON object (or an array of them) as
-/// structured data to send or compare, not as text.
-fn is_json_message(text: &str) -> bool {
-    let text = text.trim();
-    let shaped = (text.starts_with('{') && text.ends_with('}'))
-        || (text.starts_with('[') && text.ends_with(']'));
-    shaped
-        && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| match value {
-            serde_json::Value::Object(_) => true,
-            serde_json::Value::Array(items) => {
-                !items.is_empty() && items.iter().all(serde_json::Value::is_object)
-            }
-            _ => false,
-        })
 }

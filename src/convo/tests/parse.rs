@@ -256,3 +256,23 @@ fn a_dollar_is_literal() {
         Some("year is $year")
     );
 }
+
+#[test]
+fn a_text_botium_takes_for_json_is_an_error_in_any_section() {
+    // Against Botium's echo a quoted "Hello" goes out and comes back as
+    // JSON data, not as the text Hello; "1, 2" does not even load.
+    for text in [
+        "#me\n\"Hello\"\n",
+        "#me\nHi\n#bot\n?1, 2\n",
+        "#me\nHi\n#bot\ntrue\n",
+    ] {
+        let error = parse(text).unwrap_err();
+        assert!(error.contains("as a JSON message"), "{text:?}: {error}");
+    }
+    assert_eq!(
+        one("#me\nHi\n#bot\nHello, world: 1, 2\n").steps[1]
+            .text
+            .as_deref(),
+        Some("Hello, world: 1, 2")
+    );
+}
