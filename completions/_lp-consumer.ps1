@@ -202,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             break
         }
         'lp-consumer;conversations' {
-            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Only conversations in this stage (implies --all for CLOSE)')
+            [CompletionResult]::new('--stage', '--stage', [CompletionResultType]::ParameterName, 'Only conversations in this stage, whatever its case (implies --all for CLOSE)')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')

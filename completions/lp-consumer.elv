@@ -193,7 +193,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'lp-consumer;conversations'= {
-            cand --stage 'Only conversations in this stage (implies --all for CLOSE)'
+            cand --stage 'Only conversations in this stage, whatever its case (implies --all for CLOSE)'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'

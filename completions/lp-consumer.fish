@@ -183,7 +183,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l jwt-co
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand close" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l stage -d 'Only conversations in this stage (implies --all for CLOSE)' -r -f -a "open\t''
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l stage -d 'Only conversations in this stage, whatever its case (implies --all for CLOSE)' -r -f -a "open\t''
 close\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand conversations" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F

@@ -413,8 +413,8 @@ pub(crate) struct ConversationsArgs {
     #[arg(long)]
     pub(crate) all: bool,
 
-    /// Only conversations in this stage (implies --all for CLOSE).
-    #[arg(long, value_enum, value_name = "STAGE")]
+    /// Only conversations in this stage, whatever its case (implies --all for CLOSE).
+    #[arg(long, value_enum, value_name = "STAGE", ignore_case = true)]
     pub(crate) stage: Option<Stage>,
 }
 

@@ -24,10 +24,12 @@ pub(crate) fn run(
     };
     let mut connection = Relink::connect(config)?;
     for conversation in snapshot(&mut connection, states)? {
-        let wanted = match args.stage {
-            None => true,
-            Some(Stage::Open) => !conversation.closed(),
-            Some(Stage::Close) => conversation.closed(),
+        // The service's convState filter is not trusted: some list closed
+        // conversations whatever it asks.
+        let wanted = match (args.stage, args.all) {
+            (None, true) => true,
+            (None, false) | (Some(Stage::Open), _) => !conversation.closed(),
+            (Some(Stage::Close), _) => conversation.closed(),
         };
         if wanted {
             out.line(&conversation.summary())?;

@@ -4,10 +4,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lp_consumer::mock::MockConfig;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::connect_proxy::{Behaviour, TestProxy};
 use crate::harness::{Setup, bare, ca, run, tls_identity};
+use crate::scripted;
 
 #[test]
 fn conversations_lists_open_ones_and_all_with_all() {
@@ -41,9 +42,43 @@ fn conversations_lists_open_ones_and_all_with_all() {
     assert_eq!(old["stage"], "CLOSE");
     assert_eq!(old["lastContentSequence"], 0);
 
-    let only_closed = setup.run(&["conversations", "--stage", "close"]);
+    // The stage as the output spells it.
+    let only_closed = setup.run(&["conversations", "--stage", "CLOSE"]);
     assert_eq!(only_closed.lines.len(), 1);
     assert_eq!(only_closed.lines[0]["conversationId"], closed.as_str());
+}
+
+#[test]
+fn conversations_keeps_closed_ones_out_even_when_the_service_lists_them() {
+    // A service that ignores convState and lists a closed conversation.
+    let url = scripted::serve(|request| {
+        let conversation = |id: &str, stage: &str| {
+            json!({"type": "UPSERT", "result": {"convId": id, "conversationDetails":
+                {"state": stage, "stage": stage, "startTs": 1}}})
+        };
+        match request["type"].as_str() {
+            Some("cqm.SubscribeExConversations") => vec![
+                scripted::ok(request, json!({"subscriptionId": "s"})),
+                json!({"kind": "notification", "type": "cqm.ExConversationChangeNotification",
+                    "body": {"changes": [conversation("gone", "CLOSE"), conversation("here", "OPEN")]}}),
+            ],
+            _ => vec![scripted::ok(request, json!({}))],
+        }
+    });
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "me"}));
+    let list = |extra: &[&str]| {
+        run(
+            bare()
+                .args([&["conversations", "--url", &url][..], extra].concat())
+                .env("LP_JWT", &token),
+            None,
+            &token,
+        )
+    };
+    let listed = list(&[]);
+    listed.assert_code(0);
+    let ids: Vec<&Value> = listed.lines.iter().map(|l| &l["conversationId"]).collect();
+    assert_eq!(ids, ["here"]);
 }
 
 #[test]

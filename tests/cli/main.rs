@@ -17,6 +17,7 @@ mod resume;
 mod rich;
 mod schema_check;
 mod schemas;
+mod scripted;
 mod suites;
 mod tls;
 mod tutorial;
