@@ -149,7 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
             [CompletionResult]::new('--state-file', '--state-file', [CompletionResultType]::ParameterName, 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each burst of frames is flushed (atomically). One run at a time per file')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable')
-            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'Publish this receipt for each agent content event printed')
+            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')

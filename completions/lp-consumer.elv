@@ -142,7 +142,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each burst of frames is flushed (atomically). One run at a time per file'
             cand --from 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer'
             cand --type 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable'
-            cand --ack 'Publish this receipt for each agent content event printed'
+            cand --ack 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'

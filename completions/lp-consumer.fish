@@ -137,7 +137,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l fr
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r -f
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed' -r -f -a "read\t'publishes READ: the user has seen it'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet' -r -f -a "read\t'publishes READ: the user has seen it'
 accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F

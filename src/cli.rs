@@ -274,8 +274,8 @@ pub(crate) struct SubscribeArgs {
     #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
 
-    /// Publish this receipt for each agent content event printed.
-    #[arg(long, value_enum, value_name = "STATUS")]
+    /// Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet.
+    #[arg(long, value_enum, value_name = "STATUS", ignore_case = true)]
     pub(crate) ack: Option<AckStatus>,
 
     /// Print every frame received, verbatim, instead of one line per event.
@@ -435,7 +435,7 @@ pub(crate) struct AckArgs {
     pub(crate) sequences: Vec<u64>,
 
     /// The receipt to publish.
-    #[arg(long, value_enum, value_name = "STATUS", default_value_t = AckStatus::Read)]
+    #[arg(long, value_enum, value_name = "STATUS", default_value_t = AckStatus::Read, ignore_case = true)]
     pub(crate) status: AckStatus,
 }
 

@@ -209,6 +209,7 @@ fn one_connection(
                 // The burst is over: what it printed goes out now, then the
                 // cursor that covers it is stored (or soon).
                 frames_since_tick = 0;
+                engine.end_of_burst(&mut io)?;
                 let store_due = io.sinks.settle_burst(engine.cursor())?;
                 let now = io.sinks.stream_now();
                 engine.on_tick(now)?;
@@ -241,6 +242,7 @@ fn one_connection(
             Read::Closed => return Ok(()),
         }
         if engine.ending().is_some() {
+            engine.end_of_burst(&mut io)?;
             io.sinks.out.flush()?;
             io.connection.finish();
             return Ok(());

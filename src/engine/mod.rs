@@ -2,8 +2,8 @@
 //! dialog's subscription, as a state machine without a socket. `subscribe`
 //! and `chat` drive it through `driver`; the tests drive it by hand.
 //!
-//! Inputs: a connection opened (`start`), a frame (`on_frame`), the time at
-//! the end of a burst (`on_tick`). Outputs, through `Io`: lines to print and
+//! Inputs: a connection opened (`start`), a frame (`on_frame`), the end of a
+//! burst (`end_of_burst`, then `on_tick` with the time). Outputs, through `Io`: lines to print and
 //! requests to send; and, read back by the driver, the cursor to store
 //! (`cursor`), when it next needs the clock (`next_deadline`) and whether
 //! the run is over (`ending`).
@@ -177,7 +177,9 @@ pub(crate) struct Engine {
     /// When the idle clock last restarted.
     idle_since: Option<Instant>,
     ending: Option<Ending>,
-    /// Agent content events printed from the current frame, for `ack`.
+    /// Agent content events printed and not yet acknowledged, for `ack`:
+    /// they go out at the end of the burst, so that the consumer's own
+    /// receipts later in the history can strike out those already marked.
     acks_due: Vec<u64>,
     /// Ids of receipts sent whose responses have not come yet.
     acks_unanswered: Vec<String>,
@@ -382,7 +384,8 @@ impl Engine {
         };
         self.scanned = scanned;
         result?;
-        self.after_frame(io)
+        self.after_frame();
+        Ok(())
     }
 
     /// The changes of the usual notification, from the scan.
@@ -523,10 +526,19 @@ impl Engine {
                 && dialog == 0
                 && self.options.ack.is_some()
                 && !self.by_consumer(change)
-                && change.event_type == Some("ContentEvent")
+                && change
+                    .event_type
+                    .is_some_and(|t| t == "ContentEvent" || t == "RichContentEvent")
             {
                 self.acks_due.push(sequence);
             }
+        }
+        if dialog == 0
+            && !self.acks_due.is_empty()
+            && self.by_consumer(change)
+            && change.event_type == Some("AcceptStatusEvent")
+        {
+            self.strike_out_receipted(change.text);
         }
         io.event(&Event {
             dialog: &self.dialogs[dialog].id,
@@ -587,9 +599,31 @@ impl Engine {
         io.other_response(response)
     }
 
-    /// Receipts for what the frame printed, and the endings a frame can
-    /// bring.
-    fn after_frame(&mut self, io: &mut impl Io) -> Result<()> {
+    /// The consumer's own receipt (from an earlier run, or another
+    /// device): the sequences it marks as read (or accepted, when that is
+    /// the receipt `ack` sends) need no receipt from this run.
+    fn strike_out_receipted(&mut self, change: &str) {
+        let Ok(change) = serde_json::from_str::<Value>(change) else {
+            return;
+        };
+        let event = &change["event"];
+        let covers = matches!(
+            (self.options.ack, event["status"].as_str()),
+            (_, Some("READ")) | (Some(AckStatus::Accept), Some("ACCEPT"))
+        );
+        let Some(marked) = event["sequenceList"].as_array().filter(|_| covers) else {
+            return;
+        };
+        self.acks_due.retain(|due| {
+            !marked
+                .iter()
+                .any(|sequence| sequence.as_u64() == Some(*due))
+        });
+    }
+
+    /// The receipts due, in one request: at the end of each burst of
+    /// frames and before the run ends.
+    pub(crate) fn end_of_burst(&mut self, io: &mut impl Io) -> Result<()> {
         if let Some(status) = self.options.ack
             && !self.acks_due.is_empty()
         {
@@ -602,6 +636,11 @@ impl Engine {
             let id = io.request(types::PUBLISH_EVENT, &body)?;
             self.acks_unanswered.push(id);
         }
+        Ok(())
+    }
+
+    /// The endings a frame can bring.
+    fn after_frame(&mut self) {
         if self.limit_reached() {
             self.end(Ending::Count);
         }
@@ -621,7 +660,6 @@ impl Engine {
                 self.end(Ending::ConversationClosed);
             }
         }
-        Ok(())
     }
 
     /// Whether events are kept or acknowledged by who sent them or by type.

@@ -342,17 +342,27 @@ fn receipts_go_out_for_agent_content_events_printed() {
         None,
     );
     let typing = json!({"originatorId": "agent", "event": {"type": "ChatStateEvent"}});
+    let mut card = event(3, "agent");
+    card["event"] = json!({"type": "RichContentEvent", "content": {"type": "vertical"}});
+    let requests = io.requests.len();
     engine
         .on_frame(
             &notification(&[event(0, "agent"), event(1, ME), typing, event(2, "agent")]),
             &mut io,
         )
         .unwrap();
+    engine.on_frame(&notification(&[card]), &mut io).unwrap();
+    assert_eq!(
+        io.requests.len(),
+        requests,
+        "receipts wait for the burst's end"
+    );
+    engine.end_of_burst(&mut io).unwrap();
     let (request_type, body) = io.requests.last().unwrap();
     assert_eq!(request_type, "ms.PublishEvent");
     assert_eq!(
         body["event"],
-        json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [0, 2]})
+        json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [0, 2, 3]})
     );
     // A refused receipt is a warning, not the end.
     let refusal =
@@ -421,4 +431,39 @@ fn a_second_dialog_has_its_own_sequences_and_the_close_waits_in_its_dialog() {
         .on_frame(&notification(&[event_in("survey", 1, "bot")]), &mut io)
         .unwrap();
     assert_eq!(engine.ending(), Some(Ending::ConversationClosed));
+}
+
+#[test]
+fn events_the_consumer_already_marked_read_get_no_receipt() {
+    let (mut engine, mut io) = streaming(
+        Options {
+            ack: Some(AckStatus::Read),
+            ..options()
+        },
+        None,
+    );
+    let receipt = |sequence: u64, status: &str, marked: &[u64]| {
+        let mut change = event(sequence, ME);
+        change["event"] =
+            json!({"type": "AcceptStatusEvent", "status": status, "sequenceList": marked});
+        change
+    };
+    let requests = io.requests.len();
+    // A history: three agent messages, then the receipts of an earlier run
+    // (an ACCEPT does not count as read), one per frame.
+    for change in [
+        event(0, "agent"),
+        event(1, "agent"),
+        event(2, "agent"),
+        receipt(3, "READ", &[0, 1]),
+        receipt(4, "ACCEPT", &[2]),
+    ] {
+        engine.on_frame(&notification(&[change]), &mut io).unwrap();
+    }
+    engine.end_of_burst(&mut io).unwrap();
+    assert_eq!(io.requests.len(), requests + 1);
+    assert_eq!(io.requests[requests].1["event"]["sequenceList"], json!([2]));
+    // Nothing due: no request.
+    engine.end_of_burst(&mut io).unwrap();
+    assert_eq!(io.requests.len(), requests + 1);
 }

@@ -3,7 +3,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use lp_consumer::mock::MockConfig;
+use std::time::Duration;
+
+use lp_consumer::mock::{BotRules, MockConfig};
 use serde_json::{Value, json};
 
 use crate::connect_proxy::{Behaviour, TestProxy};
@@ -160,6 +162,49 @@ fn subscribe_ack_reads_each_agent_message() {
         receipts[0]["body"]["event"]["sequenceList"],
         serde_json::json!([1])
     );
+}
+
+#[test]
+fn subscribe_ack_reads_cards_too_and_only_once_across_runs() {
+    let rules = r#"{"rules": [{"when": "*", "reply": [
+        {"text": "Here are our plans."}, {"card": {"title": "Basic", "text": "10 a month"}}]}]}"#;
+    let setup = Setup::with(MockConfig {
+        bot: Some(BotRules::from_json(rules).unwrap()),
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    setup.run(&["send", &conversation, "plans?"]).assert_code(0);
+    assert!(setup.server.wait_for_bot(Duration::from_secs(10)));
+    let receipts = || -> Vec<Value> {
+        setup
+            .server
+            .requests()
+            .iter()
+            .map(|r| serde_json::from_str::<Value>(r).unwrap())
+            .filter(|r| r["body"]["event"]["type"] == "AcceptStatusEvent")
+            .map(|r| r["body"]["event"].clone())
+            .collect()
+    };
+    let ack = || {
+        let run = setup.run(&[
+            "subscribe",
+            &conversation,
+            "--ack",
+            "read",
+            "--idle-timeout",
+            "0.5",
+        ]);
+        run.assert_code(0);
+        assert_eq!(run.stderr, "");
+    };
+    ack();
+    assert_eq!(
+        receipts(),
+        [json!({"type": "AcceptStatusEvent", "status": "READ", "sequenceList": [1, 2]})]
+    );
+    // The history now holds that receipt: a second run has nothing to mark.
+    ack();
+    assert_eq!(receipts().len(), 1, "{:?}", receipts());
 }
 
 #[test]
