@@ -154,7 +154,7 @@ pub(crate) enum Command {
     Send(SendArgs),
     /// Print a conversation's events from a sequence on: history first, then live.
     Subscribe(SubscribeArgs),
-    /// Close a conversation (cm.UpdateConversationField); prints the response.
+    /// Close a conversation (cm.UpdateConversationField); prints the response, or {"conversationId":...,"alreadyClosed":true} (exit 0) if it was closed.
     Close(CloseArgs),
     /// List this consumer's conversations (cqm.SubscribeExConversations), one line each.
     Conversations(ConversationsArgs),

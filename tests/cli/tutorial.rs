@@ -49,6 +49,24 @@ fn create_send_subscribe_close() {
 }
 
 #[test]
+fn close_is_idempotent_for_cleanup_traps() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    setup.run(&["close", &conversation]).assert_code(0);
+    let again = setup.run(&["close", &conversation]);
+    again.assert_code(0);
+    assert_eq!(again.stderr, "");
+    assert_eq!(
+        again.lines,
+        [serde_json::json!({"conversationId": conversation, "alreadyClosed": true})]
+    );
+    // A conversation that does not exist is still a refusal.
+    setup
+        .run(&["close", "no-such-conversation"])
+        .assert_failure(1, "cm.UpdateConversationField refused with code 400");
+}
+
+#[test]
 fn create_passes_the_routing_fields() {
     let setup = Setup::new();
     let run = setup.run(&[
