@@ -136,7 +136,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l st
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l from -d 'Keep only events sent by the agent side (originatorId is not the JWT\'s sub) or by the consumer' -r -f -a "agent\t'events whose originatorId is not the JWT\'s sub'
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable' -r -f
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, RichContentEvent, AcceptStatusEvent, ChatStateEvent); repeatable' -r -f
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet' -r -f -a "read\t'publishes READ: the user has seen it'
 accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
@@ -159,7 +159,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jw
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l follow -d 'Stream until Ctrl-C, even past the end of the conversation (by default the run ends, exit 0, when the conversation is closed)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` and `chat` after the last sequence handled, `send` and `chat` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l state-file-symlink -d 'Let --state-file be a symbolic link: the file it points to is read, locked and replaced. Without this, a link is refused (someone else\'s link, in a shared folder, could aim the writes elsewhere)'
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l frames -d 'Print every frame received, verbatim, instead of one line per event (JSON: not with --format text)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -s h -l help -d 'Print help (see more with \'--help\')'

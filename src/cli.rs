@@ -270,7 +270,7 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
     pub(crate) from: Origin,
 
-    /// Keep only events of this event.type (ContentEvent, AcceptStatusEvent, ...); repeatable.
+    /// Keep only events of this event.type (ContentEvent, RichContentEvent, AcceptStatusEvent, ChatStateEvent); repeatable.
     #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
 
@@ -278,7 +278,7 @@ pub(crate) struct SubscribeArgs {
     #[arg(long, value_enum, value_name = "STATUS", ignore_case = true)]
     pub(crate) ack: Option<AckStatus>,
 
-    /// Print every frame received, verbatim, instead of one line per event.
+    /// Print every frame received, verbatim, instead of one line per event (JSON: not with --format text).
     #[arg(long, conflicts_with_all = ["from", "types", "ack"])]
     pub(crate) frames: bool,
 }

@@ -22,6 +22,13 @@ pub(crate) mod types {
     pub(crate) const UNSUBSCRIBE_EX_CONVERSATIONS: &str = "cqm.UnsubscribeExConversations";
     pub(crate) const GET_CLOCK: &str = "GetClock";
     pub(crate) const MESSAGING_EVENT_NOTIFICATION: &str = "ms.MessagingEventNotification";
+    /// Every `event.type` of a messaging event, as LivePerson lists them.
+    pub(crate) const EVENTS: [&str; 4] = [
+        "ContentEvent",
+        "RichContentEvent",
+        "AcceptStatusEvent",
+        "ChatStateEvent",
+    ];
 
     /// The conversation-metadata notification, under any of the names it
     /// goes by (`cqm.` in the tutorials, `aam.` in the reference, `.ams.`

@@ -9,6 +9,7 @@ use crate::cli::{Format, SubscribeArgs};
 use crate::config::ConnectionConfig;
 use crate::engine::driver::{self, Retry, Sinks};
 use crate::engine::{Engine, Options};
+use crate::exit::{Exit, fail};
 use crate::output::{self, Output};
 use crate::render::Transcript;
 use crate::state::StateFile;
@@ -19,6 +20,12 @@ pub(crate) fn run(
     format: Option<Format>,
     out: &mut Output,
 ) -> Result<()> {
+    if args.frames && format == Some(Format::Text) {
+        return Err(fail(
+            Exit::Usage,
+            "--frames prints the frames as received, in JSON: it does not go with --format text",
+        ));
+    }
     let mut state = args
         .state_file
         .as_deref()

@@ -28,6 +28,7 @@ use crate::cli::{AckStatus, Origin};
 use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Incoming, Response, check_response, types};
 use crate::jsonscan::{self, ScannedChange, Scanner};
+use crate::output;
 use crate::reconnect::LinkError;
 
 /// The sequence after `sequence`; the largest one is a protocol error,
@@ -190,6 +191,18 @@ pub(crate) struct Engine {
 impl Engine {
     /// A stream that resumes after `cursor`.
     pub(crate) fn new(options: Options, cursor: Option<u64>) -> Engine {
+        // A misspelt type keeps nothing, with nothing to tell why.
+        for unknown in options
+            .types
+            .iter()
+            .filter(|t| !types::EVENTS.contains(&t.as_str()))
+        {
+            output::say(&format!(
+                "warning: --type {unknown} is none of LivePerson's event types ({}): it keeps \
+                 nothing",
+                types::EVENTS.join(", ")
+            ));
+        }
         let main = Dialog {
             id: options.conversation.clone(),
             cursor,

@@ -413,6 +413,19 @@ fn from_and_type_keep_whose_and_which_events() {
     assert_eq!(content.lines.len(), 4);
     let none = setup.run(&[&all[..], &["--type", "AcceptStatusEvent"]].concat());
     assert!(none.lines.is_empty());
+    assert_eq!(none.stderr, "");
+    // A misspelt type keeps nothing, and says so.
+    let typo = setup.run(&[&all[..], &["--type", "ContentEvents"]].concat());
+    typo.assert_code(0);
+    assert!(typo.lines.is_empty());
+    assert!(
+        typo.stderr
+            .starts_with("lp-consumer: warning: --type ContentEvents is none of")
+            && typo.stderr.contains("ContentEvent, RichContentEvent")
+            && typo.stderr.lines().count() == 1,
+        "{}",
+        typo.stderr
+    );
 }
 
 #[test]

@@ -158,6 +158,10 @@ fn frames_prints_every_frame_verbatim() {
         run.lines[1]["body"]["changes"][0]["event"]["message"],
         "one"
     );
+    // Frames are JSON: a transcript of them is refused, not quietly JSON.
+    setup
+        .run(&["subscribe", &conversation, "--frames", "--format", "text"])
+        .assert_failure(2, "--frames prints the frames as received, in JSON");
 }
 
 #[test]
