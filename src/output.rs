@@ -17,6 +17,8 @@ pub(crate) struct Output {
     out: BufWriter<Timed<StdoutLock<'static>>>,
     /// Set for `--format text`.
     transcript: Option<Transcript>,
+    /// The date the transcript last showed.
+    day: Option<String>,
 }
 
 /// Whether events show as text: as asked, else as the command prefers
@@ -66,6 +68,7 @@ impl Output {
                 },
             ),
             transcript: None,
+            day: None,
         }
     }
 
@@ -93,7 +96,7 @@ impl Output {
         match &self.transcript {
             None => self.raw_line(json),
             Some(transcript) => {
-                let line = transcript.event(json);
+                let line = transcript.event(json, &mut self.day);
                 self.raw_line(&line)
             }
         }
@@ -104,7 +107,7 @@ impl Output {
         match &self.transcript {
             None => Ok(()),
             Some(transcript) => {
-                let line = transcript.notice(text);
+                let line = transcript.notice(text, &mut self.day);
                 self.raw_line(&line)
             }
         }

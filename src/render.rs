@@ -3,9 +3,10 @@
 //! and the words; structured content as its texts, images and maps (or,
 //! with none, `[card]`); choices as numbered options, each with what it
 //! does unless it only sends text; typing and receipts as short statuses.
-//! One line per event, whatever the message holds. Colour only when asked
-//! (a terminal without NO_COLOR). Every string from the server goes
-//! through `one_line`.
+//! One line per event, whatever the message holds, after a line with the
+//! date when the day changes (and before the first), as chat clients show
+//! it. Colour only when asked (a terminal without NO_COLOR). Every string
+//! from the server goes through `one_line`.
 
 use std::fmt::Write as _;
 
@@ -34,9 +35,10 @@ pub(crate) struct Transcript {
 
 impl Transcript {
     /// One event (a change of an ms.MessagingEventNotification) as a line,
-    /// without its line break. Text that is not an event shows as it is,
+    /// without its line break, after the date's line if `day` (the date
+    /// last shown) is another. Text that is not an event shows as it is,
     /// made safe for a terminal.
-    pub(crate) fn event(&self, json: &str) -> String {
+    pub(crate) fn event(&self, json: &str, day: &mut Option<String>) -> String {
         let Ok(change) = serde_json::from_str::<Value>(json) else {
             return one_line(json);
         };
@@ -53,7 +55,7 @@ impl Transcript {
             (false, false) => ("agent", GREEN),
         };
         let when = change["serverTimestamp"].as_i64().unwrap_or_else(now_ms);
-        let mut line = self.stamp(when, change["sequence"].as_u64());
+        let mut line = self.stamp(when, change["sequence"].as_u64(), day);
         let event = &change["event"];
         let status = |text: &str| format!("{} {text}", self.paint(who, colour));
         let is = if mine { "are" } else { "is" };
@@ -83,8 +85,8 @@ impl Transcript {
     }
 
     /// A line from the system: the close, a survey, a transfer, a link.
-    pub(crate) fn notice(&self, text: &str) -> String {
-        let mut line = self.stamp(now_ms(), None);
+    pub(crate) fn notice(&self, text: &str, day: &mut Option<String>) -> String {
+        let mut line = self.stamp(now_ms(), None, day);
         let _ = write!(line, "{}: {}", self.paint("system", YELLOW), one_line(text));
         line
     }
@@ -139,13 +141,20 @@ impl Transcript {
         words
     }
 
-    /// `HH:MM:SS #N ` in local time.
-    fn stamp(&self, ms: i64, sequence: Option<u64>) -> String {
-        let mut stamp = local_time(ms);
+    /// `HH:MM:SS #N ` in local time, after a line with the date when it is
+    /// not `day`'s.
+    fn stamp(&self, ms: i64, sequence: Option<u64>, day: &mut Option<String>) -> String {
+        let (date, mut stamp) = local_time(ms);
         if let Some(sequence) = sequence {
             let _ = write!(stamp, " #{sequence}");
         }
-        format!("{} ", self.dimmed(&stamp))
+        let stamp = format!("{} ", self.dimmed(&stamp));
+        if day.as_ref() == Some(&date) {
+            return stamp;
+        }
+        let line = format!("{}\n{stamp}", self.dimmed(&format!("--- {date} ---")));
+        *day = Some(date);
+        line
     }
 
     fn paint(&self, text: &str, colour: &str) -> String {
@@ -243,9 +252,9 @@ fn one_line(text: &str) -> String {
     sanitise::words(text).into_owned()
 }
 
-/// `HH:MM:SS` of a time in milliseconds since the epoch, in the local time
-/// zone (UTC if the system cannot say).
-fn local_time(ms: i64) -> String {
+/// `YYYY-MM-DD` and `HH:MM:SS` of a time in milliseconds since the epoch,
+/// in the local time zone (UTC if the system cannot say).
+fn local_time(ms: i64) -> (String, String) {
     let seconds = ms.div_euclid(1000) as libc::time_t;
     // SAFETY: localtime_r only writes the tm it is given; an all-zero tm is
     // a valid value to start from.
@@ -253,9 +262,16 @@ fn local_time(ms: i64) -> String {
     let converted = unsafe { !libc::localtime_r(&seconds, &mut tm).is_null() };
     if converted {
         let of_day = i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60;
-        when::clock(of_day + i64::from(tm.tm_sec))
+        let date = format!(
+            "{:04}-{:02}-{:02}",
+            i64::from(tm.tm_year) + 1900,
+            tm.tm_mon + 1,
+            tm.tm_mday
+        );
+        (date, when::clock(of_day + i64::from(tm.tm_sec)))
     } else {
-        when::clock(ms.div_euclid(1000).rem_euclid(86_400))
+        let utc = when::utc(ms.div_euclid(1000));
+        (utc[..10].to_owned(), utc[11..19].to_owned())
     }
 }
 
@@ -273,9 +289,32 @@ mod tests {
     }
 
     fn line(change: Value) -> String {
-        let line = transcript().event(&change.to_string());
-        // Drop the time: it depends on the time zone.
+        let line = transcript().event(&change.to_string(), &mut None);
+        // Drop the date and the time: they depend on the time zone.
+        let (date, line) = line.split_once('\n').unwrap();
+        assert!(date.starts_with("--- ") && date.ends_with(" ---"), "{date}");
         line.split_once(' ').unwrap().1.to_owned()
+    }
+
+    #[test]
+    fn the_date_shows_when_the_day_changes() {
+        let at = |ms: i64| {
+            json!({"originatorId": "me", "serverTimestamp": ms,
+                    "event": {"type": "ContentEvent", "message": "hi"}})
+            .to_string()
+        };
+        let transcript = transcript();
+        let mut day = None;
+        let noon = 1_796_040_000_000; // 2026-11-30 12:00 UTC
+        let first = transcript.event(&at(noon), &mut day);
+        assert_eq!(first.lines().count(), 2, "{first}");
+        let date = day.clone().unwrap();
+        assert_eq!(first.lines().next().unwrap(), format!("--- {date} ---"));
+        let same_day = transcript.event(&at(noon + 60_000), &mut day);
+        assert_eq!(same_day.lines().count(), 1, "{same_day}");
+        let next_day = transcript.event(&at(noon + 86_400_000), &mut day);
+        assert_eq!(next_day.lines().count(), 2, "{next_day}");
+        assert_ne!(day.unwrap(), date);
     }
 
     #[test]
@@ -322,7 +361,7 @@ mod tests {
         assert_eq!(line(read), "#8 agent read #2 #3");
         assert!(
             transcript()
-                .notice("conversation closed")
+                .notice("conversation closed", &mut None)
                 .ends_with("system: conversation closed")
         );
     }
@@ -336,7 +375,7 @@ mod tests {
         let change =
             json!({"originatorId": "me", "event": {"type": "ContentEvent", "message": "hi"}})
                 .to_string();
-        assert!(coloured.event(&change).contains(CYAN));
-        assert!(!transcript().event(&change).contains('\x1b'));
+        assert!(coloured.event(&change, &mut None).contains(CYAN));
+        assert!(!transcript().event(&change, &mut None).contains('\x1b'));
     }
 }

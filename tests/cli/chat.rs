@@ -198,9 +198,12 @@ fn text_format_reads_like_a_transcript() {
         Some("hi\n"),
     );
     run.assert_code(0);
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    let said: Vec<&str> = lines
-        .iter()
+    // The date comes first, and again when the day changes.
+    assert!(run.stdout.starts_with("--- 20"), "{}", run.stdout);
+    let said: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| !line.starts_with("--- "))
         .map(|line| line.split_once(' ').unwrap().1)
         .collect();
     assert!(said[0].starts_with("system: conversation ") && said[0].ends_with(" (new)"));
@@ -312,6 +315,7 @@ fn a_bot_conversation_with_a_click_is_the_same_on_every_run() {
     let lines: Vec<&str> = run
         .stdout
         .lines()
+        .filter(|line| !line.starts_with("--- "))
         .map(|line| line.split_once(' ').unwrap().1)
         .collect();
     assert_eq!(

@@ -198,8 +198,10 @@ fn the_text_format_escapes_what_json_keeps_byte_exact() {
     let args = ["subscribe", &conversation, "--idle-timeout", "1"];
     let text = setup.run_text(&[&args[..], &["--format", "text"]].concat(), None);
     text.assert_code(0);
-    // The history's event 0 comes after them: a repeat, not shown.
-    assert_eq!(text.stdout.lines().count(), 4, "{}", text.stdout);
+    // The history's event 0 comes after them: a repeat, not shown; the
+    // date's line comes first.
+    assert_eq!(text.stdout.lines().count(), 5, "{}", text.stdout);
+    assert!(text.stdout.starts_with("--- "), "{}", text.stdout);
     assert!(!acts_on_terminal(&text.stdout), "{:?}", text.stdout);
     assert!(
         text.stdout

@@ -65,7 +65,10 @@ impl Offered {
             None,
         );
         run.assert_code(0);
-        let line = run.stdout.strip_suffix('\n').unwrap();
+        // The date's line, then the event's.
+        let (date, line) = run.stdout.split_once('\n').unwrap();
+        assert!(date.starts_with("--- "), "{date:?}");
+        let line = line.strip_suffix('\n').unwrap();
         assert!(!line.contains('\n'), "one line: {line:?}");
         let (_, words) = line.split_once(' ').unwrap();
         let (sequence, words) = words.split_once(' ').unwrap();
@@ -295,6 +298,7 @@ fn chat_checks_boxes_one_line_at_a_time_shows_places_and_refuses_a_date_picker()
     let lines: Vec<&str> = run
         .stdout
         .lines()
+        .filter(|line| !line.starts_with("--- "))
         .map(|line| line.split_once(' ').unwrap().1)
         .collect();
     assert_eq!(
