@@ -46,7 +46,7 @@ fn run() -> Result<()> {
         Command::JwtSub => commands::jwt_sub::run(&config::credentials(global)?, &mut out),
         Command::Create(args) => commands::create::run(args, &connection(global)?, &mut out),
         Command::Send(args) => {
-            if args.text.is_none() && global.jwt_file.as_deref() == Some(Path::new("-")) {
+            if args.text().is_none() && global.jwt_file.as_deref() == Some(Path::new("-")) {
                 return Err(fail(
                     Exit::Usage,
                     "send without TEXT reads messages from standard input, so --jwt-file - cannot; \

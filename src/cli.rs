@@ -213,7 +213,7 @@ pub(crate) struct SendArgs {
     #[arg(value_name = "CONV", value_parser = NonEmptyStringValueParser::new())]
     pub(crate) conversation: String,
 
-    /// The message. Without it, every line of standard input is one message, sent in order over one connection; empty lines are skipped.
+    /// The message. Without it (or with `-`), every line of standard input is one message, sent in order over one connection; empty lines are skipped.
     #[arg(value_name = "TEXT")]
     pub(crate) text: Option<String>,
 
@@ -231,6 +231,14 @@ pub(crate) struct ReconnectArgs {
     /// With --reconnect: give up after N attempts in a row that brought nothing new (default: never).
     #[arg(long, value_name = "N", requires = "reconnect")]
     pub(crate) max_retries: Option<u32>,
+}
+
+impl SendArgs {
+    /// The message given as TEXT; None when the messages come from
+    /// standard input (no TEXT, or `-` as everywhere else).
+    pub(crate) fn text(&self) -> Option<&str> {
+        self.text.as_deref().filter(|text| *text != "-")
+    }
 }
 
 #[derive(Debug, Args)]

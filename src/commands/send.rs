@@ -1,6 +1,7 @@
 //! `send CONV [TEXT]`: ms.PublishEvent with a text/plain ContentEvent; without
-//! TEXT, one message per line of standard input over one connection. Blank
-//! text is never a message: TEXT is refused, stdin lines are skipped.
+//! TEXT (or with `-`), one message per line of standard input over one
+//! connection. Blank text is never a message: TEXT is refused, stdin lines
+//! are skipped.
 
 use std::os::fd::BorrowedFd;
 use std::time::Instant;
@@ -21,11 +22,16 @@ use crate::signals;
 use crate::transport::timed_out;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
-    if let Some(text) = &args.text {
+    if let Some(text) = args.text() {
         if text.trim().is_empty() {
+            let what = if text.is_empty() {
+                "empty"
+            } else {
+                "blank (white space only)"
+            };
             return Err(fail(
                 Exit::DataErr,
-                "TEXT is empty: there is no message to send",
+                format!("TEXT is {what}: there is no message to send"),
             ));
         }
         check_size(&args.conversation, text, config)?;
@@ -39,7 +45,7 @@ pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) 
         sent: 0,
         published_here: false,
     };
-    match &args.text {
+    match args.text() {
         Some(text) => publisher.publish(text, out)?,
         None => {
             let mut lines = Lines::stdin()?;

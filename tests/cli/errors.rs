@@ -83,10 +83,13 @@ fn non_utf8_stdin_exits_65() {
 fn blank_text_is_never_a_message() {
     let setup = Setup::new();
     let conversation = setup.create();
-    for text in ["", "  \t "] {
+    for (text, said) in [
+        ("", "TEXT is empty"),
+        ("  \t ", "TEXT is blank (white space only)"),
+    ] {
         setup
             .run(&["send", &conversation, text])
-            .assert_error(65, "TEXT is empty");
+            .assert_error(65, said);
     }
     // From stdin, blank lines are skipped alike.
     let run = setup.run_stdin(&["send", &conversation], "one\n\n \t\ntwo\n");

@@ -183,6 +183,19 @@ fn stdin_lines_are_sent_in_order_over_one_connection() {
         .map(|l| &l["event"]["message"])
         .collect();
     assert_eq!(messages, ["first", "second line, with \"quotes\"", "third"]);
+    // `-` means standard input, as it does for --jwt-file.
+    let dash = setup.run_stdin(&["send", &conversation, "-"], "fourth\n");
+    dash.assert_code(0);
+    assert_eq!(dash.sequences(), vec![3]);
+    let last = setup.run(&[
+        "subscribe",
+        &conversation,
+        "--from-seq",
+        "3",
+        "--count",
+        "1",
+    ]);
+    assert_eq!(last.lines[0]["event"]["message"], "fourth");
 }
 
 #[test]
