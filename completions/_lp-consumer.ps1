@@ -396,7 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'lp-consumer' -ScriptBlock {
         }
         'lp-consumer;login' {
             [CompletionResult]::new('--auth-code-file', '--auth-code-file', [CompletionResultType]::ParameterName, 'Authenticate with the brand''s external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_CSDS unless LivePerson''s, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token')
             [CompletionResult]::new('--jwt', '--jwt', [CompletionResultType]::ParameterName, 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`')
             [CompletionResult]::new('--jwt-file', '--jwt-file', [CompletionResultType]::ParameterName, 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT')
             [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'LivePerson account (site) id')

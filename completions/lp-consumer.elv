@@ -380,7 +380,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
         }
         &'lp-consumer;login'= {
             cand --auth-code-file 'Authenticate with the brand''s external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos)'
-            cand --output 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token'
+            cand --output 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_CSDS unless LivePerson''s, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'
             cand --account 'LivePerson account (site) id'

@@ -353,7 +353,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -l inse
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand domains" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l auth-code-file -d 'Authenticate with the brand\'s external JWT (the authCode) read from PATH (`-` = standard input): the same identity gives the same consumer. Without it, sign up an unauthenticated consumer (a new one each time; for demos)' -r -F
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l output -d 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token' -r -f -a "json\t''
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l output -d 'json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_CSDS unless LivePerson\'s, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token' -r -f -a "json\t''
 env\t''
 token\t''"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand login" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r

@@ -496,7 +496,7 @@ pub(crate) struct LoginArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) auth_code_file: Option<PathBuf>,
 
-    /// json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token.
+    /// json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_CSDS unless LivePerson's, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LoginOutput::Json)]
     pub(crate) output: LoginOutput,
 }

@@ -107,6 +107,13 @@ impl Csds {
         }
     }
 
+    /// The CSDS as written, unless it is LivePerson's (the default): what
+    /// an lp.env must name for `domains` to ask the same one.
+    pub(crate) fn custom(&self) -> Option<String> {
+        let site = self.site.to_string();
+        (site != DEFAULT_HOST).then_some(site)
+    }
+
     /// True for a plain `http://` CSDS: the hosts it names are reached
     /// plainly as well (`ws://`, `http://`). Never assumed otherwise.
     pub(crate) fn plain(&self) -> bool {

@@ -19,7 +19,10 @@ use crate::secret::{self, Secret};
 
 pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> Result<()> {
     let AccountConfig {
-        account, network, ..
+        account,
+        network,
+        csds,
+        ..
     } = &config.account;
     let account = account.as_str();
     let auth_code = args
@@ -44,17 +47,20 @@ pub(crate) fn run(args: &LoginArgs, config: &LoginConfig, out: &mut Output) -> R
     let jwt = token.secret.expose();
     match (args.output, messaging) {
         (LoginOutput::Env, Some((name, value))) => {
+            let custom_csds = csds.custom();
             let lines = [
-                ("LP_ACCOUNT", account),
-                (name, &value),
-                ("LP_IDP", &idp.to_string()),
-                ("LP_JWT", jwt),
+                Some(("LP_ACCOUNT", account)),
+                custom_csds.as_deref().map(|site| ("LP_CSDS", site)),
+                Some((name, &value)),
+                Some(("LP_IDP", &idp.to_string())),
+                Some(("LP_JWT", jwt)),
             ];
             // Every line must be ready for both `docker run --env-file` (no
             // quoting) and the shell (`set -a; . ./lp.env`), and a host from
             // CSDS must not be able to inject a command.
             let lines = lines
                 .iter()
+                .flatten()
                 .map(|(name, value)| {
                     if value.chars().all(env_file_safe) {
                         Ok(format!("{name}={value}"))

@@ -444,8 +444,17 @@ fn login_output_env_is_an_lp_env_and_the_tutorial_runs_from_it() {
         .lines()
         .map(|line| line.split_once('=').unwrap().0)
         .collect();
-    // From a plain http:// CSDS, the whole ws:// endpoint.
-    assert_eq!(names, ["LP_ACCOUNT", "LP_URL", "LP_IDP", "LP_JWT"]);
+    // From a plain http:// CSDS, the whole ws:// endpoint; and the CSDS,
+    // which is not LivePerson's.
+    assert_eq!(
+        names,
+        ["LP_ACCOUNT", "LP_CSDS", "LP_URL", "LP_IDP", "LP_JWT"]
+    );
+    assert!(
+        login
+            .stdout
+            .contains(&format!("LP_CSDS={}\n", account.server.csds_url()))
+    );
     assert!(
         login
             .stdout
@@ -505,6 +514,10 @@ fn login_output_env_is_an_lp_env_and_the_tutorial_runs_from_it() {
     tutorial_step(&env_file, BIN, &["close", &conversation]);
     // CSDS was asked once, by login; the rest went where lp.env says.
     assert_eq!(account.csds_requests(), 1);
+    // `domains` asks the CSDS lp.env names.
+    let domains = tutorial_step(&env_file, BIN, &["domains", "--service", "idp"]);
+    assert_eq!(domains.json().len(), 1);
+    assert_eq!(account.csds_requests(), 2);
     if let Some(validator) = schema_check::validator() {
         schema_check::check(
             &validator,
