@@ -13,8 +13,8 @@ use clap_complete::Shell;
 
 use crate::{exit, version};
 
-const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one compact object \
-    per line) and one line per diagnostic on stderr.";
+const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one object per line) \
+    and one line per diagnostic on stderr.";
 
 /// The widest help clap prints; the exit table's rows fit in it unwrapped.
 const WIDTH: usize = 100;
@@ -198,7 +198,7 @@ pub(crate) struct CreateArgs {
     #[arg(long, value_name = "ID")]
     pub(crate) brand: Option<String>,
 
-    /// If this consumer already has an open conversation, take it instead of requesting one (create prints it with "reused":true).
+    /// If this consumer already has an open conversation, take it instead of requesting one (the line that names it then has "reused":true).
     #[arg(long)]
     pub(crate) reuse: bool,
 

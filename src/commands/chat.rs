@@ -50,15 +50,20 @@ pub(crate) fn run(
     let consumer = config.token.claims.sub().to_owned();
     let mut relink = Relink::new(config, args.retry.reconnect, args.retry.max_retries);
     let mut connection = relink.open()?;
-    let (conversation, requested) = match &args.conversation {
-        Some(id) => (id.clone(), false),
+    let (conversation, opened) = match &args.conversation {
+        Some(id) => (id.clone(), None),
         None => {
             let opened = super::create::open(&mut connection, &args.create, body.as_ref())?;
-            let requested = matches!(opened, super::create::Opened::Requested(_));
-            (opened.id()?, requested)
+            (opened.id()?, Some(opened))
         }
     };
-    if output::wants_text(format, true) {
+    let requested = matches!(opened, Some(super::create::Opened::Requested(_)));
+    let text = output::wants_text(format, true);
+    // A script learns the conversation it is in as `create` tells it.
+    if let (false, Some(opened)) = (text, &opened) {
+        opened.print(out)?;
+    }
+    if text {
         out.show_as_text(Transcript {
             consumer: consumer.clone(),
             conversation: conversation.clone(),
@@ -151,8 +156,8 @@ pub(crate) fn run(
     // How the chat ended decides what becomes of a conversation it requested.
     match result.as_ref().err().map(exit::classify) {
         // The user stopped the tool, not the conversation, which can go on;
-        // its id is said, as JSON output never shows it. The service chose
-        // it: a command is suggested only for an id that shows as itself.
+        // its id is said with how to go on. The service chose it: a command
+        // is suggested only for an id that shows as itself.
         Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => {
             let message = if conversation.chars().any(sanitise::is_escaped) {
                 "stopped; the conversation is left open, and its id holds characters that \

@@ -15,13 +15,7 @@ use crate::relink::Relink;
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
     let mut connection = Relink::connect(config)?;
-    match open(&mut connection, args, body.as_ref())? {
-        Opened::Reused(id) => {
-            out.line(&serde_json::json!({"conversationId": id, "reused": true}))?;
-            out.flush()?;
-        }
-        Opened::Requested(reply) => super::print_reply(out, &reply)?,
-    }
+    open(&mut connection, args, body.as_ref())?.print(out)?;
     connection.finish();
     Ok(())
 }
@@ -35,6 +29,18 @@ pub(crate) enum Opened {
 }
 
 impl Opened {
+    /// The line `create` prints (and `chat`, first, in JSON): the
+    /// service's answer, or the conversation reused.
+    pub(crate) fn print(&self, out: &mut Output) -> Result<()> {
+        match self {
+            Opened::Reused(id) => {
+                out.line(&serde_json::json!({"conversationId": id, "reused": true}))?;
+                out.flush()
+            }
+            Opened::Requested(reply) => super::print_reply(out, reply),
+        }
+    }
+
     pub(crate) fn id(&self) -> Result<String> {
         match self {
             Opened::Reused(id) => Ok(id.clone()),

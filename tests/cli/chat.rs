@@ -136,11 +136,16 @@ fn the_agent_closing_ends_the_chat_while_stdin_is_open() {
 #[test]
 fn keep_open_and_close_decide_what_happens_at_the_end() {
     let setup = Setup::new();
-    setup
-        .run_stdin(&["chat", "--keep-open"], "hi\n")
-        .assert_code(0);
+    let kept = setup.run_stdin(&["chat", "--keep-open"], "hi\n");
+    kept.assert_code(0);
     let open = open_conversations(&setup);
     assert_eq!(open.len(), 1, "--keep-open leaves it open");
+    // The first line says which, as create would.
+    assert_eq!(
+        kept.lines[0],
+        serde_json::json!({"conversationId": open[0]})
+    );
+    assert_eq!(kept.lines[1]["event"]["message"], "hi");
     // Given as CONV, it stays open unless --close.
     setup
         .run_stdin(&["chat", &open[0]], "again\n")
@@ -154,7 +159,12 @@ fn keep_open_and_close_decide_what_happens_at_the_end() {
     let reused = setup.create();
     let run = setup.run_stdin(&["chat", "--reuse", "--keep-open"], "hi\n");
     run.assert_code(0);
-    assert_eq!(run.lines[0]["dialogId"], reused.as_str());
+    assert_eq!(
+        run.lines[0],
+        serde_json::json!({"conversationId": reused, "reused": true}),
+        "the first line, as create prints it"
+    );
+    assert_eq!(run.lines[1]["dialogId"], reused.as_str());
 }
 
 #[test]
@@ -242,11 +252,12 @@ fn with_bot() -> Setup {
 }
 
 /// What each party said, and the typing, in order (the bot's typing has
-/// no sequence).
+/// no sequence); chat's line that names the conversation is not an event.
 #[track_caller]
 fn said(run: &Run, me: &str) -> Vec<String> {
     run.lines
         .iter()
+        .filter(|line| line.get("event").is_some())
         .map(|line| {
             let who = if line["originatorId"] == me {
                 "you"
@@ -292,7 +303,8 @@ fn a_bot_conversation_with_a_click_is_the_same_on_every_run() {
             "agent: [card]",
         ]
     );
-    let menu = &run.lines[5];
+    assert!(run.lines[0]["conversationId"].is_string());
+    let menu = &run.lines[6];
     let action = requests_of_type(&setup, "\"ACTION\"");
     assert_eq!(action.len(), 1);
     assert_eq!(
@@ -356,10 +368,11 @@ fn chat_follows_a_survey_to_its_end() {
             "agent: Thank you for your feedback.",
         ]
     );
-    let main = run.lines[0]["dialogId"].as_str().unwrap();
-    let survey = run.lines[2]["dialogId"].as_str().unwrap();
+    let main = run.lines[0]["conversationId"].as_str().unwrap();
+    assert_eq!(run.lines[1]["dialogId"], main);
+    let survey = run.lines[3]["dialogId"].as_str().unwrap();
     assert_ne!(main, survey, "the survey has its own dialog");
-    assert_eq!(run.lines[2]["sequence"], 0, "and its own sequences");
+    assert_eq!(run.lines[3]["sequence"], 0, "and its own sequences");
     for answer in requests_of_type(&setup, "\"message\":\"nothing more\"") {
         assert_eq!(answer["body"]["dialogId"], survey);
     }
@@ -393,8 +406,10 @@ fn click_answers_a_message_from_the_command_line() {
         "menu\n",
     );
     run.assert_code(0);
-    let conversation = run.lines[0]["dialogId"].as_str().unwrap().to_owned();
-    let menu = run.lines[1]["sequence"].as_u64().unwrap().to_string();
+    // The first line names the conversation, as create does.
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap().to_owned();
+    assert_eq!(run.lines[1]["dialogId"], conversation.as_str());
+    let menu = run.lines[2]["sequence"].as_u64().unwrap().to_string();
     let clicked = setup.run(&["click", &conversation, "--seq", &menu, "--choice", "2"]);
     clicked.assert_code(0);
     assert!(clicked.lines[0]["sequence"].is_u64());

@@ -38,7 +38,7 @@ fn offered(word: &str) -> Offered {
         &format!("{word}\n"),
     );
     run.assert_code(0);
-    let conversation = run.lines[0]["dialogId"].as_str().unwrap().to_owned();
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap().to_owned();
     let sequence = run.lines.last().unwrap()["sequence"].to_string();
     Offered {
         setup,

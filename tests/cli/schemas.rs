@@ -80,7 +80,7 @@ fn chat_and_click_requests_pass_the_official_schemas() {
         "hi\nmenu\n/click Yes\n/click Basic\n",
     );
     run.assert_code(0);
-    let conversation = run.lines[0]["dialogId"].as_str().unwrap().to_owned();
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap().to_owned();
     let menu = run
         .lines
         .iter()
