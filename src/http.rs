@@ -26,7 +26,7 @@ use ureq::unversioned::transport::{
 use crate::address;
 use crate::exit::{self, Exit, Failure, Outcome, err_text, fail};
 use crate::proxy::{self, Proxy};
-use crate::transport::{self, TlsSettings, timed_out};
+use crate::transport::{self, TlsClient, TlsSettings, timed_out};
 
 /// The largest answer read; CSDS and IdP answers are a few KiB.
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
@@ -36,7 +36,7 @@ pub(crate) struct Network {
     pub(crate) tls: TlsSettings,
     /// `tls` set up once for all requests and dials (it reads the system's
     /// roots), and `--insecure` warned of once.
-    tls_connector: OnceCell<Arc<native_tls::TlsConnector>>,
+    tls_connector: OnceCell<Arc<TlsClient>>,
     proxy_flag: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) verbose: bool,
@@ -58,7 +58,7 @@ impl Network {
         }
     }
 
-    pub(crate) fn tls_connector(&self) -> Result<Arc<native_tls::TlsConnector>> {
+    pub(crate) fn tls_connector(&self) -> Result<Arc<TlsClient>> {
         if let Some(connector) = self.tls_connector.get() {
             return Ok(Arc::clone(connector));
         }
@@ -403,7 +403,7 @@ fn transport_failure(err: ureq::Error, site: &Site, net: &Network) -> anyhow::Er
 }
 
 /// TLS through the socket's connector.
-struct NativeTls(Arc<native_tls::TlsConnector>);
+struct NativeTls(Arc<TlsClient>);
 
 impl fmt::Debug for NativeTls {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -439,23 +439,23 @@ impl<In: Transport> Connector<In> for NativeTls {
             failure: Arc::default(),
         };
         let failure = Arc::clone(&lower.failure);
-        let stream = self.0.connect(&host, lower).map_err(|err| {
+        let stream = self.0.connector.connect(&host, lower).map_err(|err| {
             // A timeout or reset underneath is that, not a TLS problem.
             if let Some(io_err) = take(&failure) {
                 return ureq::Error::from(io_err);
             }
-            let message = match err {
-                native_tls::HandshakeError::Failure(err) => err.to_string(),
-                native_tls::HandshakeError::WouldBlock(_) => "interrupted".to_owned(),
+            let failure = match err {
+                native_tls::HandshakeError::Failure(err) => Failure {
+                    link: None,
+                    ..self.0.handshake_failure(&host, &err, "http")
+                },
+                native_tls::HandshakeError::WouldBlock(_) => Failure {
+                    exit: Exit::Unavailable,
+                    message: format!("TLS handshake with {host} failed: interrupted"),
+                    link: None,
+                },
             };
-            ureq::Error::Io(io::Error::other(Failure {
-                exit: Exit::Unavailable,
-                message: format!(
-                    "TLS handshake with {host} failed: {message} \
-                     (for a private CA pass --cacert PEM)"
-                ),
-                link: None,
-            }))
+            ureq::Error::Io(io::Error::other(failure))
         })?;
         Ok(Some(Either::B(TlsTransport {
             buffers: LazyBuffers::new(

@@ -16,7 +16,7 @@ use tungstenite::protocol::{WebSocket, WebSocketConfig};
 
 use crate::address::authority;
 use crate::exit::{
-    Exit, err_text, fail, link_failure, status_failure, websocket_exit, websocket_link,
+    Exit, Failure, err_text, fail, link_failure, status_failure, websocket_exit, websocket_link,
 };
 use crate::patience::Patience;
 use crate::proxy::Proxy;
@@ -48,7 +48,7 @@ pub(crate) struct TlsSettings {
 
 impl TlsSettings {
     /// A connector that trusts the system's roots and `cacerts`.
-    pub(crate) fn connector(&self) -> Result<native_tls::TlsConnector> {
+    pub(crate) fn connector(&self) -> Result<TlsClient> {
         let mut builder = native_tls::TlsConnector::builder();
         for cert in &self.cacerts {
             builder.add_root_certificate(cert.clone());
@@ -58,17 +58,103 @@ impl TlsSettings {
                 .danger_accept_invalid_certs(true)
                 .danger_accept_invalid_hostnames(true);
         }
-        builder
+        let connector = builder
             .build()
-            .map_err(|err| fail(Exit::Unavailable, format!("cannot set up TLS: {err}")))
+            .map_err(|err| fail(Exit::Unavailable, format!("cannot set up TLS: {err}")))?;
+        Ok(TlsClient {
+            connector,
+            cacert_given: !self.cacerts.is_empty(),
+        })
     }
+}
+
+/// A TLS connector, and what its failures should tell.
+pub(crate) struct TlsClient {
+    pub(crate) connector: native_tls::TlsConnector,
+    /// Extra roots were given: a certificate from an unknown CA is not
+    /// mended by giving --cacert again.
+    cacert_given: bool,
+}
+
+impl TlsClient {
+    /// A failed handshake with `host`, said as what it is and what fixes
+    /// it: a CA nobody here trusts, a certificate for another name, an
+    /// expired one, or a server that does not speak TLS (reached with
+    /// `plain_scheme`, it may work). OpenSSL's codes
+    /// and source lines are left out. `plain_scheme` is `ws` or `http`.
+    pub(crate) fn handshake_failure(
+        &self,
+        host: &str,
+        err: &native_tls::Error,
+        plain_scheme: &str,
+    ) -> Failure {
+        let text = err.to_string();
+        // native-tls ends OpenSSL's text with the certificate check's verdict.
+        let verdict = text
+            .rsplit_once(" (")
+            .and_then(|(_, verdict)| verdict.strip_suffix(')'))
+            .filter(|verdict| *verdict != "ok");
+        let unknown_ca = [
+            "unable to get local issuer certificate",
+            "unable to get issuer certificate",
+            "unable to verify the first certificate",
+            "self-signed certificate",
+            "self signed certificate",
+            "self-signed certificate in certificate chain",
+            "self signed certificate in certificate chain",
+        ];
+        let why = match verdict {
+            Some(verdict) if unknown_ca.contains(&verdict) => {
+                if self.cacert_given {
+                    "its certificate is signed by a CA that neither this system nor --cacert \
+                     trusts (is the --cacert file the CA that signed the server's certificate?)"
+                        .to_owned()
+                } else {
+                    "its certificate is signed by a CA this system does not trust (for a private \
+                     CA, pass it with --cacert PEM)"
+                        .to_owned()
+                }
+            }
+            Some("hostname mismatch" | "IP address mismatch") => format!(
+                "its certificate is not for {host} (reach the server by a name its certificate \
+                 lists, or have the certificate fixed; --cacert does not change this)"
+            ),
+            Some("certificate has expired") => "its certificate has expired (the server's \
+                 certificate must be renewed; if it is new, check this system's clock)"
+                .to_owned(),
+            Some("certificate is not yet valid") => {
+                "its certificate is not valid yet (check this system's clock)".to_owned()
+            }
+            Some(verdict) => format!("its certificate was refused: {verdict}"),
+            None => format!(
+                "{} (is it a plain server? then write {plain_scheme}://; without a scheme, \
+                 {plain_scheme}s:// is assumed)",
+                openssl_reason(&text)
+            ),
+        };
+        Failure {
+            exit: Exit::Unavailable,
+            message: format!("TLS handshake with {host} failed: {why}"),
+            link: Some(LinkError::Unreachable),
+        }
+    }
+}
+
+/// The reason in OpenSSL's `error:0A00010B:SSL routines:ssl3_get_record:
+/// wrong version number:../ssl/record/ssl3_record.c:354:`; other text as
+/// it is.
+fn openssl_reason(text: &str) -> &str {
+    text.strip_prefix("error:")
+        .and_then(|rest| rest.split(':').nth(3))
+        .filter(|reason| !reason.is_empty())
+        .unwrap_or(text)
 }
 
 /// Everything `dial` needs besides the endpoint.
 pub(crate) struct Dial<'a> {
     pub(crate) proxy: Option<&'a Proxy>,
     /// Set up for a `wss://` endpoint; None for `ws://`.
-    pub(crate) tls: Option<Arc<native_tls::TlsConnector>>,
+    pub(crate) tls: Option<Arc<TlsClient>>,
     /// Bounds connect, tunnel, TLS and upgrade together.
     pub(crate) timeout: Duration,
     pub(crate) max_frame_bytes: usize,
@@ -453,7 +539,7 @@ fn read_proxy_reply(
 }
 
 fn tls_handshake(
-    connector: &native_tls::TlsConnector,
+    client: &TlsClient,
     endpoint: &Endpoint,
     tcp: TcpStream,
     deadline: Instant,
@@ -461,7 +547,7 @@ fn tls_handshake(
     patience: &mut Patience,
 ) -> Result<native_tls::TlsStream<TcpStream>> {
     let host = &endpoint.host;
-    let mut attempt = connector.connect(host, tcp);
+    let mut attempt = client.connector.connect(host, tcp);
     loop {
         match attempt {
             Ok(stream) => return Ok(stream),
@@ -477,19 +563,7 @@ fn tls_handshake(
                 attempt = mid.handshake();
             }
             Err(native_tls::HandshakeError::Failure(err)) => {
-                let err = err.to_string();
-                // A certificate problem, or a server that does not speak TLS.
-                let hint = if err.contains("certificate") {
-                    "for a private CA pass --cacert PEM"
-                } else {
-                    "is it a plain server? then write ws://; \
-                     without a scheme, wss:// is assumed"
-                };
-                return Err(link_failure(
-                    Exit::Unavailable,
-                    LinkError::Unreachable,
-                    format!("TLS handshake with {host} failed: {err} ({hint})"),
-                ));
+                return Err(client.handshake_failure(host, &err, "ws").into());
             }
         }
     }
