@@ -637,6 +637,17 @@ fn handshake_error(host: &str, err: tungstenite::Error, timeout: Duration) -> an
         };
     };
     let status = response.status();
+    // The path names the account: a 404 is a wrong LP_ACCOUNT (or LP_URL),
+    // a mistake in the configuration rather than in the protocol.
+    if status.as_u16() == 404 {
+        return fail(
+            Exit::Config,
+            format!(
+                "{host} answered the WebSocket handshake with HTTP {status}: it has no consumer \
+                 endpoint at that path; check LP_ACCOUNT (or the path in LP_URL)"
+            ),
+        );
+    }
     let hint = match exit {
         Exit::NoPerm => ": the token was refused; check LP_JWT and LP_ACCOUNT",
         Exit::TempFail => ": retry later",

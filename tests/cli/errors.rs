@@ -312,12 +312,23 @@ fn not_json_exits_76() {
 }
 
 #[test]
-fn not_a_consumer_endpoint_exits_76() {
+fn a_path_the_server_does_not_serve_is_a_configuration_mistake_78() {
     let setup = Setup::new();
-    let url = setup.server.url().replace("/consumer", "/brand");
-    let mut command = setup.cmd();
-    command.env("LP_URL", url).arg("create");
-    run(&mut command, None, &setup.token).assert_error(76, "HTTP 404");
+    let account = format!("/account/{}/", setup.server.account());
+    for url in [
+        setup.server.url().replace("/consumer", "/brand"),
+        setup
+            .server
+            .url()
+            .replace(&account, "/account/another-account/"),
+    ] {
+        let mut command = setup.cmd();
+        command.env("LP_URL", url).arg("create");
+        run(&mut command, None, &setup.token).assert_failure(
+            78,
+            "HTTP 404 Not Found: it has no consumer endpoint at that path; check LP_ACCOUNT",
+        );
+    }
 }
 
 #[test]
