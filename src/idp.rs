@@ -85,9 +85,12 @@ fn refusal(site: &Site, what: &str, reply: &Reply) -> anyhow::Error {
         ),
         Some(code) => (
             http_status_exit(reply.status),
-            format!(", internalErrorCode {code}"),
+            format!(", internalErrorCode {code}{}", advice(reply.status, what)),
         ),
-        None => (http_status_exit(reply.status), String::new()),
+        None => (
+            http_status_exit(reply.status),
+            advice(reply.status, what).to_owned(),
+        ),
     };
     if let Some(message) = message(&reply.body) {
         detail = format!("{detail}; it says: {}", sanitise::line(&message));
@@ -100,6 +103,24 @@ fn refusal(site: &Site, what: &str, reply: &Reply) -> anyhow::Error {
             reply.status
         ),
     )
+}
+
+/// What to do about a refusal, by status.
+fn advice(status: u16, what: &str) -> &'static str {
+    match (status, what) {
+        (401 | 403, "signup") => {
+            " (the account does not sign up unauthenticated consumers for this client: check \
+             LP_ACCOUNT, or authenticate with --auth-code-file)"
+        }
+        (401 | 403, _) => {
+            " (the brand's JWT was refused: check that it has not expired and that the \
+             account's authentication connector holds the public key of the key that signs it)"
+        }
+        (404, _) => " (no such account at this IdP: check LP_ACCOUNT and --idp/LP_IDP)",
+        (429, _) => " (too many requests: wait a minute, then try again)",
+        (500..=599, _) => " (the IdP failed: try again later)",
+        _ => "",
+    }
 }
 
 /// LivePerson's `internalErrorCode`, a string or a number, when the body

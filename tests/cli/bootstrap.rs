@@ -407,19 +407,40 @@ fn idp_refusals_have_their_exit_codes_and_print_nothing() {
             77,
             "HTTP 500, internalErrorCode 9007 (CUSTOMER_JWT_NOT_VALID",
         );
-    for (status, code) in [
-        (401, 77),
-        (403, 77),
-        (400, 1),
-        (404, 1),
-        (429, 75),
-        (503, 75),
+    for (status, code, advice) in [
+        (
+            401,
+            77,
+            " (the account does not sign up unauthenticated consumers",
+        ),
+        (
+            403,
+            77,
+            " (the account does not sign up unauthenticated consumers",
+        ),
+        (400, 1, ""),
+        (404, 1, " (no such account at this IdP: check LP_ACCOUNT"),
+        (
+            429,
+            75,
+            " (too many requests: wait a minute, then try again)",
+        ),
+        (503, 75, " (the IdP failed: try again later)"),
     ] {
         account.server.set_idp_status(Some(status));
         account
             .run(&["login"])
-            .assert_failure(code, &format!("refused the signup: HTTP {status}"));
+            .assert_failure(code, &format!("refused the signup: HTTP {status}{advice}"));
     }
+    // An authCode refused: what to check is the brand's JWT.
+    account.server.set_idp_status(Some(401));
+    let code = account.file("code", &encode_unsigned(&json!({"sub": "alice"})));
+    account
+        .run(&["login", "--auth-code-file", code.to_str().unwrap()])
+        .assert_failure(
+            77,
+            "refused the authCode: HTTP 401 (the brand's JWT was refused",
+        );
     account.server.set_idp_status(None);
     let idp = format!("http://127.0.0.1:{}", closed_port());
     account
