@@ -137,7 +137,7 @@ impl Csds {
         };
         let host = answered
             .host(service)
-            .ok_or_else(|| self.no_service(Some(service), account))?;
+            .ok_or_else(|| self.no_service(answered, Some(service), account))?;
         if !is_host(&host) {
             return Err(fail(
                 Exit::Protocol,
@@ -152,12 +152,32 @@ impl Csds {
     }
 
     /// The error for an answer without `service` (or without any), exit 69.
-    pub(crate) fn no_service(&self, service: Option<&str>, account: &str) -> anyhow::Error {
+    pub(crate) fn no_service(
+        &self,
+        domains: &Domains,
+        service: Option<&str>,
+        account: &str,
+    ) -> anyhow::Error {
         let message = match service {
-            Some(service) => format!(
-                "CSDS {} names no {service} service for account {account}",
-                self.site
-            ),
+            Some(service) => {
+                let mut names: Vec<String> = domains
+                    .entries
+                    .iter()
+                    .filter_map(|raw| read(raw))
+                    .map(|entry| entry.service)
+                    .collect();
+                names.sort_unstable();
+                names.dedup();
+                // Names are case-sensitive: the likely fix first.
+                let hint = match names.iter().find(|name| name.eq_ignore_ascii_case(service)) {
+                    Some(name) => format!("; did you mean {name}? (names are case-sensitive)"),
+                    None => format!("; it names: {}", names.join(", ")),
+                };
+                format!(
+                    "CSDS {} names no {service} service for account {account}{hint}",
+                    self.site
+                )
+            }
             None => format!(
                 "CSDS {} names no service at all for account {account}; check LP_ACCOUNT",
                 self.site

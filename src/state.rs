@@ -235,7 +235,8 @@ fn parse(path: &Path, text: &str, conversation: &str) -> Result<u64> {
         return Err(fail(
             Exit::DataErr,
             format!(
-                "--state-file {} belongs to conversation {}, not {conversation}",
+                "--state-file {} belongs to conversation {}, not {conversation}: one file \
+                 keeps one conversation's cursor, so give this one a file of its own",
                 path.display(),
                 stored.conversation_id
             ),

@@ -18,7 +18,7 @@ pub(crate) fn run(args: &DomainsArgs, config: &AccountConfig, out: &mut Output) 
     let service = args.service.as_deref();
     let entries = domains.entries(service);
     if entries.is_empty() {
-        return Err(csds.no_service(service, account));
+        return Err(csds.no_service(&domains, service, account));
     }
     for entry in entries {
         out.raw_line(&compact(entry.get()))?;

@@ -170,7 +170,16 @@ fn domains_prints_each_entry_and_one_service() {
     assert_eq!(idp.json(), [entries[1].clone()]);
     account
         .run(&["domains", "--service", "swift"])
-        .assert_failure(69, "names no swift service for account lp-mock");
+        .assert_failure(
+            69,
+            "names no swift service for account lp-mock; it names: asyncMessagingEnt, idp",
+        );
+    account
+        .run(&["domains", "--service", "IDP"])
+        .assert_failure(
+            69,
+            "no IDP service for account lp-mock; did you mean idp? (names are case-sensitive)",
+        );
     // The account is required; a wrong one is refused by CSDS.
     raw(
         bare().args(["domains", "--csds", &account.server.csds_url()]),

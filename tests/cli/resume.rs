@@ -343,7 +343,8 @@ fn a_state_file_wins_over_from_seq_and_is_checked() {
 
     setup
         .run(&["subscribe", "another-conversation", "--state-file", state])
-        .assert_error(65, "belongs to conversation");
+        .assert_error(65, "belongs to conversation")
+        .assert_error(65, "give this one a file of its own");
     std::fs::write(state, "{\"sequence\":").unwrap();
     setup
         .run(&["subscribe", &conversation, "--state-file", state])
