@@ -1462,7 +1462,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__consumer__subcmd__subscribe)
-            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --state-file-symlink --from --type --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
+            opts="-v -h --from-seq --idle-timeout --count --follow --reconnect --max-retries --state-file --state-file-symlink --from --type --since --ack --frames --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1493,6 +1493,13 @@ _lp__consumer() {
                     return 0
                     ;;
                 --type)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace

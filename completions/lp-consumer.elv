@@ -142,6 +142,7 @@ set edit:completion:arg-completer[lp-consumer] = {|@words|
             cand --state-file 'Cursor file: resume after the sequence it holds, and store the highest sequence handled after each burst of frames is flushed (atomically). One run at a time per file'
             cand --from 'Keep only events sent by the agent side (originatorId is not the JWT''s sub) or by the consumer'
             cand --type 'Keep only events of this event.type (ContentEvent, RichContentEvent, AcceptStatusEvent, ChatStateEvent); repeatable'
+            cand --since 'Keep only events whose serverTimestamp is at or after TIME: an RFC 3339 time (2026-12-06T08:00:00Z, or with an offset) or a duration before now (90s, 30m, 2h, 1d, 1w, 1h30m)'
             cand --ack 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet'
             cand --jwt 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`'
             cand --jwt-file 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT'

@@ -137,6 +137,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l fr
 consumer\t'events whose originatorId is the JWT\'s sub'
 any\t'every event'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l type -d 'Keep only events of this event.type (ContentEvent, RichContentEvent, AcceptStatusEvent, ChatStateEvent); repeatable' -r -f
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l since -d 'Keep only events whose serverTimestamp is at or after TIME: an RFC 3339 time (2026-12-06T08:00:00Z, or with an offset) or a duration before now (90s, 30m, 2h, 1d, 1w, 1h30m)' -r -f
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l ack -d 'Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet' -r -f -a "read\t'publishes READ: the user has seen it'
 accept\t'publishes ACCEPT: it reached the device'"
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand subscribe" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r

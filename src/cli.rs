@@ -11,7 +11,7 @@ use clap::error::ErrorKind;
 use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use crate::{exit, version};
+use crate::{exit, version, when};
 
 const OUTPUT: &str = "Every command prints newline-delimited JSON on stdout (one object per line) \
     and one line per diagnostic on stderr.";
@@ -282,12 +282,16 @@ pub(crate) struct SubscribeArgs {
     #[arg(long = "type", value_name = "TYPE", value_hint = clap::ValueHint::Other)]
     pub(crate) types: Vec<String>,
 
+    /// Keep only events whose serverTimestamp is at or after TIME: an RFC 3339 time (2026-12-06T08:00:00Z, or with an offset) or a duration before now (90s, 30m, 2h, 1d, 1w, 1h30m).
+    #[arg(long, value_name = "TIME", value_parser = parse_since, value_hint = clap::ValueHint::Other)]
+    pub(crate) since: Option<Since>,
+
     /// Publish this receipt for each agent content event printed (ContentEvent, RichContentEvent) that the consumer has not marked yet.
     #[arg(long, value_enum, value_name = "STATUS", ignore_case = true)]
     pub(crate) ack: Option<AckStatus>,
 
     /// Print every frame received, verbatim, instead of one line per event (JSON: not with --format text).
-    #[arg(long, conflicts_with_all = ["from", "types", "ack"])]
+    #[arg(long, conflicts_with_all = ["from", "types", "since", "ack"])]
     pub(crate) frames: bool,
 }
 
@@ -514,6 +518,40 @@ pub(crate) struct CompletionArgs {
     /// The shell to complete for.
     #[arg(value_enum, value_name = "SHELL")]
     pub(crate) shell: Shell,
+}
+
+/// `subscribe --since`: a moment, or a span before the run's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Since {
+    /// Milliseconds since the epoch.
+    At(i64),
+    Ago(Duration),
+}
+
+impl Since {
+    /// The moment, in milliseconds since the epoch, as the service's
+    /// serverTimestamp counts.
+    pub(crate) fn epoch_ms(self, now_ms: i64) -> i64 {
+        match self {
+            Since::At(ms) => ms,
+            Since::Ago(span) => {
+                now_ms.saturating_sub(i64::try_from(span.as_millis()).unwrap_or(i64::MAX))
+            }
+        }
+    }
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    if let Some(ms) = when::parse_rfc3339(text) {
+        return Ok(Since::At(ms));
+    }
+    when::parse_span(text)
+        .map(|secs| Since::Ago(Duration::from_secs(secs)))
+        .ok_or_else(|| {
+            "must be an RFC 3339 time (2026-12-06T08:00:00Z, 2026-12-06T09:00:00+01:00) \
+             or a duration before now (90s, 30m, 2h, 1d, 1w, 1h30m)"
+                .to_owned()
+        })
 }
 
 /// A value given on the command line or in the environment, unless empty or
@@ -822,6 +860,7 @@ mod tests {
             "send C hello -v",
             "--account send send C hello",
             "subscribe C --from-seq 3 --reconnect --format text",
+            "subscribe C --since 2026-12-06T08:00:00Z",
             "close C",
             "conversations",
             "ack C --seq 1 --status accept",

@@ -368,6 +368,20 @@ pub(crate) fn change_meta(change: &RawValue, full: bool) -> Result<ChangeMeta<'_
     })
 }
 
+#[derive(Deserialize)]
+struct Stamped {
+    #[serde(rename = "serverTimestamp")]
+    server_timestamp: Option<i64>,
+}
+
+/// A change's `serverTimestamp` (ms since the epoch), if it has a whole
+/// number there.
+pub(crate) fn server_timestamp(change: &str) -> Option<i64> {
+    serde_json::from_str::<Stamped>(change)
+        .ok()?
+        .server_timestamp
+}
+
 /// The dialog a change belongs to, for a connection that follows more than
 /// one dialog.
 #[derive(Deserialize)]

@@ -78,6 +78,7 @@ pub(crate) fn run(
             consumer,
             from: args.from,
             types: args.types.clone(),
+            since: None,
             ack: None,
             frames: false,
             count: None,

@@ -13,6 +13,7 @@ use crate::exit::{Exit, fail};
 use crate::output::{self, Output};
 use crate::render::Transcript;
 use crate::state::StateFile;
+use crate::when;
 
 pub(crate) fn run(
     args: &SubscribeArgs,
@@ -49,6 +50,7 @@ pub(crate) fn run(
         consumer,
         from: args.from,
         types: args.types.clone(),
+        since: args.since.map(|since| since.epoch_ms(when::now_ms())),
         ack: args.ack,
         frames: args.frames,
         count: args.count,

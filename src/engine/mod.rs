@@ -84,6 +84,9 @@ pub(crate) struct Options {
     pub(crate) from: Origin,
     /// Event types kept; empty: all.
     pub(crate) types: Vec<String>,
+    /// Keep only events with a serverTimestamp at or after this (ms since
+    /// the epoch); those without one (typing) are of now.
+    pub(crate) since: Option<i64>,
     /// The receipt published for each agent content event printed.
     pub(crate) ack: Option<AckStatus>,
     /// Print every frame verbatim instead of one line per event.
@@ -697,6 +700,11 @@ impl Engine {
             || change
                 .event_type
                 .is_some_and(|t| self.options.types.iter().any(|wanted| wanted == t));
-        origin_ok && type_ok
+        // Read only when asked: the scan does not read the timestamp.
+        let time_ok = self
+            .options
+            .since
+            .is_none_or(|since| frames::server_timestamp(change.text).is_none_or(|at| at >= since));
+        origin_ok && type_ok && time_ok
     }
 }

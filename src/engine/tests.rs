@@ -63,6 +63,7 @@ fn options() -> Options {
         consumer: ME.to_owned(),
         from: Origin::Any,
         types: Vec::new(),
+        since: None,
         ack: None,
         frames: false,
         count: None,

@@ -7,9 +7,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use lp_consumer::mock::{Faults, MockConfig};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::harness::{Run, Setup, finish, spawn};
+use crate::harness::{Run, Setup, bare, finish, run, spawn};
+use crate::scripted;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -532,4 +533,100 @@ fn send_reconnect_puts_each_line_in_the_conversation_once_when_answers_are_lost(
         .map(|line| line["sequence"].as_u64().unwrap())
         .collect();
     assert_eq!(sequences, (0..30).collect::<Vec<u64>>());
+}
+
+/// A service whose conversation holds events stamped `stamps` (ms since
+/// the epoch), sequences from 0; the ws:// URL.
+fn stamped_history(stamps: Vec<i64>) -> String {
+    scripted::serve(move |request| match request["type"].as_str() {
+        Some("ms.SubscribeMessagingEvents") => {
+            let changes: Vec<Value> = stamps
+                .iter()
+                .enumerate()
+                .map(|(sequence, at)| {
+                    json!({"sequence": sequence, "originatorId": "agent", "serverTimestamp": at,
+                           "event": {"type": "ContentEvent", "message": format!("m{sequence}")}})
+                })
+                .collect();
+            vec![
+                scripted::ok(request, json!({})),
+                json!({"kind": "notification", "type": "ms.MessagingEventNotification",
+                       "body": {"changes": changes}}),
+            ]
+        }
+        _ => vec![scripted::ok(request, json!({}))],
+    })
+}
+
+#[test]
+fn since_keeps_events_from_a_time_or_a_span_ago() {
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "me"}));
+    let messages = |url: &str, since: &str| -> Vec<String> {
+        let run = run(
+            bare()
+                .args([
+                    "subscribe",
+                    "c",
+                    "--idle-timeout",
+                    "0.5",
+                    "--since",
+                    since,
+                    "--url",
+                    url,
+                ])
+                .env("LP_JWT", &token),
+            None,
+            &token,
+        );
+        run.assert_code(0);
+        run.lines
+            .iter()
+            .map(|line| line["event"]["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // 2026-01-01 at 10:00, 11:00 and 12:00 UTC.
+    let ten = 1_767_261_600_000;
+    let hour = 3_600_000;
+    let url = stamped_history(vec![ten, ten + hour, ten + 2 * hour]);
+    assert_eq!(messages(&url, "2026-01-01T11:00:00Z"), ["m1", "m2"]);
+    let url = stamped_history(vec![ten, ten + hour, ten + 2 * hour]);
+    assert_eq!(messages(&url, "2026-01-01T12:00:00+01:00"), ["m1", "m2"]);
+    let url = stamped_history(vec![ten, ten + hour, ten + 2 * hour]);
+    assert_eq!(messages(&url, "2026-01-01T11:00:00.001Z"), ["m2"]);
+    // A span before now.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let url = stamped_history(vec![now - 3 * hour, now - hour, now - 60_000]);
+    assert_eq!(messages(&url, "2h"), ["m1", "m2"]);
+    let url = stamped_history(vec![now - 3 * hour, now - hour, now - 60_000]);
+    assert_eq!(messages(&url, "30m"), ["m2"]);
+}
+
+#[test]
+fn since_against_lp_mock_and_what_it_refuses() {
+    let (setup, conversation) = Setup::with_history(3, Faults::default());
+    let subscribe = |since: &str| {
+        setup.run(&[
+            "subscribe",
+            &conversation,
+            "--idle-timeout",
+            "0.3",
+            "--since",
+            since,
+        ])
+    };
+    assert_eq!(subscribe("1d").sequences(), vec![0, 1, 2]);
+    assert_eq!(subscribe("2000-01-01T00:00:00Z").sequences(), vec![0, 1, 2]);
+    let future = subscribe("2100-01-01T00:00:00Z");
+    future.assert_code(0);
+    assert!(future.lines.is_empty());
+    let wrong = subscribe("yesterday");
+    wrong.assert_code(2);
+    assert!(
+        wrong.stderr.contains("must be an RFC 3339 time"),
+        "{}",
+        wrong.stderr
+    );
 }

@@ -53,6 +53,7 @@ pub(crate) fn play(
             consumer,
             from: Origin::Any,
             types: Vec::new(),
+            since: None,
             ack: None,
             frames: false,
             count: None,
