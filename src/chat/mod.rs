@@ -55,7 +55,8 @@ pub(crate) struct Options {
     pub(crate) turns: bool,
     pub(crate) settle: Duration,
     pub(crate) reply_timeout: Duration,
-    /// A typo in a command is an error for a script, a notice for a person.
+    /// A mistyped command (`/bogus`, `/click 9`) is an error for a script,
+    /// a warning for a person, who types the line again.
     pub(crate) interactive: bool,
 }
 
@@ -313,15 +314,11 @@ impl Chat {
                 io.say(HELP);
                 Ok(())
             }
-            _ => {
-                let problem = format!("line {number}: unknown command `/{name}`; {HELP}");
-                if self.options.interactive {
-                    io.say(&format!("warning: {problem}"));
-                    Ok(())
-                } else {
-                    Err(fail(Exit::DataErr, problem))
-                }
-            }
+            _ => mistake(
+                io,
+                self.options.interactive,
+                format!("line {number}: unknown command `/{name}`; {HELP}"),
+            ),
         }
     }
 
@@ -375,20 +372,19 @@ impl Chat {
     /// button sends the checked ones; any other button ignores them, as
     /// LivePerson's checklist does.
     fn click(&mut self, io: &mut impl Io, number: u64, wanted: &str) -> Result<()> {
+        let interactive = self.options.interactive;
         let dialog = &self.dialog;
-        let offer = self
-            .offer
-            .as_mut()
-            .filter(|offer| offer.dialog == *dialog)
-            .ok_or_else(|| {
-                fail(
-                    Exit::DataErr,
-                    format!("line {number}: /click {wanted}: no agent message with choices yet"),
-                )
-            })?;
-        let in_line =
-            |err: anyhow::Error| fail(Exit::DataErr, format!("line {number}: /click: {err}"));
-        let at = choices::pick(&offer.choices, wanted).map_err(in_line)?;
+        let Some(offer) = self.offer.as_mut().filter(|offer| offer.dialog == *dialog) else {
+            return mistake(
+                io,
+                interactive,
+                format!("line {number}: /click {wanted}: no agent message with choices yet"),
+            );
+        };
+        let at = match choices::pick(&offer.choices, wanted) {
+            Ok(at) => at,
+            Err(err) => return mistake(io, interactive, format!("line {number}: /click: {err}")),
+        };
         let choice = &offer.choices[at];
         if choice.is_checkbox() {
             let state = match offer.checked.iter().position(|&checked| checked == at) {
@@ -407,7 +403,10 @@ impl Chat {
         if choice.is_submit() {
             picked.extend(&offer.checked);
         }
-        let click = choices::click(&offer.choices, &picked).map_err(in_line)?;
+        let click = match choices::click(&offer.choices, &picked) {
+            Ok(click) => click,
+            Err(err) => return mistake(io, interactive, format!("line {number}: /click: {err}")),
+        };
         let sequence = offer.sequence;
         if click.text.is_some() {
             // Sent: the checklist is used up, as in LivePerson's widget.
@@ -688,5 +687,16 @@ fn short(text: &str) -> String {
     match text.char_indices().nth(MOST) {
         Some((at, _)) => format!("{}...", &text[..at]),
         None => text.to_owned(),
+    }
+}
+
+/// A command that cannot be done as typed: exit 65 for a script, a warning
+/// for a person at a terminal (`interactive`), and the chat goes on.
+fn mistake(io: &mut impl Io, interactive: bool, problem: String) -> Result<()> {
+    if interactive {
+        io.say(&format!("warning: {problem}"));
+        Ok(())
+    } else {
+        Err(fail(Exit::DataErr, problem))
     }
 }

@@ -332,6 +332,24 @@ fn commands_are_checked_and_slashes_escaped() {
     );
     assert!(person.line(&mut io, 1, "/nope").is_ok());
     assert!(io.said[0].starts_with("warning: line 1: unknown command `/nope`"));
+    // A click that cannot be done is a warning for a person too.
+    assert!(person.line(&mut io, 2, "/click 1").is_ok());
+    let menu = json!({"type": "ContentEvent", "message": "Pick", "quickReplies": {"replies": [
+        {"type": "button", "title": "Yes", "click": {"actions": [{"type": "publishText", "text": "Yes"}]}}]}});
+    agent_says(&mut person, CONV, 1, menu.clone());
+    let sent = io.sent.len();
+    assert!(person.line(&mut io, 3, "/click 9").is_ok());
+    assert!(
+        io.said[2].starts_with("warning: line 3: /click:"),
+        "{:?}",
+        io.said
+    );
+    assert_eq!(io.sent.len(), sent, "nothing sent");
+    assert!(person.wants_line(), "the person types again");
+    // For a script, the same click is an error.
+    agent_says(&mut chat, CONV, 1, menu);
+    let err = chat.line(&mut io, 5, "/click 9").unwrap_err();
+    assert_eq!(exit_of(&err), Exit::DataErr);
 }
 
 fn we_said(chat: &mut Chat, sequence: u64, message: &str) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
-use crate::harness::{Run, Setup, example_bot, finish, spawn};
+use crate::harness::{Run, Setup, example_bot, finish, spawn, terminal};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -662,4 +662,35 @@ fn a_line_whose_answer_was_lost_is_sent_again_only_if_the_conversation_lacks_it(
         drop_before: Some(4),
         ..Faults::default()
     });
+}
+
+#[test]
+fn a_person_at_a_terminal_is_warned_of_a_click_that_cannot_be_done() {
+    let setup = with_bot();
+    let (mut keyboard, stdin) = terminal();
+    let child = spawn(
+        setup
+            .cmd()
+            .args(["chat", "--turns", "--settle", "0.1"])
+            .stdin(stdin),
+    );
+    // A click before any choice, a choice that is not there, then the
+    // right one; Ctrl-D ends the input.
+    keyboard
+        .write_all(b"/click 1\nmenu\n/click 9\n/click Yes\n\x04")
+        .unwrap();
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(0);
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0]
+            .starts_with("lp-consumer: warning: line 1: /click 1: no agent message with choices")
+    );
+    assert!(
+        warnings[1].starts_with("lp-consumer: warning: line 3: /click:"),
+        "{}",
+        warnings[1]
+    );
+    assert_eq!(requests_of_type(&setup, "\"message\":\"Yes\"").len(), 1);
 }

@@ -282,6 +282,27 @@ pub fn spawn(command: &mut Command) -> Child {
         .expect("the binary runs")
 }
 
+/// A pseudo-terminal, for a child whose standard input must be a terminal
+/// (a person typing): the side the test writes to, and the child's side.
+pub fn terminal() -> (std::fs::File, Stdio) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut ours, mut theirs) = (-1, -1);
+    // SAFETY: openpty writes two new descriptors into the integers it is
+    // given, which are then owned here and nowhere else.
+    let opened = unsafe {
+        libc::openpty(
+            &mut ours,
+            &mut theirs,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    let (ours, theirs) = unsafe { (OwnedFd::from_raw_fd(ours), OwnedFd::from_raw_fd(theirs)) };
+    (std::fs::File::from(ours), Stdio::from(theirs))
+}
+
 /// Sends a signal to a child by name (INT, TERM), through kill(1).
 #[track_caller]
 pub fn signal(child: &Child, name: &str) {
