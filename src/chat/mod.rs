@@ -30,6 +30,7 @@ use crate::choices::{self, Choice};
 use crate::engine::Event;
 use crate::exit::{Exit, fail};
 use crate::frames::{self, ConversationChange, Response, check_response, types};
+use crate::lines::{Line, Lines};
 
 /// What the chat asks of the world.
 pub(crate) trait Io {
@@ -273,6 +274,35 @@ impl Chat {
     /// The conversation closed (its stage), as far as the chat has seen.
     pub(crate) fn closed(&self) -> bool {
         self.closed
+    }
+
+    /// The chat ended (the conversation closed, or the server ended the
+    /// connection) before the input did: the warning that says how many
+    /// lines of input, among those already read, were not sent. None after
+    /// the chat's own /close, whose lines after it are dropped as
+    /// documented.
+    pub(crate) fn unsent_warning(&self, lines: &mut Lines) -> Option<String> {
+        if self.input_done || self.close_sent {
+            return None;
+        }
+        let mut unsent = 0u64;
+        let more = loop {
+            match lines.next() {
+                Ok(Line::Text(text)) if text.trim().is_empty() => {}
+                Ok(Line::Text(_)) | Err(_) => unsent += 1,
+                Ok(Line::Pending) => break true,
+                Ok(Line::End) => break false,
+            }
+        };
+        if unsent == 0 {
+            return None;
+        }
+        let least = if more { "at least " } else { "" };
+        let lines = if unsent == 1 { "line" } else { "lines" };
+        Some(format!(
+            "warning: the conversation ended before the input: {least}{unsent} {lines} of \
+             input not sent"
+        ))
     }
 
     /// A survey dialog opened that the command must subscribe to.

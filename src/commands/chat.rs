@@ -149,6 +149,9 @@ pub(crate) fn run(
     let result = match ended {
         Ok(Wake::ReaderGone) => Ok(()),
         Ok(_) => {
+            if let Some(warning) = chat.unsent_warning(&mut lines) {
+                output::say(&warning);
+            }
             connection.finish();
             return Ok(());
         }

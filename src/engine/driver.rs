@@ -239,7 +239,10 @@ fn one_connection(
                     "the server closed the connection",
                 ));
             }
-            Read::Closed => return Ok(()),
+            Read::Closed => {
+                engine.closed_by_server(&mut io);
+                return Ok(());
+            }
         }
         if engine.ending().is_some() {
             engine.end_of_burst(&mut io)?;

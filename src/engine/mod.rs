@@ -307,6 +307,25 @@ impl Engine {
         Ok(())
     }
 
+    /// The server ended the connection normally (a close frame) and the run
+    /// does not reconnect: the run ends with what it printed, exit 0. Before
+    /// an ending of its own (the close of the conversation, --count,
+    /// --idle-timeout), events may be missing after the cursor: one line
+    /// says where the output stops.
+    pub(crate) fn closed_by_server(&self, io: &mut impl Io) {
+        if self.ending.is_some() {
+            return;
+        }
+        let stop = self.cursor().map_or_else(
+            || "before any event".to_owned(),
+            |sequence| format!("after sequence {sequence}"),
+        );
+        io.say(&format!(
+            "warning: the server closed the connection before the end of the stream: the \
+             output stops {stop} (--reconnect goes on from there)"
+        ));
+    }
+
     /// The connection ended: its requests will get no answer. A close
     /// already seen is kept (the next connection learns it again anyway).
     pub(crate) fn disconnected(&mut self) {

@@ -694,3 +694,22 @@ fn a_person_at_a_terminal_is_warned_of_a_click_that_cannot_be_done() {
     );
     assert_eq!(requests_of_type(&setup, "\"message\":\"Yes\"").len(), 1);
 }
+
+#[test]
+fn lines_left_unsent_when_the_agent_closes_are_counted() {
+    let setup = with_bot();
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.1"],
+        "close\n\nstill here?\nhello?\n",
+    );
+    run.assert_code(0);
+    assert_eq!(
+        run.stderr,
+        "lp-consumer: warning: the conversation ended before the input: 2 lines of input not \
+         sent\n"
+    );
+    // All sent: nothing to say.
+    let run = setup.run_stdin(&["chat", "--turns", "--settle", "0.1"], "close\n");
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+}
