@@ -1,6 +1,7 @@
-//! One session on the consumer WebSocket: requests and their responses
-//! matched by `reqId` (notifications that arrive in between are kept), the
-//! keep-alive, and waiting for the next frame.
+//! The consumer WebSocket: dialed, read, written and waited on. What the
+//! frames mean to the session (request ids, responses matched by `reqId`,
+//! notifications parked meanwhile, the keep-alive and the dead-link timer)
+//! is `Session`'s, which this feeds and asks what to send.
 //!
 //! There is one thread and one socket. Once dialed, the socket is
 //! non-blocking: a read that would block returns at once, so the caller
@@ -8,7 +9,6 @@
 //! poll(2) until data, a deadline, the keep-alive, or a signal. The clock is
 //! read there, not per frame.
 
-use std::collections::VecDeque;
 use std::io;
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rustix::event::{PollFd, PollFlags};
 use serde_json::Value;
-use serde_json::value::RawValue;
 use tungstenite::http::HeaderValue;
 use tungstenite::protocol::WebSocket;
 use tungstenite::protocol::frame::CloseFrame;
@@ -25,31 +24,24 @@ use tungstenite::{Message, Utf8Bytes};
 
 use crate::config::ConnectionConfig;
 use crate::exit::{Exit, err_text, fail, link_failure, websocket_exit, websocket_link};
-use crate::frames::{self, Incoming, Response, check_response, types};
+use crate::frames::{self, Incoming, Response};
 use crate::jsonscan;
 use crate::patience::Patience;
 use crate::reconnect::LinkError;
 use crate::sanitise;
+use crate::session::{Event, Reply, Session, Transmit};
 use crate::signals;
 use crate::token::Token;
 use crate::transport::{self, Dial, Stream, is_tick, timed_out};
 
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// GetClock requests whose answers we still drop, at most.
-const KEEPALIVE_IDS_KEPT: usize = 8;
 /// Pings and pongs read in a row, with nothing else between and no pause:
 /// more is a flood (each ping queues a pong, and the loop would not look up
 /// at signals and deadlines while they come).
 const CONTROL_FRAMES_IN_A_ROW: usize = 1024;
 /// `--verbose` shows at most this much of a frame.
 const LOGGED_FRAME_BYTES: usize = 2048;
-
-/// A successful response.
-pub(crate) struct Reply {
-    pub(crate) code: i64,
-    pub(crate) body: Option<Box<RawValue>>,
-}
 
 /// What a read produced.
 pub(crate) enum Read {
@@ -86,25 +78,9 @@ pub(crate) struct Watch<'a> {
     pub(crate) other: Option<BorrowedFd<'a>>,
 }
 
-/// WebSocket pings and GetClock requests when the link is quiet, and the
-/// dead-link verdict when they go unanswered.
-struct Keepalive {
-    every: Option<Duration>,
-    next_at: Option<Instant>,
-    /// When a keep-alive went out that nothing has answered yet.
-    unanswered_since: Option<Instant>,
-    /// GetClock ids whose responses are dropped.
-    ids: VecDeque<String>,
-}
-
 pub(crate) struct Connection {
     ws: WebSocket<Stream>,
-    host: String,
-    next_id: u64,
-    /// Frames read while waiting for a response, handed out first.
-    pending: VecDeque<Utf8Bytes>,
-    keepalive: Keepalive,
-    timeout: Duration,
+    session: Session,
     /// The token, to scrub `--verbose` lines; None when not verbose.
     verbose_redact: Option<String>,
 }
@@ -145,19 +121,14 @@ impl Connection {
             )
         })?;
         signals::install();
-        let now = Instant::now();
         Ok(Connection {
             ws,
-            host: config.endpoint.host.clone(),
-            next_id: 1,
-            pending: VecDeque::new(),
-            keepalive: Keepalive {
-                every: config.keepalive,
-                next_at: config.keepalive.map(|every| now + every),
-                unanswered_since: None,
-                ids: VecDeque::new(),
-            },
-            timeout: config.network.timeout,
+            session: Session::new(
+                &config.endpoint.host,
+                config.network.timeout,
+                config.keepalive,
+                Instant::now(),
+            ),
             verbose_redact: config
                 .network
                 .verbose
@@ -166,11 +137,11 @@ impl Connection {
     }
 
     pub(crate) fn timeout(&self) -> Duration {
-        self.timeout
+        self.session.timeout()
     }
 
     pub(crate) fn host(&self) -> &str {
-        &self.host
+        self.session.host()
     }
 
     /// Sends a request and returns its id, without waiting for the answer.
@@ -190,9 +161,8 @@ impl Connection {
         body: Option<&Value>,
         metadata: Option<&Value>,
     ) -> Result<String> {
-        let id = self.next_id.to_string();
-        self.next_id += 1;
-        self.send_text(frames::request(&id, request_type, body, metadata))?;
+        let id = self.session.request(request_type, body, metadata);
+        self.transmit()?;
         Ok(id)
     }
 
@@ -206,48 +176,39 @@ impl Connection {
 
     /// Waits (up to `--timeout`) for the response to request `id`.
     pub(crate) fn response_to(&mut self, id: &str, request_type: &str) -> Result<Reply> {
-        let deadline = Instant::now() + self.timeout;
+        self.session.await_reply(id, request_type);
+        let timeout = self.timeout();
+        let deadline = Instant::now() + timeout;
         let mut patience = Patience::new(
             format!("the response to {request_type}"),
-            self.timeout,
+            timeout,
             self.verbose_redact.is_some(),
         );
         loop {
-            let frame = match self.read_socket()? {
-                Read::Frame(frame) => frame,
-                Read::Empty => {
+            match self.session.poll_event() {
+                Some(Event::Reply {
+                    id: answered,
+                    reply,
+                }) if answered == id => return reply,
+                Some(Event::Failed(err)) => return Err(err),
+                Some(Event::Unmatched(id)) => self.note_unmatched(&id),
+                // Frames and a normal end are held while a response is
+                // awaited, and only one is.
+                Some(Event::Frame(_) | Event::End | Event::Reply { .. }) | None => {
+                    if self.read_socket()? {
+                        continue;
+                    }
                     let now = Instant::now();
                     if now >= deadline {
                         return Err(timed_out(
                             &format!("waiting for the response to {request_type}"),
-                            self.timeout,
+                            timeout,
                         ));
                     }
                     patience.tick(now);
                     let wake_at = patience.next().map_or(deadline, |at| at.min(deadline));
                     self.wait(Some(wake_at), Watch::default())?;
-                    continue;
                 }
-                Read::Closed => {
-                    return Err(link_failure(
-                        Exit::TempFail,
-                        LinkError::Closed(1000),
-                        format!("the server closed the connection before answering {request_type}"),
-                    ));
-                }
-            };
-            match frames::parse(&frame)? {
-                Incoming::Response(response) if response.req_id == id => {
-                    check_response(request_type, &response)?;
-                    return Ok(Reply {
-                        code: response.code,
-                        body: response.body.map(RawValue::to_owned),
-                    });
-                }
-                Incoming::Response(response) => {
-                    self.other_response(&response);
-                }
-                Incoming::Notification(_) => self.pending.push_back(frame.clone()),
             }
         }
     }
@@ -255,25 +216,38 @@ impl Connection {
     /// Handles a response that no caller waits for: a keep-alive's answer
     /// is dropped (true), anything else is noted in `--verbose` (false).
     pub(crate) fn other_response(&mut self, response: &Response) -> bool {
-        let ids = &mut self.keepalive.ids;
-        if let Some(at) = ids.iter().position(|id| *id == response.req_id) {
-            ids.remove(at);
+        if self.session.claim(&response.req_id) {
             return true;
         }
-        if self.verbose_redact.is_some() {
-            eprintln!(
-                "lp-consumer: ignoring a response to unknown request id {}",
-                sanitise::line(&response.req_id)
-            );
-        }
+        self.note_unmatched(&response.req_id);
         false
     }
 
-    /// The next frame without waiting: kept ones first, then the socket's.
+    fn note_unmatched(&self, req_id: &str) {
+        if self.verbose_redact.is_some() {
+            eprintln!(
+                "lp-consumer: ignoring a response to unknown request id {}",
+                sanitise::line(req_id)
+            );
+        }
+    }
+
+    /// The next frame without waiting: parked ones first, then the socket's.
     pub(crate) fn read(&mut self) -> Result<Read> {
-        match self.pending.pop_front() {
-            Some(frame) => Ok(Read::Frame(frame)),
-            None => self.read_socket(),
+        loop {
+            match self.session.poll_event() {
+                Some(Event::Frame(frame)) => return Ok(Read::Frame(frame)),
+                Some(Event::End) => return Ok(Read::Closed),
+                Some(Event::Failed(err)) => return Err(err),
+                Some(Event::Unmatched(id)) => self.note_unmatched(&id),
+                // Only `response_to` awaits a response, and takes it.
+                Some(Event::Reply { .. }) => {}
+                None => {
+                    if !self.read_socket()? {
+                        return Ok(Read::Empty);
+                    }
+                }
+            }
         }
     }
 
@@ -310,7 +284,7 @@ impl Connection {
                     return Err(link_failure(
                         Exit::TempFail,
                         LinkError::Closed(1000),
-                        format!("{}: the server closed the connection", self.host),
+                        format!("{}: the server closed the connection", self.host()),
                     ));
                 }
                 Read::Empty => {
@@ -322,7 +296,9 @@ impl Connection {
         }
     }
 
-    fn read_socket(&mut self) -> Result<Read> {
+    /// Reads what the socket has into the session: false when it would
+    /// block.
+    fn read_socket(&mut self) -> Result<bool> {
         if let Some(exit) = signals::pending() {
             self.finish();
             return Err(fail(exit, ""));
@@ -333,9 +309,9 @@ impl Connection {
             match read {
                 Ok(Message::Text(text)) => {
                     self.ws.get_mut().message_done();
-                    self.keepalive.unanswered_since = None;
                     self.log('<', &text);
-                    return Ok(Read::Frame(text));
+                    self.session.handle_frame(text)?;
+                    return Ok(true);
                 }
                 Ok(Message::Binary(_)) => {
                     return Err(fail(
@@ -345,10 +321,8 @@ impl Connection {
                 }
                 Ok(message @ (Message::Ping(_) | Message::Pong(_))) => {
                     self.ws.get_mut().message_done();
-                    // Only an answer to our ping says the link carries
-                    // ours; a ping of the server's says nothing of it.
                     if matches!(message, Message::Pong(_)) {
-                        self.keepalive.unanswered_since = None;
+                        self.session.handle_pong();
                     }
                     control_frames += 1;
                     if control_frames > CONTROL_FRAMES_IN_A_ROW {
@@ -357,14 +331,21 @@ impl Connection {
                             format!(
                                 "{}: the server sent more than {CONTROL_FRAMES_IN_A_ROW} pings \
                                  or pongs in a row without a message: a flood",
-                                self.host
+                                self.host()
                             ),
                         ));
                     }
                 }
-                Ok(Message::Close(frame)) => return self.closed_by_server(frame),
+                Ok(Message::Close(frame)) => {
+                    // tungstenite queued the answer to the close; send it,
+                    // best effort.
+                    let _ = self.ws.flush();
+                    let close = frame.as_ref().map(|f| (u16::from(f.code), &*f.reason));
+                    self.session.handle_close(close);
+                    return Ok(true);
+                }
                 Ok(Message::Frame(_)) => {}
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => return Ok(Read::Empty),
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => return Ok(false),
                 Err(err) => return Err(self.link_error(err)),
             }
         }
@@ -382,8 +363,7 @@ impl Connection {
         }
         let wake_at = [
             until,
-            self.keepalive.next_at,
-            self.dead_link_at(),
+            self.session.poll_timeout(),
             self.ws.get_ref().stall_deadline(),
         ]
         .into_iter()
@@ -439,81 +419,28 @@ impl Connection {
     /// The timers of the link itself, at `now`: a keep-alive when due, the
     /// dead-link verdict, and a message that stopped half-way.
     pub(crate) fn maintain(&mut self, now: Instant) -> Result<()> {
-        if self.dead_link_at().is_some_and(|at| now > at) {
-            return Err(link_failure(
-                Exit::TempFail,
-                LinkError::TimedOut,
-                format!(
-                    "{}: no answer to the keep-alive within {} s: the link is dead",
-                    self.host,
-                    self.timeout.as_secs_f64()
-                ),
-            ));
-        }
+        self.session.handle_timeout(now)?;
         if self.ws.get_mut().stalled(now) {
             return Err(timed_out(
-                &format!("{}: receiving a frame", self.host),
-                self.timeout,
+                &format!("{}: receiving a frame", self.host()),
+                self.timeout(),
             ));
         }
-        let (Some(every), Some(next_at)) = (self.keepalive.every, self.keepalive.next_at) else {
-            return Ok(());
-        };
-        if now < next_at {
-            return Ok(());
+        self.transmit()
+    }
+
+    /// Sends what the session has to send.
+    fn transmit(&mut self) -> Result<()> {
+        while let Some(transmit) = self.session.poll_transmit() {
+            match transmit {
+                Transmit::Text(text) => {
+                    self.log('>', &text);
+                    self.send_message(Message::text(text))?;
+                }
+                Transmit::Ping => self.send_message(Message::Ping(Default::default()))?,
+            }
         }
-        self.keepalive.next_at = Some(now + every);
-        self.keepalive.unanswered_since.get_or_insert(now);
-        self.send_message(Message::Ping(Default::default()))?;
-        let id = self.send_request(types::GET_CLOCK, None)?;
-        let ids = &mut self.keepalive.ids;
-        if ids.len() == KEEPALIVE_IDS_KEPT {
-            ids.pop_front();
-        }
-        ids.push_back(id);
         Ok(())
-    }
-
-    fn dead_link_at(&self) -> Option<Instant> {
-        self.keepalive
-            .unanswered_since
-            .map(|since| since + self.timeout)
-    }
-
-    fn closed_by_server(&mut self, frame: Option<CloseFrame>) -> Result<Read> {
-        // tungstenite queued the answer to the close; send it, best effort.
-        let _ = self.ws.flush();
-        let Some(frame) = frame else {
-            return Err(link_failure(
-                Exit::TempFail,
-                LinkError::Closed(1005),
-                "the server closed the connection without a close code",
-            ));
-        };
-        let code = u16::from(frame.code);
-        let reason = if frame.reason.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", sanitise::line(&frame.reason))
-        };
-        let link = LinkError::Closed(code);
-        if link.refuses_token() {
-            return Err(link_failure(
-                Exit::NoPerm,
-                link,
-                format!(
-                    "the server refused the token (close code {code}{reason}); get a fresh token"
-                ),
-            ));
-        }
-        if code == 1000 {
-            return Ok(Read::Closed);
-        }
-        Err(link_failure(
-            Exit::TempFail,
-            link,
-            format!("the server closed the connection with code {code}{reason}"),
-        ))
     }
 
     fn link_error(&self, err: tungstenite::Error) -> anyhow::Error {
@@ -535,23 +462,18 @@ impl Connection {
             E::Protocol(P::ResetWithoutClosingHandshake) => Exit::TempFail,
             other => websocket_exit(other),
         };
-        let message = format!("{}: {message}", self.host);
+        let message = format!("{}: {message}", self.host());
         match websocket_link(&err) {
             Some(link) => link_failure(exit, link, message),
             None => fail(exit, message),
         }
     }
 
-    fn send_text(&mut self, text: String) -> Result<()> {
-        self.log('>', &text);
-        self.send_message(Message::text(text))
-    }
-
     /// Queues a message and writes it out, waiting (up to `--timeout`) for
     /// room in the socket's buffer.
     fn send_message(&mut self, message: Message) -> Result<()> {
         let mut sent = self.ws.send(message);
-        let deadline = Instant::now() + self.timeout;
+        let deadline = Instant::now() + self.timeout();
         loop {
             // What must still be queued once there is room: the buffer of
             // unsent bytes is bounded (a server that does not read).
@@ -564,7 +486,10 @@ impl Connection {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(timed_out(&format!("{}: sending", self.host), self.timeout));
+                return Err(timed_out(
+                    &format!("{}: sending", self.host()),
+                    self.timeout(),
+                ));
             }
             if let Some(exit) = signals::pending() {
                 return Err(fail(exit, ""));
@@ -602,7 +527,7 @@ impl Connection {
         if self.ws.close(Some(close)).is_err() {
             return;
         }
-        let deadline = Instant::now() + CLOSE_GRACE.min(self.timeout);
+        let deadline = Instant::now() + CLOSE_GRACE.min(self.timeout());
         loop {
             match self.ws.read() {
                 Err(tungstenite::Error::Io(err)) if is_tick(&err) => {}

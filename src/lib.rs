@@ -35,6 +35,7 @@ mod relink;
 mod render;
 mod sanitise;
 mod secret;
+mod session;
 mod signals;
 mod state;
 mod token;

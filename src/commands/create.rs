@@ -6,11 +6,12 @@ use serde_json::{Map, Value};
 
 use crate::cli::CreateArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Reply};
+use crate::connection::Connection;
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::frames::{self, types};
 use crate::output::Output;
 use crate::relink::Relink;
+use crate::session::Reply;
 
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;

@@ -22,13 +22,13 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::config::{self, ConnectionConfig, Credentials, ServiceConfig, Target};
-use crate::connection::Reply;
 use crate::credentials::JwtCommand;
 use crate::csds;
 use crate::exit::{Exit, fail};
 use crate::jsonscan::compact;
 use crate::output::Output;
 use crate::secret;
+use crate::session::Reply;
 use crate::token::{Token, expiry_problem};
 use crate::when::now_secs;
 

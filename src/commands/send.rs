@@ -11,13 +11,14 @@ use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read, Reply};
+use crate::connection::{Connection, Read};
 use crate::exit::{self, Exit, fail, link_failure};
 use crate::frames::{self, Incoming, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
 use crate::reconnect::LinkError;
 use crate::relink::{Recovery, Relink};
+use crate::session::Reply;
 use crate::signals;
 use crate::transport::timed_out;
 
