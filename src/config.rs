@@ -20,7 +20,7 @@ use crate::exit::{Exit, fail, unreadable};
 use crate::http::{Network, Site};
 use crate::proxy::Proxy;
 use crate::token::{Token, TokenSource, decode_token};
-use crate::transport::{Endpoint, TlsSettings};
+use crate::transport::{Dial, Endpoint, TlsSettings};
 
 /// What a connection to the service is opened with: a `ServiceConfig`
 /// once the command has its endpoint and token.
@@ -36,6 +36,37 @@ pub(crate) struct ConnectionConfig {
     pub(crate) network: Network,
     pub(crate) keepalive: Option<Duration>,
     pub(crate) max_frame_bytes: usize,
+}
+
+impl ConnectionConfig {
+    /// How to dial the socket with `token` (the configuration's, or a
+    /// renewed one) in the `Authorization` header.
+    pub(crate) fn dial(&self, token: &Token) -> Result<Dial<'_>> {
+        let mut authorization = HeaderValue::from_str(&format!("jwt {}", token.secret.expose()))
+            .map_err(|_| {
+                fail(
+                    Exit::DataErr,
+                    "the JWT has characters that cannot go in an HTTP header",
+                )
+            })?;
+        authorization.set_sensitive(true);
+        let mut headers = vec![("Authorization", authorization)];
+        if let Some(properties) = &self.client_properties {
+            headers.push(("Client-Properties", properties.clone()));
+        }
+        Ok(Dial {
+            proxy: self.proxy.as_ref(),
+            tls: self
+                .endpoint
+                .tls
+                .then(|| self.network.tls_connector())
+                .transpose()?,
+            timeout: self.network.timeout,
+            max_frame_bytes: self.max_frame_bytes,
+            headers,
+            verbose: self.network.verbose,
+        })
+    }
 }
 
 /// Everything a command that talks to the service needs, checked; where

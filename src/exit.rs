@@ -140,6 +140,33 @@ pub(crate) fn websocket_link(err: &tungstenite::Error) -> Option<LinkError> {
     }
 }
 
+/// A failure of the WebSocket to `host`, typed for the reconnect decision.
+pub(crate) fn websocket_failure(host: &str, err: tungstenite::Error) -> anyhow::Error {
+    use tungstenite::Error as E;
+    use tungstenite::error::ProtocolError as P;
+    let message = match &err {
+        E::ConnectionClosed | E::AlreadyClosed => "the connection is closed".to_owned(),
+        E::Protocol(P::ResetWithoutClosingHandshake) => {
+            "the connection dropped without a close frame".to_owned()
+        }
+        E::Io(io_err) => format!("the connection failed: {}", err_text(io_err)),
+        E::Capacity(limit) => format!(
+            "the server sent a message larger than --max-frame-bytes allows ({limit}); \
+             raise --max-frame-bytes to read it"
+        ),
+        other => format!("the server broke the WebSocket protocol: {other}"),
+    };
+    let exit = match &err {
+        E::Protocol(P::ResetWithoutClosingHandshake) => Exit::TempFail,
+        other => websocket_exit(other),
+    };
+    let message = format!("{}: {message}", host);
+    match websocket_link(&err) {
+        Some(link) => link_failure(exit, link, message),
+        None => fail(exit, message),
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

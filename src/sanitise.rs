@@ -8,6 +8,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// `--verbose` shows at most this much of a frame.
+const LOGGED_FRAME_BYTES: usize = 2048;
+
 /// How a line break shows.
 #[derive(Clone, Copy)]
 enum Breaks {
@@ -86,10 +89,36 @@ fn escaped(text: &str, breaks: Breaks) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// A frame as `--verbose` shows it: one line, the token scrubbed, and a long
+/// one cut with its size said.
+pub(crate) fn logged_frame(text: &str, token: &str) -> String {
+    let compact = crate::jsonscan::compact(text).replace(token, "<redacted>");
+    // A frame that is not JSON can hold anything.
+    let line = line(&compact).into_owned();
+    if line.len() <= LOGGED_FRAME_BYTES {
+        return line;
+    }
+    let mut cut = LOGGED_FRAME_BYTES;
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}... ({} bytes)", &line[..cut], line.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fuzzing::check_sanitiser;
+
+    #[test]
+    fn long_frames_are_cut_and_the_token_scrubbed() {
+        let short = logged_frame(r#"{"jwt":"tok.en.x"}"#, "tok.en.x");
+        assert_eq!(short, r#"{"jwt":"<redacted>"}"#);
+        let long = format!(r#"{{"m":"{}"}}"#, "é".repeat(5000));
+        let line = logged_frame(&long, "tok.en.x");
+        assert!(line.len() < LOGGED_FRAME_BYTES + 32, "{}", line.len());
+        assert!(line.ends_with(&format!("... ({} bytes)", long.len())));
+    }
 
     #[test]
     fn controls_are_shown_escaped_on_one_line() {
