@@ -5,31 +5,31 @@
 //!
 //! There is one thread and one socket. Once dialed, the socket is
 //! non-blocking: a read that would block returns at once, so the caller
-//! flushes its output at the end of each burst, and `wait` then sleeps in
-//! poll(2) until data, a deadline, the keep-alive, or a signal. The clock is
-//! read there, not per frame.
+//! flushes its output at the end of each burst, and `wait` (in
+//! connection/wait.rs, with what callers read) then sleeps in poll(2) until
+//! data, a deadline, the keep-alive, or a signal. The clock is read there,
+//! not per frame.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use rustix::event::{PollFd, PollFlags};
 use serde_json::Value;
+use tungstenite::Message;
 use tungstenite::protocol::WebSocket;
 use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::{Message, Utf8Bytes};
 
 use crate::config::ConnectionConfig;
 use crate::exit::{Exit, err_text, fail, websocket_failure};
-use crate::frames::Response;
 use crate::sanitise;
-use crate::session::{Event, Session, Transmit};
+use crate::session::{Session, Transmit};
 use crate::signals;
 use crate::token::Token;
 use crate::transport::{self, Stream, is_tick, timed_out};
 
 mod wait;
-pub(crate) use wait::{Wake, Watch};
+pub(crate) use wait::{Read, Wake, Watch};
 
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
@@ -37,16 +37,6 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// more is a flood (each ping queues a pong, and the loop would not look up
 /// at signals and deadlines while they come).
 const CONTROL_FRAMES_IN_A_ROW: usize = 1024;
-
-/// What a read produced.
-pub(crate) enum Read {
-    /// A text frame.
-    Frame(Utf8Bytes),
-    /// Nothing more right now: the socket would block.
-    Empty,
-    /// The server closed the connection normally (code 1000).
-    Closed,
-}
 
 pub(crate) struct Connection {
     ws: WebSocket<Stream>,
@@ -112,47 +102,9 @@ impl Connection {
         Ok(id)
     }
 
-    /// Handles a response that no caller waits for: a keep-alive's answer
-    /// is dropped (true), anything else is noted in `--verbose` (false).
-    pub(crate) fn other_response(&mut self, response: &Response) -> bool {
-        if self.session.claim(&response.req_id) {
-            return true;
-        }
-        self.note_unmatched(&response.req_id);
-        false
-    }
-
-    fn note_unmatched(&self, req_id: &str) {
-        if self.verbose_redact.is_some() {
-            eprintln!(
-                "lp-consumer: ignoring a response to unknown request id {}",
-                sanitise::line(req_id)
-            );
-        }
-    }
-
-    /// The next frame without waiting: parked ones first, then the socket's.
-    pub(crate) fn read(&mut self) -> Result<Read> {
-        loop {
-            match self.session.poll_event() {
-                Some(Event::Frame(frame)) => return Ok(Read::Frame(frame)),
-                Some(Event::End) => return Ok(Read::Closed),
-                Some(Event::Failed(err)) => return Err(err),
-                Some(Event::Unmatched(id)) => self.note_unmatched(&id),
-                // Only `response_to` awaits a response, and takes it.
-                Some(Event::Reply { .. }) => {}
-                None => {
-                    if !self.read_socket()? {
-                        return Ok(Read::Empty);
-                    }
-                }
-            }
-        }
-    }
-
     /// Reads what the socket has into the session: false when it would
     /// block.
-    fn read_socket(&mut self) -> Result<bool> {
+    pub(super) fn read_socket(&mut self) -> Result<bool> {
         if let Some(exit) = signals::pending() {
             self.finish();
             return Err(fail(exit, ""));

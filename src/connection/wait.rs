@@ -1,6 +1,6 @@
-//! Waiting on the connection: for a response, for the next frame, for
-//! another descriptor, or in poll(2) until the socket, a deadline, the
-//! session's timers or a signal wake it.
+//! The connection as its callers read it: the next frame, the response to
+//! a request, and waits for them, for another descriptor, or in poll(2)
+//! until the socket, a deadline, the session's timers or a signal wake it.
 
 use std::io;
 use std::os::fd::BorrowedFd;
@@ -9,15 +9,27 @@ use std::time::Instant;
 use anyhow::Result;
 use rustix::event::{PollFd, PollFlags};
 use serde_json::Value;
+use tungstenite::Utf8Bytes;
 
-use super::{Connection, Read};
+use super::Connection;
 use crate::exit::{Exit, err_text, fail, link_failure};
-use crate::frames::{self, Incoming};
+use crate::frames::{self, Incoming, Response};
 use crate::patience::Patience;
 use crate::reconnect::LinkError;
+use crate::sanitise;
 use crate::session::{Event, Reply};
 use crate::signals;
 use crate::transport::timed_out;
+
+/// What a read produced.
+pub(crate) enum Read {
+    /// A text frame.
+    Frame(Utf8Bytes),
+    /// Nothing more right now: the socket would block.
+    Empty,
+    /// The server closed the connection normally (code 1000).
+    Closed,
+}
 
 /// What ended a wait.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,6 +57,44 @@ pub(crate) struct Watch<'a> {
 }
 
 impl Connection {
+    /// Handles a response that no caller waits for: a keep-alive's answer
+    /// is dropped (true), anything else is noted in `--verbose` (false).
+    pub(crate) fn other_response(&mut self, response: &Response) -> bool {
+        if self.session.claim(&response.req_id) {
+            return true;
+        }
+        self.note_unmatched(&response.req_id);
+        false
+    }
+
+    fn note_unmatched(&self, req_id: &str) {
+        if self.verbose_redact.is_some() {
+            eprintln!(
+                "lp-consumer: ignoring a response to unknown request id {}",
+                sanitise::line(req_id)
+            );
+        }
+    }
+
+    /// The next frame without waiting: parked ones first, then the socket's.
+    pub(crate) fn read(&mut self) -> Result<Read> {
+        loop {
+            match self.session.poll_event() {
+                Some(Event::Frame(frame)) => return Ok(Read::Frame(frame)),
+                Some(Event::End) => return Ok(Read::Closed),
+                Some(Event::Failed(err)) => return Err(err),
+                Some(Event::Unmatched(id)) => self.note_unmatched(&id),
+                // Only `response_to` awaits a response, and takes it.
+                Some(Event::Reply { .. }) => {}
+                None => {
+                    if !self.read_socket()? {
+                        return Ok(Read::Empty);
+                    }
+                }
+            }
+        }
+    }
+
     /// Sends a request and waits (up to `--timeout`) for its response; a code
     /// outside 2xx is an error. Notifications that arrive meanwhile are kept
     /// for `read`.
