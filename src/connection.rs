@@ -28,8 +28,8 @@ use crate::signals;
 use crate::token::Token;
 use crate::transport::{self, Stream, is_tick, timed_out};
 
-mod wait;
-pub(crate) use wait::{Read, Wake, Watch};
+mod pump;
+pub(crate) use pump::{Read, Wake, Watch};
 
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
@@ -104,11 +104,7 @@ impl Connection {
 
     /// Reads what the socket has into the session: false when it would
     /// block.
-    pub(super) fn read_socket(&mut self) -> Result<bool> {
-        if let Some(exit) = signals::pending() {
-            self.finish();
-            return Err(fail(exit, ""));
-        }
+    fn read_socket(&mut self) -> Result<bool> {
         let mut control_frames = 0usize;
         loop {
             let read = self.ws.read();
@@ -246,11 +242,10 @@ impl Connection {
             return;
         }
         let deadline = Instant::now() + CLOSE_GRACE.min(self.timeout());
-        loop {
-            match self.ws.read() {
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => {}
-                Ok(_) => continue,
-                Err(_) => return,
+        // What still comes is read to the server's close, and dropped.
+        while let Ok(more) = self.read_socket() {
+            if more {
+                continue;
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
