@@ -8,16 +8,18 @@
 //! resubscribes after its cursor and the chat catches up.
 
 use std::io::{self, IsTerminal};
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 use anyhow::Result;
 use serde_json::Value;
+use tungstenite::Utf8Bytes;
 use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
 use crate::cli::{ChatArgs, Format};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read, Wake, Watch};
+use crate::connection::{Connection, Consumer, Wait, Wake, Watch};
 use crate::convo::record::Recorder;
 use crate::convo::suite;
 use crate::engine::driver::SetupPatience;
@@ -103,17 +105,20 @@ pub(crate) fn run(
     let mut recorder = args.record.as_ref().map(|_| Recorder::default());
     let ended = loop {
         let progress_before = engine.progress();
-        let mut io = ChatIo {
-            sender: Sender {
-                connection: &mut connection,
-                out,
+        let mut talk = Talk {
+            engine: &mut engine,
+            parts: Parts {
+                out: &mut *out,
+                chat: &mut chat,
+                recorder: &mut recorder,
             },
-            chat: &mut chat,
-            recorder: &mut recorder,
+            lines: &mut lines,
+            closes_at_end,
+            setup: SetupPatience::new(config),
         };
-        let setup = SetupPatience::new(config);
-        let err = match converse(&mut engine, &mut io, &mut lines, closes_at_end, setup)
-            .and_then(|wake| io.sender.out.flush().map(|()| wake))
+        let err = match talk
+            .run(&mut connection)
+            .and_then(|wake| out.flush().map(|()| wake))
         {
             Ok(wake) => break Ok(wake),
             Err(err) => err,
@@ -221,78 +226,126 @@ fn close_quietly(connection: &mut Connection, conversation: &str) {
     connection.finish();
 }
 
-/// The conversation, until it ends: `Wake::ReaderGone` when stdout's
-/// reader left, `Wake::Nothing` otherwise.
-fn converse(
-    engine: &mut Engine,
-    io: &mut ChatIo,
-    lines: &mut Lines,
+/// The conversation on one connection, as the pump feeds it.
+struct Talk<'a> {
+    engine: &'a mut Engine,
+    parts: Parts<'a>,
+    lines: &'a mut Lines,
     closes_at_end: bool,
-    mut setup: SetupPatience,
-) -> Result<Wake> {
-    engine.start(io)?;
-    loop {
-        match io.sender.connection.read()? {
-            Read::Frame(frame) => {
-                engine.on_frame(&frame, io)?;
-                if let Some(survey) = io.chat.take_survey() {
-                    engine.follow_dialog(io, &survey)?;
-                }
-                continue;
-            }
-            // As for subscribe: the server ending the connection normally
-            // ends the chat.
-            Read::Closed => return Ok(Wake::Nothing),
-            Read::Empty => {}
+    setup: SetupPatience,
+}
+
+/// What the engine's world holds besides the connection.
+struct Parts<'a> {
+    out: &'a mut Output,
+    chat: &'a mut Chat,
+    /// `--record`'s.
+    recorder: &'a mut Option<Recorder>,
+}
+
+impl Parts<'_> {
+    /// The engine's world, on `connection`.
+    fn on<'s>(&'s mut self, connection: &'s mut Connection) -> ChatIo<'s, 's> {
+        ChatIo {
+            sender: Sender {
+                connection,
+                out: &mut *self.out,
+            },
+            chat: &mut *self.chat,
+            recorder: &mut *self.recorder,
         }
+    }
+}
+
+impl Talk<'_> {
+    /// The conversation, until it ends: `Wake::ReaderGone` when stdout's
+    /// reader left, `Wake::Nothing` otherwise.
+    fn run(&mut self, connection: &mut Connection) -> Result<Wake> {
+        self.engine.start(&mut self.parts.on(connection))?;
+        connection.pump(self)
+    }
+}
+
+impl Consumer for Talk<'_> {
+    type Output = Wake;
+
+    fn frame(
+        &mut self,
+        connection: &mut Connection,
+        frame: Utf8Bytes,
+    ) -> Result<ControlFlow<Wake>> {
+        let mut io = self.parts.on(connection);
+        self.engine.on_frame(&frame, &mut io)?;
+        if let Some(survey) = io.chat.take_survey() {
+            self.engine.follow_dialog(&mut io, &survey)?;
+        }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    fn drained(
+        &mut self,
+        connection: &mut Connection,
+    ) -> Result<ControlFlow<Wake, Option<Wait<'_>>>> {
+        let mut io = self.parts.on(connection);
         io.sender.out.flush()?;
         let now = Instant::now();
-        engine.on_tick(now)?;
-        setup.tick(engine, now);
+        self.engine.on_tick(now)?;
+        self.setup.tick(self.engine, now);
         io.chat.on_tick(now)?;
         io.chat.resume(&mut io.sender)?;
-        if engine.ending().is_some() {
-            return Ok(Wake::Nothing);
+        if self.engine.ending().is_some() {
+            return Ok(ControlFlow::Break(Wake::Nothing));
         }
         if io.chat.finished() {
-            if !closes_at_end || io.chat.closed() || io.chat.close_done() {
-                return Ok(Wake::Nothing);
+            if !self.closes_at_end || io.chat.closed() || io.chat.close_done() {
+                return Ok(ControlFlow::Break(Wake::Nothing));
             }
             io.chat.close(&mut io.sender)?;
-            continue;
+            return Ok(ControlFlow::Continue(None));
         }
-        let takes_line = io.chat.wants_line() && engine.subscribed();
+        let takes_line = io.chat.wants_line() && self.engine.subscribed();
         if takes_line {
-            match lines.next()? {
+            match self.lines.next()? {
                 Line::Text(text) => {
                     if let Some(recorder) = io.recorder.as_mut() {
                         recorder.line(&text);
                     }
-                    io.chat.line(&mut io.sender, lines.number(), &text)?;
-                    continue;
+                    io.chat.line(&mut io.sender, self.lines.number(), &text)?;
+                    return Ok(ControlFlow::Continue(None));
                 }
                 Line::End => {
                     io.chat.input_ended();
-                    continue;
+                    return Ok(ControlFlow::Continue(None));
                 }
                 Line::Pending => {}
             }
         }
-        let deadline = [
-            engine.next_deadline(),
+        let until = [
+            self.engine.next_deadline(),
             io.chat.next_deadline(),
-            setup.next(),
+            self.setup.next(),
         ]
         .into_iter()
         .flatten()
         .min();
         let watch = Watch {
             stdout: true,
-            other: takes_line.then(|| lines.wake_fd()),
+            other: takes_line.then(|| self.lines.wake_fd()),
         };
-        if io.sender.connection.wait(deadline, watch)? == Wake::ReaderGone {
-            return Ok(Wake::ReaderGone);
+        Ok(ControlFlow::Continue(Some(Wait { until, watch })))
+    }
+
+    fn woke(&mut self, wake: Wake) -> ControlFlow<Wake> {
+        match wake {
+            Wake::ReaderGone => ControlFlow::Break(Wake::ReaderGone),
+            _ => ControlFlow::Continue(()),
         }
+    }
+
+    // As for subscribe: the server ending the connection normally ends the
+    // chat.
+    fn closed(&mut self, _: &mut Connection) -> Result<Wake> {
+        Ok(Wake::Nothing)
     }
 }
 

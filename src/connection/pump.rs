@@ -103,10 +103,11 @@ impl Connection {
                     }
                     match consumer.drained(self)? {
                         ControlFlow::Break(output) => return Ok(output),
-                        ControlFlow::Continue(Wait { until, watch }) => {
+                        ControlFlow::Continue(Some(Wait { until, watch })) => {
                             let wake = self.wait(until, watch)?;
                             consumer.woke(wake)
                         }
+                        ControlFlow::Continue(None) => ControlFlow::Continue(()),
                     }
                 }
             };
@@ -266,11 +267,12 @@ pub(crate) trait Consumer {
     }
 
     /// The socket has nothing more for now: the burst is over. What to
-    /// wait for, or the end.
+    /// wait for (None: nothing, the socket is read again at once, as after
+    /// sending something), or the end.
     fn drained(
         &mut self,
         connection: &mut Connection,
-    ) -> Result<ControlFlow<Self::Output, Wait<'_>>>;
+    ) -> Result<ControlFlow<Self::Output, Option<Wait<'_>>>>;
 
     /// A wait ended, by `wake`.
     fn woke(&mut self, _wake: Wake) -> ControlFlow<Self::Output> {
@@ -306,7 +308,10 @@ impl Consumer for Awaited<'_> {
         })
     }
 
-    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<Result<Reply>, Wait<'_>>> {
+    fn drained(
+        &mut self,
+        _: &mut Connection,
+    ) -> Result<ControlFlow<Result<Reply>, Option<Wait<'_>>>> {
         let now = Instant::now();
         if now >= self.deadline {
             return Err(timed_out(
@@ -319,10 +324,10 @@ impl Consumer for Awaited<'_> {
             .patience
             .next()
             .map_or(self.deadline, |at| at.min(self.deadline));
-        Ok(ControlFlow::Continue(Wait {
+        Ok(ControlFlow::Continue(Some(Wait {
             until: Some(until),
             watch: Watch::default(),
-        }))
+        })))
     }
 
     // The session turns a close while a response is awaited into a failure.
@@ -350,11 +355,11 @@ impl Consumer for NextFrame {
         Ok(ControlFlow::Break(Read::Frame(frame)))
     }
 
-    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<Read, Wait<'_>>> {
-        Ok(ControlFlow::Continue(Wait {
+    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<Read, Option<Wait<'_>>>> {
+        Ok(ControlFlow::Continue(Some(Wait {
             until: Some(self.until),
             watch: Watch::default(),
-        }))
+        })))
     }
 
     fn woke(&mut self, wake: Wake) -> ControlFlow<Read> {
@@ -384,14 +389,14 @@ impl Consumer for Tend<'_> {
         Ok(ControlFlow::Continue(()))
     }
 
-    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<(), Wait<'_>>> {
-        Ok(ControlFlow::Continue(Wait {
+    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<(), Option<Wait<'_>>>> {
+        Ok(ControlFlow::Continue(Some(Wait {
             until: None,
             watch: Watch {
                 stdout: false,
                 other: Some(self.other),
             },
-        }))
+        })))
     }
 
     fn woke(&mut self, wake: Wake) -> ControlFlow<()> {

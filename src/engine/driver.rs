@@ -1,18 +1,20 @@
-//! Drives an `Engine` over real connections: reads frames until a read
-//! would block, then flushes the output, stores the cursor, tells the engine
-//! the time and sleeps in poll(2); and, with `--reconnect`, opens a new
-//! connection when one fails, with backoff, or at once with a renewed
-//! token when the service refused the token and `--jwt-command` can renew
-//! it, as `reconnect` decides.
+//! Drives an `Engine` over real connections: the connection's pump feeds
+//! it frames until a read would block, then it flushes the output, stores
+//! the cursor, tells the engine the time and says what to wait for; and,
+//! with `--reconnect`, opens a new connection when one fails, with backoff,
+//! or at once with a renewed token when the service refused the token and
+//! `--jwt-command` can renew it, as `reconnect` decides.
 
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::Value;
+use tungstenite::Utf8Bytes;
 
 use super::{Engine, Io};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read, Wake, Watch};
+use crate::connection::{Connection, Consumer, Wait, Wake, Watch};
 use crate::exit::{Exit, fail, link_failure};
 use crate::frames::Response;
 use crate::output::{self, Output};
@@ -183,73 +185,126 @@ fn one_connection(
             connection.host()
         ));
     }
-    let mut io = SessionIo {
+    engine.start(&mut SessionIo {
         connection: &mut connection,
+        sinks: &mut *sinks,
+    })?;
+    connection.pump(&mut Stream {
+        engine,
+        relink,
         sinks,
-    };
-    engine.start(&mut io)?;
-    let mut setup = SetupPatience::new(config);
-    let mut frames_since_tick = 0u32;
-    loop {
-        match io.connection.read()? {
-            Read::Frame(frame) => {
-                relink.accepted();
-                engine.on_frame(&frame, &mut io)?;
-                frames_since_tick += 1;
-                // A long burst is cut in parts, each flushed and its cursor
-                // stored, as a whole burst is.
-                if frames_since_tick >= FRAMES_BETWEEN_TICKS {
-                    frames_since_tick = 0;
-                    io.sinks.settle_burst(engine.cursor())?;
-                    engine.on_tick(io.sinks.stream_now())?;
-                    io.connection.maintain(Instant::now())?;
-                }
-            }
-            Read::Empty => {
-                // The burst is over: what it printed goes out now, then the
-                // cursor that covers it is stored (or soon).
-                frames_since_tick = 0;
-                engine.end_of_burst(&mut io)?;
-                let store_due = io.sinks.settle_burst(engine.cursor())?;
-                let now = io.sinks.stream_now();
-                engine.on_tick(now)?;
-                setup.tick(engine, Instant::now());
-                if engine.ending().is_none() {
-                    let watch = Watch {
-                        stdout: true,
-                        other: None,
-                    };
-                    let deadline = [
-                        engine.next_deadline().map(|at| io.sinks.wall_time(at)),
-                        setup.next(),
-                        store_due,
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .min();
-                    if io.connection.wait(deadline, watch)? == Wake::ReaderGone {
-                        return Ok(());
-                    }
-                }
-            }
-            Read::Closed if retry.enabled => {
-                return Err(link_failure(
-                    Exit::TempFail,
-                    LinkError::Closed(1000),
-                    "the server closed the connection",
-                ));
-            }
-            Read::Closed => {
-                engine.closed_by_server(&mut io);
-                return Ok(());
-            }
+        setup: SetupPatience::new(config),
+        frames_since_tick: 0,
+        reconnects: retry.enabled,
+    })
+}
+
+/// The stream on one connection, as the pump feeds it. `relink` learns
+/// when the service answers anything on it.
+struct Stream<'a, 'b, 'c> {
+    engine: &'a mut Engine,
+    relink: &'a mut Relink<'c>,
+    sinks: &'a mut Sinks<'b>,
+    setup: SetupPatience,
+    frames_since_tick: u32,
+    /// A normal close is a failure to retry (`--reconnect`), not the end.
+    reconnects: bool,
+}
+
+impl Stream<'_, '_, '_> {
+    /// The engine's ending, once it has one: what was printed goes out and
+    /// the connection is closed.
+    fn ended(&mut self, connection: &mut Connection) -> Result<ControlFlow<()>> {
+        if self.engine.ending().is_none() {
+            return Ok(ControlFlow::Continue(()));
         }
-        if engine.ending().is_some() {
-            engine.end_of_burst(&mut io)?;
-            io.sinks.out.flush()?;
-            io.connection.finish();
-            return Ok(());
+        self.engine.end_of_burst(&mut SessionIo {
+            connection: &mut *connection,
+            sinks: &mut *self.sinks,
+        })?;
+        self.sinks.out.flush()?;
+        connection.finish();
+        Ok(ControlFlow::Break(()))
+    }
+}
+
+impl Consumer for Stream<'_, '_, '_> {
+    type Output = ();
+
+    fn frame(&mut self, connection: &mut Connection, frame: Utf8Bytes) -> Result<ControlFlow<()>> {
+        self.relink.accepted();
+        let mut io = SessionIo {
+            connection: &mut *connection,
+            sinks: &mut *self.sinks,
+        };
+        self.engine.on_frame(&frame, &mut io)?;
+        self.frames_since_tick += 1;
+        // A long burst is cut in parts, each flushed and its cursor stored,
+        // as a whole burst is.
+        if self.frames_since_tick >= FRAMES_BETWEEN_TICKS {
+            self.frames_since_tick = 0;
+            self.sinks.settle_burst(self.engine.cursor())?;
+            self.engine.on_tick(self.sinks.stream_now())?;
+            connection.maintain(Instant::now())?;
         }
+        self.ended(connection)
+    }
+
+    fn drained(
+        &mut self,
+        connection: &mut Connection,
+    ) -> Result<ControlFlow<(), Option<Wait<'_>>>> {
+        // The burst is over: what it printed goes out now, then the cursor
+        // that covers it is stored (or soon).
+        self.frames_since_tick = 0;
+        self.engine.end_of_burst(&mut SessionIo {
+            connection: &mut *connection,
+            sinks: &mut *self.sinks,
+        })?;
+        let store_due = self.sinks.settle_burst(self.engine.cursor())?;
+        let now = self.sinks.stream_now();
+        self.engine.on_tick(now)?;
+        self.setup.tick(self.engine, Instant::now());
+        if let ControlFlow::Break(()) = self.ended(connection)? {
+            return Ok(ControlFlow::Break(()));
+        }
+        let until = [
+            self.engine
+                .next_deadline()
+                .map(|at| self.sinks.wall_time(at)),
+            self.setup.next(),
+            store_due,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let watch = Watch {
+            stdout: true,
+            other: None,
+        };
+        Ok(ControlFlow::Continue(Some(Wait { until, watch })))
+    }
+
+    fn woke(&mut self, wake: Wake) -> ControlFlow<()> {
+        match wake {
+            Wake::ReaderGone => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        }
+    }
+
+    fn closed(&mut self, connection: &mut Connection) -> Result<()> {
+        if self.reconnects {
+            return Err(link_failure(
+                Exit::TempFail,
+                LinkError::Closed(1000),
+                "the server closed the connection",
+            ));
+        }
+        self.engine.closed_by_server(&mut SessionIo {
+            connection,
+            sinks: &mut *self.sinks,
+        });
+        Ok(())
     }
 }
 
