@@ -117,28 +117,6 @@ impl Connection {
         }
     }
 
-    /// The next frame without waiting: parked ones first, then the socket's.
-    pub(crate) fn read(&mut self) -> Result<Read> {
-        loop {
-            match self.session.poll_event() {
-                Some(Event::Frame(frame)) => return Ok(Read::Frame(frame)),
-                Some(Event::End) => return Ok(Read::Closed),
-                Some(Event::Failed(err)) => return Err(err),
-                Some(Event::Unmatched(id)) => self.note_unmatched(&id),
-                Some(Event::Reply { .. }) => {}
-                None => {
-                    if let Some(exit) = signals::pending() {
-                        self.finish();
-                        return Err(fail(exit, ""));
-                    }
-                    if !self.read_socket()? {
-                        return Ok(Read::Empty);
-                    }
-                }
-            }
-        }
-    }
-
     /// Sends a request and waits (up to `--timeout`) for its response; a code
     /// outside 2xx is an error. Notifications that arrive meanwhile are kept
     /// for the next consumer.
@@ -181,7 +159,7 @@ impl Connection {
     /// names happens; on the way, sends a keep-alive when one is due and
     /// notices a dead link, a stalled message and signals (a signal wakes
     /// the wait at once).
-    pub(crate) fn wait(&mut self, until: Option<Instant>, watch: Watch) -> Result<Wake> {
+    fn wait(&mut self, until: Option<Instant>, watch: Watch) -> Result<Wake> {
         let now = Instant::now();
         self.maintain(now)?;
         if until.is_some_and(|until| now >= until) {

@@ -5,24 +5,27 @@
 //! skill and the time are fed. The only part of `test` that touches a
 //! socket.
 
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::Value;
+use tungstenite::Utf8Bytes;
 use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
 use crate::cli::{CreateArgs, Origin};
 use crate::commands::chat::CLIENT_PROPERTIES;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read, Watch};
+use crate::connection::{Connection, Consumer, Wait, Watch};
 use crate::convo::event;
 use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
-use crate::exit::{Exit, fail};
+use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::output;
+use crate::reconnect::LinkError;
 use crate::relink::Relink;
 
 /// A convo played to its verdict.
@@ -74,20 +77,23 @@ pub(crate) fn play(
         &conversation,
     );
     let mut run = Run::new(steps, bot_timeout, Instant::now());
-    let mut io = LiveIo {
-        connection: &mut connection,
+    let played = Live {
+        engine: &mut engine,
         chat: &mut chat,
         run: &mut run,
-    };
-    let played = drive(&mut engine, &mut io, config.network.timeout);
+        timeout: config.network.timeout,
+        publishing: None,
+        lines: 0,
+    }
+    .drive(&mut connection);
     // The conversation is not left in the next run's way, whatever happened.
-    if !io.chat.closed() {
-        let _ = io.connection.request(
+    if !chat.closed() {
+        let _ = connection.request(
             types::UPDATE_CONVERSATION_FIELD,
             Some(&frames::close_body(&conversation)),
         );
     }
-    io.connection.finish();
+    connection.finish();
     played?;
     Ok(Played {
         conversation,
@@ -95,56 +101,89 @@ pub(crate) fn play(
     })
 }
 
-/// Until the executor is done; a message whose response does not come
-/// within `timeout` ends the convo as an error.
-fn drive(engine: &mut Engine, io: &mut LiveIo, timeout: Duration) -> Result<()> {
-    engine.start(io)?;
-    // The instant our latest message went out, until the chat has its
-    // response: the executor is told then.
-    let mut publishing: Option<Instant> = None;
-    let mut lines = 0u64;
-    loop {
-        match io.connection.read()? {
-            Read::Frame(frame) => {
-                engine.on_frame(&frame, io)?;
-                if let Some(survey) = io.chat.take_survey() {
-                    engine.follow_dialog(io, &survey)?;
-                }
-                continue;
-            }
-            Read::Closed | Read::Empty => {}
+/// The convo on the connection, as the pump feeds it: until the executor
+/// is done; a message whose response does not come within `timeout` ends
+/// the convo as an error.
+struct Live<'a, 's> {
+    engine: &'a mut Engine,
+    chat: &'a mut Chat,
+    run: &'a mut Run<'s>,
+    timeout: Duration,
+    /// The instant our latest message went out, until the chat has its
+    /// response: the executor is told then.
+    publishing: Option<Instant>,
+    lines: u64,
+}
+
+impl Live<'_, '_> {
+    fn drive(&mut self, connection: &mut Connection) -> Result<()> {
+        self.engine.start(&mut LiveIo {
+            connection: &mut *connection,
+            chat: &mut *self.chat,
+            run: &mut *self.run,
+        })?;
+        connection.pump(self)
+    }
+
+    /// Sends a chat line at `now`.
+    fn say(&mut self, connection: &mut Connection, now: Instant, line: &str) -> Result<()> {
+        self.lines += 1;
+        self.publishing = Some(now);
+        self.chat.line(&mut Sender(connection), self.lines, line)
+    }
+}
+
+impl Consumer for Live<'_, '_> {
+    type Output = ();
+
+    fn frame(&mut self, connection: &mut Connection, frame: Utf8Bytes) -> Result<ControlFlow<()>> {
+        let mut io = LiveIo {
+            connection,
+            chat: &mut *self.chat,
+            run: &mut *self.run,
+        };
+        self.engine.on_frame(&frame, &mut io)?;
+        if let Some(survey) = io.chat.take_survey() {
+            self.engine.follow_dialog(&mut io, &survey)?;
         }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    fn drained(
+        &mut self,
+        connection: &mut Connection,
+    ) -> Result<ControlFlow<(), Option<Wait<'_>>>> {
         let now = Instant::now();
-        engine.on_tick(now)?;
+        self.engine.on_tick(now)?;
         // Once the conversation is over nothing more can come: the
         // executor's waits end at once, and a message whose response the
         // close overtook is out all the same.
-        let over = engine.ending().is_some() || io.chat.closed();
-        if let Some(at) = publishing
-            && (io.chat.wants_line() || over)
+        let over = self.engine.ending().is_some() || self.chat.closed();
+        if let Some(at) = self.publishing
+            && (self.chat.wants_line() || over)
         {
-            publishing = None;
-            io.run.sent(at);
+            self.publishing = None;
+            self.run.sent(at);
         }
-        if publishing.is_some_and(|at| now >= at + timeout) {
+        if self.publishing.is_some_and(|at| now >= at + self.timeout) {
             return Err(fail(
                 Exit::TempFail,
                 format!(
                     "no response to our message within {} s (--timeout)",
-                    timeout.as_secs_f64()
+                    self.timeout.as_secs_f64()
                 ),
             ));
         }
-        let deadline = match io.run.poll(now) {
-            Action::Done => return Ok(()),
+        let deadline = match self.run.poll(now) {
+            Action::Done => return Ok(ControlFlow::Break(())),
             Action::Wait(Some(until)) if over => {
-                io.run.poll(until);
-                continue;
+                self.run.poll(until);
+                return Ok(ControlFlow::Continue(None));
             }
             Action::Wait(deadline) => deadline,
             Action::Publish(_) | Action::Click(_) if over => {
-                io.run.conversation_over();
-                continue;
+                self.run.conversation_over();
+                return Ok(ControlFlow::Continue(None));
             }
             Action::Publish(text) => {
                 // A line starting with `/` is a command to the chat; `//`
@@ -154,26 +193,41 @@ fn drive(engine: &mut Engine, io: &mut LiveIo, timeout: Duration) -> Result<()> 
                 } else {
                     text
                 };
-                lines += 1;
-                publishing = Some(now);
-                io.chat.line(&mut Sender(io.connection), lines, &line)?;
-                continue;
+                self.say(connection, now, &line)?;
+                return Ok(ControlFlow::Continue(None));
             }
             Action::Click(title) => {
-                lines += 1;
-                publishing = Some(now);
-                let line = format!("/click {title}");
-                io.chat.line(&mut Sender(io.connection), lines, &line)?;
-                continue;
+                self.say(connection, now, &format!("/click {title}"))?;
+                return Ok(ControlFlow::Continue(None));
             }
         };
-        let deadline = engine::earliest(engine.next_deadline(), deadline);
-        let deadline = engine::earliest(deadline, publishing.map(|at| at + timeout));
-        let watch = Watch {
-            stdout: false,
-            other: None,
-        };
-        io.connection.wait(deadline, watch)?;
+        let until = engine::earliest(self.engine.next_deadline(), deadline);
+        let until = engine::earliest(until, self.publishing.map(|at| at + self.timeout));
+        Ok(ControlFlow::Continue(Some(Wait {
+            until,
+            watch: Watch::default(),
+        })))
+    }
+
+    // Nothing more comes: the executor is done with what it has, or the
+    // convo cannot go on.
+    fn closed(&mut self, connection: &mut Connection) -> Result<()> {
+        loop {
+            match self.drained(connection)? {
+                ControlFlow::Break(()) => return Ok(()),
+                ControlFlow::Continue(None) => {}
+                ControlFlow::Continue(Some(_)) => {
+                    return Err(link_failure(
+                        Exit::TempFail,
+                        LinkError::Closed(1000),
+                        format!(
+                            "{}: the server closed the connection before the convo ended",
+                            connection.host()
+                        ),
+                    ));
+                }
+            }
+        }
     }
 }
 
