@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::choices;
 use crate::cli::ClickArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read};
+use crate::connection::{Connection, Found};
 use crate::exit::{Exit, fail};
-use crate::frames::{self, Incoming, types};
+use crate::frames::{self, types};
 use crate::output::Output;
 use crate::relink::Relink;
 
@@ -70,37 +70,30 @@ fn message(connection: &mut Connection, dialog: &str, sequence: u64) -> Result<V
         )
     };
     let deadline = Instant::now() + connection.timeout();
-    loop {
-        let frame = match connection.next(deadline)? {
-            Read::Frame(frame) => frame,
-            Read::Empty => return Err(missing()),
-            Read::Closed => {
-                return Err(fail(
-                    Exit::TempFail,
-                    "the server closed the connection before sending the message",
-                ));
-            }
-        };
-        match frames::parse(&frame)? {
-            Incoming::Notification(notification)
-                if notification.notification_type == types::MESSAGING_EVENT_NOTIFICATION =>
-            {
-                for change in frames::changes(notification.body)? {
-                    match frames::change_meta(change, false)?.sequence {
-                        Some(found) if found == sequence => {
-                            return serde_json::from_str(change.get())
-                                .map_err(|_| fail(Exit::Protocol, "the message is not JSON"));
-                        }
-                        // Sequences come in order: a later one means no N.
-                        Some(found) if found > sequence => return Err(missing()),
-                        _ => {}
-                    }
-                }
-            }
-            Incoming::Response(response) => {
-                connection.other_response(&response);
-            }
-            Incoming::Notification(_) => {}
+    let found = connection.find(deadline, |notification| {
+        if notification.notification_type != types::MESSAGING_EVENT_NOTIFICATION {
+            return Ok(None);
         }
+        for change in frames::changes(notification.body)? {
+            match frames::change_meta(change, false)?.sequence {
+                Some(found) if found == sequence => {
+                    return serde_json::from_str(change.get())
+                        .map(Some)
+                        .map_err(|_| fail(Exit::Protocol, "the message is not JSON"));
+                }
+                // Sequences come in order: a later one means no N.
+                Some(found) if found > sequence => return Err(missing()),
+                _ => {}
+            }
+        }
+        Ok(None)
+    })?;
+    match found {
+        Found::It(message) => Ok(message),
+        Found::Deadline => Err(missing()),
+        Found::Closed => Err(fail(
+            Exit::TempFail,
+            "the server closed the connection before sending the message",
+        )),
     }
 }

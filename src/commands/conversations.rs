@@ -7,9 +7,9 @@ use anyhow::Result;
 
 use crate::cli::{ConversationsArgs, Stage};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read};
+use crate::connection::{Connection, Found};
 use crate::exit::{Exit, fail};
-use crate::frames::{self, ConversationChange, Incoming, types};
+use crate::frames::{self, ConversationChange, types};
 use crate::output::Output;
 use crate::relink::Relink;
 
@@ -51,28 +51,21 @@ pub(crate) fn snapshot(
     let subscription = frames::body_member(reply.body.as_deref(), "subscriptionId")
         .and_then(|id| id.as_str().map(str::to_owned));
     let deadline = Instant::now() + connection.timeout();
-    let conversations = loop {
-        let frame = match connection.next(deadline)? {
-            Read::Frame(frame) => frame,
-            Read::Empty | Read::Closed => {
-                return Err(fail(
-                    Exit::TempFail,
-                    "the server sent no conversation list after cqm.SubscribeExConversations",
-                ));
-            }
-        };
-        match frames::parse(&frame)? {
-            Incoming::Notification(n) if types::is_conversation_change(&n.notification_type) => {
-                break frames::changes(n.body)?
-                    .into_iter()
-                    .map(frames::conversation_change)
-                    .collect::<Result<Vec<_>>>()?;
-            }
-            Incoming::Response(response) => {
-                connection.other_response(&response);
-            }
-            Incoming::Notification(_) => {}
+    let found = connection.find(deadline, |n| {
+        if !types::is_conversation_change(&n.notification_type) {
+            return Ok(None);
         }
+        frames::changes(n.body)?
+            .into_iter()
+            .map(frames::conversation_change)
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
+    })?;
+    let Found::It(conversations) = found else {
+        return Err(fail(
+            Exit::TempFail,
+            "the server sent no conversation list after cqm.SubscribeExConversations",
+        ));
     };
     if let Some(subscription) = subscription {
         let body = serde_json::json!({"subscriptionId": subscription});

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Read};
+use crate::connection::{Connection, Found};
 use crate::exit::{self, Exit, fail, link_failure};
-use crate::frames::{self, Incoming, publish_text_body, text_notification, types};
+use crate::frames::{self, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
 use crate::reconnect::LinkError;
@@ -245,35 +245,10 @@ fn published(
     connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
     let deadline = Instant::now() + connection.timeout();
     let mut found = None;
-    loop {
-        let frame = match connection.next(deadline)? {
-            Read::Frame(frame) => frame,
-            Read::Empty => {
-                return Err(timed_out(
-                    "reading the conversation back",
-                    connection.timeout(),
-                ));
-            }
-            Read::Closed => {
-                return Err(link_failure(
-                    Exit::TempFail,
-                    LinkError::Closed(1000),
-                    "the server closed the connection while the conversation was read back",
-                ));
-            }
-        };
-        let notification = match frames::parse(&frame)? {
-            Incoming::Notification(notification)
-                if notification.notification_type == types::MESSAGING_EVENT_NOTIFICATION =>
-            {
-                notification
-            }
-            Incoming::Response(response) => {
-                connection.other_response(&response);
-                continue;
-            }
-            Incoming::Notification(_) => continue,
-        };
+    let read = connection.find(deadline, |notification| {
+        if notification.notification_type != types::MESSAGING_EVENT_NOTIFICATION {
+            return Ok(None);
+        }
         for change in frames::changes(notification.body)? {
             let meta = frames::change_meta(change, true)?;
             let Some(sequence) = meta.sequence else {
@@ -289,9 +264,22 @@ fn published(
                 }
             }
             if sequence >= last {
-                return Ok(found);
+                return Ok(Some(found));
             }
         }
+        Ok(None)
+    })?;
+    match read {
+        Found::It(found) => Ok(found),
+        Found::Deadline => Err(timed_out(
+            "reading the conversation back",
+            connection.timeout(),
+        )),
+        Found::Closed => Err(link_failure(
+            Exit::TempFail,
+            LinkError::Closed(1000),
+            "the server closed the connection while the conversation was read back",
+        )),
     }
 }
 

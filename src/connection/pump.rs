@@ -1,10 +1,11 @@
 //! The pump: the one loop that reads the socket into the session, hands
 //! what comes out to a `Consumer`, and waits in poll(2) until the socket, a
 //! deadline, the session's timers or a signal wake it. The response to a
-//! request, the next frame and a wait for another descriptor are consumers
+//! request, a notification looked for and a wait for another descriptor are consumers
 //! too, as are the stream, the chat and a convo played live.
 
 use std::io;
+use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
@@ -16,7 +17,7 @@ use tungstenite::Utf8Bytes;
 
 use super::Connection;
 use crate::exit::{Exit, err_text, fail, link_failure};
-use crate::frames::{self, Incoming, Response};
+use crate::frames::{self, Incoming, Notification, Response};
 use crate::patience::Patience;
 use crate::reconnect::LinkError;
 use crate::sanitise;
@@ -24,13 +25,13 @@ use crate::session::{Event, Reply};
 use crate::signals;
 use crate::transport::timed_out;
 
-/// What a read produced.
-pub(crate) enum Read {
-    /// A text frame.
-    Frame(Utf8Bytes),
-    /// Nothing more right now: the socket would block.
-    Empty,
-    /// The server closed the connection normally (code 1000).
+/// What `find` ends with.
+pub(crate) enum Found<T> {
+    /// What `pick` made of a notification.
+    It(T),
+    /// `until` passed first.
+    Deadline,
+    /// The server closed the connection normally first.
     Closed,
 }
 
@@ -143,9 +144,18 @@ impl Connection {
         self.pump(&mut awaited)?
     }
 
-    /// The next frame, waiting for it until `until` (`Empty` then).
-    pub(crate) fn next(&mut self, until: Instant) -> Result<Read> {
-        self.pump(&mut NextFrame { until })
+    /// The first thing `pick` makes of a notification, waiting for it until
+    /// `until`; responses that no one awaits are handled on the way.
+    pub(crate) fn find<T>(
+        &mut self,
+        until: Instant,
+        pick: impl FnMut(Notification) -> Result<Option<T>>,
+    ) -> Result<Found<T>> {
+        self.pump(&mut Finder {
+            until,
+            pick,
+            found: PhantomData,
+        })
     }
 
     /// Waits for `other` to become readable while keeping the link alive:
@@ -321,34 +331,52 @@ impl Consumer for Awaited<'_> {
     }
 }
 
-/// The next frame, until a deadline.
-struct NextFrame {
+/// A notification `pick` makes something of, until a deadline.
+struct Finder<T, P> {
     until: Instant,
+    pick: P,
+    found: PhantomData<T>,
 }
 
-impl Consumer for NextFrame {
-    type Output = Read;
+impl<T, P> Consumer for Finder<T, P>
+where
+    P: FnMut(Notification) -> Result<Option<T>>,
+{
+    type Output = Found<T>;
 
-    fn frame(&mut self, _: &mut Connection, frame: Utf8Bytes) -> Result<ControlFlow<Read>> {
-        Ok(ControlFlow::Break(Read::Frame(frame)))
+    fn frame(
+        &mut self,
+        connection: &mut Connection,
+        frame: Utf8Bytes,
+    ) -> Result<ControlFlow<Found<T>>> {
+        Ok(match frames::parse(&frame)? {
+            Incoming::Notification(notification) => match (self.pick)(notification)? {
+                Some(it) => ControlFlow::Break(Found::It(it)),
+                None => ControlFlow::Continue(()),
+            },
+            Incoming::Response(response) => {
+                connection.other_response(&response);
+                ControlFlow::Continue(())
+            }
+        })
     }
 
-    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<Read, Option<Wait<'_>>>> {
+    fn drained(&mut self, _: &mut Connection) -> Result<ControlFlow<Found<T>, Option<Wait<'_>>>> {
         Ok(ControlFlow::Continue(Some(Wait {
             until: Some(self.until),
             watch: Watch::default(),
         })))
     }
 
-    fn woke(&mut self, wake: Wake) -> ControlFlow<Read> {
+    fn woke(&mut self, wake: Wake) -> ControlFlow<Found<T>> {
         match wake {
-            Wake::Deadline => ControlFlow::Break(Read::Empty),
+            Wake::Deadline => ControlFlow::Break(Found::Deadline),
             _ => ControlFlow::Continue(()),
         }
     }
 
-    fn closed(&mut self, _: &mut Connection) -> Result<Read> {
-        Ok(Read::Closed)
+    fn closed(&mut self, _: &mut Connection) -> Result<Found<T>> {
+        Ok(Found::Closed)
     }
 }
 
