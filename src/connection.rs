@@ -1,14 +1,14 @@
-//! The consumer WebSocket: dialed, read, written and waited on. What the
+//! The consumer WebSocket: dialed, read, written and closed. What the
 //! frames mean to the session (request ids, responses matched by `reqId`,
 //! notifications parked meanwhile, the keep-alive and the dead-link timer)
 //! is `Session`'s, which this feeds and asks what to send.
 //!
 //! There is one thread and one socket. Once dialed, the socket is
-//! non-blocking: a read that would block returns at once, so the caller
-//! flushes its output at the end of each burst, and `wait` (in
-//! connection/wait.rs, with what callers read) then sleeps in poll(2) until
-//! data, a deadline, the keep-alive, or a signal. The clock is read there,
-//! not per frame.
+//! non-blocking: a read that would block returns at once, so the consumer
+//! flushes its output at the end of each burst, and the pump
+//! (connection/pump.rs, the one loop that reads the socket) then sleeps in
+//! poll(2) until data, a deadline, the keep-alive, or a signal. The clock is
+//! read there, not per frame.
 
 use std::time::{Duration, Instant};
 

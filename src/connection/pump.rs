@@ -1,8 +1,8 @@
 //! The pump: the one loop that reads the socket into the session, hands
 //! what comes out to a `Consumer`, and waits in poll(2) until the socket, a
-//! deadline, the session's timers or a signal wake it. The response to a
-//! request, a notification looked for and a wait for another descriptor are consumers
-//! too, as are the stream, the chat and a convo played live.
+//! deadline, the session's timers or a signal wake it. The stream, the chat
+//! and a convo played live are consumers; so are the response to a request,
+//! a notification looked for, and the wait for another descriptor.
 
 use std::io;
 use std::marker::PhantomData;
