@@ -37,6 +37,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// more is a flood (each ping queues a pong, and the loop would not look up
 /// at signals and deadlines while they come).
 const CONTROL_FRAMES_IN_A_ROW: usize = 1024;
+/// Frames held for the reader while a response is awaited weigh at most
+/// this many of the largest frames (64 MiB by default).
+const PARKED_FRAMES_MAX: usize = 8;
 
 pub(crate) struct Connection {
     ws: WebSocket<Stream>,
@@ -63,6 +66,7 @@ impl Connection {
                 &config.endpoint.host,
                 config.network.timeout,
                 config.keepalive,
+                config.max_frame_bytes.saturating_mul(PARKED_FRAMES_MAX),
                 Instant::now(),
             ),
             verbose_redact: config
@@ -102,9 +106,10 @@ impl Connection {
         Ok(id)
     }
 
-    /// Reads what the socket has into the session: false when it would
-    /// block.
-    fn read_socket(&mut self) -> Result<bool> {
+    /// Reads from the socket into the session until a frame for the reader
+    /// (or the close) is in: how many messages that took, pings and pongs
+    /// included; 0 when the socket would block first.
+    fn read_socket(&mut self) -> Result<usize> {
         let mut control_frames = 0usize;
         loop {
             let read = self.ws.read();
@@ -113,7 +118,7 @@ impl Connection {
                     self.ws.get_mut().message_done();
                     self.log('<', &text);
                     self.session.handle_frame(text)?;
-                    return Ok(true);
+                    return Ok(control_frames + 1);
                 }
                 Ok(Message::Binary(_)) => {
                     return Err(fail(
@@ -144,10 +149,10 @@ impl Connection {
                     let _ = self.ws.flush();
                     let close = frame.as_ref().map(|f| (u16::from(f.code), &*f.reason));
                     self.session.handle_close(close);
-                    return Ok(true);
+                    return Ok(control_frames + 1);
                 }
                 Ok(Message::Frame(_)) => {}
-                Err(tungstenite::Error::Io(err)) if is_tick(&err) => return Ok(false),
+                Err(tungstenite::Error::Io(err)) if is_tick(&err) => return Ok(0),
                 Err(err) => return Err(websocket_failure(self.host(), err)),
             }
         }
@@ -243,13 +248,14 @@ impl Connection {
         }
         let deadline = Instant::now() + CLOSE_GRACE.min(self.timeout());
         // What still comes is read to the server's close, and dropped.
-        while let Ok(more) = self.read_socket() {
-            if more {
-                continue;
-            }
+        // The deadline holds however fast they come.
+        while let Ok(read) = self.read_socket() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return;
+            }
+            if read > 0 {
+                continue;
             }
             nap_on(self.ws.get_ref(), PollFlags::IN, left);
         }

@@ -18,7 +18,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 use tungstenite::Utf8Bytes;
 
-use crate::exit::{Exit, link_failure};
+use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, Incoming, check_response, types};
 use crate::reconnect::LinkError;
 use crate::sanitise;
@@ -78,6 +78,10 @@ pub(crate) struct Session {
     awaiting: Option<(String, String)>,
     /// Frames for the reader, held while a response is awaited.
     parked: VecDeque<Utf8Bytes>,
+    /// Their bytes, and how many may be held: a server that keeps sending
+    /// and never answers is a flood, not a reason to grow without end.
+    parked_bytes: usize,
+    park_limit: usize,
     reply: Option<Event>,
     unmatched: VecDeque<String>,
     /// How the link ended, said once the parked frames are out.
@@ -88,11 +92,13 @@ pub(crate) struct Session {
 
 impl Session {
     /// A session on a link to `host` opened at `now`; `keepalive` is how
-    /// often a quiet link is checked, `timeout` how long an answer may take.
+    /// often a quiet link is checked, `timeout` how long an answer may take,
+    /// `park_limit` how many bytes of frames may wait for the reader.
     pub(crate) fn new(
         host: &str,
         timeout: Duration,
         keepalive: Option<Duration>,
+        park_limit: usize,
         now: Instant,
     ) -> Session {
         Session {
@@ -101,6 +107,8 @@ impl Session {
             next_id: 1,
             awaiting: None,
             parked: VecDeque::new(),
+            parked_bytes: 0,
+            park_limit,
             reply: None,
             unmatched: VecDeque::new(),
             end: None,
@@ -147,8 +155,7 @@ impl Session {
     pub(crate) fn handle_frame(&mut self, text: Utf8Bytes) -> Result<()> {
         self.keepalive.unanswered_since = None;
         let Some((awaited, request_type)) = &self.awaiting else {
-            self.parked.push_back(text);
-            return Ok(());
+            return self.park(text);
         };
         match frames::parse(&text)? {
             Incoming::Response(response) if response.req_id == *awaited => {
@@ -167,7 +174,7 @@ impl Session {
                     self.unmatched.push_back(response.req_id.into_owned());
                 }
             }
-            Incoming::Notification(_) => self.parked.push_back(text),
+            Incoming::Notification(_) => return self.park(text),
         }
         Ok(())
     }
@@ -294,9 +301,30 @@ impl Session {
             };
         }
         if let Some(frame) = self.parked.pop_front() {
+            self.parked_bytes -= frame.len();
             return Some(Event::Frame(frame));
         }
         self.end.take()
+    }
+
+    /// Holds a frame for the reader, within `park_limit`.
+    fn park(&mut self, text: Utf8Bytes) -> Result<()> {
+        self.parked_bytes += text.len();
+        if self.parked_bytes > self.park_limit {
+            let unanswered = match &self.awaiting {
+                Some((_, request_type)) => format!(" while {request_type} went unanswered"),
+                None => String::new(),
+            };
+            return Err(fail(
+                Exit::Protocol,
+                format!(
+                    "{}: the server sent more than {} bytes of notifications{unanswered}: a flood",
+                    self.host, self.park_limit
+                ),
+            ));
+        }
+        self.parked.push_back(text);
+        Ok(())
     }
 
     fn dead_link_at(&self) -> Option<Instant> {

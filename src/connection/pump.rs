@@ -25,6 +25,13 @@ use crate::session::{Event, Reply};
 use crate::signals;
 use crate::transport::timed_out;
 
+/// A burst longer than this many messages (pings included) is cut in parts: at the end of
+/// each, the consumer is told the burst is over and the pump waits as after
+/// any burst, so deadlines, signals, the keep-alive and stdout's reader are
+/// looked at whatever the server keeps sending; the clock is never read
+/// per frame.
+const MESSAGES_PER_BURST_PART: usize = 4096;
+
 /// What `find` ends with.
 pub(crate) enum Found<T> {
     /// What `pick` made of a notification.
@@ -84,6 +91,7 @@ impl Connection {
     /// session and hands out what comes of it, then (once the socket would
     /// block, the burst over) asks the consumer what to wait for.
     pub(crate) fn pump<C: Consumer>(&mut self, consumer: &mut C) -> Result<C::Output> {
+        let mut read_in_part = 0;
         loop {
             let flow = match self.session.poll_event() {
                 Some(Event::Frame(frame)) => consumer.frame(self, frame)?,
@@ -99,9 +107,14 @@ impl Connection {
                         self.finish();
                         return Err(fail(exit, ""));
                     }
-                    if self.read_socket()? {
-                        continue;
+                    if read_in_part < MESSAGES_PER_BURST_PART {
+                        let read = self.read_socket()?;
+                        if read > 0 {
+                            read_in_part += read;
+                            continue;
+                        }
                     }
+                    read_in_part = 0;
                     match consumer.drained(self)? {
                         ControlFlow::Break(output) => return Ok(output),
                         ControlFlow::Continue(Some(Wait { until, watch })) => {
@@ -254,8 +267,8 @@ pub(crate) trait Consumer {
         Ok(ControlFlow::Continue(()))
     }
 
-    /// The socket has nothing more for now: the burst is over. What to
-    /// wait for (None: nothing, the socket is read again at once, as after
+    /// The socket has nothing more for now, or a long burst reached the end
+    /// of a part: the burst is over. What to wait for (None: nothing, the socket is read again at once, as after
     /// sending something), or the end.
     fn drained(
         &mut self,

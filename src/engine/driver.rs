@@ -24,9 +24,6 @@ use crate::relink::{Recovery, Relink};
 use crate::signals;
 use crate::state::StateFile;
 
-/// During a long burst, the clock is looked at after this many frames (for
-/// the keep-alive and the engine's timers), never per frame.
-const FRAMES_BETWEEN_TICKS: u32 = 4096;
 /// While frames keep coming in short bursts, the cursor is stored at most
 /// this often: each store is an fsync.
 const STORE_EVERY: Duration = Duration::from_millis(100);
@@ -194,7 +191,6 @@ fn one_connection(
         relink,
         sinks,
         setup: SetupPatience::new(config),
-        frames_since_tick: 0,
         reconnects: retry.enabled,
     })
 }
@@ -206,7 +202,6 @@ struct Stream<'a, 'b, 'c> {
     relink: &'a mut Relink<'c>,
     sinks: &'a mut Sinks<'b>,
     setup: SetupPatience,
-    frames_since_tick: u32,
     /// A normal close is a failure to retry (`--reconnect`), not the end.
     reconnects: bool,
 }
@@ -238,15 +233,6 @@ impl Consumer for Stream<'_, '_, '_> {
             sinks: &mut *self.sinks,
         };
         self.engine.on_frame(&frame, &mut io)?;
-        self.frames_since_tick += 1;
-        // A long burst is cut in parts, each flushed and its cursor stored,
-        // as a whole burst is.
-        if self.frames_since_tick >= FRAMES_BETWEEN_TICKS {
-            self.frames_since_tick = 0;
-            self.sinks.settle_burst(self.engine.cursor())?;
-            self.engine.on_tick(self.sinks.stream_now())?;
-            connection.maintain(Instant::now())?;
-        }
         self.ended(connection)
     }
 
@@ -256,7 +242,6 @@ impl Consumer for Stream<'_, '_, '_> {
     ) -> Result<ControlFlow<(), Option<Wait<'_>>>> {
         // The burst is over: what it printed goes out now, then the cursor
         // that covers it is stored (or soon).
-        self.frames_since_tick = 0;
         self.engine.end_of_burst(&mut SessionIo {
             connection: &mut *connection,
             sinks: &mut *self.sinks,

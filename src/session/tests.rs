@@ -7,9 +7,10 @@ use crate::exit::link_error;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const EVERY: Duration = Duration::from_secs(10);
+const PARK_LIMIT: usize = 1024;
 
 fn session(now: Instant) -> Session {
-    Session::new("lp.example", TIMEOUT, Some(EVERY), now)
+    Session::new("lp.example", TIMEOUT, Some(EVERY), PARK_LIMIT, now)
 }
 
 fn frame(text: &str) -> Utf8Bytes {
@@ -132,6 +133,34 @@ fn notifications_are_parked_while_a_response_is_awaited_and_released_in_order() 
 }
 
 #[test]
+fn frames_held_beyond_the_park_limit_are_a_flood() {
+    let mut s = session(Instant::now());
+    let id = s.request("ms.SubscribeMessagingEvents", None, None);
+    s.await_reply(&id, "ms.SubscribeMessagingEvents");
+    let one = notification(1).len();
+    let fit = PARK_LIMIT / one;
+    for _ in 0..fit {
+        s.handle_frame(notification(1)).unwrap();
+    }
+    let err = s.handle_frame(notification(1)).unwrap_err();
+    assert!(matches!(
+        crate::exit::classify(&err),
+        crate::exit::Outcome::Fail(Exit::Protocol)
+    ));
+    assert!(
+        err.to_string()
+            .contains("while ms.SubscribeMessagingEvents went unanswered: a flood"),
+        "{err}"
+    );
+    // Frames handed out make room again.
+    let mut s = session(Instant::now());
+    for _ in 0..fit * 3 {
+        s.handle_frame(notification(1)).unwrap();
+        assert!(matches!(s.poll_event(), Some(Event::Frame(_))));
+    }
+}
+
+#[test]
 fn a_frame_that_is_not_json_fails_only_while_a_response_is_awaited() {
     let mut s = session(Instant::now());
     s.handle_frame(frame("not json")).unwrap();
@@ -175,7 +204,7 @@ fn only_the_last_keepalive_ids_are_kept() {
 #[test]
 fn no_keepalive_without_a_period() {
     let start = Instant::now();
-    let mut s = Session::new("lp.example", TIMEOUT, None, start);
+    let mut s = Session::new("lp.example", TIMEOUT, None, PARK_LIMIT, start);
     assert_eq!(s.poll_timeout(), None);
     s.handle_timeout(start + TIMEOUT * 10).unwrap();
     assert!(s.poll_transmit().is_none());

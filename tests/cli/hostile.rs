@@ -265,6 +265,95 @@ fn a_ping_flood_is_a_protocol_error() {
     result.assert_error(76, "pings or pongs in a row without a message: a flood");
 }
 
+/// A server that never answers the subscription and sends, up to `parts`
+/// times, the frames `part` makes; it tells (once the client has gone or
+/// the parts are sent) whether the client left before the end.
+fn unanswering_server(parts: usize, part: Vec<u8>) -> (u16, thread::JoinHandle<bool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = thread::spawn(move || {
+        let (mut stream, answer) = upgrade_request(&listener);
+        stream.write_all(answer.as_bytes()).unwrap();
+        (0..parts).any(|_| stream.write_all(&part).is_err())
+    });
+    (port, server)
+}
+
+/// An unmasked server text frame.
+fn text_frame(text: &str) -> Vec<u8> {
+    let mut frame = vec![0x81];
+    match text.len() {
+        len @ 0..=125 => frame.push(len as u8),
+        len => {
+            frame.push(126);
+            frame.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+    }
+    frame.extend_from_slice(text.as_bytes());
+    frame
+}
+
+#[test]
+fn pings_and_stray_responses_in_bulk_do_not_hold_off_the_timeout() {
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "x"}));
+    // Fewer pings in a row than make a flood, then a response to a request
+    // never sent: nothing is kept, and the socket is never idle.
+    let mut part = [0x89u8, 0].repeat(1000);
+    part.extend(text_frame(
+        r#"{"kind":"resp","reqId":"999","code":200,"type":"x"}"#,
+    ));
+    let (port, server) = unanswering_server(1_000_000, part);
+    let url = format!("ws://127.0.0.1:{port}/ws_api/account/a/messaging/consumer?v=3");
+    let result = run(
+        bare()
+            .args([
+                "subscribe",
+                "c",
+                "--follow",
+                "--timeout",
+                "1",
+                "--url",
+                &url,
+            ])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    result.assert_error(75, "no response to ms.SubscribeMessagingEvents within 1 s");
+    assert!(
+        server.join().unwrap(),
+        "the client waited for the flood to end"
+    );
+}
+
+#[test]
+fn notifications_in_bulk_while_a_response_is_awaited_are_a_flood() {
+    // They are kept for the reader until the response: in bounded memory.
+    let token = lp_consumer::encode_unsigned(&json!({"sub": "x"}));
+    let notification = text_frame(&format!(
+        r#"{{"kind":"notification","type":"ms.MessagingEventNotification","body":{{"changes":[],"pad":"{}"}}}}"#,
+        "x".repeat(900)
+    ));
+    let (port, server) = unanswering_server(1_000_000, notification);
+    let url = format!("ws://127.0.0.1:{port}/ws_api/account/a/messaging/consumer?v=3");
+    let result = run(
+        bare()
+            .args(["close", "c", "--max-frame-bytes", "1024", "--url", &url])
+            .env("LP_JWT", &token),
+        None,
+        &token,
+    );
+    result.assert_error(
+        76,
+        "the server sent more than 8192 bytes of notifications while \
+         cm.UpdateConversationField went unanswered: a flood",
+    );
+    assert!(
+        server.join().unwrap(),
+        "the client waited for the flood to end"
+    );
+}
+
 #[test]
 fn a_dribbling_server_ends_with_75_within_the_timeout() {
     let token = lp_consumer::encode_unsigned(&json!({"sub": "x"}));
