@@ -107,6 +107,7 @@ pub(crate) fn run(
         let progress_before = engine.progress();
         let mut talk = Talk {
             engine: &mut engine,
+            relink: &mut relink,
             parts: Parts {
                 out: &mut *out,
                 chat: &mut chat,
@@ -165,24 +166,21 @@ pub(crate) fn run(
     // How the chat ended decides what becomes of a conversation it requested.
     match result.as_ref().err().map(exit::classify) {
         // The user stopped the tool, not the conversation, which can go on;
-        // its id is said with how to go on. The service chose it: a command
-        // is suggested only for an id that shows as itself.
-        Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => {
-            let message = if conversation.chars().any(sanitise::is_escaped) {
-                "stopped; the conversation is left open, and its id holds characters that \
-                 cannot be shown as they are; `lp-consumer conversations` prints it as JSON \
-                 (conversationId), to go on with it (`chat ID`) or close it (`close ID`)"
-                    .to_owned()
-            } else {
-                let id = sanitise::shell_word(&conversation);
-                format!(
-                    "stopped; conversation {id} is left open: `lp-consumer chat {id}` goes on \
-                     with it, `lp-consumer close {id}` closes it"
-                )
-            };
-            Err(exit::fail(exit, message))
+        // its id is said with how to go on.
+        Some(Outcome::Fail(exit @ (Exit::Interrupted | Exit::Terminated))) if requested => Err(
+            exit::fail(exit, format!("stopped; {}", left_open(&conversation))),
+        ),
+        // A refused token would be refused for the close too: the
+        // conversation is named, to be closed with a good one.
+        Some(Outcome::Fail(Exit::NoPerm)) if requested && !args.keep_open => {
+            let err = result
+                .err()
+                .map_or_else(String::new, |err| format!("{err:#}"));
+            Err(exit::fail(
+                Exit::NoPerm,
+                format!("{err}; {}", left_open(&conversation)),
+            ))
         }
-        // A refused token would be refused for the close too.
         Some(Outcome::Fail(Exit::Interrupted | Exit::Terminated | Exit::NoPerm)) => result,
         // A failure (a line without reply, a bad command, a broken frame) or
         // a reader that left, seen by poll or by a broken pipe: the
@@ -194,6 +192,23 @@ pub(crate) fn run(
             result
         }
     }
+}
+
+/// Says that `conversation` is left open, and how to go on with it or close
+/// it. The service chose the id: a command is suggested only for an id that
+/// shows as itself.
+fn left_open(conversation: &str) -> String {
+    if conversation.chars().any(sanitise::is_escaped) {
+        return "the conversation is left open, and its id holds characters that cannot be \
+                shown as they are; `lp-consumer conversations` prints it as JSON \
+                (conversationId), to go on with it (`chat ID`) or close it (`close ID`)"
+            .to_owned();
+    }
+    let id = sanitise::shell_word(conversation);
+    format!(
+        "conversation {id} is left open: `lp-consumer chat {id}` goes on with it, \
+         `lp-consumer close {id}` closes it"
+    )
 }
 
 /// A new connection after `err`, as `relink` decides (the error back when
@@ -227,8 +242,11 @@ fn close_quietly(connection: &mut Connection, conversation: &str) {
 }
 
 /// The conversation on one connection, as the pump feeds it.
-struct Talk<'a> {
+struct Talk<'a, 'c> {
     engine: &'a mut Engine,
+    /// Learns that the service answers on this connection, so that a token
+    /// that expires later is renewed again.
+    relink: &'a mut Relink<'c>,
     parts: Parts<'a>,
     lines: &'a mut Lines,
     closes_at_end: bool,
@@ -257,7 +275,7 @@ impl Parts<'_> {
     }
 }
 
-impl Talk<'_> {
+impl Talk<'_, '_> {
     /// The conversation, until it ends: `Wake::ReaderGone` when stdout's
     /// reader left, `Wake::Nothing` otherwise.
     fn run(&mut self, connection: &mut Connection) -> Result<Wake> {
@@ -266,7 +284,7 @@ impl Talk<'_> {
     }
 }
 
-impl Consumer for Talk<'_> {
+impl Consumer for Talk<'_, '_> {
     type Output = Wake;
 
     fn frame(
@@ -274,6 +292,7 @@ impl Consumer for Talk<'_> {
         connection: &mut Connection,
         frame: Utf8Bytes,
     ) -> Result<ControlFlow<Wake>> {
+        self.relink.accepted();
         let mut io = self.parts.on(connection);
         self.engine.on_frame(&frame, &mut io)?;
         if let Some(survey) = io.chat.take_survey() {

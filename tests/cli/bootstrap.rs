@@ -879,8 +879,11 @@ fn chat_turns_go_on_through_expiring_tokens_renewed_by_the_helper() {
         ..MockConfig::default()
     });
     let helper = account.helper("alice");
-    // Six turns of at least half a second each outlast a token.
-    let lines = ["one", "two", "three", "four", "five", "six"];
+    // Ten turns of at least half a second each outlast two tokens: a token
+    // renewed once is renewed again when it expires in turn.
+    let lines = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
     let run = raw(
         account
             .cmd()
@@ -905,7 +908,7 @@ fn chat_turns_go_on_through_expiring_tokens_renewed_by_the_helper() {
         .lines()
         .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
         .count();
-    assert!(renewals >= 1, "{}", run.stderr);
+    assert!(renewals >= 2, "{}", run.stderr);
 }
 
 #[test]
@@ -1172,4 +1175,36 @@ fn errors_say_what_was_given_not_raw_values() {
         None,
     )
     .assert_failure(78, "--url/LP_URL: `exa mple` is not a valid URL");
+}
+
+#[test]
+fn a_chat_whose_token_expires_without_a_helper_names_the_conversation_it_leaves_open() {
+    let account = Account::with(MockConfig {
+        token_ttl: 2,
+        agent_echo: true,
+        ..MockConfig::default()
+    });
+    let token = account.server.token(account.server.default_consumer());
+    // Turns of at least half a second each outlast the token.
+    let lines = ["one", "two", "three", "four", "five", "six"];
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .args(["chat", "--turns", "--settle", "0.5"]),
+        Some(&(lines.join("\n") + "\n")),
+    );
+    run.assert_code(77);
+    let conversation = run.json()[0]["conversationId"]
+        .as_str()
+        .expect("chat names the conversation it requested")
+        .to_owned();
+    assert!(
+        run.stderr.contains(&format!(
+            "conversation {conversation} is left open: `lp-consumer chat {conversation}` goes on"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
