@@ -153,7 +153,17 @@ impl Publisher<'_> {
                 }
                 Err(err) => {
                     unsure |= sent;
-                    self.failed(err)?;
+                    let number = self.sent + 1;
+                    self.failed(err).map_err(|err| {
+                        if unsure {
+                            exit::amended(
+                                err,
+                                &format!("; message {number} went out, and its answer was lost: the conversation may have it"),
+                            )
+                        } else {
+                            err
+                        }
+                    })?;
                 }
             }
         }
@@ -283,8 +293,12 @@ fn published(
     }
 }
 
-/// The error with how many messages went out before it, same exit code.
+/// The error with how many messages the service confirmed before it, same
+/// exit code.
 fn with_count(err: anyhow::Error, sent: u64) -> anyhow::Error {
     let messages = if sent == 1 { "message" } else { "messages" };
-    exit::amended(err, &format!(" ({sent} {messages} sent before it)"))
+    exit::amended(
+        err,
+        &format!(" ({sent} {messages} sent and confirmed before it)"),
+    )
 }

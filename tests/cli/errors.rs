@@ -74,7 +74,7 @@ fn non_utf8_stdin_exits_65() {
     let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
     run.assert_error(
         65,
-        "line 2 of standard input is not UTF-8 (1 message sent before it)",
+        "line 2 of standard input is not UTF-8 (1 message sent and confirmed before it)",
     );
     assert_eq!(run.sequences(), vec![0]);
 }
@@ -123,7 +123,8 @@ fn a_message_no_reader_could_read_back_is_refused() {
     );
     run.assert_error(65, "line 2: the message (6000 bytes)");
     assert!(
-        run.stderr.contains("(1 message sent before it)"),
+        run.stderr
+            .contains("(1 message sent and confirmed before it)"),
         "{}",
         run.stderr
     );

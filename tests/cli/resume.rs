@@ -535,6 +535,31 @@ fn send_reconnect_puts_each_line_in_the_conversation_once_when_answers_are_lost(
     assert_eq!(sequences, (0..30).collect::<Vec<u64>>());
 }
 
+#[test]
+fn send_without_reconnect_says_that_a_message_whose_answer_was_lost_may_be_in() {
+    // The connection drops instead of answering the second message.
+    let setup = Setup::with(MockConfig {
+        faults: Faults {
+            drop_before: Some(2),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    let run = setup.run_stdin(&["send", &conversation], "a\nb\nc\n");
+    run.assert_error(
+        75,
+        "; message 2 went out, and its answer was lost: the conversation may have it \
+         (1 message sent and confirmed before it)",
+    );
+    assert_eq!(run.lines.len(), 1);
+    let consumer = setup.server.default_consumer();
+    assert_eq!(
+        setup.server.messages_of(consumer, &conversation),
+        ["a", "b"]
+    );
+}
+
 /// A service whose conversation holds events stamped `stamps` (ms since
 /// the epoch), sequences from 0; the ws:// URL.
 fn stamped_history(stamps: Vec<i64>) -> String {
