@@ -41,7 +41,7 @@ exits! {
     Refused = 1: "the service refused the request (non-2xx code, shown on stderr); test: a convo did not pass",
     Usage = 2: "usage error",
     DataErr = 65: "bad input data (JWT, JSON argument, state file, stdin, a choice that cannot be clicked)",
-    NoInput = 66: "an input file (--jwt-file, --cacert, --auth-code-file, --state-file) cannot be read",
+    NoInput = 66: "cannot read --jwt-file, --cacert, --auth-code-file, --state-file; test: PATH missing or empty",
     Unavailable = 69: "service unavailable (DNS, connection refused, TLS handshake)",
     Software = 70: "internal error (a bug: please report it)",
     IoErr = 74: "output or a local file cannot be written",
