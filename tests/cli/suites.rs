@@ -456,6 +456,54 @@ fn jwt_command_runs_once_per_convo_with_its_name_and_index() {
 }
 
 #[test]
+fn a_pool_of_identities_by_slot_serves_more_convos_than_jobs() {
+    // Two identities for six convos two at a time: each convo's slot is free
+    // of any other running convo, so no consumer is asked for a second open
+    // conversation. The first convo lasts while the others run one after
+    // another: by index, the third would take the first's identity.
+    let setup = echo();
+    let files: Vec<(String, String)> = (1..=6)
+        .map(|n| {
+            let pause = if n == 1 { "PAUSE 1000\n" } else { "" };
+            (
+                format!("c{n}.convo.txt"),
+                format!("c{n}\n#me\nhi {n}\n#bot\nhi {n}\n{pause}"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = suite(&files);
+    let log = dir.path().join("helper.log");
+    let helper = format!(
+        "echo \"$LP_TEST_SLOT\" >> '{}'; eval printf %s \"\\$T$LP_TEST_SLOT\"",
+        log.display()
+    );
+    let mut command = bare();
+    command
+        .env("LP_URL", setup.server.url())
+        .env("LP_JWT_COMMAND", &helper)
+        .env("T0", setup.server.token("consumer-0"))
+        .env("T1", setup.server.token("consumer-1"))
+        .args(["test", "--jobs", "2", dir.path().to_str().unwrap()]);
+    let run = run(&mut command, None, "");
+    run.assert_code(0);
+    assert!(
+        status_of(&run).iter().all(|(_, status)| status == "passed"),
+        "{:?}",
+        status_of(&run)
+    );
+    let slots: BTreeSet<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(slots, BTreeSet::from(["0".to_owned(), "1".to_owned()]));
+}
+
+#[test]
 fn usage_and_configuration_errors_stop_the_run_before_it_starts() {
     let setup = echo();
     let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);

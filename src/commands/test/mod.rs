@@ -106,7 +106,9 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     let mut all = Vec::with_capacity(jobs.len());
     thread::scope(|scope| -> Result<()> {
         let workers = (args.jobs as usize).min(jobs.len());
-        for _ in 0..workers {
+        // A worker runs one convo at a time, so its number is a slot no
+        // other running convo holds: `LP_TEST_SLOT` for a pool of identities.
+        for slot in 0..workers {
             let report = report.clone();
             let (jobs, next, consumers) = (&jobs, &next, &consumers);
             scope.spawn(move || {
@@ -114,7 +116,7 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
                 while signals::pending().is_none() {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
-                    let result = run_one(args, global, consumers, job, index);
+                    let result = run_one(args, global, consumers, job, index, slot);
                     if report.send(result).is_err() {
                         break;
                     }
@@ -182,6 +184,7 @@ fn run_one(
     consumers: &Consumers,
     job: &Job,
     index: usize,
+    slot: usize,
 ) -> ConvoResult {
     let started = Instant::now();
     let mut result = ConvoResult {
@@ -211,6 +214,7 @@ fn run_one(
                         ("LP_TEST_CONVO", job.planned.name.clone()),
                         ("LP_TEST_FILE", job.planned.file.clone()),
                         ("LP_TEST_INDEX", index.to_string()),
+                        ("LP_TEST_SLOT", slot.to_string()),
                     ])?,
                     None,
                 ),
