@@ -158,6 +158,44 @@ const BOTIUM_ASSERTERS: &[&str] = &[
     "CHECKLIVEPERSONSKILL",
 ];
 
+/// The asserters lp-consumer runs, offered as the likely meaning of a text
+/// line that fails.
+const SUPPORTED_ASSERTERS: &[&str] = &["BUTTONS", "CARDS", "CHECKLIVEPERSONSKILL"];
+
+/// The asserter a text line of `text` was probably meant to be: its first
+/// word differs from one in case only, or by at most two letters
+/// (`BUTONS`, `buttons`). Botium reads such a line as text, and so do we;
+/// a failing step names the likely intent.
+pub(crate) fn misspelled_asserter(text: &str) -> Option<&'static str> {
+    text.split('\n').find_map(|line| {
+        let word = line
+            .trim_start_matches(['?', '!'])
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        SUPPORTED_ASSERTERS
+            .iter()
+            .copied()
+            .find(|name| word.eq_ignore_ascii_case(name) || edit_distance(word, name) <= 2)
+    })
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
 const BOTIUM_LOGIC_HOOKS: &[&str] = &[
     "PAUSE",
     "WAITFORBOT",

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use super::matcher::{normalize, wildcard};
-use super::parse::{AsserterKind, Hook, Sender, Step};
+use super::parse::{AsserterKind, Hook, Sender, Step, misspelled_asserter};
 
 /// A message from the agent, as the executor sees it. Typing indicators and
 /// other events are not messages.
@@ -489,9 +489,11 @@ impl<'a> Run<'a> {
                 } else {
                     "expected to match"
                 };
+                let hint = misspelled_asserter(expected)
+                    .map_or_else(String::new, |name| format!(" (did you mean {name}?)"));
                 return Err(Mismatch::new(
                     format!(
-                        "bot response \"{received}\" {verb} \"{}\"",
+                        "bot response \"{received}\" {verb} \"{}\"{hint}",
                         patterns.join("\" or \"")
                     ),
                     Some(expected.to_owned()),

@@ -348,6 +348,38 @@ fn a_failure_in_text_shows_expected_received_and_the_transcripts_tail() {
 }
 
 #[test]
+fn a_misspelled_asserter_is_text_its_failure_says_so_and_text_keeps_it_in_the_block() {
+    let setup = echo();
+    let dir = suite(&[(
+        "f.convo.txt",
+        "choice\n#me\nYes or no?\n#bot\nYes or no?\nBUTONS Yes|No\n",
+    )]);
+    let path = dir.path().to_str().unwrap();
+    let run = setup.run(&["test", path]);
+    run.assert_code(1);
+    let failure = &by_convo(&run)[0].1["failure"];
+    assert_eq!(failure["expected"], "Yes or no?\nBUTONS Yes|No");
+    let message = failure["message"].as_str().unwrap();
+    assert!(message.ends_with("(did you mean BUTTONS?)"), "{message}");
+    let run = crate::harness::finish_text(
+        crate::harness::output_of(setup.cmd().args(["test", "--format", "text", path]), None),
+        &setup.token,
+    );
+    run.assert_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[2..5],
+        [
+            "       expected: Yes or no? ⏎ BUTONS Yes|No",
+            "       received: Yes or no?",
+            "       | #me Yes or no?",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn the_skill_after_a_transfer_is_checked() {
     let setup = with_bot();
     let dir = suite(&[

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::convo::run::{Failure, Latency};
+use crate::sanitise;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Status {
@@ -136,17 +137,20 @@ pub(crate) fn text_lines(result: &ConvoResult) -> Vec<String> {
         };
         lines.push(format!(
             "       step {} ({}, line {}{partial}): {}",
-            failure.step, failure.sender, failure.line, failure.message
+            failure.step,
+            failure.sender,
+            failure.line,
+            sanitise::words(&failure.message)
         ));
         if let Some(expected) = &failure.expected {
-            lines.push(format!("       expected: {expected}"));
+            lines.push(format!("       expected: {}", sanitise::words(expected)));
         }
         if let Some(received) = &failure.received {
-            lines.push(format!("       received: {received}"));
+            lines.push(format!("       received: {}", sanitise::words(received)));
         }
         let tail = result.transcript.len().saturating_sub(TAIL);
         for line in &result.transcript[tail..] {
-            lines.push(format!("       | {line}"));
+            lines.push(format!("       | {}", sanitise::words(line)));
         }
     }
     if let Some(error) = &result.error {

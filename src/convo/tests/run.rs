@@ -517,3 +517,24 @@ fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
     let failure = run.outcome().failure.clone().expect("a failure");
     assert_eq!((failure.step, failure.received.as_deref()), (2, Some("1")));
 }
+
+#[test]
+fn a_text_line_that_looks_like_a_misspelled_asserter_is_text_and_the_failure_names_it() {
+    for (line, hint) in [
+        ("BUTONS Yes|No", Some("BUTTONS")),
+        ("BUTTTONS Yes|No", Some("BUTTONS")),
+        ("buttons Yes|No", Some("BUTTONS")),
+        ("!CARD hotels", Some("CARDS")),
+        ("Yes or No", None),
+    ] {
+        let played = play(&format!("t\n#me\nhello\n#bot\nhello\n{line}\n"));
+        let failure = failure(&played);
+        assert_eq!(
+            failure.expected.as_deref(),
+            Some(format!("hello\n{line}").as_str())
+        );
+        let named = failure.message.split(" (did you mean ").nth(1);
+        let wanted = hint.map(|name| format!("{name}?)"));
+        assert_eq!(named, wanted.as_deref(), "{line}: {}", failure.message);
+    }
+}
