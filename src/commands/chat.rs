@@ -75,20 +75,13 @@ pub(crate) fn run(
         out.notice(&format!("conversation {conversation} ({how})"))?;
     }
     let mut engine = Engine::new(
-        engine::Options {
-            conversation: conversation.clone(),
+        engine::Options::talk(
+            conversation.clone(),
             consumer,
-            from: args.from,
-            types: args.types.clone(),
-            since: None,
-            ack: None,
-            frames: false,
-            count: None,
-            idle: None,
-            until_closed: true,
-            timeout: config.network.timeout,
-            every_origin: true,
-        },
+            args.from,
+            args.types.clone(),
+            config.network.timeout,
+        ),
         args.from_seq.checked_sub(1),
     );
     let mut chat = Chat::new(

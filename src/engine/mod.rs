@@ -105,6 +105,34 @@ pub(crate) struct Options {
     pub(crate) every_origin: bool,
 }
 
+impl Options {
+    /// A conversation talked in, as `chat` and a convo played live follow
+    /// it: every event of `from` and `types` printed, every originator read
+    /// (who answers matters), to the conversation's close.
+    pub(crate) fn talk(
+        conversation: String,
+        consumer: String,
+        from: Origin,
+        types: Vec<String>,
+        timeout: Duration,
+    ) -> Options {
+        Options {
+            conversation,
+            consumer,
+            from,
+            types,
+            since: None,
+            ack: None,
+            frames: false,
+            count: None,
+            idle: None,
+            until_closed: true,
+            timeout,
+            every_origin: true,
+        }
+    }
+}
+
 /// Why a stream ended well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ending {

@@ -786,11 +786,7 @@ fn subscribe_renews_the_token(flags: &[&str], expiries: usize) {
     let run = finish(child.wait_with_output().unwrap());
     run.assert_code(0);
     assert_eq!(run.sequences(), (0..=expiries as u64).collect::<Vec<_>>());
-    let renewals = run
-        .stderr
-        .lines()
-        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
-        .count();
+    let renewals = expiries_renewed(&run);
     assert!(renewals >= expiries, "{}", run.stderr);
     // create, subscribe's start, and one run per renewal.
     assert_eq!(account.helper_runs(), 2 + renewals);
@@ -863,11 +859,7 @@ fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
     run.assert_code(0);
     assert_eq!(run.json().len(), 3);
     assert_eq!(account.server.messages_of(&alice, &conversation), lines);
-    let renewals = run
-        .stderr
-        .lines()
-        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
-        .count();
+    let renewals = expiries_renewed(&run);
     assert!(renewals >= 2, "{}", run.stderr);
 }
 
@@ -903,11 +895,7 @@ fn chat_turns_go_on_through_expiring_tokens_renewed_by_the_helper() {
         .flat_map(|line| [line.to_string(), format!("echo: {line}")])
         .collect();
     assert_eq!(said, expected);
-    let renewals = run
-        .stderr
-        .lines()
-        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
-        .count();
+    let renewals = expiries_renewed(&run);
     assert!(renewals >= 2, "{}", run.stderr);
 }
 
@@ -1207,4 +1195,12 @@ fn a_chat_whose_token_expires_without_a_helper_names_the_conversation_it_leaves_
         run.stderr
     );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
+
+/// How many times a run renewed a token that expired (close code 4407).
+fn expiries_renewed(run: &Run) -> usize {
+    run.stderr
+        .lines()
+        .filter(|line| line.contains("code 4407") && line.contains("renewing the token"))
+        .count()
 }

@@ -51,20 +51,13 @@ pub(crate) fn play(
     let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
     let conversation = opened.id()?;
     let mut engine = Engine::new(
-        engine::Options {
-            conversation: conversation.clone(),
+        engine::Options::talk(
+            conversation.clone(),
             consumer,
-            from: Origin::Any,
-            types: Vec::new(),
-            since: None,
-            ack: None,
-            frames: false,
-            count: None,
-            idle: None,
-            until_closed: true,
-            timeout: config.network.timeout,
-            every_origin: true,
-        },
+            Origin::Any,
+            Vec::new(),
+            config.network.timeout,
+        ),
         None,
     );
     let mut chat = Chat::new(
