@@ -36,6 +36,10 @@ pub(crate) struct ConnectionConfig {
     pub(crate) network: Network,
     pub(crate) keepalive: Option<Duration>,
     pub(crate) max_frame_bytes: usize,
+    /// How much one read of the socket asks for: the WebSocket library
+    /// zeroes that much before every read, so a command that trades a few
+    /// small messages on many sockets at once (`test --jobs`) reads less.
+    pub(crate) read_buffer_bytes: usize,
 }
 
 impl ConnectionConfig {
@@ -63,6 +67,7 @@ impl ConnectionConfig {
                 .transpose()?,
             timeout: self.network.timeout,
             max_frame_bytes: self.max_frame_bytes,
+            read_buffer_bytes: self.read_buffer_bytes,
             headers,
             verbose: self.network.verbose,
         })

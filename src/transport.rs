@@ -158,6 +158,7 @@ pub(crate) struct Dial<'a> {
     /// Bounds connect, tunnel, TLS and upgrade together.
     pub(crate) timeout: Duration,
     pub(crate) max_frame_bytes: usize,
+    pub(crate) read_buffer_bytes: usize,
     /// Extra headers of the upgrade request (sensitive ones marked so).
     pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) verbose: bool,
@@ -591,6 +592,7 @@ fn websocket_handshake(
     let websocket_config = default
         .max_message_size(Some(dial.max_frame_bytes))
         .max_frame_size(Some(dial.max_frame_bytes))
+        .read_buffer_size(dial.read_buffer_bytes)
         .max_write_buffer_size(2 * default.write_buffer_size + dial.max_frame_bytes);
     let mut attempt =
         tungstenite::client::client_with_config(request, stream, Some(websocket_config));

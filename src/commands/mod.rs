@@ -36,6 +36,10 @@ use crate::when::now_secs;
 /// connecting.
 const RENEW_WITHIN_SECS: u64 = 60;
 
+/// What one read of the socket asks for, for a stream of events: the
+/// WebSocket library's own default.
+const BULK_READ_BUFFER_BYTES: usize = 128 * 1024;
+
 /// What a connection is opened with: the endpoint, from CSDS when only the
 /// account is known, and a token good for a while.
 pub(crate) fn connection(service: ServiceConfig) -> Result<ConnectionConfig> {
@@ -71,6 +75,7 @@ pub(crate) fn connection(service: ServiceConfig) -> Result<ConnectionConfig> {
         network,
         keepalive,
         max_frame_bytes,
+        read_buffer_bytes: BULK_READ_BUFFER_BYTES,
     })
 }
 

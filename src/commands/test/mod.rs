@@ -29,6 +29,12 @@ use crate::token::Token;
 use crate::when::now_secs;
 use report::{ConvoResult, Status, Summary};
 
+/// What one read of a convo's socket asks for: a convo trades a few small
+/// messages, and with `--jobs` hundreds of sockets read at once; the
+/// library's 128 KiB, zeroed before each read, cost a quarter of a run's
+/// CPU (`cargo bench --bench suites`). A larger frame still arrives whole.
+const CONVO_READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Where each convo's consumer comes from.
 enum Consumers {
     /// The token given (one convo at a time), and the command that renews it.
@@ -224,6 +230,7 @@ fn run_one(
                 }
             };
             let mut config = super::connection(config::service_with(global, credentials)?)?;
+            config.read_buffer_bytes = CONVO_READ_BUFFER_BYTES;
             live::play(&mut config, &args.create, steps, args.bot_timeout)
         });
     match played {
