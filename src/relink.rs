@@ -1,11 +1,11 @@
 //! Connections opened again after a failure, as `reconnect` decides: the
 //! token in use (renewed by `--jwt-command` when refused), the attempts so
 //! far, and the lines that tell the user. `subscribe` (through the engine's
-//! driver), `send` and `chat` hold their socket through it.
+//! driver), `send`, `chat` and `click` hold their socket through it.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -14,6 +14,7 @@ use crate::connection::Connection;
 use crate::exit;
 use crate::output;
 use crate::reconnect::{Attempts, Decision, GiveUp, Policy};
+use crate::signals;
 use crate::token::Token;
 
 pub(crate) struct Relink<'a> {
@@ -122,6 +123,19 @@ impl Relink<'_> {
                     "giving up after {max} reconnect {attempts} that brought nothing new"
                 )))
             }
+        }
+    }
+
+    /// `recover`, then the pause it picks: Ok once a new connection may
+    /// be opened, the error when the failure is final (or a signal's exit
+    /// when one came during the pause).
+    pub(crate) fn recovered(&mut self, err: anyhow::Error, progressed: bool) -> Result<()> {
+        match self.recover(err, progressed)? {
+            Recovery::Now => Ok(()),
+            Recovery::After(delay) => match signals::sleep_until(Instant::now() + delay) {
+                Some(exit) => Err(exit::fail(exit, "")),
+                None => Ok(()),
+            },
         }
     }
 }

@@ -28,10 +28,9 @@ use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
-use crate::relink::{Recovery, Relink};
+use crate::relink::Relink;
 use crate::render::{self, Transcript};
 use crate::sanitise;
-use crate::signals;
 
 /// What chat tells the service it can show when the user sent no
 /// --client-properties: buttons, quick replies, and survey dialogs
@@ -212,11 +211,7 @@ fn reconnect(
     mut progressed: bool,
 ) -> Result<Connection> {
     loop {
-        if let Recovery::After(delay) = relink.recover(err, progressed)?
-            && let Some(exit) = signals::sleep_until(Instant::now() + delay)
-        {
-            return Err(exit::fail(exit, ""));
-        }
+        relink.recovered(err, progressed)?;
         match relink.open() {
             Ok(connection) => return Ok(connection),
             Err(failed) => (err, progressed) = (failed, false),

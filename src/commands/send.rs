@@ -17,9 +17,8 @@ use crate::frames::{self, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
 use crate::reconnect::LinkError;
-use crate::relink::{Recovery, Relink};
+use crate::relink::Relink;
 use crate::session::Reply;
-use crate::signals;
 use crate::transport::timed_out;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
@@ -223,13 +222,7 @@ impl Publisher<'_> {
     /// renewed token or a pause), the error when that is final.
     fn failed(&mut self, err: anyhow::Error) -> Result<()> {
         self.connection = None;
-        match self.relink.recover(err, self.published_here)? {
-            Recovery::Now => Ok(()),
-            Recovery::After(delay) => match signals::sleep_until(Instant::now() + delay) {
-                Some(exit) => Err(fail(exit, "")),
-                None => Ok(()),
-            },
-        }
+        self.relink.recovered(err, self.published_here)
     }
 }
 
