@@ -139,7 +139,7 @@ pub(crate) struct AccountSetupArgs {
     #[arg(long, env = "LP_IDP", global = true, value_name = "HOST")]
     pub(crate) idp: Option<String>,
 
-    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token (`subscribe`, `send` and `chat` at any time, the other commands at the handshake).
+    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token (`subscribe`, `send`, `chat` and `click` at any time, the other commands at the handshake).
     #[arg(long, env = "LP_JWT_COMMAND", global = true, value_name = "CMD")]
     pub(crate) jwt_command: Option<String>,
 }
@@ -221,10 +221,10 @@ pub(crate) struct SendArgs {
     pub(crate) retry: ReconnectArgs,
 }
 
-/// Reconnecting, for the commands that hold a socket for long.
+/// Reconnecting, for the commands that hold a socket for long or send more than one request.
 #[derive(Debug, Args)]
 pub(crate) struct ReconnectArgs {
-    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` and `chat` after the last sequence handled, `send` and `chat` with the message whose answer was lost, sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
+    /// When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` and `chat` after the last sequence handled, `send` and `chat` with the message whose answer was lost, `click` with its request whose answer was lost, each sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command).
     #[arg(long)]
     pub(crate) reconnect: bool,
 
@@ -417,6 +417,9 @@ pub(crate) struct ClickArgs {
     /// The dialog of the message, if not the main one (a survey's).
     #[arg(long, value_name = "ID")]
     pub(crate) dialog: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) retry: ReconnectArgs,
 }
 
 #[derive(Debug, Args)]

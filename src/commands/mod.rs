@@ -12,6 +12,7 @@ pub(crate) mod create;
 pub(crate) mod domains;
 pub(crate) mod jwt_sub;
 pub(crate) mod login;
+mod read_back;
 pub(crate) mod send;
 pub(crate) mod subscribe;
 pub(crate) mod test;

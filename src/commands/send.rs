@@ -4,22 +4,20 @@
 //! are skipped.
 
 use std::os::fd::BorrowedFd;
-use std::time::Instant;
 
 use anyhow::Result;
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use super::read_back::{self, Ours};
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Found};
-use crate::exit::{self, Exit, fail, link_failure};
+use crate::connection::Connection;
+use crate::exit::{self, Exit, fail};
 use crate::frames::{self, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
-use crate::reconnect::LinkError;
 use crate::relink::Relink;
 use crate::session::Reply;
-use crate::transport::timed_out;
 
 pub(crate) fn run(args: &SendArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     if let Some(text) = args.text() {
@@ -175,11 +173,7 @@ impl Publisher<'_> {
         if unsure
             && let Some(sequence) = published(connection, conversation, consumer, after, text)?
         {
-            let body = serde_json::value::to_raw_value(&json!({"sequence": sequence}))?;
-            return Ok(Reply {
-                code: 200,
-                body: Some(body),
-            });
+            return read_back::found_reply(sequence);
         }
         *sent = true;
         connection.request(
@@ -227,8 +221,7 @@ impl Publisher<'_> {
 }
 
 /// The sequence of a message of ours with this text after `after`, if the
-/// conversation has one: read from its events up to its last content
-/// event, as conversation metadata gives it.
+/// conversation has one.
 fn published(
     connection: &mut Connection,
     conversation: &str,
@@ -236,54 +229,18 @@ fn published(
     after: Option<u64>,
     text: &str,
 ) -> Result<Option<u64>> {
-    let from = after.map_or(0, |sequence| sequence + 1);
-    let last = super::conversations::snapshot(connection, &["OPEN", "CLOSE"])?
-        .into_iter()
-        .find(|change| change.conversation_id == conversation)
-        .and_then(|change| change.last_content_sequence);
-    let Some(last) = last.filter(|last| *last >= from) else {
+    let Some(last) = read_back::last_content(connection, conversation)? else {
         return Ok(None);
     };
-    let body = frames::subscribe_body(conversation, from);
-    connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
-    let deadline = Instant::now() + connection.timeout();
-    let mut found = None;
-    let read = connection.find(deadline, |notification| {
-        if notification.notification_type != types::MESSAGING_EVENT_NOTIFICATION {
-            return Ok(None);
-        }
-        for change in frames::changes(notification.body)? {
-            let meta = frames::change_meta(change, true)?;
-            let Some(sequence) = meta.sequence else {
-                continue;
-            };
-            if found.is_none()
-                && meta.originator_id.as_deref() == Some(consumer)
-                && meta.event_type() == Some("ContentEvent")
-            {
-                let event: Value = serde_json::from_str(change.get())?;
-                if event["event"]["message"] == text {
-                    found = Some(sequence);
-                }
-            }
-            if sequence >= last {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
-    })?;
-    match read {
-        Found::It(found) => Ok(found),
-        Found::Deadline => Err(timed_out(
-            "reading the conversation back",
-            connection.timeout(),
-        )),
-        Found::Closed => Err(link_failure(
-            Exit::TempFail,
-            LinkError::Closed(1000),
-            "the server closed the connection while the conversation was read back",
-        )),
-    }
+    let from = after.map_or(0, |sequence| sequence + 1);
+    read_back::find(
+        connection,
+        conversation,
+        consumer,
+        Ours::Text(text),
+        from,
+        last,
+    )
 }
 
 /// The error with how many messages the service confirmed before it, same

@@ -403,6 +403,22 @@ impl MockServer {
             .flatten()
     }
 
+    /// The agent publishes `event` (a ContentEvent with quick replies, a
+    /// RichContentEvent); returns its sequence, or None for an unknown
+    /// conversation or an event without a `type`.
+    pub fn agent_publishes(&self, conversation_id: &str, event: &serde_json::Value) -> Option<u64> {
+        self.shared
+            .store()
+            .publish(
+                conversation_id,
+                &self.shared.agent(),
+                event["type"].as_str()?,
+                event,
+            )
+            .ok()
+            .flatten()
+    }
+
     /// The texts of `consumer`'s messages in a dialog, in order.
     pub fn messages_of(&self, consumer: &str, dialog_id: &str) -> Vec<String> {
         self.shared

@@ -10,11 +10,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use lp_consumer::encode_unsigned;
-use lp_consumer::mock::{Faults, MockConfig, MockServer};
+use lp_consumer::mock::{DEFAULT_TOKEN_TTL, Faults, MockConfig, MockServer};
 use serde_json::{Value, json};
 
 use crate::connect_proxy::{Behaviour, TestProxy};
-use crate::harness::{BIN, Run, bare, ca, finish_text, output_of, tls_identity};
+use crate::harness::{
+    BIN, Run, bare, ca, clicks_of, finish_text, offer_yes, output_of, tls_identity,
+};
 use crate::schema_check;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -861,6 +863,83 @@ fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
     assert_eq!(account.server.messages_of(&alice, &conversation), lines);
     let renewals = expiries_renewed(&run);
     assert!(renewals >= 2, "{}", run.stderr);
+}
+
+/// A click of message 0 with `flags`, through lp-mock with `faults` on
+/// its first two connections (`create`'s, which receives one frame, and
+/// the click's) and tokens of `token_ttl` seconds, renewed by a helper.
+/// Asserts that the conversation has the click once; the click's run.
+#[track_caller]
+fn click_with_helper(token_ttl: u64, faults: Faults, flags: &[&str]) -> Run {
+    let account = Account::with(MockConfig {
+        token_ttl,
+        faults: Faults {
+            fault_connections: Some(2),
+            ..faults
+        },
+        ..MockConfig::default()
+    });
+    let helper = account.helper("alice");
+    let with_helper = |args: &[&str]| {
+        raw(
+            account.cmd().env("LP_JWT_COMMAND", &helper).args(args),
+            None,
+        )
+    };
+    let alice = with_helper(&["jwt-sub"]).json()[0]["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let conversation = with_helper(&["create"]).json()[0]["conversationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    offer_yes(&account.server, &conversation);
+    let mut args = vec!["click", &conversation, "--seq", "0", "--choice", "Yes"];
+    args.extend_from_slice(flags);
+    let run = with_helper(&args);
+    run.assert_code(0);
+    assert!(account.server.close_conversation(&conversation));
+    let replay = with_helper(&["subscribe", &conversation]);
+    replay.assert_code(0);
+    let (actions, texts) = clicks_of(&replay.json(), &alice);
+    assert_eq!(actions, 1);
+    let [(sequence, text)] = &texts[..] else {
+        panic!("one text, not {texts:?}");
+    };
+    assert_eq!(text, "yes please");
+    assert_eq!(run.json(), [json!({"sequence": sequence})]);
+    run
+}
+
+#[test]
+fn click_goes_on_through_an_expired_token_renewed_by_the_helper() {
+    // The click's connection goes deaf once the message is read: the
+    // ACTION receipt gets no answer within --timeout, longer than a
+    // token's life, so the token has expired when the click reconnects.
+    let faults = Faults {
+        deaf_after: Some(2),
+        ..Faults::default()
+    };
+    let run = click_with_helper(2, faults, &["--reconnect", "--timeout", "3"]);
+    assert!(
+        run.stderr
+            .contains("the server refused the token (HTTP 401); renewing the token"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn click_renews_a_token_refused_in_the_middle_without_reconnect() {
+    // The service closes with 4407 (token expired) right after answering
+    // the ACTION receipt: the click goes on with a renewed token.
+    let faults = Faults {
+        close_after: Some((3, 4407)),
+        ..Faults::default()
+    };
+    let run = click_with_helper(DEFAULT_TOKEN_TTL, faults, &[]);
+    assert_eq!(expiries_renewed(&run), 1, "{}", run.stderr);
 }
 
 #[test]

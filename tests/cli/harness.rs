@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 use lp_consumer::mock::{BotRules, Faults, MockConfig, MockServer};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
 
@@ -312,4 +312,39 @@ pub fn signal(child: &Child, name: &str) {
         .status()
         .expect("kill runs");
     assert!(status.success());
+}
+
+/// Has the agent offer quick replies as message 0 of a new conversation:
+/// `Yes`, which publishes "yes please" with metadata.
+#[track_caller]
+pub fn offer_yes(server: &MockServer, conversation: &str) {
+    let offer = json!({
+        "type": "ContentEvent", "contentType": "text/plain", "message": "Pick one",
+        "quickReplies": {"type": "quickReplies", "itemsPerRow": 2, "replies": [
+            {"type": "button", "title": "Yes", "click": {
+                "actions": [{"type": "publishText", "text": "yes please"}],
+                "metadata": [{"type": "ExternalId", "id": "offer-yes"}]}},
+        ]},
+    });
+    assert_eq!(server.agent_publishes(conversation, &offer), Some(0));
+}
+
+/// What a replay's events show of `consumer`'s click of message 0: how
+/// many ACTION receipts for it, and the texts, by sequence.
+#[track_caller]
+pub fn clicks_of(replay: &[Value], consumer: &str) -> (usize, Vec<(u64, String)>) {
+    let ours = || {
+        replay
+            .iter()
+            .filter(|line| line["originatorId"] == consumer)
+            .map(|line| (line["sequence"].as_u64().unwrap(), &line["event"]))
+    };
+    let actions = ours()
+        .filter(|(_, event)| event["status"] == "ACTION" && event["sequenceList"] == json!([0]))
+        .count();
+    let texts = ours()
+        .filter(|(_, event)| event["type"] == "ContentEvent")
+        .map(|(sequence, event)| (sequence, event["message"].as_str().unwrap().to_owned()))
+        .collect();
+    (actions, texts)
 }

@@ -9,7 +9,8 @@ use std::time::Duration;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::{Value, json};
 
-use crate::harness::{Run, Setup, bare, finish, run, spawn};
+use crate::harness::{Run, Setup, bare, clicks_of, finish, offer_yes, run, spawn};
+use crate::schema_check::{check, validator};
 use crate::scripted;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -653,5 +654,122 @@ fn since_against_lp_mock_and_what_it_refuses() {
         wrong.stderr.contains("must be an RFC 3339 time"),
         "{}",
         wrong.stderr
+    );
+}
+
+/// A conversation whose message 0, from the agent, offers quick replies,
+/// in lp-mock with `faults` on its first two connections: `create`'s,
+/// which receives one frame, and the next one's.
+#[track_caller]
+fn offering(faults: Faults) -> (Setup, String) {
+    let setup = Setup::with(MockConfig {
+        faults: Faults {
+            fault_connections: Some(2),
+            ..faults
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    offer_yes(&setup.server, &conversation);
+    (setup, conversation)
+}
+
+/// The click of message 0 in the conversation, read back with `subscribe`
+/// once it is closed.
+#[track_caller]
+fn clicked(setup: &Setup, conversation: &str) -> (usize, Vec<(u64, String)>) {
+    assert!(setup.server.close_conversation(conversation));
+    let run = setup.run(&["subscribe", conversation]);
+    run.assert_code(0);
+    clicks_of(&run.lines, setup.server.default_consumer())
+}
+
+#[test]
+fn click_reconnect_sends_each_request_once_wherever_the_link_drops() {
+    // The link drops instead of sending frame 2 (the message: nothing was
+    // sent yet), 3 (the ACTION's answer) or 5 (the text's answer; 4 is
+    // the ACTION coming back on the subscription).
+    for (drop_before, answer_lost) in [(2, false), (3, true), (5, true)] {
+        let (setup, conversation) = offering(Faults {
+            drop_before: Some(drop_before),
+            ..Faults::default()
+        });
+        let run = setup.run(&[
+            "click",
+            &conversation,
+            "--seq",
+            "0",
+            "--choice",
+            "Yes",
+            "--reconnect",
+        ]);
+        run.assert_code(0);
+        assert_eq!(reconnect_lines(&run), 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("going on with the click"),
+            "{}",
+            run.stderr
+        );
+        // A checkpoint (an ACCEPT receipt) was read back up to, only
+        // when an answer was lost.
+        let checkpoints = setup
+            .server
+            .requests()
+            .iter()
+            .filter(|request| request.contains(r#""status":"ACCEPT""#))
+            .count();
+        assert_eq!(checkpoints, usize::from(answer_lost), "frame {drop_before}");
+        // The checkpoint is a receipt as the service documents them.
+        if let Some(validator) = validator() {
+            check(
+                &validator,
+                &["--strict"],
+                "request",
+                &setup.server.requests(),
+            );
+        }
+        let (actions, texts) = clicked(&setup, &conversation);
+        assert_eq!(actions, 1, "frame {drop_before}");
+        let [(sequence, text)] = &texts[..] else {
+            panic!("frame {drop_before}: one text, not {texts:?}");
+        };
+        assert_eq!(text, "yes please");
+        // The text's response, or what stands for it when it was found.
+        assert_eq!(
+            run.lines,
+            [json!({"sequence": sequence})],
+            "frame {drop_before}"
+        );
+    }
+}
+
+#[test]
+fn click_without_reconnect_says_that_a_request_whose_answer_was_lost_may_be_in() {
+    let (setup, conversation) = offering(Faults {
+        drop_before: Some(3),
+        ..Faults::default()
+    });
+    let run = setup.run(&["click", &conversation, "--seq", "0", "--choice", "Yes"]);
+    run.assert_error(
+        75,
+        "; the click's ACTION receipt went out, and its answer was lost: the conversation \
+         may have it",
+    );
+    assert!(run.lines.is_empty());
+    assert_eq!(clicked(&setup, &conversation), (1, vec![]));
+
+    let (setup, conversation) = offering(Faults {
+        drop_before: Some(5),
+        ..Faults::default()
+    });
+    let run = setup.run(&["click", &conversation, "--seq", "0", "--choice", "Yes"]);
+    run.assert_error(
+        75,
+        "; the conversation has the click's ACTION receipt; its text went out, and its \
+         answer was lost: the conversation may have it",
+    );
+    assert_eq!(
+        clicked(&setup, &conversation),
+        (1, vec![(2, "yes please".to_owned())])
     );
 }

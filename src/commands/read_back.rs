@@ -1,0 +1,167 @@
+//! Whether a request whose answer was lost with the connection reached the
+//! conversation: our own events are read back from the conversation's
+//! replay, up to an event known to come after the request (the last content
+//! event, as conversation metadata gives it, or a checkpoint of our own).
+//! `send` looks for a lost message this way, `click` for its ACTION
+//! receipt and its text, before sending them again.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use crate::connection::{Connection, Found};
+use crate::exit::{Exit, link_failure};
+use crate::frames::{self, types};
+use crate::reconnect::LinkError;
+use crate::session::Reply;
+use crate::transport::timed_out;
+
+/// An event of ours looked for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ours<'a> {
+    /// A ContentEvent with this text.
+    Text(&'a str),
+    /// An AcceptStatusEvent with this status for this message.
+    Receipt { status: &'a str, of: u64 },
+}
+
+impl Ours<'_> {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Ours::Text(_) => "ContentEvent",
+            Ours::Receipt { .. } => "AcceptStatusEvent",
+        }
+    }
+
+    /// Whether `event`, of our type, is this one.
+    fn is(&self, event: &Value) -> bool {
+        match *self {
+            Ours::Text(text) => event["message"] == text,
+            Ours::Receipt { status, of } => {
+                event["status"] == status
+                    && event["sequenceList"]
+                        .as_array()
+                        .is_some_and(|list| list.iter().any(|n| n.as_u64() == Some(of)))
+            }
+        }
+    }
+}
+
+/// The sequence of the conversation's last content event, as its metadata
+/// says: a lost message of ours, if the conversation has it, is at or
+/// before it.
+pub(crate) fn last_content(connection: &mut Connection, conversation: &str) -> Result<Option<u64>> {
+    Ok(
+        super::conversations::snapshot(connection, &["OPEN", "CLOSE"])?
+            .into_iter()
+            .find(|change| change.conversation_id == conversation)
+            .and_then(|change| change.last_content_sequence),
+    )
+}
+
+/// Publishes a checkpoint: an ACCEPT receipt for message `of` of `dialog`
+/// (true: we have it), whose sequence comes after every request of ours
+/// that reached the dialog before. None when the response has no sequence.
+pub(crate) fn checkpoint(
+    connection: &mut Connection,
+    dialog: &str,
+    of: u64,
+) -> Result<Option<u64>> {
+    let body = frames::accept_status_body(dialog, "ACCEPT", &[of]);
+    let reply = connection.request(types::PUBLISH_EVENT, Some(&body))?;
+    Ok(frames::body_member(reply.body.as_deref(), "sequence")
+        .and_then(|sequence| sequence.as_u64()))
+}
+
+/// What stands for the lost response to a publish found at `sequence`:
+/// the response the service gives.
+pub(crate) fn found_reply(sequence: u64) -> Result<Reply> {
+    let body = serde_json::value::to_raw_value(&json!({"sequence": sequence}))?;
+    Ok(Reply {
+        code: 200,
+        body: Some(body),
+    })
+}
+
+/// The sequence of the first event of `consumer`'s that is `wanted`, read
+/// from `dialog`'s events `from` up to `until` (included).
+pub(crate) fn find(
+    connection: &mut Connection,
+    dialog: &str,
+    consumer: &str,
+    wanted: Ours,
+    from: u64,
+    until: u64,
+) -> Result<Option<u64>> {
+    if until < from {
+        return Ok(None);
+    }
+    let body = frames::subscribe_body(dialog, from);
+    connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
+    let deadline = Instant::now() + connection.timeout();
+    let mut found = None;
+    let read = connection.find(deadline, |notification| {
+        if notification.notification_type != types::MESSAGING_EVENT_NOTIFICATION {
+            return Ok(None);
+        }
+        for change in frames::changes(notification.body)? {
+            let meta = frames::change_meta(change, true)?;
+            let Some(sequence) = meta.sequence else {
+                continue;
+            };
+            if found.is_none()
+                && meta.originator_id.as_deref() == Some(consumer)
+                && meta.event_type() == Some(wanted.event_type())
+            {
+                let change: Value = serde_json::from_str(change.get())?;
+                if wanted.is(&change["event"]) {
+                    found = Some(sequence);
+                }
+            }
+            if sequence >= until {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    })?;
+    match read {
+        Found::It(found) => Ok(found),
+        Found::Deadline => Err(timed_out(
+            "reading the conversation back",
+            connection.timeout(),
+        )),
+        Found::Closed => Err(link_failure(
+            Exit::TempFail,
+            LinkError::Closed(1000),
+            "the server closed the connection while the conversation was read back",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_is_ours_by_status_and_message() {
+        let action = Ours::Receipt {
+            status: "ACTION",
+            of: 4,
+        };
+        assert_eq!(action.event_type(), "AcceptStatusEvent");
+        assert!(action.is(&json!({"status": "ACTION", "sequenceList": [3, 4]})));
+        assert!(!action.is(&json!({"status": "ACCEPT", "sequenceList": [4]})));
+        assert!(!action.is(&json!({"status": "ACTION", "sequenceList": [5]})));
+        assert!(!action.is(&json!({"status": "ACTION"})));
+    }
+
+    #[test]
+    fn a_text_is_ours_by_its_whole_message() {
+        let text = Ours::Text("yes please");
+        assert_eq!(text.event_type(), "ContentEvent");
+        assert!(text.is(&json!({"message": "yes please"})));
+        assert!(!text.is(&json!({"message": "yes please!"})));
+        assert!(!text.is(&json!({})));
+    }
+}
