@@ -132,6 +132,38 @@ pub(crate) fn accept_status_body(dialog: &str, status: &str, sequences: &[u64]) 
     })
 }
 
+/// An event of ours looked for in a conversation's replay, after a
+/// request whose answer was lost.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ours<'a> {
+    /// A ContentEvent with this text.
+    Text(&'a str),
+    /// An AcceptStatusEvent with this status for this message.
+    Receipt { status: &'a str, of: u64 },
+}
+
+impl Ours<'_> {
+    pub(crate) fn event_type(&self) -> &'static str {
+        match self {
+            Ours::Text(_) => "ContentEvent",
+            Ours::Receipt { .. } => "AcceptStatusEvent",
+        }
+    }
+
+    /// Whether `event`, of our type, is this one.
+    pub(crate) fn is(&self, event: &Value) -> bool {
+        match *self {
+            Ours::Text(text) => event["message"] == text,
+            Ours::Receipt { status, of } => {
+                event["status"] == status
+                    && event["sequenceList"]
+                        .as_array()
+                        .is_some_and(|list| list.iter().any(|n| n.as_u64() == Some(of)))
+            }
+        }
+    }
+}
+
 /// `cm.UpdateConversationField` body that closes the conversation.
 pub(crate) fn close_body(conversation: &str) -> Value {
     json!({
@@ -546,6 +578,28 @@ pub(crate) fn error_message(body: Option<&RawValue>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_receipt_is_ours_by_status_and_message() {
+        let action = Ours::Receipt {
+            status: "ACTION",
+            of: 4,
+        };
+        assert_eq!(action.event_type(), "AcceptStatusEvent");
+        assert!(action.is(&json!({"status": "ACTION", "sequenceList": [3, 4]})));
+        assert!(!action.is(&json!({"status": "ACCEPT", "sequenceList": [4]})));
+        assert!(!action.is(&json!({"status": "ACTION", "sequenceList": [5]})));
+        assert!(!action.is(&json!({"status": "ACTION"})));
+    }
+
+    #[test]
+    fn a_text_is_ours_by_its_whole_message() {
+        let text = Ours::Text("yes please");
+        assert_eq!(text.event_type(), "ContentEvent");
+        assert!(text.is(&json!({"message": "yes please"})));
+        assert!(!text.is(&json!({"message": "yes please!"})));
+        assert!(!text.is(&json!({})));
+    }
 
     #[test]
     fn request_ids_are_strings() {

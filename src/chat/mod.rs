@@ -15,8 +15,13 @@
 //! the new subscription replays (ours, in the same dialog, with the same
 //! text, after the last message confirmed), up to the last content event
 //! the conversation's metadata names; only if it is not there is it sent
-//! again. A close whose answer was lost is sent again unless the metadata
-//! says the conversation closed. Lines wait until then.
+//! again. A click's ACTION receipt is not a content event, which the
+//! metadata could bound: when its answer was lost, a checkpoint (an ACCEPT
+//! receipt for the clicked message) is published, and the receipt is
+//! looked for in the replay up to the checkpoint; only if it is not there
+//! is it sent again, before the click's text. A close whose answer was lost
+//! is sent again unless the metadata says the conversation closed. Lines
+//! wait until then. Typing states and read receipts are not sent again.
 
 #[cfg(test)]
 mod tests;
@@ -29,7 +34,7 @@ use serde_json::Value;
 use crate::choices::{self, Choice};
 use crate::engine::Event;
 use crate::exit::{Exit, fail};
-use crate::frames::{self, ConversationChange, Response, check_response, types};
+use crate::frames::{self, ConversationChange, Ours, Response, check_response, types};
 use crate::lines::{Line, Lines};
 
 /// What the chat asks of the world.
@@ -100,13 +105,29 @@ enum Turn {
 }
 
 /// What a request we sent was for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Purpose {
     /// A message (or a click's text): its response has our sequence.
     Message,
-    /// The ACTION receipt of a click, a typing state, read receipts.
+    /// The ACTION receipt of a click.
+    Action(Action),
+    /// A typing state, read receipts.
     Courtesy,
+    /// After a reconnection, the end of what the replay must reach to
+    /// tell whether a click's ACTION receipt is in the conversation.
+    Checkpoint,
     Close,
+}
+
+/// A click's ACTION receipt, as it is sent again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Action {
+    line: u64,
+    /// The choice's title.
+    title: String,
+    /// The clicked message.
+    of: u64,
+    metadata: Option<Value>,
 }
 
 /// The latest agent message with buttons, in the dialog lines go to.
@@ -148,11 +169,25 @@ struct Resync {
     /// A close went unanswered: it is sent again unless the metadata says
     /// the conversation closed.
     close_lost: bool,
+    /// A click's ACTION receipt went unanswered and is not in the replay
+    /// so far: it is sent again once the replay reached the checkpoint.
+    action: Option<(Action, Checkpoint)>,
     /// The conversation's metadata came: the last content event's sequence
     /// in the dialog lines go to, if it is there.
     last_content: Option<Option<u64>>,
     /// The highest sequence seen since, in that dialog.
     seen: Option<u64>,
+}
+
+/// The checkpoint published to look for a lost ACTION receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checkpoint {
+    ToSend,
+    Sent,
+    /// Answered: the replay must reach this sequence.
+    At(u64),
+    /// Answered without a sequence: the receipt is sent again.
+    Unknown,
 }
 
 const HELP: &str = "lines are sent as messages; /click K (K = number or title of a choice of \
@@ -186,8 +221,20 @@ impl Chat {
         if close_lost {
             self.close_sent = false;
         }
-        // A lost courtesy (typing, a receipt, a click's ACTION) is not
-        // sent again.
+        // A click's ACTION receipt is looked for with a checkpoint of its
+        // own: lost now, or still looked for when this connection failed.
+        let action = self
+            .in_flight
+            .iter()
+            .find_map(|(_, purpose)| match purpose {
+                Purpose::Action(action) => Some(action.clone()),
+                _ => None,
+            })
+            .or_else(|| {
+                let resync = self.resync.as_ref()?;
+                resync.action.as_ref().map(|(action, _)| action.clone())
+            });
+        // A lost typing state or read receipt is not sent again.
         self.in_flight.clear();
         self.turn = match std::mem::replace(&mut self.turn, Turn::Ready) {
             Turn::Sending {
@@ -205,9 +252,10 @@ impl Chat {
             other => other,
         };
         self.sent();
-        if close_lost || matches!(self.turn, Turn::Lost { .. }) {
+        if close_lost || action.is_some() || matches!(self.turn, Turn::Lost { .. }) {
             self.resync = Some(Resync {
                 close_lost,
+                action: action.map(|action| (action, Checkpoint::ToSend)),
                 ..Resync::default()
             });
         }
@@ -216,31 +264,58 @@ impl Chat {
     /// After a reconnection, once the replay has caught up: sends again a
     /// message that is not in the conversation.
     pub(crate) fn resume(&mut self, io: &mut impl Io) -> Result<()> {
+        if let Some(Resync {
+            action: Some((action, checkpoint @ Checkpoint::ToSend)),
+            ..
+        }) = &mut self.resync
+        {
+            let body = frames::accept_status_body(&self.dialog, "ACCEPT", &[action.of]);
+            let id = io.send(types::PUBLISH_EVENT, &body, None)?;
+            self.in_flight.push((id, Purpose::Checkpoint));
+            *checkpoint = Checkpoint::Sent;
+        }
         let Some(Resync {
             last_content: Some(last_content),
             seen,
+            action,
             ..
         }) = &self.resync
         else {
             return Ok(());
         };
-        let caught_up = match last_content {
-            None => true,
-            Some(last) => {
-                seen.is_some_and(|seen| seen >= *last)
-                    || self.confirmed.is_some_and(|confirmed| confirmed >= *last)
-            }
+        let reached = |last: u64| {
+            seen.is_some_and(|seen| seen >= last)
+                || self.confirmed.is_some_and(|confirmed| confirmed >= last)
         };
+        let caught_up = last_content.is_none_or(reached)
+            && match action {
+                None | Some((_, Checkpoint::Unknown)) => true,
+                Some((_, Checkpoint::At(checkpoint))) => reached(*checkpoint),
+                Some((_, Checkpoint::ToSend | Checkpoint::Sent)) => false,
+            };
         if !caught_up {
             return Ok(());
         }
-        self.resync = None;
-        if let Turn::Lost {
+        let action = self.resync.take().and_then(|resync| resync.action);
+        let lost = matches!(self.turn, Turn::Lost { .. })
+            .then(|| std::mem::replace(&mut self.turn, Turn::Ready));
+        // Not in the conversation: sent again, before the click's text.
+        if let Some((action, checkpoint)) = action {
+            if checkpoint == Checkpoint::Unknown {
+                io.say(
+                    "warning: the service gave no sequence for a read receipt, so whether the \
+                     conversation has the click's ACTION receipt cannot be told: sending it \
+                     again (it may be there twice)",
+                );
+            }
+            self.send_action(io, action)?;
+        }
+        if let Some(Turn::Lost {
             line,
             text,
             metadata,
             wants_answer,
-        } = std::mem::replace(&mut self.turn, Turn::Ready)
+        }) = lost
         {
             self.message(io, line, &text, metadata.as_ref(), wants_answer)?;
         }
@@ -329,7 +404,7 @@ impl Chat {
             "click" => self.click(io, number, argument),
             "typing" => {
                 let body = frames::chat_state_body(&self.dialog, "COMPOSING");
-                self.courtesy(io, number, text, &body, None)
+                self.courtesy(io, number, text, &body)
             }
             "read" => {
                 if self.unread.is_empty() {
@@ -337,7 +412,7 @@ impl Chat {
                 }
                 let body = frames::accept_status_body(&self.dialog, "READ", &self.unread);
                 self.unread.clear();
-                self.courtesy(io, number, text, &body, None)
+                self.courtesy(io, number, text, &body)
             }
             "close" => self.close(io),
             "help" => {
@@ -374,17 +449,23 @@ impl Chat {
         Ok(())
     }
 
-    /// A request that expects no answer from the agent side.
-    fn courtesy(
+    /// A typing state or read receipts: not sent again if lost.
+    fn courtesy(&mut self, io: &mut impl Io, number: u64, text: &str, body: &Value) -> Result<()> {
+        self.request(io, number, text, body, None, Purpose::Courtesy)
+    }
+
+    /// A publish that expects no answer from the agent side.
+    fn request(
         &mut self,
         io: &mut impl Io,
         number: u64,
         text: &str,
         body: &Value,
         metadata: Option<&Value>,
+        purpose: Purpose,
     ) -> Result<()> {
         let id = io.send(types::PUBLISH_EVENT, body, metadata)?;
-        self.in_flight.push((id, Purpose::Courtesy));
+        self.in_flight.push((id, purpose));
         if matches!(self.turn, Turn::Ready) {
             self.turn = Turn::Sending {
                 line: number,
@@ -448,10 +529,30 @@ impl Chat {
         let Some(text) = &click.text else {
             return Ok(());
         };
-        let metadata = click.metadata.as_ref();
-        let action = frames::accept_status_body(&self.dialog, "ACTION", &[sequence]);
-        self.courtesy(io, number, &click.title, &action, metadata)?;
-        self.message(io, number, text, metadata, true)
+        self.send_action(
+            io,
+            Action {
+                line: number,
+                title: click.title.clone(),
+                of: sequence,
+                metadata: click.metadata.clone(),
+            },
+        )?;
+        self.message(io, number, text, click.metadata.as_ref(), true)
+    }
+
+    /// Sends a click's ACTION receipt.
+    fn send_action(&mut self, io: &mut impl Io, action: Action) -> Result<()> {
+        let body = frames::accept_status_body(&self.dialog, "ACTION", &[action.of]);
+        let (line, title, metadata) = (action.line, action.title.clone(), action.metadata.clone());
+        self.request(
+            io,
+            line,
+            &title,
+            &body,
+            metadata.as_ref(),
+            Purpose::Action(action),
+        )
     }
 
     /// Closes the conversation (`/close`, or the end of input).
@@ -483,7 +584,9 @@ impl Chat {
         let (_, purpose) = self.in_flight.remove(at);
         let request_type = match purpose {
             Purpose::Close => types::UPDATE_CONVERSATION_FIELD,
-            Purpose::Message | Purpose::Courtesy => types::PUBLISH_EVENT,
+            Purpose::Message | Purpose::Action(_) | Purpose::Courtesy | Purpose::Checkpoint => {
+                types::PUBLISH_EVENT
+            }
         };
         check_response(request_type, response).map_err(|err| match &self.turn {
             Turn::Sending { line, .. } => err.context(format!("line {line}")),
@@ -495,6 +598,16 @@ impl Chat {
             *sequence = frames::body_member(response.body, "sequence")
                 .and_then(|sequence| sequence.as_u64());
             self.confirmed = self.confirmed.max(*sequence);
+        }
+        if purpose == Purpose::Checkpoint
+            && let Some(Resync {
+                action: Some((_, checkpoint)),
+                ..
+            }) = &mut self.resync
+        {
+            *checkpoint = frames::body_member(response.body, "sequence")
+                .and_then(|sequence| sequence.as_u64())
+                .map_or(Checkpoint::Unknown, Checkpoint::At);
         }
         if self.in_flight.is_empty() {
             self.sent();
@@ -574,16 +687,45 @@ impl Chat {
         }
     }
 
-    /// Our own event: the message whose answer was lost, if it is that.
+    /// Our own event: the click's ACTION receipt or the message whose
+    /// answer was lost, if it is one of them.
     fn found_lost(&mut self, event: &Event) {
+        let is = |wanted: Ours| {
+            event.dialog == self.dialog
+                && event.event_type == Some(wanted.event_type())
+                && serde_json::from_str::<Value>(event.text)
+                    .is_ok_and(|change| wanted.is(&change["event"]))
+        };
+        let action_of = |of: u64| {
+            is(Ours::Receipt {
+                status: "ACTION",
+                of,
+            })
+        };
+        // Seen before its answer came: in the conversation, whatever
+        // becomes of the answer.
+        for (_, purpose) in &mut self.in_flight {
+            if let Purpose::Action(action) = purpose
+                && action_of(action.of)
+            {
+                *purpose = Purpose::Courtesy;
+            }
+        }
+        if let Some(resync) = &mut self.resync
+            && resync
+                .action
+                .as_ref()
+                .is_some_and(|(action, _)| action_of(action.of))
+        {
+            // In the conversation: not sent again.
+            resync.action = None;
+            return;
+        }
         let (Turn::Lost { text, .. }, Some(sequence)) = (&self.turn, event.sequence) else {
             return;
         };
-        let ours = event.dialog == self.dialog
-            && event.event_type == Some("ContentEvent")
-            && self.confirmed.is_none_or(|confirmed| sequence > confirmed)
-            && serde_json::from_str::<Value>(event.text)
-                .is_ok_and(|change| change["event"]["message"] == text.as_str());
+        let ours =
+            self.confirmed.is_none_or(|confirmed| sequence > confirmed) && is(Ours::Text(text));
         if !ours {
             return;
         }
@@ -603,11 +745,12 @@ impl Chat {
             };
             self.confirmed = Some(sequence);
             self.sent();
-            // Found: nothing more to wait for, unless a close was lost too.
+            // Found: nothing more to wait for, unless a close or a
+            // click's ACTION receipt was lost too.
             if self
                 .resync
                 .as_ref()
-                .is_some_and(|resync| !resync.close_lost)
+                .is_some_and(|resync| !resync.close_lost && resync.action.is_none())
             {
                 self.resync = None;
             }

@@ -439,3 +439,165 @@ fn a_close_whose_answer_was_lost_is_sent_again_unless_the_conversation_closed() 
         assert_eq!(io.sent.len(), if closed { 1 } else { 2 });
     }
 }
+
+/// A chat whose `/click Yes` on message 8 went out (ACTION receipt as r1,
+/// its text as r2) and lost both answers with the connection.
+fn click_lost(turns: bool) -> (Chat, Recorder, Value) {
+    let mut chat = Chat::new(options(turns), CONV);
+    let mut io = Recorder::default();
+    let metadata = json!([{"type": "ExternalId", "id": "yes-1"}]);
+    let menu = json!({"type": "ContentEvent", "message": "Sure?", "quickReplies": {"replies": [
+        {"type": "button", "title": "Yes", "click": {"actions": [{"type": "publishText", "text": "Yes"}], "metadata": metadata}}]}});
+    agent_says(&mut chat, CONV, 8, menu);
+    chat.line(&mut io, 1, "/click yes").unwrap();
+    assert_eq!(io.sent.len(), 2);
+    chat.reconnected();
+    (chat, io, metadata)
+}
+
+fn we_receipted(chat: &mut Chat, sequence: u64, status: &str, of: u64) {
+    let event = json!({"type": "AcceptStatusEvent", "status": status, "sequenceList": [of]});
+    let text = json!({"sequence": sequence, "originatorId": "me", "event": event}).to_string();
+    chat.on_event(&Event {
+        dialog: CONV,
+        sequence: Some(sequence),
+        by_consumer: true,
+        event_type: Some("AcceptStatusEvent"),
+        text: &text,
+        printed: true,
+    });
+}
+
+/// The checkpoint a chat that lost a click's ACTION receipt sends first:
+/// an ACCEPT receipt for the clicked message, answered with `sequence`.
+fn checkpoint(chat: &mut Chat, io: &mut Recorder, sequence: u64) {
+    chat.resume(io).unwrap();
+    let (request_type, body, metadata) = io.sent.last().unwrap();
+    assert_eq!(request_type, "ms.PublishEvent");
+    assert_eq!(
+        body["event"],
+        json!({"type": "AcceptStatusEvent", "status": "ACCEPT", "sequenceList": [8]})
+    );
+    assert_eq!(*metadata, None);
+    let id = format!("r{}", io.sent.len());
+    let body = RawValue::from_string(json!({"sequence": sequence}).to_string()).unwrap();
+    assert!(
+        chat.on_response(&Response {
+            req_id: Cow::Borrowed(&id),
+            code: 200,
+            body: Some(&body),
+        })
+        .unwrap()
+    );
+}
+
+#[test]
+fn a_lost_click_action_in_the_replay_is_not_sent_again_and_its_text_is_looked_for_after() {
+    let (mut chat, mut io, metadata) = click_lost(false);
+    checkpoint(&mut chat, &mut io, 11);
+    last_content(&mut chat, &mut io, 10);
+    // The replay: our receipt, then (without our text) the last content
+    // event, which bounds the look for the text.
+    we_receipted(&mut chat, 9, "ACTION", 8);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 3, "waits for the last content event");
+    agent_says(&mut chat, CONV, 10, text("Anything else?"));
+    chat.resume(&mut io).unwrap();
+    // Only the text goes again, with the click's metadata.
+    assert_eq!(io.sent.len(), 4);
+    assert_eq!(io.sent[3].1["event"]["message"], "Yes");
+    assert_eq!(io.sent[3].2.as_ref(), Some(&metadata));
+    answer(&mut chat, "r4", 12);
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn a_lost_click_action_not_in_the_replay_is_sent_again_before_its_text() {
+    let (mut chat, mut io, metadata) = click_lost(false);
+    checkpoint(&mut chat, &mut io, 9);
+    last_content(&mut chat, &mut io, 8);
+    // An ACTION receipt for another message is not this one.
+    we_receipted(&mut chat, 9, "ACTION", 3);
+    assert!(!chat.wants_line());
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 5);
+    assert_eq!(io.sent[3].1["event"]["status"], "ACTION");
+    assert_eq!(io.sent[3].1["event"]["sequenceList"], json!([8]));
+    assert_eq!(io.sent[3].2.as_ref(), Some(&metadata));
+    assert_eq!(io.sent[4].1["event"]["message"], "Yes");
+    answer(&mut chat, "r4", 10);
+    answer(&mut chat, "r5", 11);
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn a_lost_click_whose_text_is_in_the_replay_is_whole() {
+    let (mut chat, mut io, _) = click_lost(true);
+    checkpoint(&mut chat, &mut io, 11);
+    we_receipted(&mut chat, 9, "ACTION", 8);
+    we_said(&mut chat, 10, "Yes");
+    last_content(&mut chat, &mut io, 10);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 3, "nothing sent again");
+    // The turn waits for the agent's answer to the click's text.
+    assert!(!chat.wants_line());
+    agent_says(&mut chat, CONV, 12, text("Great"));
+    chat.on_tick(Instant::now()).unwrap();
+    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn a_checkpoint_without_a_sequence_sends_the_action_again_with_a_warning() {
+    let (mut chat, mut io, _) = click_lost(false);
+    chat.resume(&mut io).unwrap();
+    assert!(
+        chat.on_response(&Response {
+            req_id: Cow::Borrowed("r3"),
+            code: 200,
+            body: None,
+        })
+        .unwrap()
+    );
+    last_content(&mut chat, &mut io, 8);
+    // The checkpoint in the replay.
+    we_receipted(&mut chat, 9, "ACCEPT", 8);
+    chat.resume(&mut io).unwrap();
+    assert!(
+        io.said[0].starts_with("warning: the service gave no sequence"),
+        "{:?}",
+        io.said
+    );
+    assert_eq!(io.sent[3].1["event"]["status"], "ACTION");
+    assert_eq!(io.sent[4].1["event"]["message"], "Yes");
+}
+
+#[test]
+fn an_action_seen_before_its_answer_was_lost_needs_no_checkpoint() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    let menu = json!({"type": "ContentEvent", "message": "Sure?", "quickReplies": {"replies": [
+        {"type": "button", "title": "Yes", "click": {"actions": [{"type": "publishText", "text": "Yes"}]}}]}});
+    agent_says(&mut chat, CONV, 8, menu);
+    chat.line(&mut io, 1, "/click yes").unwrap();
+    we_receipted(&mut chat, 9, "ACTION", 8);
+    answer(&mut chat, "r2", 10);
+    chat.reconnected();
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2, "no checkpoint, nothing sent again");
+    assert!(chat.wants_line());
+}
+
+#[test]
+fn lost_typing_states_and_read_receipts_are_not_sent_again() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    agent_says(&mut chat, CONV, 3, text("hello"));
+    chat.line(&mut io, 1, "/typing").unwrap();
+    chat.line(&mut io, 2, "/read").unwrap();
+    assert_eq!(io.sent.len(), 2);
+    chat.reconnected();
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2);
+    assert!(chat.wants_line());
+}

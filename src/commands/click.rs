@@ -16,13 +16,13 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::read_back::{self, Ours};
+use super::read_back;
 use crate::choices;
 use crate::cli::ClickArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Found};
 use crate::exit::{self, Exit, fail, link_failure};
-use crate::frames::{self, types};
+use crate::frames::{self, Ours, types};
 use crate::output::{self, Output};
 use crate::reconnect::LinkError;
 use crate::relink::Relink;

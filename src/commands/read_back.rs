@@ -12,41 +12,10 @@ use serde_json::{Value, json};
 
 use crate::connection::{Connection, Found};
 use crate::exit::{Exit, link_failure};
-use crate::frames::{self, types};
+use crate::frames::{self, Ours, types};
 use crate::reconnect::LinkError;
 use crate::session::Reply;
 use crate::transport::timed_out;
-
-/// An event of ours looked for.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Ours<'a> {
-    /// A ContentEvent with this text.
-    Text(&'a str),
-    /// An AcceptStatusEvent with this status for this message.
-    Receipt { status: &'a str, of: u64 },
-}
-
-impl Ours<'_> {
-    fn event_type(&self) -> &'static str {
-        match self {
-            Ours::Text(_) => "ContentEvent",
-            Ours::Receipt { .. } => "AcceptStatusEvent",
-        }
-    }
-
-    /// Whether `event`, of our type, is this one.
-    fn is(&self, event: &Value) -> bool {
-        match *self {
-            Ours::Text(text) => event["message"] == text,
-            Ours::Receipt { status, of } => {
-                event["status"] == status
-                    && event["sequenceList"]
-                        .as_array()
-                        .is_some_and(|list| list.iter().any(|n| n.as_u64() == Some(of)))
-            }
-        }
-    }
-}
 
 /// The sequence of the conversation's last content event, as its metadata
 /// says: a lost message of ours, if the conversation has it, is at or
@@ -136,32 +105,5 @@ pub(crate) fn find(
             LinkError::Closed(1000),
             "the server closed the connection while the conversation was read back",
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_receipt_is_ours_by_status_and_message() {
-        let action = Ours::Receipt {
-            status: "ACTION",
-            of: 4,
-        };
-        assert_eq!(action.event_type(), "AcceptStatusEvent");
-        assert!(action.is(&json!({"status": "ACTION", "sequenceList": [3, 4]})));
-        assert!(!action.is(&json!({"status": "ACCEPT", "sequenceList": [4]})));
-        assert!(!action.is(&json!({"status": "ACTION", "sequenceList": [5]})));
-        assert!(!action.is(&json!({"status": "ACTION"})));
-    }
-
-    #[test]
-    fn a_text_is_ours_by_its_whole_message() {
-        let text = Ours::Text("yes please");
-        assert_eq!(text.event_type(), "ContentEvent");
-        assert!(text.is(&json!({"message": "yes please"})));
-        assert!(!text.is(&json!({"message": "yes please!"})));
-        assert!(!text.is(&json!({})));
     }
 }

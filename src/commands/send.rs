@@ -8,12 +8,12 @@ use std::os::fd::BorrowedFd;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::read_back::{self, Ours};
+use super::read_back;
 use crate::cli::SendArgs;
 use crate::config::ConnectionConfig;
 use crate::connection::Connection;
 use crate::exit::{self, Exit, fail};
-use crate::frames::{self, publish_text_body, text_notification, types};
+use crate::frames::{self, Ours, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
 use crate::relink::Relink;

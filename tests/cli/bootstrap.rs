@@ -902,7 +902,7 @@ fn click_with_helper(token_ttl: u64, faults: Faults, flags: &[&str]) -> Run {
     assert!(account.server.close_conversation(&conversation));
     let replay = with_helper(&["subscribe", &conversation]);
     replay.assert_code(0);
-    let (actions, texts) = clicks_of(&replay.json(), &alice);
+    let (actions, texts) = clicks_of(&replay.json(), &alice, 0);
     assert_eq!(actions, 1);
     let [(sequence, text)] = &texts[..] else {
         panic!("one text, not {texts:?}");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
-use crate::harness::{Run, Setup, example_bot, finish, spawn, terminal};
+use crate::harness::{Run, Setup, clicks_of, example_bot, finish, spawn, terminal};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -662,6 +662,68 @@ fn a_line_whose_answer_was_lost_is_sent_again_only_if_the_conversation_lacks_it(
         drop_before: Some(4),
         ..Faults::default()
     });
+}
+
+#[test]
+fn a_click_whose_answers_were_lost_ends_up_in_the_conversation_once() {
+    // Chat's connection (it creates the conversation) drops instead of
+    // sending its 8th frame: the answer to the click's ACTION receipt
+    // (create, subscriptions, metadata, `menu` and its echo, the bot's
+    // quick replies came before). The text, sent right after the
+    // receipt, is not read: both answers are lost.
+    let setup = Setup::with(MockConfig {
+        bot: Some(example_bot()),
+        faults: Faults {
+            drop_before: Some(8),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            "--turns",
+            "--settle",
+            "0.1",
+            "--reconnect",
+            "--keep-open",
+        ],
+        "menu\n/click Yes\n",
+    );
+    run.assert_code(0);
+    assert!(run.stderr.contains("reconnecting in"), "{}", run.stderr);
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap().to_owned();
+    let menu = run
+        .lines
+        .iter()
+        .find(|line| line["event"]["quickReplies"].is_object())
+        .expect("the menu")["sequence"]
+        .as_u64()
+        .unwrap();
+    // A checkpoint was read up to; the bot answered the click's text.
+    let requests = setup.server.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|request| request.contains(r#""status":"ACCEPT""#))
+            .count(),
+        1
+    );
+    assert!(
+        run.lines
+            .iter()
+            .any(|line| line["event"]["type"] == "RichContentEvent"),
+        "{:?}",
+        run.lines
+    );
+    assert!(setup.server.close_conversation(&conversation));
+    let replay = setup.run(&["subscribe", &conversation]);
+    replay.assert_code(0);
+    let (actions, texts) = clicks_of(&replay.lines, setup.server.default_consumer(), menu);
+    assert_eq!(actions, 1);
+    let texts: Vec<&str> = texts.iter().map(|(_, text)| text.as_str()).collect();
+    assert_eq!(texts, ["menu", "Yes"]);
 }
 
 #[test]

@@ -329,10 +329,10 @@ pub fn offer_yes(server: &MockServer, conversation: &str) {
     assert_eq!(server.agent_publishes(conversation, &offer), Some(0));
 }
 
-/// What a replay's events show of `consumer`'s click of message 0: how
+/// What a replay's events show of `consumer`'s click of message `of`: how
 /// many ACTION receipts for it, and the texts, by sequence.
 #[track_caller]
-pub fn clicks_of(replay: &[Value], consumer: &str) -> (usize, Vec<(u64, String)>) {
+pub fn clicks_of(replay: &[Value], consumer: &str, of: u64) -> (usize, Vec<(u64, String)>) {
     let ours = || {
         replay
             .iter()
@@ -340,7 +340,7 @@ pub fn clicks_of(replay: &[Value], consumer: &str) -> (usize, Vec<(u64, String)>
             .map(|line| (line["sequence"].as_u64().unwrap(), &line["event"]))
     };
     let actions = ours()
-        .filter(|(_, event)| event["status"] == "ACTION" && event["sequenceList"] == json!([0]))
+        .filter(|(_, event)| event["status"] == "ACTION" && event["sequenceList"] == json!([of]))
         .count();
     let texts = ours()
         .filter(|(_, event)| event["type"] == "ContentEvent")

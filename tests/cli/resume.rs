@@ -681,7 +681,7 @@ fn clicked(setup: &Setup, conversation: &str) -> (usize, Vec<(u64, String)>) {
     assert!(setup.server.close_conversation(conversation));
     let run = setup.run(&["subscribe", conversation]);
     run.assert_code(0);
-    clicks_of(&run.lines, setup.server.default_consumer())
+    clicks_of(&run.lines, setup.server.default_consumer(), 0)
 }
 
 #[test]
