@@ -11,11 +11,13 @@
 //! being busy, never as an answer.
 //!
 //! Across a new connection (`reconnected`), requests in flight get no
-//! answer. A message whose answer was lost is looked for among the events
-//! the new subscription replays (ours, in the same dialog, with the same
-//! text, after the last message confirmed), up to the last content event
-//! the conversation's metadata names; only if it is not there is it sent
-//! again. A click's ACTION receipt is not a content event, which the
+//! answer. A message whose event the subscription showed before its answer
+//! came is in the conversation. Any other whose answer was lost is looked
+//! for among the events the new subscription replays (ours, in the same
+//! dialog, with the same text, after the last message confirmed), up to
+//! the last content event the conversation's metadata names (or at once,
+//! when every event up to it was handled before); only if it is not there
+//! is it sent again. A click's ACTION receipt is not a content event, which the
 //! metadata could bound: when its answer was lost, a checkpoint (an ACCEPT
 //! receipt for the clicked message) is published, and the receipt is
 //! looked for in the replay up to the checkpoint; only if it is not there
@@ -113,6 +115,10 @@ enum Purpose {
     Action(Action),
     /// A typing state, read receipts.
     Courtesy,
+    /// A message or an ACTION receipt whose event the subscription showed
+    /// before its answer came: in the conversation, whatever becomes of
+    /// the answer.
+    Seen,
     /// After a reconnection, the end of what the replay must reach to
     /// tell whether a click's ACTION receipt is in the conversation.
     Checkpoint,
@@ -158,6 +164,9 @@ pub(crate) struct Chat {
     /// The sequence of our last message the service confirmed, in the
     /// dialog lines go to.
     confirmed: Option<u64>,
+    /// The highest sequence handled in the dialog lines go to, on any
+    /// connection: a replay after a reconnection starts after it.
+    latest: Option<u64>,
     /// Since a reconnection that lost a message or a close: what the
     /// replay must reach before the chat goes on.
     resync: Option<Resync>,
@@ -175,8 +184,6 @@ struct Resync {
     /// The conversation's metadata came: the last content event's sequence
     /// in the dialog lines go to, if it is there.
     last_content: Option<Option<u64>>,
-    /// The highest sequence seen since, in that dialog.
-    seen: Option<u64>,
 }
 
 /// The checkpoint published to look for a lost ACTION receipt.
@@ -209,6 +216,7 @@ impl Chat {
             input_done: false,
             close_sent: false,
             confirmed: None,
+            latest: None,
             resync: None,
         }
     }
@@ -276,17 +284,13 @@ impl Chat {
         }
         let Some(Resync {
             last_content: Some(last_content),
-            seen,
             action,
             ..
         }) = &self.resync
         else {
             return Ok(());
         };
-        let reached = |last: u64| {
-            seen.is_some_and(|seen| seen >= last)
-                || self.confirmed.is_some_and(|confirmed| confirmed >= last)
-        };
+        let reached = |last: u64| self.latest.max(self.confirmed) >= Some(last);
         let caught_up = last_content.is_none_or(reached)
             && match action {
                 None | Some((_, Checkpoint::Unknown)) => true,
@@ -584,9 +588,11 @@ impl Chat {
         let (_, purpose) = self.in_flight.remove(at);
         let request_type = match purpose {
             Purpose::Close => types::UPDATE_CONVERSATION_FIELD,
-            Purpose::Message | Purpose::Action(_) | Purpose::Courtesy | Purpose::Checkpoint => {
-                types::PUBLISH_EVENT
-            }
+            Purpose::Message
+            | Purpose::Action(_)
+            | Purpose::Courtesy
+            | Purpose::Seen
+            | Purpose::Checkpoint => types::PUBLISH_EVENT,
         };
         check_response(request_type, response).map_err(|err| match &self.turn {
             Turn::Sending { line, .. } => err.context(format!("line {line}")),
@@ -645,10 +651,8 @@ impl Chat {
 
     /// A new event the engine handled.
     pub(crate) fn on_event(&mut self, event: &Event) {
-        if let (Some(resync), Some(sequence)) = (&mut self.resync, event.sequence)
-            && event.dialog == self.dialog
-        {
-            resync.seen = resync.seen.max(Some(sequence));
+        if event.dialog == self.dialog {
+            self.latest = self.latest.max(event.sequence);
         }
         if event.by_consumer {
             self.found_lost(event);
@@ -687,9 +691,12 @@ impl Chat {
         }
     }
 
-    /// Our own event: the click's ACTION receipt or the message whose
-    /// answer was lost, if it is one of them.
+    /// Our own event: a message or a click's ACTION receipt whose answer
+    /// has not come or was lost, if it is one of them.
     fn found_lost(&mut self, event: &Event) {
+        let Some(sequence) = event.sequence else {
+            return;
+        };
         let is = |wanted: Ours| {
             event.dialog == self.dialog
                 && event.event_type == Some(wanted.event_type())
@@ -702,14 +709,32 @@ impl Chat {
                 of,
             })
         };
+        let fresh = self.confirmed.is_none_or(|confirmed| sequence > confirmed);
         // Seen before its answer came: in the conversation, whatever
         // becomes of the answer.
+        let sending = match &self.turn {
+            Turn::Sending {
+                text,
+                sequence: None,
+                ..
+            } => Some(text.as_str()),
+            _ => None,
+        };
+        let mut message_seen = false;
         for (_, purpose) in &mut self.in_flight {
-            if let Purpose::Action(action) = purpose
-                && action_of(action.of)
-            {
-                *purpose = Purpose::Courtesy;
+            let seen = match purpose {
+                Purpose::Action(action) => action_of(action.of),
+                Purpose::Message => fresh && sending.is_some_and(|text| is(Ours::Text(text))),
+                _ => false,
+            };
+            if seen {
+                message_seen |= *purpose == Purpose::Message;
+                *purpose = Purpose::Seen;
             }
+        }
+        if message_seen && let Turn::Sending { sequence: at, .. } = &mut self.turn {
+            *at = Some(sequence);
+            self.confirmed = Some(sequence);
         }
         if let Some(resync) = &mut self.resync
             && resync
@@ -721,12 +746,10 @@ impl Chat {
             resync.action = None;
             return;
         }
-        let (Turn::Lost { text, .. }, Some(sequence)) = (&self.turn, event.sequence) else {
+        let Turn::Lost { text, .. } = &self.turn else {
             return;
         };
-        let ours =
-            self.confirmed.is_none_or(|confirmed| sequence > confirmed) && is(Ours::Text(text));
-        if !ours {
+        if !(fresh && is(Ours::Text(text))) {
             return;
         }
         if let Turn::Lost {
@@ -790,6 +813,7 @@ impl Chat {
             self.dialog = survey.id.clone();
             // Sequences count per dialog.
             self.confirmed = None;
+            self.latest = None;
             self.survey_to_follow = Some(survey.id.clone());
             // Receipts go to the dialog of the messages they name.
             self.unread.clear();

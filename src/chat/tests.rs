@@ -601,3 +601,40 @@ fn lost_typing_states_and_read_receipts_are_not_sent_again() {
     assert_eq!(io.sent.len(), 2);
     assert!(chat.wants_line());
 }
+
+#[test]
+fn a_line_lost_after_everything_was_printed_is_sent_again_without_a_replay() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "one").unwrap();
+    answer(&mut chat, "r1", 0);
+    we_said(&mut chat, 0, "one");
+    agent_says(&mut chat, CONV, 1, text("echo: one"));
+    chat.on_tick(Instant::now()).unwrap();
+    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.line(&mut io, 2, "two").unwrap();
+    // The link fails before the service read it: the replay after
+    // sequence 1 brings nothing, and the metadata names 1 as the last.
+    chat.reconnected();
+    last_content(&mut chat, &mut io, 1);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 3);
+    assert_eq!(io.sent[2].1["event"]["message"], "two");
+}
+
+#[test]
+fn a_message_seen_before_its_answer_was_lost_is_not_sent_again() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "hello").unwrap();
+    we_said(&mut chat, 4, "hello");
+    chat.reconnected();
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 1, "not sent again");
+    // The turn waits for the answer to the message at 4.
+    assert!(!chat.wants_line());
+    agent_says(&mut chat, CONV, 5, text("hi"));
+    chat.on_tick(Instant::now()).unwrap();
+    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    assert!(chat.wants_line());
+}
