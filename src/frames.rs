@@ -132,6 +132,14 @@ pub(crate) fn accept_status_body(dialog: &str, status: &str, sequences: &[u64]) 
     })
 }
 
+/// A checkpoint after a reconnection: an ACCEPT receipt for message `of`
+/// (true: the client has it), whose sequence comes after every request of
+/// ours that reached the dialog before it. A read-back up to it tells
+/// whether a request whose answer was lost is in the conversation.
+pub(crate) fn checkpoint_body(dialog: &str, of: u64) -> Value {
+    accept_status_body(dialog, "ACCEPT", &[of])
+}
+
 /// An event of ours looked for in a conversation's replay, after a
 /// request whose answer was lost.
 #[derive(Debug, Clone, Copy)]

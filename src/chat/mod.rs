@@ -277,7 +277,7 @@ impl Chat {
             ..
         }) = &mut self.resync
         {
-            let body = frames::accept_status_body(&self.dialog, "ACCEPT", &[action.of]);
+            let body = frames::checkpoint_body(&self.dialog, action.of);
             let id = io.send(types::PUBLISH_EVENT, &body, None)?;
             self.in_flight.push((id, Purpose::Checkpoint));
             *checkpoint = Checkpoint::Sent;

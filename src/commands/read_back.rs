@@ -29,15 +29,14 @@ pub(crate) fn last_content(connection: &mut Connection, conversation: &str) -> R
     )
 }
 
-/// Publishes a checkpoint: an ACCEPT receipt for message `of` of `dialog`
-/// (true: we have it), whose sequence comes after every request of ours
-/// that reached the dialog before. None when the response has no sequence.
+/// Publishes a checkpoint for message `of` of `dialog` (frames.rs says
+/// what it is): its sequence, None when the response has none.
 pub(crate) fn checkpoint(
     connection: &mut Connection,
     dialog: &str,
     of: u64,
 ) -> Result<Option<u64>> {
-    let body = frames::accept_status_body(dialog, "ACCEPT", &[of]);
+    let body = frames::checkpoint_body(dialog, of);
     let reply = connection.request(types::PUBLISH_EVENT, Some(&body))?;
     Ok(frames::body_member(reply.body.as_deref(), "sequence")
         .and_then(|sequence| sequence.as_u64()))
