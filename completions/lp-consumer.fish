@@ -385,6 +385,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l engagem
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l brand -d 'Brand id (body.brandId); LivePerson uses the account id' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l context -d 'Conversation context as a JSON object, e.g. \'{"type":"SharkContext","lang":"en-US"}\'' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l bot-timeout -d 'How long a #bot step waits for the agent\'s message (Botium\'s WAITFORBOTTIMEOUT)' -r
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l max-retries -d 'With --reconnect: give up after N attempts in a row that brought nothing new (default: never)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jobs -d 'Run N convos at once, each with its own consumer and conversation' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l shard -d 'Run only the K-th of N parts of the sorted convo list (1 <= K <= N), e.g. one machine of a CI matrix' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l repeat -d 'Run each convo N times (with --jobs, a load test)' -r
@@ -408,6 +409,7 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l csds-tt
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l idp -d 'IdP host for `login` (default: the account\'s `idp` service in CSDS); a whole http(s):// URL works too' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jwt-command -d 'Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token (`subscribe`, `send`, `chat` and `click` at any time, the other commands at the handshake)' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l reuse -d 'If this consumer already has an open conversation, take it instead of requesting one (the line that names it then has "reused":true)'
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l reconnect -d 'When the connection drops, times out or is closed by the server, reconnect with backoff (0.5 s doubling up to 30 s, each wait between half and all of it) and go on where it stopped: `subscribe` and `chat` after the last sequence handled, `send` and `chat` with the message whose answer was lost, `click` with its request whose answer was lost, each sent again only if the conversation does not have it. Authentication and protocol errors stay final (a refused token is renewed with --jwt-command)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l insecure -d 'Do not check the server\'s certificate (says so on stderr)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -s v -l verbose -d 'Print each frame sent and received on stderr (the token is never shown)'
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -357,6 +357,9 @@ pub(crate) struct TestArgs {
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout, allow_negative_numbers = true)]
     pub(crate) bot_timeout: Duration,
 
+    #[command(flatten)]
+    pub(crate) retry: ReconnectArgs,
+
     /// Run N convos at once, each with its own consumer and conversation.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole_number::<1>, allow_negative_numbers = true)]
     pub(crate) jobs: u64,

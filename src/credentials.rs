@@ -33,6 +33,8 @@ pub(crate) struct JwtCommand {
     /// How long the helper may take (`--timeout`).
     timeout: Duration,
     verbose: bool,
+    /// Variables for the helper's environment (a convo's, under `test`).
+    env: Vec<(&'static str, String)>,
 }
 
 /// What a helper run gave.
@@ -49,21 +51,26 @@ impl JwtCommand {
             command: command.to_owned(),
             timeout,
             verbose,
+            env: Vec::new(),
+        }
+    }
+
+    /// The same command, run with these variables in its environment, for
+    /// its first token and every renewal.
+    pub(crate) fn with_env(&self, env: Vec<(&'static str, String)>) -> JwtCommand {
+        JwtCommand {
+            env,
+            ..self.clone()
         }
     }
 
     /// Runs the command for a token. Its output is used as it is, however
     /// short the token's life, unless it has expired already (77).
     pub(crate) fn fetch(&self) -> Result<Token> {
-        self.fetch_with(&[])
-    }
-
-    /// `fetch`, with these variables in the helper's environment.
-    pub(crate) fn fetch_with(&self, env: &[(&str, String)]) -> Result<Token> {
         if self.verbose {
             eprintln!("lp-consumer: running --jwt-command for a token");
         }
-        let output = self.run(env)?;
+        let output = self.run()?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let text = stdout.trim();
         let quoted =
@@ -114,12 +121,12 @@ impl JwtCommand {
     /// group, which the terminal's Ctrl-C does not reach). When it exits,
     /// what it left running in its group is killed too, and what its pipes
     /// hold is taken without waiting for them to close.
-    fn run(&self, env: &[(&str, String)]) -> Result<Ran> {
+    fn run(&self) -> Result<Ran> {
         signals::install();
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(&self.command)
-            .envs(env.iter().map(|(name, value)| (name, value)))
+            .envs(self.env.iter().map(|(name, value)| (name, value)))
             // Standard input may be the messages of `send`: not the helper's.
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

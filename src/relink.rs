@@ -138,6 +138,23 @@ impl Relink<'_> {
             },
         }
     }
+
+    /// A new connection after `err`, as `recovered` decides; the error
+    /// back when it is final. A connection that cannot be opened is one
+    /// more failure.
+    pub(crate) fn reopen(
+        &mut self,
+        mut err: anyhow::Error,
+        mut progressed: bool,
+    ) -> Result<Connection> {
+        loop {
+            self.recovered(err, progressed)?;
+            match self.open() {
+                Ok(connection) => return Ok(connection),
+                Err(failed) => (err, progressed) = (failed, false),
+            }
+        }
+    }
 }
 
 /// A number in [0, 1), different from run to run.

@@ -421,6 +421,21 @@ fn a_message_whose_answer_was_lost_and_is_not_in_the_conversation_is_sent_again(
 }
 
 #[test]
+fn a_lost_message_is_sent_again_when_the_last_content_was_seen_before_the_drop() {
+    let mut chat = Chat::new(options(false), CONV);
+    let mut io = Recorder::default();
+    agent_says(&mut chat, CONV, 1, text("hello"));
+    chat.line(&mut io, 1, "lost").unwrap();
+    chat.reconnected();
+    // The new subscription starts after sequence 1 and replays nothing:
+    // the last content event is one seen on the connection before.
+    last_content(&mut chat, &mut io, 1);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 2);
+    assert_eq!(io.sent[1].1["event"]["message"], "lost");
+}
+
+#[test]
 fn a_close_whose_answer_was_lost_is_sent_again_unless_the_conversation_closed() {
     for closed in [false, true] {
         let mut chat = Chat::new(options(false), CONV);

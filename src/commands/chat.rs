@@ -116,21 +116,8 @@ pub(crate) fn run(
             Ok(wake) => break Ok(wake),
             Err(err) => err,
         };
-        engine.disconnected();
-        let progressed = engine.progress() > progress_before;
-        match reconnect(&mut relink, err, progressed) {
-            Ok(new) => {
-                connection = new;
-                chat.reconnected();
-                let after = engine.cursor().map_or_else(
-                    || "from the start".to_owned(),
-                    |c| format!("after sequence {c}"),
-                );
-                output::say(&format!(
-                    "reconnected to {}; resuming {after}",
-                    connection.host()
-                ));
-            }
+        match reopen(&mut relink, &mut engine, &mut chat, err, progress_before) {
+            Ok(new) => connection = new,
             Err(err) => break Err(err),
         }
     };
@@ -203,20 +190,26 @@ fn left_open(conversation: &str) -> String {
     )
 }
 
-/// A new connection after `err`, as `relink` decides (the error back when
-/// it is final).
-fn reconnect(
+/// After `err` on a conversation's connection: the next connection, as
+/// `relink` decides, with the engine and the chat told that what was in
+/// flight on the last one will get no answer. `test` holds its convos'
+/// connections through it too.
+pub(crate) fn reopen(
     relink: &mut Relink,
-    mut err: anyhow::Error,
-    mut progressed: bool,
+    engine: &mut Engine,
+    chat: &mut Chat,
+    err: anyhow::Error,
+    progress_before: u64,
 ) -> Result<Connection> {
-    loop {
-        relink.recovered(err, progressed)?;
-        match relink.open() {
-            Ok(connection) => return Ok(connection),
-            Err(failed) => (err, progressed) = (failed, false),
-        }
-    }
+    engine.disconnected();
+    let connection = relink.reopen(err, engine.progress() > progress_before)?;
+    chat.reconnected();
+    output::say(&format!(
+        "reconnected to {}; resuming {}",
+        connection.host(),
+        engine.resumes()
+    ));
+    Ok(connection)
 }
 
 /// Closes the conversation, best effort: the run's outcome is already

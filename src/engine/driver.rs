@@ -173,13 +173,10 @@ fn one_connection(
 ) -> Result<()> {
     let mut connection = relink.open()?;
     if relink.reconnecting() {
-        let after = engine.cursor().map_or_else(
-            || "from the start".to_owned(),
-            |c| format!("after sequence {c}"),
-        );
         output::say(&format!(
-            "reconnected to {}; resuming {after}",
-            connection.host()
+            "reconnected to {}; resuming {}",
+            connection.host(),
+            engine.resumes()
         ));
     }
     engine.start(&mut SessionIo {

@@ -260,6 +260,14 @@ impl Engine {
         self.dialogs[0].cursor
     }
 
+    /// Where a new connection goes on from, for a person.
+    pub(crate) fn resumes(&self) -> String {
+        self.cursor().map_or_else(
+            || "from the start".to_owned(),
+            |cursor| format!("after sequence {cursor}"),
+        )
+    }
+
     pub(crate) fn progress(&self) -> u64 {
         self.progress
     }

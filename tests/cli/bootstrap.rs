@@ -1276,6 +1276,43 @@ fn a_chat_whose_token_expires_without_a_helper_names_the_conversation_it_leaves_
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
+#[test]
+fn a_convo_that_outlasts_its_token_passes_with_the_token_renewed() {
+    let account = Account::with(MockConfig {
+        token_ttl: 2,
+        botium_echo: true,
+        ..MockConfig::default()
+    });
+    let helper = account.helper("alice");
+    // The pause outlasts the token: "two" goes out after it expired.
+    let convo = account.file(
+        "expiry.convo.txt",
+        "expiry\n#me\none\nPAUSE 2500\n#bot\none\n#me\ntwo\n#bot\ntwo\n",
+    );
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT_COMMAND", &helper)
+            .arg("test")
+            .arg(&convo),
+        None,
+    );
+    run.assert_code(0);
+    let line = &run.json()[0];
+    assert_eq!(line["status"], "passed", "{line}");
+    assert!(expiries_renewed(&run) >= 1, "{}", run.stderr);
+    let conversation = line["conversationId"].as_str().unwrap();
+    let claims = raw(
+        account.cmd().env("LP_JWT_COMMAND", &helper).arg("jwt-sub"),
+        None,
+    );
+    let alice = claims.json()[0]["sub"].as_str().unwrap().to_owned();
+    assert_eq!(
+        account.server.messages_of(&alice, conversation),
+        ["one", "two"]
+    );
+}
+
 /// How many times a run renewed a token that expired (close code 4407).
 fn expiries_renewed(run: &Run) -> usize {
     run.stderr

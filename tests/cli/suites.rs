@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lp_consumer::mock::MockConfig;
+use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
 use crate::harness::{Run, Setup, bare, example_bot, run};
@@ -239,7 +239,7 @@ fn files_and_convos_botium_skips_are_not_run_and_an_excel_file_errors_its_convo_
     // convo's name still counts.
     let parked = dir.path().join("Skip_parked.convo.txt");
     let run = setup.run(&["test", parked.to_str().unwrap()]);
-    run.assert_error(1, "1 of 1 convos failed");
+    run.assert_error(1, "1 of 1 convo failed");
     assert_eq!(
         status_of(&run),
         [("parked file".to_owned(), "failed".to_owned())]
@@ -552,6 +552,59 @@ fn usage_and_configuration_errors_stop_the_run_before_it_starts() {
     setup
         .run(&["test", empty.path().to_str().unwrap()])
         .assert_failure(66, "no convo files");
+}
+
+/// A convo of four exchanges with Botium's echo, through connections that
+/// each fail as `faults` say: with `--reconnect` it passes and each message
+/// is in the conversation once; without, it errors at the first failure.
+#[track_caller]
+fn a_convo_across_drops(faults: Faults) {
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        faults,
+        ..MockConfig::default()
+    });
+    let lines = ["one", "two", "three", "four"];
+    let convo: String = lines
+        .iter()
+        .map(|line| format!("#me\n{line}\n\n#bot\n{line}\n\n"))
+        .collect();
+    let dir = suite(&[("drops.convo.txt", &format!("drops\n\n{convo}"))]);
+    let path = dir.path().to_str().unwrap();
+    let run = setup.run(&["test", "--reconnect", path]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("reconnecting in"), "{}", run.stderr);
+    let (_, line) = &by_convo(&run)[0];
+    assert_eq!(line["status"], "passed", "{line}");
+    assert_eq!(line["replies"].as_array().unwrap().len(), lines.len());
+    let conversation = line["conversationId"].as_str().unwrap();
+    let me = setup.server.default_consumer();
+    assert_eq!(setup.server.messages_of(me, conversation), lines);
+
+    let run = setup.run(&["test", path]);
+    run.assert_error(1, "0 of 1 convo failed, 1 could not run");
+    assert_eq!(status_of(&run), [("drops".to_owned(), "error".to_owned())]);
+    // The conversation it stopped in is named, to look into.
+    let (_, line) = &by_convo(&run)[0];
+    assert!(line["conversationId"].is_string(), "{line}");
+}
+
+#[test]
+fn with_reconnect_a_convo_passes_through_a_link_that_drops_every_four_frames() {
+    a_convo_across_drops(Faults {
+        drop_after: Some(4),
+        ..Faults::default()
+    });
+}
+
+#[test]
+fn with_reconnect_a_message_whose_answer_was_lost_is_in_the_conversation_once() {
+    // Each connection drops instead of sending its 4th frame: the answer
+    // to our first message on it.
+    a_convo_across_drops(Faults {
+        drop_before: Some(4),
+        ..Faults::default()
+    });
 }
 
 #[test]

@@ -14,40 +14,45 @@ use tungstenite::Utf8Bytes;
 use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
-use crate::cli::{CreateArgs, Origin};
-use crate::commands::chat::CLIENT_PROPERTIES;
+use crate::cli::{CreateArgs, Origin, ReconnectArgs};
+use crate::commands::chat::{CLIENT_PROPERTIES, reopen};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Consumer, Wait, Watch};
 use crate::convo::event;
 use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
-use crate::exit::{Exit, fail, link_failure};
+use crate::exit::{self, Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::output;
 use crate::reconnect::LinkError;
 use crate::relink::Relink;
 
-/// A convo played to its verdict.
+/// A convo played in its conversation: to its verdict, or to an error
+/// that stopped it (connection, token, refusal).
 pub(crate) struct Played {
     pub(crate) conversation: String,
-    pub(crate) outcome: Outcome,
+    pub(crate) outcome: Result<Outcome>,
 }
 
 /// Plays `steps` in a new conversation of `config`'s consumer, closed at
-/// the end. Err: the convo could not be run (connection, token, refusal).
+/// the end; a refused token is renewed, and with `--reconnect` a failed
+/// link reconnected, as in `chat`. Err: no conversation to play in.
 pub(crate) fn play(
     config: &mut ConnectionConfig,
     create: &CreateArgs,
+    retry: &ReconnectArgs,
     steps: &[Step],
     bot_timeout: Duration,
 ) -> Result<Played> {
     config
         .client_properties
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
+    let config = &*config;
     let body = crate::commands::create::request_body(create)?;
     let consumer = config.token.claims.sub().to_owned();
-    let mut connection = Relink::connect(config)?;
+    let mut relink = Relink::new(config, retry.reconnect, retry.max_retries);
+    let mut connection = relink.open()?;
     let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
     let conversation = opened.id()?;
     let mut engine = Engine::new(
@@ -70,45 +75,92 @@ pub(crate) fn play(
         &conversation,
     );
     let mut run = Run::new(steps, bot_timeout, Instant::now());
-    let played = Live {
-        engine: &mut engine,
-        chat: &mut chat,
-        run: &mut run,
-        timeout: config.network.timeout,
-        publishing: None,
-        lines: 0,
-    }
-    .drive(&mut connection);
+    let mut voice = Voice::default();
+    let played = loop {
+        let progress_before = engine.progress();
+        let err = match (Live {
+            engine: &mut engine,
+            chat: &mut chat,
+            run: &mut run,
+            relink: &mut relink,
+            voice: &mut voice,
+            timeout: config.network.timeout,
+        })
+        .drive(&mut connection)
+        {
+            Ok(()) => break Ok(()),
+            Err(err) => err,
+        };
+        match reopen(&mut relink, &mut engine, &mut chat, err, progress_before) {
+            Ok(new) => connection = new,
+            Err(err) => break Err(err),
+        }
+        if voice.due.is_some() {
+            voice.due = Some(Instant::now() + config.network.timeout);
+        }
+    };
     // The conversation is not left in the next run's way, whatever happened.
-    if !chat.closed() {
-        let _ = connection.request(
-            types::UPDATE_CONVERSATION_FIELD,
-            Some(&frames::close_body(&conversation)),
-        );
+    if chat.closed() {
+        connection.finish();
+    } else {
+        close_at_end(&mut relink, connection, &conversation, played.is_ok());
     }
-    connection.finish();
-    played?;
     Ok(Played {
         conversation,
-        outcome: run.outcome().clone(),
+        outcome: played.map(|()| run.outcome().clone()),
     })
 }
 
-/// The convo on the connection, as the pump feeds it: until the executor
-/// is done; a message whose response does not come within `timeout` ends
-/// the convo as an error.
-struct Live<'a, 's> {
-    engine: &'a mut Engine,
-    chat: &'a mut Chat,
-    run: &'a mut Run<'s>,
-    timeout: Duration,
+/// Closes the convo's conversation, best effort: the verdict is given. A
+/// refusal is left alone (the bot may have closed it first, or our close
+/// whose answer was lost went through); after a convo that played to its
+/// end, a failed link is reopened as `relink` decides, so that the close
+/// gets through.
+fn close_at_end(relink: &mut Relink, mut connection: Connection, conversation: &str, played: bool) {
+    let body = frames::close_body(conversation);
+    loop {
+        let Err(err) = connection.request(types::UPDATE_CONVERSATION_FIELD, Some(&body)) else {
+            break;
+        };
+        if !played || exit::link_error(&err).is_none() {
+            break;
+        }
+        match relink.reopen(err, false) {
+            Ok(new) => connection = new,
+            Err(_) => return,
+        }
+    }
+    connection.finish();
+}
+
+/// What the convo has said, across connections.
+#[derive(Default)]
+struct Voice {
     /// The instant our latest message went out, until the chat has its
-    /// response: the executor is told then.
+    /// response (or finds it in the replay after a reconnection): the
+    /// executor is told then.
     publishing: Option<Instant>,
+    /// When that response is due: `--timeout` after the message went out,
+    /// or after the connection that lost it was replaced.
+    due: Option<Instant>,
     lines: u64,
 }
 
-impl Live<'_, '_> {
+/// The convo on one connection, as the pump feeds it: until the executor
+/// is done; a message whose response does not come within `timeout` ends
+/// the convo as an error.
+struct Live<'a, 's, 'c> {
+    engine: &'a mut Engine,
+    chat: &'a mut Chat,
+    run: &'a mut Run<'s>,
+    /// Learns that the service answers on this connection, so that a token
+    /// that expires later is renewed again.
+    relink: &'a mut Relink<'c>,
+    voice: &'a mut Voice,
+    timeout: Duration,
+}
+
+impl Live<'_, '_, '_> {
     fn drive(&mut self, connection: &mut Connection) -> Result<()> {
         self.engine.start(&mut LiveIo {
             connection: &mut *connection,
@@ -120,16 +172,19 @@ impl Live<'_, '_> {
 
     /// Sends a chat line at `now`.
     fn say(&mut self, connection: &mut Connection, now: Instant, line: &str) -> Result<()> {
-        self.lines += 1;
-        self.publishing = Some(now);
-        self.chat.line(&mut Sender(connection), self.lines, line)
+        self.voice.lines += 1;
+        self.voice.publishing = Some(now);
+        self.voice.due = Some(now + self.timeout);
+        self.chat
+            .line(&mut Sender(connection), self.voice.lines, line)
     }
 }
 
-impl Consumer for Live<'_, '_> {
+impl Consumer for Live<'_, '_, '_> {
     type Output = ();
 
     fn frame(&mut self, connection: &mut Connection, frame: Utf8Bytes) -> Result<ControlFlow<()>> {
+        self.relink.accepted();
         let mut io = LiveIo {
             connection,
             chat: &mut *self.chat,
@@ -148,17 +203,21 @@ impl Consumer for Live<'_, '_> {
     ) -> Result<ControlFlow<(), Option<Wait<'_>>>> {
         let now = Instant::now();
         self.engine.on_tick(now)?;
+        // After a reconnection: a message whose response was lost is sent
+        // again once the replay shows the conversation lacks it.
+        self.chat.resume(&mut Sender(connection))?;
         // Once the conversation is over nothing more can come: the
         // executor's waits end at once, and a message whose response the
         // close overtook is out all the same.
         let over = self.engine.ending().is_some() || self.chat.closed();
-        if let Some(at) = self.publishing
+        if let Some(at) = self.voice.publishing
             && (self.chat.wants_line() || over)
         {
-            self.publishing = None;
+            self.voice.publishing = None;
+            self.voice.due = None;
             self.run.sent(at);
         }
-        if self.publishing.is_some_and(|at| now >= at + self.timeout) {
+        if self.voice.due.is_some_and(|due| now >= due) {
             return Err(fail(
                 Exit::TempFail,
                 format!(
@@ -195,7 +254,7 @@ impl Consumer for Live<'_, '_> {
             }
         };
         let until = engine::earliest(self.engine.next_deadline(), deadline);
-        let until = engine::earliest(until, self.publishing.map(|at| at + self.timeout));
+        let until = engine::earliest(until, self.voice.due);
         Ok(ControlFlow::Continue(Some(Wait {
             until,
             watch: Watch::default(),

@@ -165,7 +165,7 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     if let Some(exit) = signals::pending() {
         return Err(fail(
             exit,
-            format!("stopped after {} of {} convos", all.len(), jobs.len()),
+            format!("stopped after {} of {}", all.len(), convos(jobs.len())),
         ));
     }
     if summary.all_passed() {
@@ -174,12 +174,18 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     Err(fail(
         Exit::Refused,
         format!(
-            "{} of {} convos failed, {} could not run",
+            "{} of {} failed, {} could not run",
             summary.failed,
-            all.len(),
+            convos(all.len()),
             summary.errors
         ),
     ))
+}
+
+/// "1 convo", "2 convos".
+fn convos(count: usize) -> String {
+    let noun = if count == 1 { "convo" } else { "convos" };
+    format!("{count} {noun}")
 }
 
 /// Runs one convo with its own consumer; never fails: what goes wrong is
@@ -215,15 +221,17 @@ fn run_one(
                 Consumers::Fixed(token, command) => {
                     Credentials::Given(token.clone(), command.clone())
                 }
-                Consumers::Command(command) => Credentials::Given(
-                    command.fetch_with(&[
+                Consumers::Command(command) => {
+                    // Renewals run with the convo's variables too: the
+                    // same identity.
+                    let command = command.with_env(vec![
                         ("LP_TEST_CONVO", job.planned.name.clone()),
                         ("LP_TEST_FILE", job.planned.file.clone()),
                         ("LP_TEST_INDEX", index.to_string()),
                         ("LP_TEST_SLOT", slot.to_string()),
-                    ])?,
-                    None,
-                ),
+                    ]);
+                    Credentials::Given(command.fetch()?, Some(command))
+                }
                 Consumers::Signup { idp, account } => {
                     let network = config::network(global)?;
                     Credentials::Given(idp::login(&network, idp, account, None)?, None)
@@ -231,20 +239,30 @@ fn run_one(
             };
             let mut config = super::connection(config::service_with(global, credentials)?)?;
             config.read_buffer_bytes = CONVO_READ_BUFFER_BYTES;
-            live::play(&mut config, &args.create, steps, args.bot_timeout)
+            live::play(
+                &mut config,
+                &args.create,
+                &args.retry,
+                steps,
+                args.bot_timeout,
+            )
         });
     match played {
         Ok(played) => {
             result.conversation = Some(played.conversation);
-            let outcome = played.outcome;
-            result.status = if outcome.failure.is_some() {
-                Status::Failed
-            } else {
-                Status::Passed
-            };
-            result.failure = outcome.failure;
-            result.latencies = outcome.latencies;
-            result.transcript = outcome.transcript;
+            match played.outcome {
+                Ok(outcome) => {
+                    result.status = if outcome.failure.is_some() {
+                        Status::Failed
+                    } else {
+                        Status::Passed
+                    };
+                    result.failure = outcome.failure;
+                    result.latencies = outcome.latencies;
+                    result.transcript = outcome.transcript;
+                }
+                Err(err) => result.error = Some(format!("{err:#}")),
+            }
         }
         Err(err) => result.error = Some(format!("{err:#}")),
     }
