@@ -35,9 +35,10 @@ use serde_json::Value;
 
 use crate::choices::{self, Choice};
 use crate::engine::Event;
-use crate::exit::{Exit, fail};
+use crate::exit::{Exit, fail, link_failure};
 use crate::frames::{self, ConversationChange, Ours, Response, check_response, types};
 use crate::lines::{Line, Lines};
+use crate::reconnect::LinkError;
 
 /// What the chat asks of the world.
 pub(crate) trait Io {
@@ -63,6 +64,9 @@ pub(crate) struct Options {
     pub(crate) turns: bool,
     pub(crate) settle: Duration,
     pub(crate) reply_timeout: Duration,
+    /// How long a request of ours may go unanswered (`--timeout`) before
+    /// the link counts as dead: a failure that `--reconnect` rides out.
+    pub(crate) answer_timeout: Duration,
     /// A mistyped command (`/bogus`, `/click 9`) is an error for a script,
     /// a warning for a person, who types the line again.
     pub(crate) interactive: bool,
@@ -152,6 +156,9 @@ pub(crate) struct Chat {
     dialog: String,
     turn: Turn,
     in_flight: Vec<(String, Purpose)>,
+    /// When the oldest of them must have its answer, from the first tick
+    /// after it went out (or after the last answer).
+    answer_due: Option<Instant>,
     offer: Option<Offer>,
     /// Agent content events printed and not yet receipted (`/read`).
     unread: Vec<u64>,
@@ -208,6 +215,7 @@ impl Chat {
             dialog: conversation.to_owned(),
             turn: Turn::Ready,
             in_flight: Vec::new(),
+            answer_due: None,
             offer: None,
             unread: Vec::new(),
             survey_to_follow: None,
@@ -224,6 +232,7 @@ impl Chat {
     /// A new connection: requests in flight will get no answer. A message
     /// among them is looked for in the replay before it is sent again.
     pub(crate) fn reconnected(&mut self) {
+        self.answer_due = None;
         let message_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Message);
         let close_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Close);
         if close_lost {
@@ -586,6 +595,8 @@ impl Chat {
             return Ok(false);
         };
         let (_, purpose) = self.in_flight.remove(at);
+        // The service answers: the others' wait starts again.
+        self.answer_due = None;
         let request_type = match purpose {
             Purpose::Close => types::UPDATE_CONVERSATION_FIELD,
             Purpose::Message
@@ -831,6 +842,26 @@ impl Chat {
 
     /// The time at the end of a burst: the turn's timers.
     pub(crate) fn on_tick(&mut self, now: Instant) -> Result<()> {
+        if self.in_flight.is_empty() {
+            self.answer_due = None;
+        } else if now
+            >= *self
+                .answer_due
+                .get_or_insert(now + self.options.answer_timeout)
+        {
+            let what = match &self.turn {
+                Turn::Sending { line, .. } => format!("line {line}"),
+                _ => "our request".to_owned(),
+            };
+            return Err(link_failure(
+                Exit::TempFail,
+                LinkError::TimedOut,
+                format!(
+                    "no response to {what} within {} s (--timeout)",
+                    self.options.answer_timeout.as_secs_f64()
+                ),
+            ));
+        }
         let Turn::Awaiting {
             line,
             text,
@@ -866,7 +897,7 @@ impl Chat {
 
     /// When `on_tick` must run next.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        match &self.turn {
+        let turn = match &self.turn {
             Turn::Awaiting {
                 answered: true,
                 last_busy,
@@ -874,7 +905,8 @@ impl Chat {
             } => last_busy.map(|at| at + self.options.settle),
             Turn::Awaiting { deadline, .. } => *deadline,
             Turn::Ready | Turn::Sending { .. } | Turn::Lost { .. } => None,
-        }
+        };
+        [turn, self.answer_due].into_iter().flatten().min()
     }
 }
 

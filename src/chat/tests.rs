@@ -56,6 +56,7 @@ fn options(turns: bool) -> Options {
         turns,
         settle: SECOND,
         reply_timeout: 10 * SECOND,
+        answer_timeout: 30 * SECOND,
         interactive: false,
     }
 }

@@ -88,6 +88,7 @@ pub(crate) fn run(
             turns: args.turns,
             settle: args.settle,
             reply_timeout: args.reply_timeout,
+            answer_timeout: config.network.timeout,
             interactive: io::stdin().is_terminal(),
         },
         &conversation,

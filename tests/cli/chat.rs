@@ -726,6 +726,55 @@ fn a_click_whose_answers_were_lost_ends_up_in_the_conversation_once() {
     assert_eq!(texts, ["menu", "Yes"]);
 }
 
+/// Chat's first connection (after `create`'s) goes deaf once chat is set
+/// up: the first line gets no answer.
+fn deaf_first_connection() -> Setup {
+    Setup::with(MockConfig {
+        agent_echo: true,
+        faults: Faults {
+            deaf_after: Some(3),
+            fault_connections: Some(2),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    })
+}
+
+#[test]
+fn a_line_without_an_answer_within_the_timeout_is_75_naming_it() {
+    let setup = deaf_first_connection();
+    let conversation = setup.create();
+    let run = setup.run_stdin(&["chat", &conversation, "--timeout", "1"], "one\n");
+    run.assert_error(75, "no response to line 1 within 1 s (--timeout)");
+}
+
+#[test]
+fn with_reconnect_a_line_without_an_answer_is_sent_again_on_a_new_connection() {
+    let setup = deaf_first_connection();
+    let me = setup.server.default_consumer();
+    let conversation = setup.create();
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            &conversation,
+            "--timeout",
+            "1",
+            "--turns",
+            "--settle",
+            "0.2",
+            "--reconnect",
+        ],
+        "one\ntwo\n",
+    );
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("no response to line 1 within 1 s"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
+}
+
 #[test]
 fn a_person_at_a_terminal_is_warned_of_a_click_that_cannot_be_done() {
     let setup = with_bot();

@@ -22,7 +22,7 @@ use crate::convo::event;
 use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
-use crate::exit::{self, Exit, fail, link_failure};
+use crate::exit::{self, Exit, link_failure};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::output;
 use crate::reconnect::LinkError;
@@ -70,6 +70,7 @@ pub(crate) fn play(
             turns: false,
             settle: Duration::ZERO,
             reply_timeout: bot_timeout,
+            answer_timeout: config.network.timeout,
             interactive: false,
         },
         &conversation,
@@ -84,7 +85,6 @@ pub(crate) fn play(
             run: &mut run,
             relink: &mut relink,
             voice: &mut voice,
-            timeout: config.network.timeout,
         })
         .drive(&mut connection)
         {
@@ -94,9 +94,6 @@ pub(crate) fn play(
         match reopen(&mut relink, &mut engine, &mut chat, err, progress_before) {
             Ok(new) => connection = new,
             Err(err) => break Err(err),
-        }
-        if voice.due.is_some() {
-            voice.due = Some(Instant::now() + config.network.timeout);
         }
     };
     // The conversation is not left in the next run's way, whatever happened.
@@ -140,15 +137,11 @@ struct Voice {
     /// response (or finds it in the replay after a reconnection): the
     /// executor is told then.
     publishing: Option<Instant>,
-    /// When that response is due: `--timeout` after the message went out,
-    /// or after the connection that lost it was replaced.
-    due: Option<Instant>,
     lines: u64,
 }
 
 /// The convo on one connection, as the pump feeds it: until the executor
-/// is done; a message whose response does not come within `timeout` ends
-/// the convo as an error.
+/// is done.
 struct Live<'a, 's, 'c> {
     engine: &'a mut Engine,
     chat: &'a mut Chat,
@@ -157,7 +150,6 @@ struct Live<'a, 's, 'c> {
     /// that expires later is renewed again.
     relink: &'a mut Relink<'c>,
     voice: &'a mut Voice,
-    timeout: Duration,
 }
 
 impl Live<'_, '_, '_> {
@@ -174,7 +166,6 @@ impl Live<'_, '_, '_> {
     fn say(&mut self, connection: &mut Connection, now: Instant, line: &str) -> Result<()> {
         self.voice.lines += 1;
         self.voice.publishing = Some(now);
-        self.voice.due = Some(now + self.timeout);
         self.chat
             .line(&mut Sender(connection), self.voice.lines, line)
     }
@@ -214,18 +205,15 @@ impl Consumer for Live<'_, '_, '_> {
             && (self.chat.wants_line() || over)
         {
             self.voice.publishing = None;
-            self.voice.due = None;
             self.run.sent(at);
         }
-        if self.voice.due.is_some_and(|due| now >= due) {
-            return Err(fail(
-                Exit::TempFail,
-                format!(
-                    "no response to our message within {} s (--timeout)",
-                    self.timeout.as_secs_f64()
-                ),
-            ));
-        }
+        // A request of ours unanswered within --timeout: a dead link.
+        let answer_due = if over {
+            None
+        } else {
+            self.chat.on_tick(now)?;
+            self.chat.next_deadline()
+        };
         let deadline = match self.run.poll(now) {
             Action::Done => return Ok(ControlFlow::Break(())),
             Action::Wait(Some(until)) if over => {
@@ -254,7 +242,7 @@ impl Consumer for Live<'_, '_, '_> {
             }
         };
         let until = engine::earliest(self.engine.next_deadline(), deadline);
-        let until = engine::earliest(until, self.voice.due);
+        let until = engine::earliest(until, answer_due);
         Ok(ControlFlow::Continue(Some(Wait {
             until,
             watch: Watch::default(),
