@@ -110,6 +110,19 @@ impl Account {
         )
     }
 
+    /// A run of lp-consumer with `helper` as its `LP_JWT_COMMAND`.
+    fn with_helper(&self, helper: &str, args: &[&str]) -> Run {
+        raw(self.cmd().env("LP_JWT_COMMAND", helper).args(args), None)
+    }
+
+    /// The consumer id (`sub`) of `helper`'s tokens.
+    fn sub_of(&self, helper: &str) -> String {
+        self.with_helper(helper, &["jwt-sub"]).json()[0]["sub"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     fn helper_runs(&self) -> usize {
         fs::read_to_string(self.dir.path().join("runs"))
             .unwrap_or_default()
@@ -821,16 +834,8 @@ fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
         ..MockConfig::default()
     });
     let helper = account.helper("alice");
-    let with_helper = |args: &[&str]| {
-        raw(
-            account.cmd().env("LP_JWT_COMMAND", &helper).args(args),
-            None,
-        )
-    };
-    let alice = with_helper(&["jwt-sub"]).json()[0]["sub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let with_helper = |args: &[&str]| account.with_helper(&helper, args);
+    let alice = account.sub_of(&helper);
     let conversation = with_helper(&["create"]).json()[0]["conversationId"]
         .as_str()
         .unwrap()
@@ -880,16 +885,8 @@ fn click_with_helper(token_ttl: u64, faults: Faults, flags: &[&str]) -> Run {
         ..MockConfig::default()
     });
     let helper = account.helper("alice");
-    let with_helper = |args: &[&str]| {
-        raw(
-            account.cmd().env("LP_JWT_COMMAND", &helper).args(args),
-            None,
-        )
-    };
-    let alice = with_helper(&["jwt-sub"]).json()[0]["sub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let with_helper = |args: &[&str]| account.with_helper(&helper, args);
+    let alice = account.sub_of(&helper);
     let conversation = with_helper(&["create"]).json()[0]["conversationId"]
         .as_str()
         .unwrap()
@@ -1302,11 +1299,7 @@ fn a_convo_that_outlasts_its_token_passes_with_the_token_renewed() {
     assert_eq!(line["status"], "passed", "{line}");
     assert!(expiries_renewed(&run) >= 1, "{}", run.stderr);
     let conversation = line["conversationId"].as_str().unwrap();
-    let claims = raw(
-        account.cmd().env("LP_JWT_COMMAND", &helper).arg("jwt-sub"),
-        None,
-    );
-    let alice = claims.json()[0]["sub"].as_str().unwrap().to_owned();
+    let alice = account.sub_of(&helper);
     assert_eq!(
         account.server.messages_of(&alice, conversation),
         ["one", "two"]
