@@ -275,11 +275,8 @@ impl Consumer for Talk<'_, '_> {
         frame: Utf8Bytes,
     ) -> Result<ControlFlow<Wake>> {
         self.relink.accepted();
-        let mut io = self.parts.on(connection);
-        self.engine.on_frame(&frame, &mut io)?;
-        if let Some(survey) = io.chat.take_survey() {
-            self.engine.follow_dialog(&mut io, &survey)?;
-        }
+        self.engine
+            .on_frame(&frame, &mut self.parts.on(connection))?;
         Ok(ControlFlow::Continue(()))
     }
 
@@ -429,5 +426,9 @@ impl engine::Io for ChatIo<'_, '_> {
 
     fn conversation(&mut self, change: &ConversationChange) -> Result<()> {
         self.chat.on_conversation(&mut self.sender, change)
+    }
+
+    fn dialog_to_follow(&mut self) -> Option<String> {
+        self.chat.take_survey()
     }
 }

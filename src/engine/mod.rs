@@ -61,6 +61,11 @@ pub(crate) trait Io {
     fn conversation(&mut self, _change: &ConversationChange) -> Result<()> {
         Ok(())
     }
+    /// After each frame: a dialog to follow from now on, such as the
+    /// survey that the metadata just opened (for `chat`).
+    fn dialog_to_follow(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// A new event, as the engine shows it to `Io::event`.
@@ -456,7 +461,10 @@ impl Engine {
         self.scanned = scanned;
         result?;
         self.after_frame();
-        Ok(())
+        match io.dialog_to_follow() {
+            Some(dialog) => self.follow_dialog(io, &dialog),
+            None => Ok(()),
+        }
     }
 
     /// The changes of the usual notification, from the scan.

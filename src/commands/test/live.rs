@@ -182,9 +182,6 @@ impl Consumer for Live<'_, '_, '_> {
             run: &mut *self.run,
         };
         self.engine.on_frame(&frame, &mut io)?;
-        if let Some(survey) = io.chat.take_survey() {
-            self.engine.follow_dialog(&mut io, &survey)?;
-        }
         Ok(ControlFlow::Continue(()))
     }
 
@@ -342,5 +339,9 @@ impl engine::Io for LiveIo<'_, '_, '_, '_> {
         }
         self.chat
             .on_conversation(&mut Sender(self.connection), change)
+    }
+
+    fn dialog_to_follow(&mut self) -> Option<String> {
+        self.chat.take_survey()
     }
 }
