@@ -2,6 +2,7 @@
 //! flush when a received frame has been handled. NDJSON, or with
 //! `--format text` events as the lines of a transcript.
 
+use std::cell::RefCell;
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::time::{Duration, Instant};
 
@@ -38,10 +39,32 @@ pub(crate) fn wants_colour() -> bool {
         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
 }
 
+thread_local! {
+    /// Whose diagnostics this thread's are, when several things run at
+    /// once (`test --jobs`): said before each line.
+    static ON_BEHALF_OF: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
 /// A diagnostic line on stderr: `lp-consumer: ` and `line`, made safe
 /// for a terminal (it may quote the server).
 pub(crate) fn say(line: &str) {
-    eprintln!("lp-consumer: {}", sanitise::line(line));
+    ON_BEHALF_OF.with_borrow(|who| match who {
+        Some(who) => eprintln!(
+            "lp-consumer: {}: {}",
+            sanitise::line(who),
+            sanitise::line(line)
+        ),
+        None => eprintln!("lp-consumer: {}", sanitise::line(line)),
+    });
+}
+
+/// Runs `work` with its diagnostics (`say`) on this thread said on behalf
+/// of `who`.
+pub(crate) fn on_behalf_of<T>(who: String, work: impl FnOnce() -> T) -> T {
+    let before = ON_BEHALF_OF.replace(Some(who));
+    let result = work();
+    ON_BEHALF_OF.set(before);
+    result
 }
 
 /// A closed pipe stays an `io::Error` (a quiet exit 0); any other write

@@ -574,6 +574,10 @@ fn a_convo_across_drops(faults: Faults) {
     let run = setup.run(&["test", "--reconnect", path]);
     run.assert_code(0);
     assert!(run.stderr.contains("reconnecting in"), "{}", run.stderr);
+    // Each diagnostic names the convo it is about.
+    for said in run.stderr.lines() {
+        assert!(said.starts_with("lp-consumer: convo drops: "), "{said}");
+    }
     let (_, line) = &by_convo(&run)[0];
     assert_eq!(line["status"], "passed", "{line}");
     assert_eq!(line["replies"].as_array().unwrap().len(), lines.len());

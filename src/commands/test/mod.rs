@@ -211,42 +211,44 @@ fn run_one(
         error: None,
         transcript: Vec::new(),
     };
-    let played = job
-        .planned
-        .steps
-        .as_ref()
-        .map_err(|error| anyhow::anyhow!("{error}"))
-        .and_then(|steps| {
-            let credentials = match consumers {
-                Consumers::Fixed(token, command) => {
-                    Credentials::Given(token.clone(), command.clone())
-                }
-                Consumers::Command(command) => {
-                    // Renewals run with the convo's variables too: the
-                    // same identity.
-                    let command = command.with_env(vec![
-                        ("LP_TEST_CONVO", job.planned.name.clone()),
-                        ("LP_TEST_FILE", job.planned.file.clone()),
-                        ("LP_TEST_INDEX", index.to_string()),
-                        ("LP_TEST_SLOT", slot.to_string()),
-                    ]);
-                    Credentials::Given(command.fetch()?, Some(command))
-                }
-                Consumers::Signup { idp, account } => {
-                    let network = config::network(global)?;
-                    Credentials::Given(idp::login(&network, idp, account, None)?, None)
-                }
-            };
-            let mut config = super::connection(config::service_with(global, credentials)?)?;
-            config.read_buffer_bytes = CONVO_READ_BUFFER_BYTES;
-            live::play(
-                &mut config,
-                &args.create,
-                &args.retry,
-                steps,
-                args.bot_timeout,
-            )
-        });
+    // Several convos may run at once: each one's diagnostics name it.
+    let played = output::on_behalf_of(format!("convo {}", job.planned.name), || {
+        job.planned
+            .steps
+            .as_ref()
+            .map_err(|error| anyhow::anyhow!("{error}"))
+            .and_then(|steps| {
+                let credentials = match consumers {
+                    Consumers::Fixed(token, command) => {
+                        Credentials::Given(token.clone(), command.clone())
+                    }
+                    Consumers::Command(command) => {
+                        // Renewals run with the convo's variables too: the
+                        // same identity.
+                        let command = command.with_env(vec![
+                            ("LP_TEST_CONVO", job.planned.name.clone()),
+                            ("LP_TEST_FILE", job.planned.file.clone()),
+                            ("LP_TEST_INDEX", index.to_string()),
+                            ("LP_TEST_SLOT", slot.to_string()),
+                        ]);
+                        Credentials::Given(command.fetch()?, Some(command))
+                    }
+                    Consumers::Signup { idp, account } => {
+                        let network = config::network(global)?;
+                        Credentials::Given(idp::login(&network, idp, account, None)?, None)
+                    }
+                };
+                let mut config = super::connection(config::service_with(global, credentials)?)?;
+                config.read_buffer_bytes = CONVO_READ_BUFFER_BYTES;
+                live::play(
+                    &mut config,
+                    &args.create,
+                    &args.retry,
+                    steps,
+                    args.bot_timeout,
+                )
+            })
+    });
     match played {
         Ok(played) => {
             result.conversation = Some(played.conversation);
