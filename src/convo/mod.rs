@@ -8,6 +8,7 @@
 pub(crate) mod event;
 pub(crate) mod json_text;
 pub(crate) mod matcher;
+mod node_format;
 pub(crate) mod parse;
 pub(crate) mod record;
 pub(crate) mod run;

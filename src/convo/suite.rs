@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::node_format;
 use super::parse::{self, Sender, Step};
 
 /// A file of the suite and its text.
@@ -104,10 +105,12 @@ pub(crate) fn plan(sources: &[Source]) -> Vec<Planned> {
         }
         let parsed = parse::parse(&source.text);
         let name = header.unwrap_or_else(|| file_stem(&source.path));
-        let steps = parsed.and_then(|steps| expand_includes(&steps, &partials, &[]));
-        match steps {
-            Ok(steps) => {
-                for (name, steps) in expand_utterances(&name, steps, &utterances) {
+        let variants = parsed
+            .and_then(|steps| expand_includes(&steps, &partials, &[]))
+            .and_then(|steps| expand_utterances(&name, steps, &utterances));
+        match variants {
+            Ok(variants) => {
+                for (name, steps) in variants {
                     planned.push(Planned {
                         file: source.path.clone(),
                         name,
@@ -248,39 +251,26 @@ fn expand_includes(
     Ok(expanded)
 }
 
-/// The utterance set a `#me` text names, with the words after the name as
-/// the arguments of its `%s`.
-fn utterance_set<'a>(text: &str, utterances: &'a Utterances) -> Option<(&'a str, Vec<String>)> {
+/// The utterance set a text names, with the words after the name as the
+/// arguments of its placeholders (Node's `util.format`, as Botium fills
+/// them); Err for a placeholder that cannot be filled as Node would.
+fn utterance_set<'a>(
+    text: &str,
+    utterances: &'a Utterances,
+) -> Result<Option<(&'a str, Vec<String>)>, String> {
     if let Some((name, set)) = utterances.get_key_value(text) {
-        return Some((name, set.clone()));
+        return Ok(Some((name, set.clone())));
     }
     let mut words = text.split(' ');
-    let (name, set) = utterances.get_key_value(words.next()?)?;
+    let Some((name, set)) = words.next().and_then(|word| utterances.get_key_value(word)) else {
+        return Ok(None);
+    };
     let args: Vec<&str> = words.collect();
-    Some((
-        name,
-        set.iter().map(|u| format_args_into(u, &args)).collect(),
-    ))
-}
-
-/// Node's `util.format` for `%s`: each placeholder takes the next argument,
-/// the arguments left over are appended with spaces.
-fn format_args_into(template: &str, args: &[&str]) -> String {
-    let mut args = args.iter();
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(at) = rest.find("%s") {
-        let Some(arg) = args.next() else { break };
-        out.push_str(&rest[..at]);
-        out.push_str(arg);
-        rest = &rest[at + 2..];
-    }
-    out.push_str(rest);
-    for arg in args {
-        out.push(' ');
-        out.push_str(arg);
-    }
-    out
+    let set = set
+        .iter()
+        .map(|utterance| node_format::format(utterance, &args))
+        .collect::<Result<_, _>>()?;
+    Ok(Some((name, set)))
 }
 
 /// One convo per combination of the utterances its `#me` steps name,
@@ -291,11 +281,11 @@ fn expand_utterances(
     name: &str,
     steps: Vec<Step>,
     utterances: &Utterances,
-) -> Vec<(String, Vec<Step>)> {
+) -> Result<Vec<(String, Vec<Step>)>, String> {
     let mut variants = vec![(name.to_owned(), Vec::new())];
     for step in steps {
         let set = match (step.sender, &step.text) {
-            (Sender::Me, Some(text)) => utterance_set(text, utterances),
+            (Sender::Me, Some(text)) => utterance_set(text, utterances)?,
             _ => None,
         };
         match set {
@@ -322,7 +312,7 @@ fn expand_utterances(
                 let mut step = step;
                 if step.sender == Sender::Bot
                     && let Some(text) = &step.text
-                    && let Some((_, set)) = utterance_set(text, utterances)
+                    && let Some((_, set)) = utterance_set(text, utterances)?
                     && !set.is_empty()
                 {
                     step.alternatives = set;
@@ -333,5 +323,5 @@ fn expand_utterances(
             }
         }
     }
-    variants
+    Ok(variants)
 }

@@ -3,6 +3,7 @@
 
 mod json_text;
 mod matcher;
+mod node_format;
 mod parse;
 mod run;
 mod suite;

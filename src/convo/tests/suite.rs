@@ -287,4 +287,13 @@ fn a_me_line_naming_an_utterance_set_makes_one_convo_per_utterance() {
     assert_eq!(planned[0].name, "M/TEN-L01/TWO-L1");
     assert_eq!(shape(&planned[0])[1].1, "a x");
     assert_eq!(shape(&planned[1])[1].1, "b x");
+    // A placeholder Node would fill otherwise errors the convo, named.
+    let planned = plan(&sources(&[
+        ("n.utterances.txt", "N\n%d items\n"),
+        ("m.convo.txt", "M\n#me\nN many\n"),
+        ("ok.convo.txt", "OK\n#me\nN 3\n"),
+    ]));
+    let err = planned[0].steps.as_ref().unwrap_err();
+    assert!(err.contains("%d with `many`"), "{err}");
+    assert_eq!(shape(&planned[1])[0].1, "3 items");
 }
