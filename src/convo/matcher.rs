@@ -1,31 +1,16 @@
 //! How BotiumScript compares texts by default: both sides normalised, then
 //! a wildcard match that ignores case and is not anchored.
 
-/// Botium's text normalisation: HTML tags removed (paragraphs and line
-/// breaks become spaces), control characters to spaces, a few entities
-/// decoded, white space collapsed, trimmed.
+/// Botium's text normalisation, pass by pass as its regular expressions
+/// run: paragraphs and line breaks to spaces, then every other tag
+/// removed; control characters to spaces; a few entities decoded; runs of
+/// white space (JavaScript's `\s`) to one space; trimmed.
 pub(crate) fn normalize(text: &str) -> String {
-    let mut untagged = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        untagged.push_str(&rest[..open]);
-        let tag = &rest[open..];
-        match tag.find('>') {
-            Some(close) => {
-                let inner = &tag[1..close];
-                if inner.starts_with('p') || inner == "/p" || inner.starts_with("br") {
-                    untagged.push(' ');
-                }
-                rest = &tag[close + 1..];
-            }
-            None => {
-                untagged.push_str(tag);
-                rest = "";
-            }
-        }
-    }
-    untagged.push_str(rest);
-    let printable: String = untagged
+    let text = replace_tags(text, "<p", " ");
+    let text = text.replace("</p>", " ");
+    let text = replace_tags(&text, "<br", " ");
+    let text = replace_tags(&text, "<", "");
+    let printable: String = text
         .chars()
         .map(|c| {
             if c <= '\u{1f}' || c == '\u{7f}' {
@@ -41,7 +26,44 @@ pub(crate) fn normalize(text: &str) -> String {
         .replace("&gt;", ">")
         .replace("&#39;", "'")
         .replace("&quot;", "\"");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    decoded
+        .split(is_js_space)
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text.replace(/OPEN[^>]*>/g, with)`: each `open` up to the first `>`
+/// after it; once no `>` follows, nothing more matches.
+fn replace_tags(text: &str, open: &str, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(open) {
+        let Some(close) = rest[at + open.len()..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(with);
+        rest = &rest[at + open.len() + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// JavaScript's `\s` (and what `trim` removes), which is not Rust's
+/// white space: U+FEFF is in it, U+0085 is not.
+fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
 }
 
 /// Botium refuses patterns with more wildcards than this.

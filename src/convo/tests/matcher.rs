@@ -20,6 +20,21 @@ fn normalisation_removes_tags_decodes_entities_and_collapses_white_space() {
 }
 
 #[test]
+fn normalisation_runs_its_passes_in_botiums_order() {
+    // Paragraphs and line breaks go first, so what they leave can close
+    // another tag.
+    assert_eq!(normalize("<a <p>b>"), "");
+    assert_eq!(normalize("x<b <br>y>z"), "xz");
+    assert_eq!(normalize("1 < 2 > 0"), "1 0");
+    // The passes are case-sensitive: <P> is removed, not made a space.
+    assert_eq!(normalize("<P>Up</P>case"), "Upcase");
+    assert_eq!(normalize("a<p class='x'\n>b"), "a b");
+    // JavaScript's white space, not Rust's.
+    assert_eq!(normalize("a\u{feff}b"), "a b");
+    assert_eq!(normalize("a\u{85}b"), "a\u{85}b");
+}
+
+#[test]
 fn wildcard_matching_ignores_case_and_is_not_anchored() {
     assert_eq!(wildcard("Hello again!", "hello"), Ok(true));
     assert_eq!(wildcard("Say Hello again!", "HELLO AGAIN"), Ok(true));
