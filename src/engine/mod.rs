@@ -206,7 +206,8 @@ pub(crate) struct Engine {
     /// id.
     extra_subscriptions: Vec<String>,
     printed: u64,
-    /// Events with a new sequence handled since the run began.
+    /// Events with a new sequence handled since the run began, but for
+    /// our own receipts.
     progress: u64,
     /// A new event (or the first setup) came since the last tick: the idle
     /// clock restarts then.
@@ -588,7 +589,12 @@ impl Engine {
             // A cursor nothing can follow would resume from a wrapped 0.
             next_after(sequence)?;
             *cursor = Some(sequence);
-            self.progress += 1;
+            // Our own receipts (a checkpoint published to read a lost
+            // request back among them) are not news a reconnection brought:
+            // counted, a link that always fails would be retried forever.
+            if !(change.event_type == Some("AcceptStatusEvent") && self.by_consumer(change)) {
+                self.progress += 1;
+            }
             self.active = true;
         }
         let printed = !self.options.frames && self.keeps(change);

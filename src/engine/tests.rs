@@ -166,6 +166,26 @@ fn prints_each_sequence_once_in_order_and_moves_the_cursor() {
 }
 
 #[test]
+fn our_own_receipts_are_not_progress_an_agents_are() {
+    let (mut engine, mut io) = streaming(options(), None);
+    let receipt = |sequence: u64, by: &str| {
+        let mut change = event(sequence, by);
+        change["event"] =
+            json!({"type": "AcceptStatusEvent", "status": "ACCEPT", "sequenceList": [0]});
+        change
+    };
+    engine
+        .on_frame(
+            &notification(&[receipt(0, ME), receipt(1, "agent")]),
+            &mut io,
+        )
+        .unwrap();
+    // Both move the cursor; only the agent's is news.
+    assert_eq!(engine.cursor(), Some(1));
+    assert_eq!(engine.progress(), 1);
+}
+
+#[test]
 fn resumes_after_the_cursor_on_the_next_connection() {
     let (mut engine, mut io) = streaming(options(), None);
     engine
