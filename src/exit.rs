@@ -122,6 +122,12 @@ pub(crate) fn link_error(err: &anyhow::Error) -> Option<LinkError> {
         .and_then(|failure| failure.link)
 }
 
+/// Whether `err`, from a request that went out, is the service's answer
+/// (a refusal) rather than a link that failed before the answer came.
+pub(crate) fn answered(err: &anyhow::Error) -> bool {
+    matches!(link_error(err), Some(LinkError::Status(_)))
+}
+
 /// The link error behind a tungstenite error that is not a status.
 pub(crate) fn websocket_link(err: &tungstenite::Error) -> Option<LinkError> {
     use tungstenite::Error as E;

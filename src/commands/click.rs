@@ -117,6 +117,11 @@ impl Progress {
         self.unsure = true;
     }
 
+    /// The service refused it.
+    fn refused(&mut self) {
+        self.unsure = false;
+    }
+
     /// It was answered, with this sequence if the answer had one.
     fn answered(&mut self, sequence: Option<u64>) {
         self.unsure = false;
@@ -279,7 +284,14 @@ impl Clicker<'_> {
         self.progress.sending();
         let id =
             connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(body), metadata)?;
-        let reply = connection.response_to(&id, types::PUBLISH_EVENT)?;
+        let reply = connection
+            .response_to(&id, types::PUBLISH_EVENT)
+            .inspect_err(|err| {
+                // A refusal is an answer: the conversation has not got it.
+                if exit::answered(err) {
+                    self.progress.refused();
+                }
+            })?;
         self.progress.answered(
             frames::body_member(reply.body.as_deref(), "sequence")
                 .and_then(|sequence| sequence.as_u64()),

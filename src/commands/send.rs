@@ -149,7 +149,9 @@ impl Publisher<'_> {
                     return super::print_reply(out, &reply);
                 }
                 Err(err) => {
-                    unsure |= sent;
+                    // A refusal is an answer: the conversation has not
+                    // got the message.
+                    unsure |= sent && !exit::answered(&err);
                     let number = self.sent + 1;
                     self.failed(err).map_err(|err| {
                         if unsure {

@@ -23,9 +23,15 @@ fn refused_request_exits_1_with_the_code_and_message() {
     let run = setup.run(&["create"]);
     run.assert_error(1, "cm.ConsumerRequestConversation refused with code 400");
     assert!(run.stdout.is_empty());
-    setup
-        .run(&["send", "no-such-conversation", "hi"])
-        .assert_error(1, "ms.PublishEvent refused with code 400");
+    // A refusal is an answer: nothing is said of an answer lost.
+    for args in [
+        &["send", "no-such-conversation", "hi"][..],
+        &["send", "no-such-conversation", "--reconnect", "hi"],
+    ] {
+        let run = setup.run(args);
+        run.assert_error(1, "ms.PublishEvent refused with code 400");
+        assert!(!run.stderr.contains("lost"), "{}", run.stderr);
+    }
 }
 
 #[test]
