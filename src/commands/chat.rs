@@ -50,7 +50,9 @@ pub(crate) fn run(
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
     let consumer = config.token.claims.sub().to_owned();
     let mut relink = Relink::new(config, args.retry.reconnect, args.retry.max_retries);
-    let mut connection = relink.open()?;
+    // A service that cannot be reached yet is retried as --reconnect says,
+    // as a dropped connection is.
+    let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
     let (conversation, opened) = match &args.conversation {
         Some(id) => (id.clone(), None),
         None => {

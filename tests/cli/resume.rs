@@ -95,6 +95,47 @@ fn authentication_and_protocol_errors_stay_final() {
 }
 
 #[test]
+fn a_service_down_from_the_start_is_retried_by_chat_and_test_too() {
+    let setup = Setup::new();
+    let conversation = setup.create();
+    let convo = tempfile::tempdir().unwrap();
+    let file = convo.path().join("c.convo.txt");
+    std::fs::write(&file, "c\n#me\nhi\n").unwrap();
+    // Nothing listens on the port lp-mock had.
+    let url = setup.server.url();
+    let token = setup.token.clone();
+    drop(setup);
+    for args in [
+        vec!["chat", &conversation, "--reconnect", "--max-retries", "1"],
+        vec![
+            "test",
+            "--reconnect",
+            "--max-retries",
+            "1",
+            file.to_str().unwrap(),
+        ],
+    ] {
+        let mut command = bare();
+        command
+            .env("LP_URL", &url)
+            .env("LP_JWT", &token)
+            .args(&args);
+        let run = run(&mut command, Some(""), &token);
+        assert!(
+            run.stderr.contains("reconnecting in"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        // chat says it on stderr, test in the convo's line.
+        let said = format!("{}{}", run.stderr, run.stdout);
+        assert!(
+            said.contains("giving up after 1 reconnect attempt that"),
+            "{args:?}: {said}"
+        );
+    }
+}
+
+#[test]
 fn max_retries_gives_up_with_75() {
     let (setup, conversation) = Setup::with_history(
         1,

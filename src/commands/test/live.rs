@@ -52,7 +52,9 @@ pub(crate) fn play(
     let body = crate::commands::create::request_body(create)?;
     let consumer = config.token.claims.sub().to_owned();
     let mut relink = Relink::new(config, retry.reconnect, retry.max_retries);
-    let mut connection = relink.open()?;
+    // A service that cannot be reached yet is retried as --reconnect says,
+    // as a dropped connection is.
+    let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
     let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
     let conversation = opened.id()?;
     let mut engine = Engine::new(
