@@ -168,8 +168,15 @@ pub(crate) fn run(
         // a reader that left, seen by poll or by a broken pipe: the
         // conversation is not left in the next run's way.
         _ => {
-            if requested && !args.keep_open {
-                close_quietly(&mut connection, &conversation);
+            if requested && !args.keep_open && !close_at_end(&relink, connection, &conversation) {
+                let open = left_open(&conversation);
+                return match result {
+                    Err(err) => Err(exit::amended(err, &format!("; {open}"))),
+                    Ok(()) => {
+                        output::say(&format!("warning: {open}"));
+                        Ok(())
+                    }
+                };
             }
             result
         }
@@ -179,7 +186,7 @@ pub(crate) fn run(
 /// Says that `conversation` is left open, and how to go on with it or close
 /// it. The service chose the id: a command is suggested only for an id that
 /// shows as itself.
-fn left_open(conversation: &str) -> String {
+pub(crate) fn left_open(conversation: &str) -> String {
     if conversation.chars().any(sanitise::is_escaped) {
         return "the conversation is left open, and its id holds characters that cannot be \
                 shown as they are; `lp-consumer conversations` prints it as JSON \
@@ -215,14 +222,25 @@ pub(crate) fn reopen(
     Ok(connection)
 }
 
-/// Closes the conversation, best effort: the run's outcome is already
-/// decided.
-fn close_quietly(connection: &mut Connection, conversation: &str) {
-    let _ = connection.request(
-        types::UPDATE_CONVERSATION_FIELD,
-        Some(&frames::close_body(conversation)),
-    );
-    connection.finish();
+/// Closes a conversation that was requested, once the run's outcome is
+/// decided: on `connection`, or when that link has failed, on one new
+/// connection. A refusal is the service's answer (the other side may have
+/// closed it first). False when the close could not be sent: the
+/// conversation is left open. `test` closes its convos' through it too.
+pub(crate) fn close_at_end(relink: &Relink, connection: Connection, conversation: &str) -> bool {
+    let body = frames::close_body(conversation);
+    let closes = |mut connection: Connection| {
+        let outcome = connection.request(types::UPDATE_CONVERSATION_FIELD, Some(&body));
+        connection.finish();
+        match outcome {
+            Ok(_) => Ok(()),
+            Err(err) if exit::answered(&err) => Ok(()),
+            Err(err) => Err(err),
+        }
+    };
+    closes(connection)
+        .or_else(|_| relink.open().and_then(closes))
+        .is_ok()
 }
 
 /// The conversation on one connection, as the pump feeds it.

@@ -8,7 +8,9 @@ use std::time::Duration;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
-use crate::harness::{Run, Setup, clicks_of, example_bot, finish, spawn, terminal};
+use crate::harness::{
+    Run, Setup, clicks_of, example_bot, finish, open_conversations, spawn, terminal,
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -34,16 +36,6 @@ fn transcript(run: &Run, me: &str) -> Vec<String> {
             };
             format!("{who}: {}", line["event"]["message"].as_str().unwrap())
         })
-        .collect()
-}
-
-#[track_caller]
-fn open_conversations(setup: &Setup) -> Vec<String> {
-    setup
-        .run(&["conversations"])
-        .lines
-        .iter()
-        .map(|line| line["conversationId"].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -773,6 +765,24 @@ fn with_reconnect_a_line_without_an_answer_is_sent_again_on_a_new_connection() {
         run.stderr
     );
     assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
+}
+
+#[test]
+fn a_chat_whose_link_fails_closes_the_conversation_it_requested_on_a_new_connection() {
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        faults: Faults {
+            drop_before: Some(5),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let run = setup.run_stdin(&["chat", "--turns"], "a\nb\nc\n");
+    run.assert_error(75, "the connection dropped");
+    // Not left in the next run's way.
+    assert!(open_conversations(&setup).is_empty());
+    setup.run_stdin(&["chat"], "").assert_code(0);
 }
 
 #[test]

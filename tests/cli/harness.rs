@@ -348,3 +348,15 @@ pub fn clicks_of(replay: &[Value], consumer: &str, of: u64) -> (usize, Vec<(u64,
         .collect();
     (actions, texts)
 }
+
+/// The ids of the consumer's open conversations, as `conversations` lists
+/// them.
+#[track_caller]
+pub fn open_conversations(setup: &Setup) -> Vec<String> {
+    setup
+        .run(&["conversations"])
+        .lines
+        .iter()
+        .map(|line| line["conversationId"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -9,7 +9,7 @@ use std::process::Command;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
-use crate::harness::{Run, Setup, bare, example_bot, run};
+use crate::harness::{Run, Setup, bare, example_bot, open_conversations, run};
 
 fn echo() -> Setup {
     Setup::with(MockConfig {
@@ -693,8 +693,25 @@ fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     }
     crate::harness::signal(&child, "INT");
     let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
-    run.assert_error(130, "stopped after 1 of 2 convos");
+    run.assert_code(130);
+    // The conversation in progress is left open, as chat leaves its own,
+    // and said so; then the run's end.
+    let said: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(said.len(), 2, "{}", run.stderr);
+    assert!(
+        said[0].starts_with("lp-consumer: convo a: warning: conversation "),
+        "{}",
+        said[0]
+    );
+    assert!(said[0].contains(" is left open"), "{}", said[0]);
+    assert_eq!(
+        said[1],
+        "lp-consumer: stopped: 1 of 2 convos started, those cut short reported as errors"
+    );
     assert_eq!(status_of(&run), [("a".to_owned(), "error".to_owned())]);
+    let (_, line) = &by_convo(&run)[0];
+    assert_eq!(line["error"], "stopped by SIGINT");
+    assert_eq!(open_conversations(&setup).len(), 1);
     let requested = setup
         .server
         .requests()

@@ -15,7 +15,7 @@ use tungstenite::http::HeaderValue;
 
 use crate::chat::{self, Chat};
 use crate::cli::{CreateArgs, Origin, ReconnectArgs};
-use crate::commands::chat::{CLIENT_PROPERTIES, reopen};
+use crate::commands::chat::{CLIENT_PROPERTIES, close_at_end, left_open, reopen};
 use crate::config::ConnectionConfig;
 use crate::connection::{Connection, Consumer, Wait, Watch};
 use crate::convo::event;
@@ -23,16 +23,17 @@ use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, link_failure};
-use crate::frames::{self, ConversationChange, Response, types};
+use crate::frames::{ConversationChange, Response};
 use crate::output;
 use crate::reconnect::LinkError;
 use crate::relink::Relink;
 
-/// A convo played in its conversation: to its verdict, or to an error
-/// that stopped it (connection, token, refusal).
+/// A convo played in its conversation: to its verdict, or as far as an
+/// error let it (connection, token, refusal, a signal).
 pub(crate) struct Played {
     pub(crate) conversation: String,
-    pub(crate) outcome: Result<Outcome>,
+    pub(crate) outcome: Outcome,
+    pub(crate) error: Option<anyhow::Error>,
 }
 
 /// Plays `steps` in a new conversation of `config`'s consumer, closed at
@@ -99,37 +100,23 @@ pub(crate) fn play(
         }
     };
     // The conversation is not left in the next run's way, whatever happened.
+    // Ctrl-C stops the tool, not the conversation (as in `chat`).
+    let stopped = played.as_ref().is_err_and(|err| {
+        matches!(
+            exit::classify(err),
+            exit::Outcome::Fail(Exit::Interrupted | Exit::Terminated)
+        )
+    });
     if chat.closed() {
         connection.finish();
-    } else {
-        close_at_end(&mut relink, connection, &conversation, played.is_ok());
+    } else if stopped || !close_at_end(&relink, connection, &conversation) {
+        output::say(&format!("warning: {}", left_open(&conversation)));
     }
     Ok(Played {
         conversation,
-        outcome: played.map(|()| run.outcome().clone()),
+        outcome: run.outcome().clone(),
+        error: played.err(),
     })
-}
-
-/// Closes the convo's conversation, best effort: the verdict is given. A
-/// refusal is left alone (the bot may have closed it first, or our close
-/// whose answer was lost went through); after a convo that played to its
-/// end, a failed link is reopened as `relink` decides, so that the close
-/// gets through.
-fn close_at_end(relink: &mut Relink, mut connection: Connection, conversation: &str, played: bool) {
-    let body = frames::close_body(conversation);
-    loop {
-        let Err(err) = connection.request(types::UPDATE_CONVERSATION_FIELD, Some(&body)) else {
-            break;
-        };
-        if !played || exit::link_error(&err).is_none() {
-            break;
-        }
-        match relink.reopen(err, false) {
-            Ok(new) => connection = new,
-            Err(_) => return,
-        }
-    }
-    connection.finish();
 }
 
 /// What the convo has said, across connections.

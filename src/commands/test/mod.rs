@@ -19,7 +19,7 @@ use crate::cli::{GlobalArgs, TestArgs};
 use crate::config::{self, Credentials};
 use crate::convo::suite::{self, Planned};
 use crate::credentials::JwtCommand;
-use crate::exit::{Exit, fail};
+use crate::exit::{self, Exit, Outcome, fail};
 use crate::http::Site;
 use crate::idp;
 use crate::output::{self, Output};
@@ -165,7 +165,11 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     if let Some(exit) = signals::pending() {
         return Err(fail(
             exit,
-            format!("stopped after {} of {}", all.len(), convos(jobs.len())),
+            format!(
+                "stopped: {} of {} started, those cut short reported as errors",
+                all.len(),
+                convos(jobs.len())
+            ),
         ));
     }
     if summary.all_passed() {
@@ -180,6 +184,15 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
             summary.errors
         ),
     ))
+}
+
+/// What stopped a convo, for its line: a signal has no message of its own.
+fn error_text(err: &anyhow::Error) -> String {
+    match exit::classify(err) {
+        Outcome::Fail(Exit::Interrupted) => "stopped by SIGINT".to_owned(),
+        Outcome::Fail(Exit::Terminated) => "stopped by SIGTERM".to_owned(),
+        _ => format!("{err:#}"),
+    }
 }
 
 /// "1 convo", "2 convos".
@@ -252,21 +265,22 @@ fn run_one(
     match played {
         Ok(played) => {
             result.conversation = Some(played.conversation);
-            match played.outcome {
-                Ok(outcome) => {
+            let outcome = played.outcome;
+            result.latencies = outcome.latencies;
+            result.transcript = outcome.transcript;
+            match played.error {
+                None => {
                     result.status = if outcome.failure.is_some() {
                         Status::Failed
                     } else {
                         Status::Passed
                     };
                     result.failure = outcome.failure;
-                    result.latencies = outcome.latencies;
-                    result.transcript = outcome.transcript;
                 }
-                Err(err) => result.error = Some(format!("{err:#}")),
+                Some(err) => result.error = Some(error_text(&err)),
             }
         }
-        Err(err) => result.error = Some(format!("{err:#}")),
+        Err(err) => result.error = Some(error_text(&err)),
     }
     result.duration = started.elapsed();
     result
