@@ -5,6 +5,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::io::{self, IsTerminal};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -25,6 +26,10 @@ pub(crate) struct Relink<'a> {
     renewed: Option<Token>,
     /// A connection failed before: the next one is a reconnection.
     reconnecting: bool,
+    /// The last failure was said on stderr, so the reconnection is too. A
+    /// routine renewal (tokens live minutes) is said only to a person or
+    /// with -v: not a line for cron to mail.
+    said: bool,
 }
 
 /// What to do after a failed connection that is not final.
@@ -54,6 +59,7 @@ impl Relink<'_> {
             attempts: Attempts::default(),
             renewed: None,
             reconnecting: false,
+            said: false,
         }
     }
 
@@ -86,6 +92,14 @@ impl Relink<'_> {
         self.reconnecting
     }
 
+    /// Says that a new connection to `host` goes on (`going_on`), when the
+    /// failure before it was said.
+    pub(crate) fn say_reconnected(&self, host: &str, going_on: &str) {
+        if self.said {
+            output::say(&format!("reconnected to {host}; {going_on}"));
+        }
+    }
+
     /// The service answered on the current connection: its token is good.
     pub(crate) fn accepted(&mut self) {
         self.attempts.accepted();
@@ -100,12 +114,16 @@ impl Relink<'_> {
         match self.attempts.decide(link, progressed, &self.policy) {
             Decision::Renew => {
                 if let (Some(command), Some(link)) = (&self.config.jwt_command, link) {
-                    output::say(&format!("{link}; renewing the token with --jwt-command"));
+                    self.said = self.config.network.verbose || io::stderr().is_terminal();
+                    if self.said {
+                        output::say(&format!("{link}; renewing the token with --jwt-command"));
+                    }
                     self.renewed = Some(command.renew(self.token())?);
                 }
                 Ok(Recovery::Now)
             }
             Decision::Wait { attempt, min, max } => {
+                self.said = true;
                 let delay = min + (max - min).mul_f64(random_fraction(attempt));
                 output::say(&format!(
                     "{err:#}; reconnecting in {:.1} s (attempt {attempt})",

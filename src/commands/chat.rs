@@ -214,11 +214,7 @@ pub(crate) fn reopen(
     engine.disconnected();
     let connection = relink.reopen(err, engine.progress() > progress_before)?;
     chat.reconnected();
-    output::say(&format!(
-        "reconnected to {}; resuming {}",
-        connection.host(),
-        engine.resumes()
-    ));
+    relink.say_reconnected(connection.host(), &format!("resuming {}", engine.resumes()));
     Ok(connection)
 }
 

@@ -322,10 +322,7 @@ fn open<'c>(relink: &mut Relink, slot: &'c mut Option<Connection>) -> Result<&'c
         None => {
             let connection = relink.open()?;
             if relink.reconnecting() {
-                output::say(&format!(
-                    "reconnected to {}; going on with the click",
-                    connection.host()
-                ));
+                relink.say_reconnected(connection.host(), "going on with the click");
             }
             connection
         }

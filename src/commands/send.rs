@@ -15,7 +15,7 @@ use crate::connection::Connection;
 use crate::exit::{self, Exit, fail};
 use crate::frames::{self, Ours, publish_text_body, text_notification, types};
 use crate::lines::{Line, Lines};
-use crate::output::{self, Output};
+use crate::output::Output;
 use crate::relink::Relink;
 use crate::session::Reply;
 
@@ -202,11 +202,10 @@ impl Publisher<'_> {
                 let connection = self.relink.open()?;
                 self.published_here = false;
                 if self.relink.reconnecting() {
-                    output::say(&format!(
-                        "reconnected to {}; going on with message {}",
+                    self.relink.say_reconnected(
                         connection.host(),
-                        self.sent + 1
-                    ));
+                        &format!("going on with message {}", self.sent + 1),
+                    );
                 }
                 connection
             }

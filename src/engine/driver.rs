@@ -173,11 +173,7 @@ fn one_connection(
 ) -> Result<()> {
     let mut connection = relink.open()?;
     if relink.reconnecting() {
-        output::say(&format!(
-            "reconnected to {}; resuming {}",
-            connection.host(),
-            engine.resumes()
-        ));
+        relink.say_reconnected(connection.host(), &format!("resuming {}", engine.resumes()));
     }
     engine.start(&mut SessionIo {
         connection: &mut connection,
