@@ -229,7 +229,7 @@ pub(crate) struct ReconnectArgs {
     pub(crate) reconnect: bool,
 
     /// With --reconnect: give up after N attempts in a row that brought nothing new (default: never).
-    #[arg(long, value_name = "N", requires = "reconnect")]
+    #[arg(long, value_name = "N", requires = "reconnect", value_parser = retries)]
     pub(crate) max_retries: Option<u32>,
 }
 
@@ -613,6 +613,12 @@ fn whole_number<const MIN: u64>(text: &str) -> Result<u64, String> {
         .ok()
         .filter(|number| *number >= MIN)
         .ok_or_else(|| format!("must be a whole number >= {MIN}"))
+}
+
+/// `--max-retries`: at least one (none would be no --reconnect).
+fn retries(text: &str) -> Result<u32, String> {
+    whole_number::<1>(text)
+        .and_then(|n| u32::try_from(n).map_err(|_| format!("must be at most {}", u32::MAX)))
 }
 
 /// `--from-seq`: a whole number that another sequence can follow (the

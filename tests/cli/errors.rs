@@ -42,6 +42,14 @@ fn usage_errors_exit_2() {
     assert_eq!(setup.run(&[]).code, Some(2));
     assert_eq!(setup.run(&["subscribe", "c", "--count", "0"]).code, Some(2));
     assert_eq!(setup.run(&["create", "--timeout", "0"]).code, Some(2));
+    // No attempt at all would be no --reconnect.
+    let run = setup.run(&["subscribe", "c", "--reconnect", "--max-retries", "0"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("must be a whole number >= 1"),
+        "{}",
+        run.stderr
+    );
     setup
         .run_stdin(&["send", "c", "--jwt-file", "-"], "")
         .assert_error(2, "--jwt-file - cannot");
