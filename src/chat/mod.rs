@@ -50,6 +50,9 @@ pub(crate) trait Io {
         body: &Value,
         metadata: Option<&Value>,
     ) -> Result<String>;
+    /// Sends a request only the link answers (a keep-alive's `GetClock`);
+    /// returns its id.
+    fn probe(&mut self) -> Result<String>;
     /// Shows a link or a place a click points at.
     fn show(&mut self, target: &Value) -> Result<()>;
     /// A line for a person: the close, a survey, a transfer (text format
@@ -107,6 +110,9 @@ enum Turn {
         busy: bool,
         last_busy: Option<Instant>,
         deadline: Option<Instant>,
+        /// At the deadline, a keep-alive went out to tell a silent link
+        /// from a silent bot.
+        probed: bool,
     },
 }
 
@@ -126,6 +132,8 @@ enum Purpose {
     /// After a reconnection, the end of what the replay must reach to
     /// tell whether a click's ACTION receipt is in the conversation.
     Checkpoint,
+    /// A keep-alive sent when a turn's reply was overdue.
+    Probe,
     Close,
 }
 
@@ -233,6 +241,10 @@ impl Chat {
     /// among them is looked for in the replay before it is sent again.
     pub(crate) fn reconnected(&mut self) {
         self.answer_due = None;
+        // The new link is probed afresh.
+        if let Turn::Awaiting { probed, .. } = &mut self.turn {
+            *probed = false;
+        }
         let message_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Message);
         let close_lost = self.in_flight.iter().any(|(_, p)| *p == Purpose::Close);
         if close_lost {
@@ -599,6 +611,7 @@ impl Chat {
         self.answer_due = None;
         let request_type = match purpose {
             Purpose::Close => types::UPDATE_CONVERSATION_FIELD,
+            Purpose::Probe => types::GET_CLOCK,
             Purpose::Message
             | Purpose::Action(_)
             | Purpose::Courtesy
@@ -656,6 +669,7 @@ impl Chat {
                 busy: false,
                 last_busy: None,
                 deadline: None,
+                probed: false,
             };
         }
     }
@@ -841,7 +855,7 @@ impl Chat {
     }
 
     /// The time at the end of a burst: the turn's timers.
-    pub(crate) fn on_tick(&mut self, now: Instant) -> Result<()> {
+    pub(crate) fn on_tick(&mut self, io: &mut impl Io, now: Instant) -> Result<()> {
         if self.in_flight.is_empty() {
             self.answer_due = None;
         } else if now
@@ -851,6 +865,9 @@ impl Chat {
         {
             let what = match &self.turn {
                 Turn::Sending { line, .. } => format!("line {line}"),
+                Turn::Awaiting { line, .. } => {
+                    format!("a keep-alive sent as line {line} waited for its reply")
+                }
                 _ => "our request".to_owned(),
             };
             return Err(link_failure(
@@ -869,6 +886,7 @@ impl Chat {
             busy,
             last_busy,
             deadline,
+            probed,
             ..
         } = &mut self.turn
         else {
@@ -883,6 +901,17 @@ impl Chat {
                 self.turn = Turn::Ready;
             }
         } else if now >= deadline {
+            // A silent link looks like a silent bot: a keep-alive tells
+            // them apart. Unanswered within --timeout, the link is dead (a
+            // failure --reconnect rides out); answered, the bot is silent.
+            if !std::mem::replace(probed, true) {
+                let id = io.probe()?;
+                self.in_flight.push((id, Purpose::Probe));
+                return Ok(());
+            }
+            if self.in_flight.iter().any(|(_, p)| *p == Purpose::Probe) {
+                return Ok(());
+            }
             return Err(fail(
                 Exit::TempFail,
                 format!(

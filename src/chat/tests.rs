@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 
 use super::{Chat, Io, Options};
 use crate::engine::Event;
-use crate::exit::{self, Exit, Outcome};
+use crate::exit::{self, Exit, Outcome, link_error};
 use crate::frames::{ConversationChange, DialogState, Response};
+use crate::reconnect::LinkError;
 
 const CONV: &str = "conv";
 const SECOND: Duration = Duration::from_secs(1);
@@ -33,6 +34,11 @@ impl Io for Recorder {
     ) -> Result<String> {
         self.sent
             .push((request_type.to_owned(), body.clone(), metadata.cloned()));
+        Ok(format!("r{}", self.sent.len()))
+    }
+
+    fn probe(&mut self) -> Result<String> {
+        self.sent.push(("GetClock".to_owned(), Value::Null, None));
         Ok(format!("r{}", self.sent.len()))
     }
 
@@ -117,21 +123,23 @@ fn a_turn_ends_after_an_answer_and_the_settle_time() {
     assert!(!chat.wants_line());
     answer(&mut chat, "r1", 5);
     let t0 = Instant::now();
-    chat.on_tick(t0).unwrap();
+    chat.on_tick(&mut io, t0).unwrap();
     // Old events and our own do not answer; typing only keeps it busy.
     agent_says(&mut chat, CONV, 4, text("history"));
     typing(&mut chat);
-    chat.on_tick(t0 + 5 * SECOND).unwrap();
+    chat.on_tick(&mut io, t0 + 5 * SECOND).unwrap();
     assert!(!chat.wants_line());
     agent_says(&mut chat, CONV, 6, text("hi!"));
-    chat.on_tick(t0 + 6 * SECOND).unwrap();
+    chat.on_tick(&mut io, t0 + 6 * SECOND).unwrap();
     assert_eq!(chat.next_deadline(), Some(t0 + 7 * SECOND));
     // More from the agent restarts the settle time.
     agent_says(&mut chat, CONV, 7, text("anything else?"));
-    chat.on_tick(t0 + 6500 * Duration::from_millis(1)).unwrap();
-    chat.on_tick(t0 + 7 * SECOND).unwrap();
+    chat.on_tick(&mut io, t0 + 6500 * Duration::from_millis(1))
+        .unwrap();
+    chat.on_tick(&mut io, t0 + 7 * SECOND).unwrap();
     assert!(!chat.wants_line());
-    chat.on_tick(t0 + 7500 * Duration::from_millis(1)).unwrap();
+    chat.on_tick(&mut io, t0 + 7500 * Duration::from_millis(1))
+        .unwrap();
     assert!(chat.wants_line());
 }
 
@@ -142,16 +150,47 @@ fn no_answer_within_the_reply_timeout_is_75_naming_the_line() {
     chat.line(&mut io, 3, "is anyone there").unwrap();
     answer(&mut chat, "r1", 0);
     let t0 = Instant::now();
-    chat.on_tick(t0).unwrap();
+    chat.on_tick(&mut io, t0).unwrap();
     typing(&mut chat);
-    chat.on_tick(t0 + 9 * SECOND).unwrap();
-    let err = chat.on_tick(t0 + 10 * SECOND).unwrap_err();
+    chat.on_tick(&mut io, t0 + 9 * SECOND).unwrap();
+    // At the deadline a keep-alive tells a silent link from a silent bot.
+    chat.on_tick(&mut io, t0 + 10 * SECOND).unwrap();
+    assert_eq!(io.sent[1].0, "GetClock");
+    chat.on_tick(&mut io, t0 + 11 * SECOND).unwrap();
+    // The link answers: the bot is silent.
+    answer(&mut chat, "r2", 0);
+    let err = chat.on_tick(&mut io, t0 + 11 * SECOND).unwrap_err();
     assert_eq!(exit_of(&err), Exit::TempFail);
     assert!(
         err.to_string()
             .contains("no reply to line 3 (`is anyone there`) within 10 s"),
         "{err}"
     );
+}
+
+#[test]
+fn a_keep_alive_unanswered_past_the_reply_deadline_is_a_dead_link() {
+    let mut chat = Chat::new(options(true), CONV);
+    let mut io = Recorder::default();
+    chat.line(&mut io, 1, "hello").unwrap();
+    answer(&mut chat, "r1", 0);
+    let t0 = Instant::now();
+    chat.on_tick(&mut io, t0).unwrap();
+    chat.on_tick(&mut io, t0 + 10 * SECOND).unwrap();
+    assert_eq!(io.sent[1].0, "GetClock");
+    chat.on_tick(&mut io, t0 + 11 * SECOND).unwrap();
+    let err = chat.on_tick(&mut io, t0 + 41 * SECOND).unwrap_err();
+    assert_eq!(link_error(&err), Some(LinkError::TimedOut), "{err}");
+    assert!(
+        err.to_string()
+            .contains("a keep-alive sent as line 1 waited"),
+        "{err}"
+    );
+    // On a new link the reply may be in the replay; if not, a new probe.
+    chat.reconnected();
+    chat.on_tick(&mut io, t0 + 42 * SECOND).unwrap();
+    assert_eq!(io.sent.len(), 3);
+    assert_eq!(io.sent[2].0, "GetClock");
 }
 
 #[test]
@@ -191,8 +230,8 @@ fn a_click_sends_an_action_then_the_text_with_the_metadata() {
     answer(&mut chat, "r1", 0);
     assert!(!chat.wants_line());
     agent_says(&mut chat, CONV, 10, text("Great"));
-    chat.on_tick(Instant::now()).unwrap();
-    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now()).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 2 * SECOND).unwrap();
     assert!(chat.wants_line());
     // A link sends nothing and is shown.
     chat.line(&mut io, 2, "/click 2").unwrap();
@@ -380,8 +419,8 @@ fn a_message_whose_answer_was_lost_and_is_in_the_replay_is_not_sent_again() {
     chat.line(&mut io, 1, "same").unwrap();
     answer(&mut chat, "r1", 3);
     agent_says(&mut chat, CONV, 4, text("ok"));
-    chat.on_tick(Instant::now() + 5 * SECOND).unwrap();
-    chat.on_tick(Instant::now() + 7 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 5 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 7 * SECOND).unwrap();
     assert!(chat.wants_line());
     // The same text again; the connection fails before its answer.
     chat.line(&mut io, 2, "same").unwrap();
@@ -398,8 +437,8 @@ fn a_message_whose_answer_was_lost_and_is_in_the_replay_is_not_sent_again() {
     // The turn goes on: the answer is awaited.
     assert!(!chat.wants_line());
     agent_says(&mut chat, CONV, 6, text("ok again"));
-    chat.on_tick(Instant::now()).unwrap();
-    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now()).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 2 * SECOND).unwrap();
     assert!(chat.wants_line());
 }
 
@@ -558,8 +597,8 @@ fn a_lost_click_whose_text_is_in_the_replay_is_whole() {
     // The turn waits for the agent's answer to the click's text.
     assert!(!chat.wants_line());
     agent_says(&mut chat, CONV, 12, text("Great"));
-    chat.on_tick(Instant::now()).unwrap();
-    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now()).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 2 * SECOND).unwrap();
     assert!(chat.wants_line());
 }
 
@@ -626,8 +665,8 @@ fn a_line_lost_after_everything_was_printed_is_sent_again_without_a_replay() {
     answer(&mut chat, "r1", 0);
     we_said(&mut chat, 0, "one");
     agent_says(&mut chat, CONV, 1, text("echo: one"));
-    chat.on_tick(Instant::now()).unwrap();
-    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now()).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 2 * SECOND).unwrap();
     chat.line(&mut io, 2, "two").unwrap();
     // The link fails before the service read it: the replay after
     // sequence 1 brings nothing, and the metadata names 1 as the last.
@@ -650,7 +689,7 @@ fn a_message_seen_before_its_answer_was_lost_is_not_sent_again() {
     // The turn waits for the answer to the message at 4.
     assert!(!chat.wants_line());
     agent_says(&mut chat, CONV, 5, text("hi"));
-    chat.on_tick(Instant::now()).unwrap();
-    chat.on_tick(Instant::now() + 2 * SECOND).unwrap();
+    chat.on_tick(&mut io, Instant::now()).unwrap();
+    chat.on_tick(&mut io, Instant::now() + 2 * SECOND).unwrap();
     assert!(chat.wants_line());
 }

@@ -305,7 +305,7 @@ impl Consumer for Talk<'_, '_> {
         let now = Instant::now();
         self.engine.on_tick(now)?;
         self.setup.tick(self.engine, now);
-        io.chat.on_tick(now)?;
+        io.chat.on_tick(&mut io.sender, now)?;
         io.chat.resume(&mut io.sender)?;
         if self.engine.ending().is_some() {
             return Ok(ControlFlow::Break(Wake::Nothing));
@@ -378,6 +378,10 @@ impl chat::Io for Sender<'_> {
     ) -> Result<String> {
         self.connection
             .send_request_with_metadata(request_type, Some(body), metadata)
+    }
+
+    fn probe(&mut self) -> Result<String> {
+        self.connection.send_request(types::GET_CLOCK, None)
     }
 
     fn show(&mut self, target: &Value) -> Result<()> {

@@ -786,6 +786,45 @@ fn a_chat_whose_link_fails_closes_the_conversation_it_requested_on_a_new_connect
 }
 
 #[test]
+fn a_link_gone_silent_while_a_turn_waits_is_found_and_ridden_out() {
+    // Chat's first connection (after create's) goes deaf once our first
+    // line is answered and shown, before the agent's answer.
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        faults: Faults {
+            deaf_after: Some(5),
+            fault_connections: Some(2),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let me = setup.server.default_consumer();
+    let conversation = setup.create();
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            &conversation,
+            "--turns",
+            "--settle",
+            "0.2",
+            "--reply-timeout",
+            "2",
+            "--timeout",
+            "1",
+            "--reconnect",
+        ],
+        "one\ntwo\n",
+    );
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("no response to a keep-alive sent as line 1 waited"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
+}
+
+#[test]
 fn a_person_at_a_terminal_is_warned_of_a_click_that_cannot_be_done() {
     let setup = with_bot();
     let (mut keyboard, stdin) = terminal();

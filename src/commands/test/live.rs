@@ -23,7 +23,7 @@ use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, link_failure};
-use crate::frames::{ConversationChange, Response};
+use crate::frames::{ConversationChange, Response, types};
 use crate::output;
 use crate::reconnect::LinkError;
 use crate::relink::Relink;
@@ -197,7 +197,7 @@ impl Consumer for Live<'_, '_, '_> {
         let answer_due = if over {
             None
         } else {
-            self.chat.on_tick(now)?;
+            self.chat.on_tick(&mut Sender(connection), now)?;
             self.chat.next_deadline()
         };
         let deadline = match self.run.poll(now) {
@@ -269,6 +269,10 @@ impl chat::Io for Sender<'_> {
     ) -> Result<String> {
         self.0
             .send_request_with_metadata(request_type, Some(body), metadata)
+    }
+
+    fn probe(&mut self) -> Result<String> {
+        self.0.send_request(types::GET_CLOCK, None)
     }
 
     fn show(&mut self, _target: &Value) -> Result<()> {
