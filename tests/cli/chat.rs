@@ -718,13 +718,12 @@ fn a_click_whose_answers_were_lost_ends_up_in_the_conversation_once() {
     assert_eq!(texts, ["menu", "Yes"]);
 }
 
-/// Chat's first connection (after `create`'s) goes deaf once chat is set
-/// up: the first line gets no answer.
-fn deaf_first_connection() -> Setup {
+/// Chat's first connection (after `create`'s) goes deaf after `frames`.
+fn deaf_first_connection(frames: usize) -> Setup {
     Setup::with(MockConfig {
         agent_echo: true,
         faults: Faults {
-            deaf_after: Some(3),
+            deaf_after: Some(frames),
             fault_connections: Some(2),
             ..Faults::default()
         },
@@ -732,9 +731,33 @@ fn deaf_first_connection() -> Setup {
     })
 }
 
+/// `chat --turns --reconnect` with `flags`, its first connection deaf
+/// after `frames`: stderr says `said`, and each line is in the
+/// conversation once.
+#[track_caller]
+fn rides_out_a_deaf_link(frames: usize, flags: &[&str], said: &str) {
+    let setup = deaf_first_connection(frames);
+    let me = setup.server.default_consumer();
+    let conversation = setup.create();
+    let mut args = vec![
+        "chat",
+        &conversation,
+        "--turns",
+        "--settle",
+        "0.2",
+        "--reconnect",
+    ];
+    args.extend_from_slice(flags);
+    let run = setup.run_stdin(&args, "one\ntwo\n");
+    run.assert_code(0);
+    assert!(run.stderr.contains(said), "{}", run.stderr);
+    assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
+}
+
 #[test]
 fn a_line_without_an_answer_within_the_timeout_is_75_naming_it() {
-    let setup = deaf_first_connection();
+    // Deaf once chat is set up: the first line gets no answer.
+    let setup = deaf_first_connection(3);
     let conversation = setup.create();
     let run = setup.run_stdin(&["chat", &conversation, "--timeout", "1"], "one\n");
     run.assert_error(75, "no response to line 1 within 1 s (--timeout)");
@@ -742,29 +765,7 @@ fn a_line_without_an_answer_within_the_timeout_is_75_naming_it() {
 
 #[test]
 fn with_reconnect_a_line_without_an_answer_is_sent_again_on_a_new_connection() {
-    let setup = deaf_first_connection();
-    let me = setup.server.default_consumer();
-    let conversation = setup.create();
-    let run = setup.run_stdin(
-        &[
-            "chat",
-            &conversation,
-            "--timeout",
-            "1",
-            "--turns",
-            "--settle",
-            "0.2",
-            "--reconnect",
-        ],
-        "one\ntwo\n",
-    );
-    run.assert_code(0);
-    assert!(
-        run.stderr.contains("no response to line 1 within 1 s"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
+    rides_out_a_deaf_link(3, &["--timeout", "1"], "no response to line 1 within 1 s");
 }
 
 #[test]
@@ -787,41 +788,13 @@ fn a_chat_whose_link_fails_closes_the_conversation_it_requested_on_a_new_connect
 
 #[test]
 fn a_link_gone_silent_while_a_turn_waits_is_found_and_ridden_out() {
-    // Chat's first connection (after create's) goes deaf once our first
-    // line is answered and shown, before the agent's answer.
-    let setup = Setup::with(MockConfig {
-        agent_echo: true,
-        faults: Faults {
-            deaf_after: Some(5),
-            fault_connections: Some(2),
-            ..Faults::default()
-        },
-        ..MockConfig::default()
-    });
-    let me = setup.server.default_consumer();
-    let conversation = setup.create();
-    let run = setup.run_stdin(
-        &[
-            "chat",
-            &conversation,
-            "--turns",
-            "--settle",
-            "0.2",
-            "--reply-timeout",
-            "2",
-            "--timeout",
-            "1",
-            "--reconnect",
-        ],
-        "one\ntwo\n",
+    // Deaf once our first line is answered and shown, before the agent's
+    // answer.
+    rides_out_a_deaf_link(
+        5,
+        &["--reply-timeout", "2", "--timeout", "1"],
+        "no response to a keep-alive sent as line 1 waited",
     );
-    run.assert_code(0);
-    assert!(
-        run.stderr.contains("no response to a keep-alive sent as line 1 waited"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(setup.server.messages_of(me, &conversation), ["one", "two"]);
 }
 
 #[test]
