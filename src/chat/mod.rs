@@ -864,10 +864,8 @@ impl Chat {
                 .get_or_insert(now + self.options.answer_timeout)
         {
             let what = match &self.turn {
+                _ if self.probing() => "a keep-alive sent when a reply was due".to_owned(),
                 Turn::Sending { line, .. } => format!("line {line}"),
-                Turn::Awaiting { line, .. } => {
-                    format!("a keep-alive sent as line {line} waited for its reply")
-                }
                 _ => "our request".to_owned(),
             };
             return Err(link_failure(
@@ -879,6 +877,7 @@ impl Chat {
                 ),
             ));
         }
+        let probing = self.probing();
         let Turn::Awaiting {
             line,
             text,
@@ -909,7 +908,7 @@ impl Chat {
                 self.in_flight.push((id, Purpose::Probe));
                 return Ok(());
             }
-            if self.in_flight.iter().any(|(_, p)| *p == Purpose::Probe) {
+            if probing {
                 return Ok(());
             }
             return Err(fail(
@@ -922,6 +921,19 @@ impl Chat {
             ));
         }
         Ok(())
+    }
+
+    /// Sends a keep-alive, to tell a silent link from a silent other side:
+    /// unanswered within --timeout, `on_tick` calls the link dead.
+    pub(crate) fn probe(&mut self, io: &mut impl Io) -> Result<()> {
+        let id = io.probe()?;
+        self.in_flight.push((id, Purpose::Probe));
+        Ok(())
+    }
+
+    /// A keep-alive of `probe` awaits its answer.
+    pub(crate) fn probing(&self) -> bool {
+        self.in_flight.iter().any(|(_, p)| *p == Purpose::Probe)
     }
 
     /// When `on_tick` must run next.

@@ -183,7 +183,7 @@ fn a_keep_alive_unanswered_past_the_reply_deadline_is_a_dead_link() {
     assert_eq!(link_error(&err), Some(LinkError::TimedOut), "{err}");
     assert!(
         err.to_string()
-            .contains("a keep-alive sent as line 1 waited"),
+            .contains("a keep-alive sent when a reply was due"),
         "{err}"
     );
     // On a new link the reply may be in the replay; if not, a new probe.

@@ -793,7 +793,7 @@ fn a_link_gone_silent_while_a_turn_waits_is_found_and_ridden_out() {
     rides_out_a_deaf_link(
         5,
         &["--reply-timeout", "2", "--timeout", "1"],
-        "no response to a keep-alive sent as line 1 waited",
+        "no response to a keep-alive sent when a reply was due",
     );
 }
 

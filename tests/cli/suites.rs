@@ -612,6 +612,46 @@ fn with_reconnect_a_message_whose_answer_was_lost_is_in_the_conversation_once() 
 }
 
 #[test]
+fn a_link_gone_silent_during_a_bot_step_is_a_dead_link_not_a_silent_bot() {
+    for reconnect in [true, false] {
+        // The convo's first connection goes deaf once our first message is
+        // answered, before the echo.
+        let setup = Setup::with(MockConfig {
+            botium_echo: true,
+            faults: Faults {
+                deaf_after: Some(9),
+                fault_connections: Some(1),
+                ..Faults::default()
+            },
+            ..MockConfig::default()
+        });
+        let dir = suite(&[(
+            "deaf.convo.txt",
+            "deaf\n\n#me\none\n\n#bot\none\n\n#me\ntwo\n\n#bot\ntwo\n",
+        )]);
+        let mut args = vec!["test", "--bot-timeout", "2", "--timeout", "1"];
+        if reconnect {
+            args.push("--reconnect");
+        }
+        args.push(dir.path().to_str().unwrap());
+        let run = setup.run(&args);
+        let (_, line) = &by_convo(&run)[0];
+        if reconnect {
+            run.assert_code(0);
+            assert_eq!(line["status"], "passed", "{line}");
+            assert!(run.stderr.contains("keep-alive"), "{}", run.stderr);
+        } else {
+            run.assert_code(1);
+            assert_eq!(line["status"], "error", "{line}");
+            assert!(
+                line["error"].as_str().unwrap().contains("keep-alive"),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_service_that_cannot_be_reached_errors_each_convo() {
     let setup = echo();
     let url = setup.server.url();

@@ -98,6 +98,10 @@ pub(crate) fn play(
             Ok(new) => connection = new,
             Err(err) => break Err(err),
         }
+        // The new link is probed afresh.
+        if let Some((_, probed)) = &mut voice.wait {
+            *probed = false;
+        }
     };
     // The conversation is not left in the next run's way, whatever happened.
     // Ctrl-C stops the tool, not the conversation (as in `chat`).
@@ -127,6 +131,9 @@ struct Voice {
     /// executor is told then.
     publishing: Option<Instant>,
     lines: u64,
+    /// Where the executor's current wait ends, and whether a keep-alive
+    /// went out when it did: a silent link looks like a silent bot.
+    wait: Option<(Instant, bool)>,
 }
 
 /// The convo on one connection, as the pump feeds it: until the executor
@@ -200,12 +207,40 @@ impl Consumer for Live<'_, '_, '_> {
             self.chat.on_tick(&mut Sender(connection), now)?;
             self.chat.next_deadline()
         };
-        let deadline = match self.run.poll(now) {
+        // Before a wait times out (a #bot step, say), a keep-alive must come
+        // back: unanswered within --timeout, the link is dead (a failure
+        // --reconnect rides out), and the executor's clock is held until
+        // it is answered.
+        let mut clock = now;
+        if let Some((until, probed)) = &mut self.voice.wait
+            && now >= *until
+            && !over
+        {
+            if !std::mem::replace(probed, true) {
+                self.chat.probe(&mut Sender(connection))?;
+                // Again at once: the chat starts the keep-alive's clock.
+                return Ok(ControlFlow::Continue(None));
+            }
+            if self.chat.probing() {
+                clock = *until - Duration::from_nanos(1);
+            }
+        }
+        let action = self.run.poll(clock);
+        if let Action::Wait(Some(until)) = action
+            && self.voice.wait.is_none_or(|(waiting, _)| waiting != until)
+        {
+            self.voice.wait = Some((until, false));
+        }
+        let held = clock < now;
+        let deadline = match action {
             Action::Done => return Ok(ControlFlow::Break(())),
             Action::Wait(Some(until)) if over => {
                 self.run.poll(until);
                 return Ok(ControlFlow::Continue(None));
             }
+            // Held: what ends the hold is the keep-alive's answer, or its
+            // deadline (the chat's).
+            Action::Wait(_) if held => None,
             Action::Wait(deadline) => deadline,
             Action::Publish(_) | Action::Click(_) if over => {
                 self.run.conversation_over();
