@@ -216,10 +216,13 @@ impl Summary {
     pub(crate) fn text_line(&self) -> String {
         let show = |ms: Option<f64>| ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1}"));
         format!(
-            "{} passed, {} failed, {} errors in {:.1} s; reply ms p50 {} p95 {} max {}",
+            "{} passed, {} failed, {} in {:.1} s; reply ms p50 {} p95 {} max {}",
             self.passed,
             self.failed,
-            self.errors,
+            match self.errors {
+                1 => "1 error".to_owned(),
+                errors => format!("{errors} errors"),
+            },
             self.duration.as_secs_f64(),
             show(self.p50),
             show(self.p95),
