@@ -123,6 +123,14 @@ impl Account {
             .to_owned()
     }
 
+    /// A conversation requested by `helper`'s consumer.
+    fn conversation_of(&self, helper: &str) -> String {
+        self.with_helper(helper, &["create"]).json()[0]["conversationId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     fn helper_runs(&self) -> usize {
         fs::read_to_string(self.dir.path().join("runs"))
             .unwrap_or_default()
@@ -835,12 +843,8 @@ fn a_streaming_send_renews_expiring_tokens_and_sends_every_line_once() {
         ..MockConfig::default()
     });
     let helper = account.helper("alice");
-    let with_helper = |args: &[&str]| account.with_helper(&helper, args);
     let alice = account.sub_of(&helper);
-    let conversation = with_helper(&["create"]).json()[0]["conversationId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conversation = account.conversation_of(&helper);
     let mut child = account
         .cmd()
         .env("LP_JWT_COMMAND", &helper)
@@ -886,19 +890,15 @@ fn click_with_helper(token_ttl: u64, faults: Faults, flags: &[&str]) -> Run {
         ..MockConfig::default()
     });
     let helper = account.helper("alice");
-    let with_helper = |args: &[&str]| account.with_helper(&helper, args);
     let alice = account.sub_of(&helper);
-    let conversation = with_helper(&["create"]).json()[0]["conversationId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let conversation = account.conversation_of(&helper);
     offer_yes(&account.server, &conversation);
     let mut args = vec!["click", &conversation, "--seq", "0", "--choice", "Yes"];
     args.extend_from_slice(flags);
-    let run = with_helper(&args);
+    let run = account.with_helper(&helper, &args);
     run.assert_code(0);
     assert!(account.server.close_conversation(&conversation));
-    let replay = with_helper(&["subscribe", &conversation]);
+    let replay = account.with_helper(&helper, &["subscribe", &conversation]);
     replay.assert_code(0);
     let (actions, texts) = clicks_of(&replay.json(), &alice, 0);
     assert_eq!(actions, 1);
