@@ -22,15 +22,16 @@
 //! own work: validating, splitting and printing each event.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, WebSocket, client};
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
 const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
@@ -57,23 +58,10 @@ impl Mock {
             command.arg("--lean-events");
         }
         let mut child = command.spawn().expect("lp-mock starts");
-        // `export NAME='value'` lines, until the token, the last one.
-        let mut exports = std::collections::HashMap::new();
-        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-            let line = line.expect("an export line");
-            let (name, value) = line
-                .strip_prefix("export ")
-                .and_then(|rest| rest.split_once("='"))
-                .and_then(|(name, value)| {
-                    Some((name.to_owned(), value.strip_suffix('\'')?.to_owned()))
-                })
-                .unwrap_or_else(|| panic!("unexpected line {line}"));
-            let last = name == "LP_JWT";
-            exports.insert(name, value);
-            if last {
-                break;
-            }
-        }
+        let exports: std::collections::HashMap<String, String> =
+            support::exports(child.stdout.take().unwrap())
+                .into_iter()
+                .collect();
         let value = |name: &str| {
             exports
                 .get(name)
@@ -130,19 +118,6 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Waits for our own child with wait4(2); returns its peak RSS in KiB.
-fn reap(child: &Child) -> i64 {
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let status = ExitStatus::from_raw(status);
-    assert!(status.success(), "the measured command ended with {status}");
-    usage.ru_maxrss
-}
-
 /// Runs `producer | wc -l` to the end, writing `input` to the producer's
 /// stdin; checks that `lines` lines came out. Returns the wall time and
 /// the producer's peak RSS in KiB.
@@ -165,7 +140,7 @@ fn pipeline(producer: &mut Command, input: &str, lines: usize) -> (Duration, i64
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(input.as_bytes()).unwrap();
     drop(stdin);
-    let rss = reap(&child);
+    let rss = support::reap(&child);
     let mut counted = String::new();
     wc.stdout
         .take()

@@ -7,12 +7,13 @@
 //! p95's excess over the bot's own delay. Loopback only; it stops by
 //! itself.
 
-use std::io::{BufRead, BufReader, Read};
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
 use serde_json::Value;
+
+mod support;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lp-consumer");
 const MOCK: &str = env!("CARGO_BIN_EXE_lp-mock");
@@ -33,24 +34,11 @@ impl Mock {
             .stdout(Stdio::piped())
             .spawn()
             .expect("lp-mock starts");
-        let mut exports = Vec::new();
-        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-            let line = line.expect("an export line");
-            let Some((name, value)) = line
-                .strip_prefix("export ")
-                .and_then(|rest| rest.split_once("='"))
-            else {
-                panic!("unexpected line {line}");
-            };
-            let last = name == "LP_JWT";
-            // Without a token, `test` signs up a consumer per convo.
-            if !last {
-                exports.push((name.to_owned(), value.trim_end_matches('\'').to_owned()));
-            }
-            if last {
-                break;
-            }
-        }
+        // Without a token, `test` signs up a consumer per convo.
+        let exports = support::exports(child.stdout.take().unwrap())
+            .into_iter()
+            .filter(|(name, _)| name != "LP_JWT")
+            .collect();
         Mock { child, exports }
     }
 }
@@ -60,19 +48,6 @@ impl Drop for Mock {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Waits for our own child with wait4(2); returns its peak RSS in KiB.
-fn reap(child: &Child) -> i64 {
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    let status = ExitStatus::from_raw(status);
-    assert!(status.success(), "lp-consumer test ended with {status}");
-    usage.ru_maxrss
 }
 
 fn main() {
@@ -138,7 +113,7 @@ fn main() {
             .unwrap()
             .read_to_string(&mut stdout)
             .unwrap();
-        let rss_kib = reap(&child);
+        let rss_kib = support::reap(&child);
         let wall = started.elapsed();
         let summary: Value =
             serde_json::from_str(stdout.lines().last().expect("a summary")).expect("JSON");
