@@ -904,9 +904,7 @@ impl Chat {
             // them apart. Unanswered within --timeout, the link is dead (a
             // failure --reconnect rides out); answered, the bot is silent.
             if !std::mem::replace(probed, true) {
-                let id = io.probe()?;
-                self.in_flight.push((id, Purpose::Probe));
-                return Ok(());
+                return self.probe(io);
             }
             if probing {
                 return Ok(());
