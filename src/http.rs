@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use tungstenite::http::Uri;
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector,
     Transport, TransportAdapter,
@@ -30,6 +30,9 @@ use crate::transport::{self, TlsClient, TlsSettings, timed_out};
 
 /// The largest answer read; CSDS and IdP answers are a few KiB.
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
+
+/// Each of ureq's two buffers per request.
+const BUFFER_BYTES: usize = 16 * 1024;
 
 /// What every request to the service, WebSocket or HTTP, obeys.
 pub(crate) struct Network {
@@ -216,6 +219,11 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
         .max_redirects(0)
         .timeout_global(Some(net.timeout))
         .user_agent(concat!("lp-consumer/", env!("CARGO_PKG_VERSION")))
+        // ureq's 128 KiB each way are zeroed for every request, and a
+        // request's buffers are all a CSDS or IdP answer ever needs less
+        // than a tenth of (the answer's head must fit in the input).
+        .input_buffer_size(BUFFER_BYTES)
+        .output_buffer_size(BUFFER_BYTES)
         .proxy(proxy.map(proxy_for_ureq).transpose()?)
         .build();
     let tunnel = Tunnel {
@@ -226,11 +234,44 @@ fn agent(net: &Network, site: &Site, proxy: Option<&Proxy>) -> Result<ureq::Agen
     let plain = ().chain(tunnel).chain(TcpConnector::default());
     // Setting TLS up reads the system's roots: only for https.
     Ok(if site.plain {
-        ureq::Agent::with_parts(config, plain, DefaultResolver::default())
+        ureq::Agent::with_parts(config, plain, LiteralFirst::default())
     } else {
         let tls = NativeTls(net.tls_connector()?);
-        ureq::Agent::with_parts(config, plain.chain(tls), DefaultResolver::default())
+        ureq::Agent::with_parts(config, plain.chain(tls), LiteralFirst::default())
     })
+}
+
+/// ureq's resolver, except that an address written as an IP is taken as
+/// it is: ureq looks every name up on a thread of its own when a timeout
+/// is set, `127.0.0.1` included, and `test --jobs` signs up a consumer per
+/// convo.
+#[derive(Debug, Default)]
+struct LiteralFirst(DefaultResolver);
+
+impl Resolver for LiteralFirst {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri
+            .host()
+            .and_then(|host| address::unbracketed(host).parse::<std::net::IpAddr>().ok());
+        let port = uri.port_u16().or(match uri.scheme_str() {
+            Some("http") => Some(80),
+            Some("https") => Some(443),
+            _ => None,
+        });
+        match (literal, port) {
+            (Some(ip), Some(port)) => {
+                let mut addresses = self.empty();
+                addresses.push(std::net::SocketAddr::new(ip, port));
+                Ok(addresses)
+            }
+            _ => self.0.resolve(uri, config, timeout),
+        }
+    }
 }
 
 /// The proxy `proxy::choose` picked, as ureq's configuration: it tells
