@@ -258,6 +258,30 @@ pub struct MockServer {
     bot_thread: Option<JoinHandle<()>>,
 }
 
+/// Pending connections a listener holds; std's 128 overflowed when `test
+/// --jobs 200` dialled at once, and a dropped SYN costs its client a
+/// second.
+const BACKLOG: i32 = 1024;
+
+/// A listener on 127.0.0.1 (`port` 0: any free port).
+fn listen(port: u16) -> io::Result<TcpListener> {
+    use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
+    let socket = rustix::net::socket_with(
+        AddressFamily::INET,
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC,
+        None,
+    )?;
+    // As std does: a restarted stand-in gets its fixed port back at once.
+    sockopt::set_socket_reuseaddr(&socket, true)?;
+    rustix::net::bind(
+        &socket,
+        &std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, port),
+    )?;
+    rustix::net::listen(&socket, BACKLOG)?;
+    Ok(TcpListener::from(socket))
+}
+
 impl MockServer {
     /// Listens on 127.0.0.1 and serves on background threads.
     pub fn start(config: MockConfig) -> io::Result<MockServer> {
@@ -266,9 +290,9 @@ impl MockServer {
             .map(native_tls::TlsAcceptor::new)
             .transpose()
             .map_err(io::Error::other)?;
-        let listener = TcpListener::bind(("127.0.0.1", config.port))?;
+        let listener = listen(config.port)?;
         let addr = listener.local_addr()?;
-        let http_listener = TcpListener::bind(("127.0.0.1", 0))?;
+        let http_listener = listen(0)?;
         let http_addr = http_listener.local_addr()?;
         let host = host_name(tls.is_some());
         let agent_properties = (!config.lean_events)
