@@ -17,6 +17,15 @@ pub(crate) fn unbracketed(host: &str) -> &str {
     host.trim_start_matches('[').trim_end_matches(']')
 }
 
+/// True for `localhost` and loopback addresses (bracketed or not): a
+/// service on this machine.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || unbracketed(host)
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `host:port` as written in a URL: an IPv6 address in brackets.
 pub(crate) fn authority(host: &str, port: u16) -> String {
     if host.contains(':') {

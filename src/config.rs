@@ -96,6 +96,17 @@ pub(crate) enum Target {
     },
 }
 
+impl Target {
+    /// True when the service is on this machine (a loopback host, or a
+    /// CSDS there), and so shares its CPU with lp-consumer.
+    pub(crate) fn is_local(&self) -> bool {
+        match self {
+            Target::Endpoint(endpoint) => address::is_loopback(&endpoint.host),
+            Target::Lookup { csds, .. } => csds.is_local(),
+        }
+    }
+}
+
 /// Where the token comes from.
 pub(crate) enum Credentials {
     /// `--jwt-file` or `--jwt`/`LP_JWT`, and `--jwt-command` to renew it

@@ -107,6 +107,11 @@ impl Csds {
         }
     }
 
+    /// True when this CSDS is on this machine: so are the services it names.
+    pub(crate) fn is_local(&self) -> bool {
+        self.site.is_loopback()
+    }
+
     /// The CSDS as written, unless it is LivePerson's (the default): what
     /// an lp.env must name for `domains` to ask the same one.
     pub(crate) fn custom(&self) -> Option<String> {

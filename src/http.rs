@@ -145,6 +145,10 @@ impl Site {
     pub(crate) fn host(&self) -> &str {
         &self.host
     }
+
+    pub(crate) fn is_loopback(&self) -> bool {
+        address::is_loopback(&self.host)
+    }
 }
 
 /// A bare host when that is enough (https, no prefix), else the whole URL:

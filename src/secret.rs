@@ -4,9 +4,8 @@
 //! before one travels unencrypted.
 
 use std::fmt;
-use std::net::IpAddr;
 
-use crate::sanitise;
+use crate::{address, sanitise};
 
 #[derive(Clone)]
 pub(crate) struct Secret(String);
@@ -42,9 +41,7 @@ pub(crate) fn no_core_dumps() {
 /// unencrypted (`scheme`, plain) to `host`, unless that host is this
 /// machine.
 pub(crate) fn warn_if_plain(what: &str, scheme: &str, host: &str) {
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if !loopback {
+    if !address::is_loopback(host) {
         eprintln!(
             "lp-consumer: warning: {what} goes unencrypted to {} ({scheme}://): anyone on the \
              way can read it; use {scheme}s://",

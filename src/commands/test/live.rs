@@ -13,6 +13,7 @@ use serde_json::Value;
 use tungstenite::Utf8Bytes;
 use tungstenite::http::HeaderValue;
 
+use super::ramp::Turn;
 use crate::chat::{self, Chat};
 use crate::cli::{CreateArgs, Origin, ReconnectArgs};
 use crate::commands::chat::{CLIENT_PROPERTIES, close_at_end, left_open, reopen};
@@ -37,9 +38,10 @@ pub(crate) struct Played {
 }
 
 /// Plays `steps` in a new conversation of `config`'s consumer, closed at
-/// the end; a refused token is renewed, and with `--reconnect` a failed
+/// the end, and gives `turn` back once the conversation is open; a refused token is renewed, and with `--reconnect` a failed
 /// link reconnected, as in `chat`. Err: no conversation to play in.
 pub(crate) fn play(
+    turn: Turn,
     config: &mut ConnectionConfig,
     create: &CreateArgs,
     retry: &ReconnectArgs,
@@ -58,6 +60,8 @@ pub(crate) fn play(
     let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
     let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
     let conversation = opened.id()?;
+    // Open: the next convo may connect.
+    drop(turn);
     let mut engine = Engine::new(
         engine::Options::talk(
             conversation.clone(),

@@ -6,6 +6,7 @@
 
 mod files;
 mod live;
+mod ramp;
 mod report;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,6 +28,7 @@ use crate::secret;
 use crate::signals;
 use crate::token::Token;
 use crate::when::now_secs;
+use ramp::Ramp;
 use report::{ConvoResult, Status, Summary};
 
 /// What one read of a convo's socket asks for: a convo trades a few small
@@ -62,7 +64,7 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
         ));
     }
     // Where the socket goes is checked before any convo runs.
-    config::target(global)?;
+    let local_service = config::target(global)?.is_local();
     let sources = files::read(&args.paths)?;
     let mut planned = suite::plan(&sources);
     if planned.is_empty() {
@@ -110,19 +112,20 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     let next = AtomicUsize::new(0);
     let (report, results) = mpsc::channel();
     let mut all = Vec::with_capacity(jobs.len());
+    let ramp = Ramp::new((args.jobs as usize).min(jobs.len()), local_service);
     thread::scope(|scope| -> Result<()> {
         let workers = (args.jobs as usize).min(jobs.len());
         // A worker runs one convo at a time, so its number is a slot no
         // other running convo holds: `LP_TEST_SLOT` for a pool of identities.
         for slot in 0..workers {
             let report = report.clone();
-            let (jobs, next, consumers) = (&jobs, &next, &consumers);
+            let (jobs, next, consumers, ramp) = (&jobs, &next, &consumers, &ramp);
             scope.spawn(move || {
                 // After Ctrl-C or SIGTERM no convo starts.
                 while signals::pending().is_none() {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
-                    let result = run_one(args, global, consumers, job, index, slot);
+                    let result = run_one(args, global, consumers, ramp, job, index, slot);
                     if report.send(result).is_err() {
                         break;
                     }
@@ -207,6 +210,7 @@ fn run_one(
     args: &TestArgs,
     global: &GlobalArgs,
     consumers: &Consumers,
+    ramp: &Ramp,
     job: &Job,
     index: usize,
     slot: usize,
@@ -231,6 +235,7 @@ fn run_one(
             .as_ref()
             .map_err(|error| anyhow::anyhow!("{error}"))
             .and_then(|steps| {
+                let turn = ramp.turn();
                 let credentials = match consumers {
                     Consumers::Fixed(token, command) => {
                         Credentials::Given(token.clone(), command.clone())
@@ -254,6 +259,7 @@ fn run_one(
                 let mut config = super::connection(config::service_with(global, credentials)?)?;
                 config.read_buffer_bytes = CONVO_READ_BUFFER_BYTES;
                 live::play(
+                    turn,
                     &mut config,
                     &args.create,
                     &args.retry,
