@@ -56,11 +56,16 @@ pub(crate) fn run(
     let (conversation, opened) = match &args.conversation {
         Some(id) => (id.clone(), None),
         None => {
-            let opened = super::create::open(&mut connection, &args.create, body.as_ref())?;
+            let opened = super::create::open_resuming(
+                &mut relink,
+                &mut connection,
+                &args.create,
+                body.as_ref(),
+            )?;
             (opened.id()?, Some(opened))
         }
     };
-    let requested = matches!(opened, Some(super::create::Opened::Requested(_)));
+    let requested = opened.as_ref().is_some_and(super::create::Opened::is_new);
     let text = output::wants_text(format, true);
     // A script learns the conversation it is in as `create` tells it.
     if let (false, Some(opened)) = (text, &opened) {

@@ -12,6 +12,7 @@ use crate::frames::{self, types};
 use crate::output::Output;
 use crate::relink::Relink;
 use crate::session::Reply;
+use crate::when::now_ms;
 
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
@@ -27,7 +28,15 @@ pub(crate) enum Opened {
     Reused(String),
     /// A new one, as the service answered.
     Requested(Reply),
+    /// A new one whose answer was lost with its connection, found open
+    /// on the next.
+    Found(String),
 }
+
+/// How long before a lost request an open conversation may have started
+/// and still be taken for the one it asked for: the service's clock and
+/// ours differ by a little.
+const CLOCK_SKEW_MS: i64 = 60_000;
 
 impl Opened {
     /// The line `create` prints (and `chat`, first, in JSON): the
@@ -39,12 +48,22 @@ impl Opened {
                 out.flush()
             }
             Opened::Requested(reply) => super::print_reply(out, reply),
+            // As the lost answer would have said it.
+            Opened::Found(id) => {
+                out.line(&serde_json::json!({"conversationId": id}))?;
+                out.flush()
+            }
         }
+    }
+
+    /// True for a conversation this run asked for (not `--reuse`'s).
+    pub(crate) fn is_new(&self) -> bool {
+        !matches!(self, Opened::Reused(_))
     }
 
     pub(crate) fn id(&self) -> Result<String> {
         match self {
-            Opened::Reused(id) => Ok(id.clone()),
+            Opened::Reused(id) | Opened::Found(id) => Ok(id.clone()),
             Opened::Requested(reply) => frames::body_member(
                 reply.body.as_deref(),
                 "conversationId",
@@ -87,6 +106,61 @@ pub(crate) fn open(
             _ => err,
         })?;
     Ok(Opened::Requested(reply))
+}
+
+/// `open` on `connection`, which holds on through `relink`'s connections:
+/// a refused token is renewed and, with `--reconnect`, a link that fails
+/// is replaced. When the request's answer was lost with its link, the
+/// request is not sent again blindly: LivePerson keeps one open
+/// conversation per consumer, so an open one that started since the
+/// request went out is the one it asked for. Otherwise the request goes
+/// again (and is refused, with advice, if an older conversation is open).
+pub(crate) fn open_resuming(
+    relink: &mut Relink,
+    connection: &mut Connection,
+    args: &CreateArgs,
+    body: Option<&Value>,
+) -> Result<Opened> {
+    let asked_ms = now_ms();
+    let mut answer_lost = false;
+    loop {
+        let attempt = if answer_lost && !args.reuse {
+            opened_since(connection, asked_ms - CLOCK_SKEW_MS).and_then(|found| match found {
+                Some(id) => Ok(Opened::Found(id)),
+                None => open(connection, args, body),
+            })
+        } else {
+            open(connection, args, body)
+        };
+        let err = match attempt {
+            Ok(opened) => return Ok(opened),
+            Err(err) if exit::link_error(&err).is_some() => err,
+            Err(err) => return Err(err),
+        };
+        answer_lost = true;
+        *connection = relink.reopen(err, false).map_err(|err| {
+            exit::amended(
+                err,
+                " (the conversation request's answer was lost: the conversation may be open; \
+                 `lp-consumer conversations` lists it)",
+            )
+        })?;
+        relink.say_reconnected(
+            connection.host(),
+            "asking whether the conversation was opened",
+        );
+    }
+}
+
+/// The consumer's open conversation that started at `since_ms` or later
+/// by the service's clock, if any.
+fn opened_since(connection: &mut Connection, since_ms: i64) -> Result<Option<String>> {
+    Ok(super::conversations::snapshot(connection, &["OPEN"])?
+        .into_iter()
+        .find(|conversation| {
+            !conversation.closed() && conversation.start_ts.is_some_and(|start| start >= since_ms)
+        })
+        .map(|conversation| conversation.conversation_id))
 }
 
 /// The request body, or none when no routing flag is given (the documented

@@ -846,3 +846,52 @@ fn lines_left_unsent_when_the_agent_closes_are_counted() {
     run.assert_code(0);
     assert_eq!(run.stderr, "");
 }
+
+/// A chat whose first connection drops instead of answering the
+/// conversation request: the request was done, its answer lost.
+fn create_answer_lost() -> Setup {
+    Setup::with(MockConfig {
+        agent_echo: true,
+        faults: Faults {
+            drop_before: Some(1),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    })
+}
+
+#[test]
+fn with_reconnect_a_conversation_whose_answer_was_lost_is_found_not_asked_for_twice() {
+    let setup = create_answer_lost();
+    let run = setup.run_stdin(&["chat", "--turns", "--reconnect"], "a\n");
+    run.assert_code(0);
+    assert_eq!(
+        requests_of_type(&setup, "cm.ConsumerRequestConversation").len(),
+        1
+    );
+    // Told as the lost answer would have told it, and talked in.
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap();
+    assert_eq!(
+        run.lines[0].as_object().unwrap().len(),
+        1,
+        "{}",
+        run.lines[0]
+    );
+    let me = setup.server.default_consumer();
+    assert_eq!(setup.server.messages_of(me, conversation), ["a"]);
+    // And closed at the end, as a conversation the chat asked for.
+    assert!(open_conversations(&setup).is_empty());
+}
+
+#[test]
+fn without_reconnect_a_lost_conversation_answer_says_the_conversation_may_be_open() {
+    let setup = create_answer_lost();
+    let run = setup.run_stdin(&["chat"], "a\n");
+    run.assert_error(
+        75,
+        "(the conversation request's answer was lost: the conversation may be open; \
+         `lp-consumer conversations` lists it)",
+    );
+    assert_eq!(open_conversations(&setup).len(), 1);
+}

@@ -612,6 +612,35 @@ fn with_reconnect_a_message_whose_answer_was_lost_is_in_the_conversation_once() 
 }
 
 #[test]
+fn with_reconnect_a_convo_whose_conversation_answer_was_lost_plays_in_that_conversation() {
+    // The first connection drops instead of answering the conversation
+    // request.
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        faults: Faults {
+            drop_before: Some(1),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let dir = suite(&[("lost.convo.txt", "lost\n\n#me\none\n\n#bot\none\n")]);
+    let run = setup.run(&["test", "--reconnect", dir.path().to_str().unwrap()]);
+    run.assert_code(0);
+    let (_, line) = &by_convo(&run)[0];
+    assert_eq!(line["status"], "passed", "{line}");
+    let requests = setup.server.requests();
+    let asked = requests
+        .iter()
+        .filter(|request| request.contains("cm.ConsumerRequestConversation"))
+        .count();
+    assert_eq!(asked, 1);
+    let conversation = line["conversationId"].as_str().unwrap();
+    let me = setup.server.default_consumer();
+    assert_eq!(setup.server.messages_of(me, conversation), ["one"]);
+}
+
+#[test]
 fn a_link_gone_silent_during_a_bot_step_is_a_dead_link_not_a_silent_bot() {
     for reconnect in [true, false] {
         // The convo's first connection goes deaf once our first message is

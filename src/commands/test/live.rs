@@ -58,7 +58,12 @@ pub(crate) fn play(
     // A service that cannot be reached yet is retried as --reconnect says,
     // as a dropped connection is.
     let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
-    let opened = crate::commands::create::open(&mut connection, create, body.as_ref())?;
+    let opened = crate::commands::create::open_resuming(
+        &mut relink,
+        &mut connection,
+        create,
+        body.as_ref(),
+    )?;
     let conversation = opened.id()?;
     // Open: the next convo may connect.
     drop(turn);
