@@ -100,6 +100,11 @@ struct Args {
     /// Fault: send every notification of messaging events twice.
     #[arg(long)]
     repeat_changes: bool,
+    /// Fault: hold each notification of messaging events until the next
+    /// conversation snapshot or change has gone out (the close before the
+    /// last words).
+    #[arg(long)]
+    events_late: bool,
     /// Fault: accept connections and never read or answer.
     #[arg(long)]
     stall: bool,
@@ -303,6 +308,7 @@ fn main() -> ExitCode {
             close_after: args.close_after,
             garbage_after: args.garbage_after,
             repeat_changes: args.repeat_changes,
+            events_late: args.events_late,
             stall: args.stall,
             deaf_after: args.deaf_after,
             handshake_status: args.handshake_status,

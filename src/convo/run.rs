@@ -149,6 +149,8 @@ pub(crate) struct Run<'a> {
     optional_mismatch: bool,
     /// An optional step timed out: optional steps right after it are skipped.
     skip_optional: bool,
+    /// The conversation closed with nothing more to come.
+    closed: bool,
     last_publish: Instant,
     skill: Option<String>,
     outcome: Outcome,
@@ -168,6 +170,7 @@ impl<'a> Run<'a> {
             held: None,
             optional_mismatch: false,
             skip_optional: false,
+            closed: false,
             last_publish: now,
             skill: None,
             outcome: Outcome::default(),
@@ -199,6 +202,12 @@ impl<'a> Run<'a> {
             self.last_publish = now;
             self.after_step(now);
         }
+    }
+
+    /// The conversation closed and all it said has arrived: a `#bot` step
+    /// whose wait is then cut short fails saying why.
+    pub(crate) fn conversation_closed(&mut self) {
+        self.closed = true;
     }
 
     /// The conversation ended while the convo wanted to send more: the
@@ -393,10 +402,14 @@ impl<'a> Run<'a> {
         self.fail(
             step,
             Mismatch::new(
-                format!(
-                    "the bot did not respond within {} s",
-                    self.bot_timeout.as_secs_f64()
-                ),
+                if self.closed {
+                    "the conversation closed before the bot responded".to_owned()
+                } else {
+                    format!(
+                        "the bot did not respond within {} s",
+                        self.bot_timeout.as_secs_f64()
+                    )
+                },
                 step.text.clone(),
                 None,
             ),

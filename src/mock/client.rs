@@ -51,6 +51,8 @@ pub(crate) struct Client<'a> {
     inbox: Inbox,
     /// Frames sent since the handshake, for the fault thresholds.
     sent: usize,
+    /// Event notifications held under `Faults::events_late`.
+    late: Vec<Utf8Bytes>,
     /// Whether its Client-Properties advertised the MULTI_DIALOG feature.
     pub(crate) multi_dialog: bool,
 }
@@ -100,6 +102,7 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         ws,
         inbox,
         sent: 0,
+        late: Vec::new(),
         multi_dialog,
     };
     let _ = client.run();
@@ -141,8 +144,9 @@ impl Client<'_> {
             }
             while let Some(outgoing) = self.inbox.next() {
                 match outgoing {
+                    Outgoing::Events(frame) if self.faults.events_late => self.late.push(frame),
                     Outgoing::Events(frame) => self.send_events(frame)?,
-                    Outgoing::Other(frame) => self.send(frame)?,
+                    Outgoing::Other(frame) => self.send_metadata(frame)?,
                 }
             }
             self.flush()?;
@@ -197,6 +201,25 @@ impl Client<'_> {
         self.queue(frame.into())?;
         self.sent += 1;
         self.apply_faults()
+    }
+
+    /// Queues a frame of conversation metadata (a snapshot or a change);
+    /// under `events_late`, then the event notifications held back and
+    /// those already waiting in the inbox, which are older than it.
+    pub(crate) fn send_metadata(&mut self, frame: impl Into<Utf8Bytes>) -> Outcome {
+        self.send(frame)?;
+        if self.faults.events_late {
+            while let Some(outgoing) = self.inbox.next() {
+                match outgoing {
+                    Outgoing::Events(frame) => self.late.push(frame),
+                    Outgoing::Other(frame) => self.send(frame)?,
+                }
+            }
+            for frame in std::mem::take(&mut self.late) {
+                self.send_events(frame)?;
+            }
+        }
+        Ok(())
     }
 
     /// Queues an ms.MessagingEventNotification, twice under `repeat_changes`.

@@ -118,6 +118,10 @@ pub struct Faults {
     pub garbage_after: Option<usize>,
     /// Send every ms.MessagingEventNotification twice.
     pub repeat_changes: bool,
+    /// Hold each live ms.MessagingEventNotification until the next frame of
+    /// conversation metadata (a snapshot or a change) has gone out, as the
+    /// service's two streams may race: the close before the last words.
+    pub events_late: bool,
     /// Accept TCP, then never read or answer, until the server stops.
     pub stall: bool,
     /// After N frames, stop reading and answering (pings included), with

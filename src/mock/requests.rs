@@ -288,7 +288,7 @@ impl Client<'_> {
             "cqm.SubscribeExConversationsResponse",
             &json!({"subscriptionId": subscription_id}),
         ))?;
-        self.send(snapshot)
+        self.send_metadata(snapshot)
     }
 
     fn unsubscribe_conversations(&mut self, id: &str, body: &Value) -> Outcome {

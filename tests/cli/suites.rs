@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lp_consumer::mock::{Faults, MockConfig};
+use lp_consumer::mock::{BotRules, Faults, MockConfig};
 use serde_json::Value;
 
 use crate::harness::{Run, Setup, bare, example_bot, open_conversations, run};
@@ -638,6 +638,51 @@ fn with_reconnect_a_convo_whose_conversation_answer_was_lost_plays_in_that_conve
     let conversation = line["conversationId"].as_str().unwrap();
     let me = setup.server.default_consumer();
     assert_eq!(setup.server.messages_of(me, conversation), ["one"]);
+}
+
+#[test]
+fn a_close_heard_of_before_the_bots_last_words_waits_for_them() {
+    // The first connection tells of the conversation's close before the
+    // events that came before it, then drops instead of sending the bot's
+    // words (its 8th frame, when the bot closes after the metadata's
+    // snapshot, as its pause makes likely): they come in the replay on the
+    // next.
+    let rules = r#"{"rules": [{"when": "*", "reply": [
+        {"delay": 0.2}, {"text": "Bye"}, {"close": true}]}]}"#;
+    let dir = suite(&[("late.convo.txt", "late\n\n#me\nclose\n\n#bot\nBye\n")]);
+    let setup = Setup::with(MockConfig {
+        bot: Some(BotRules::from_json(rules).unwrap()),
+        faults: Faults {
+            events_late: true,
+            drop_before: Some(8),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let run = setup.run(&["test", "--reconnect", dir.path().to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("reconnecting in"), "{}", run.stderr);
+    let (_, line) = &by_convo(&run)[0];
+    assert_eq!(line["status"], "passed", "{line}");
+}
+
+#[test]
+fn a_bot_step_after_the_conversation_closed_fails_at_once_saying_so() {
+    let setup = with_bot();
+    let dir = suite(&[(
+        "after.convo.txt",
+        "after\n\n#me\nclose\n\n#bot\nClosing the conversation.\n\n#bot\nAnything more\n",
+    )]);
+    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    run.assert_code(1);
+    let (_, line) = &by_convo(&run)[0];
+    let failure = &line["failure"];
+    assert_eq!(failure["step"], 3, "{line}");
+    assert_eq!(
+        failure["message"],
+        "the conversation closed before the bot responded"
+    );
 }
 
 #[test]

@@ -201,8 +201,11 @@ impl Consumer for Live<'_, '_, '_> {
         self.chat.resume(&mut Sender(connection))?;
         // Once the conversation is over nothing more can come: the
         // executor's waits end at once, and a message whose response the
-        // close overtook is out all the same.
-        let over = self.engine.ending().is_some() || self.chat.closed();
+        // close overtook is out all the same. Over is when the engine has
+        // the events up to the close's last content event, not when the
+        // close is first heard of: after a reconnection the metadata can
+        // tell of a close before the replay brings the bot's last words.
+        let over = self.engine.ending().is_some();
         if let Some(at) = self.voice.publishing
             && (self.chat.wants_line() || over)
         {
@@ -244,6 +247,7 @@ impl Consumer for Live<'_, '_, '_> {
         let deadline = match action {
             Action::Done => return Ok(ControlFlow::Break(())),
             Action::Wait(Some(until)) if over => {
+                self.run.conversation_closed();
                 self.run.poll(until);
                 return Ok(ControlFlow::Continue(None));
             }
