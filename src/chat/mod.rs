@@ -176,6 +176,8 @@ pub(crate) struct Chat {
     closed: bool,
     input_done: bool,
     close_sent: bool,
+    /// A line of input went out (a message, a click, a courtesy).
+    sent_any: bool,
     /// The sequence of our last message the service confirmed, in the
     /// dialog lines go to.
     confirmed: Option<u64>,
@@ -231,6 +233,7 @@ impl Chat {
             closed: false,
             input_done: false,
             close_sent: false,
+            sent_any: false,
             confirmed: None,
             latest: None,
             resync: None,
@@ -377,11 +380,11 @@ impl Chat {
     }
 
     /// The chat ended (the conversation closed, or the server ended the
-    /// connection) before the input did: the warning that says how many
-    /// lines of input, among those already read, were not sent. None after
-    /// the chat's own /close, whose lines after it are dropped as
-    /// documented.
-    pub(crate) fn unsent_warning(&self, lines: &mut Lines) -> Option<String> {
+    /// connection) before the input did: how many lines of input, among
+    /// those already read, were not sent ("3 lines", "at least 1 line").
+    /// None after the chat's own /close, whose lines after it are dropped
+    /// as documented.
+    pub(crate) fn unsent(&self, lines: &mut Lines) -> Option<String> {
         if self.input_done || self.close_sent {
             return None;
         }
@@ -399,10 +402,12 @@ impl Chat {
         }
         let least = if more { "at least " } else { "" };
         let lines = if unsent == 1 { "line" } else { "lines" };
-        Some(format!(
-            "warning: the conversation ended before the input: {least}{unsent} {lines} of \
-             input not sent"
-        ))
+        Some(format!("{least}{unsent} {lines}"))
+    }
+
+    /// Whether any line went out as a request.
+    pub(crate) fn sent_any(&self) -> bool {
+        self.sent_any
     }
 
     /// A survey dialog opened that the command must subscribe to.
@@ -463,6 +468,7 @@ impl Chat {
     ) -> Result<()> {
         let body = frames::publish_text_body(&self.dialog, text);
         let id = io.send(types::PUBLISH_EVENT, &body, metadata)?;
+        self.sent_any = true;
         self.in_flight.push((id, Purpose::Message));
         self.turn = Turn::Sending {
             line: number,
@@ -490,6 +496,7 @@ impl Chat {
         purpose: Purpose,
     ) -> Result<()> {
         let id = io.send(types::PUBLISH_EVENT, body, metadata)?;
+        self.sent_any = true;
         self.in_flight.push((id, purpose));
         if matches!(self.turn, Turn::Ready) {
             self.turn = Turn::Sending {

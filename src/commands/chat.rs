@@ -142,11 +142,24 @@ pub(crate) fn run(
     let result = match ended {
         Ok(Wake::ReaderGone) => Ok(()),
         Ok(_) => {
-            if let Some(warning) = chat.unsent_warning(&mut lines) {
-                output::say(&warning);
-            }
+            let unsent = chat.unsent(&mut lines);
             connection.finish();
-            return Ok(());
+            return match unsent {
+                // Nothing of the input could go in: as `send` to a closed
+                // conversation is refused.
+                Some(unsent) if chat.closed() && !chat.sent_any() => Err(exit::fail(
+                    Exit::Refused,
+                    format!("the conversation is closed: {unsent} of input not sent"),
+                )),
+                Some(unsent) => {
+                    output::say(&format!(
+                        "warning: the conversation ended before the input: {unsent} of input \
+                         not sent"
+                    ));
+                    Ok(())
+                }
+                None => Ok(()),
+            };
         }
         Err(err) => Err(err),
     };
@@ -322,7 +335,9 @@ impl Consumer for Talk<'_, '_> {
             io.chat.close(&mut io.sender)?;
             return Ok(ControlFlow::Continue(None));
         }
-        let takes_line = io.chat.wants_line() && self.engine.subscribed();
+        // Input waits for the metadata: a conversation closed before the
+        // chat began is then known before any line goes out.
+        let takes_line = io.chat.wants_line() && self.engine.set_up();
         if takes_line {
             match self.lines.next()? {
                 Line::Text(text) => {

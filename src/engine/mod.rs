@@ -282,16 +282,10 @@ impl Engine {
         self.ending
     }
 
-    /// The main dialog's subscription is set up on this connection.
-    pub(crate) fn subscribed(&self) -> bool {
-        !matches!(
-            self.phase,
-            Phase::Offline
-                | Phase::SettingUp {
-                    request_type: types::SUBSCRIBE_MESSAGING_EVENTS,
-                    ..
-                }
-        )
+    /// Every subscription is set up on this connection, the conversation's
+    /// metadata included (its first snapshot follows its response).
+    pub(crate) fn set_up(&self) -> bool {
+        !matches!(self.phase, Phase::Offline | Phase::SettingUp { .. })
     }
 
     /// The setup request whose response is awaited, if one is.

@@ -847,6 +847,20 @@ fn lines_left_unsent_when_the_agent_closes_are_counted() {
     assert_eq!(run.stderr, "");
 }
 
+#[test]
+fn a_chat_in_a_conversation_closed_before_it_began_sends_nothing_and_fails() {
+    let setup = echoing();
+    let conversation = setup.create();
+    setup.run(&["close", &conversation]).assert_code(0);
+    let run = setup.run_stdin(&["chat", &conversation], "a\nb\n");
+    run.assert_error(
+        1,
+        "lp-consumer: the conversation is closed: 2 lines of input not sent",
+    );
+    assert!(run.lines.is_empty());
+    assert!(requests_of_type(&setup, "\"message\":\"a\"").is_empty());
+}
+
 /// A chat whose first connection drops instead of answering the
 /// conversation request: the request was done, its answer lost.
 fn create_answer_lost() -> Setup {
