@@ -254,17 +254,25 @@ impl Chat {
             self.close_sent = false;
         }
         // A click's ACTION receipt is looked for with a checkpoint of its
-        // own: lost now, or still looked for when this connection failed.
+        // own: lost now, or still looked for when this connection failed
+        // (then up to the checkpoint already answered, if it was: not one
+        // more receipt in the conversation per connection).
         let action = self
             .in_flight
             .iter()
             .find_map(|(_, purpose)| match purpose {
-                Purpose::Action(action) => Some(action.clone()),
+                Purpose::Action(action) => Some((action.clone(), Checkpoint::ToSend)),
                 _ => None,
             })
             .or_else(|| {
                 let resync = self.resync.as_ref()?;
-                resync.action.as_ref().map(|(action, _)| action.clone())
+                resync.action.as_ref().map(|(action, checkpoint)| {
+                    let checkpoint = match checkpoint {
+                        Checkpoint::At(sequence) => Checkpoint::At(*sequence),
+                        _ => Checkpoint::ToSend,
+                    };
+                    (action.clone(), checkpoint)
+                })
             });
         // A lost typing state or read receipt is not sent again.
         self.in_flight.clear();
@@ -287,7 +295,7 @@ impl Chat {
         if close_lost || action.is_some() || matches!(self.turn, Turn::Lost { .. }) {
             self.resync = Some(Resync {
                 close_lost,
-                action: action.map(|action| (action, Checkpoint::ToSend)),
+                action,
                 ..Resync::default()
             });
         }

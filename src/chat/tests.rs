@@ -586,6 +586,25 @@ fn a_lost_click_action_not_in_the_replay_is_sent_again_before_its_text() {
 }
 
 #[test]
+fn a_read_back_cut_short_reads_back_to_the_same_checkpoint_on_the_next_link() {
+    let (mut chat, mut io, _) = click_lost(false);
+    checkpoint(&mut chat, &mut io, 11);
+    assert_eq!(io.sent.len(), 3);
+    // The link fails again before the replay reached the checkpoint.
+    chat.reconnected();
+    last_content(&mut chat, &mut io, 10);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 3, "no second checkpoint");
+    // The replay up to it: the receipt was in; only the text goes again.
+    we_receipted(&mut chat, 9, "ACTION", 8);
+    agent_says(&mut chat, CONV, 10, text("Anything else?"));
+    we_receipted(&mut chat, 11, "ACCEPT", 8);
+    chat.resume(&mut io).unwrap();
+    assert_eq!(io.sent.len(), 4);
+    assert_eq!(io.sent[3].1["event"]["message"], "Yes");
+}
+
+#[test]
 fn a_lost_click_whose_text_is_in_the_replay_is_whole() {
     let (mut chat, mut io, _) = click_lost(true);
     checkpoint(&mut chat, &mut io, 11);

@@ -37,6 +37,7 @@ pub(crate) fn run(args: &ClickArgs, config: &ConnectionConfig, out: &mut Output)
         consumer: config.token.claims.sub(),
         progress: Progress::new(args.sequence),
         progressed: false,
+        checkpoint: None,
     };
     let change = clicker.read_message()?;
     let offered = choices::of_event(&change["event"]);
@@ -206,6 +207,10 @@ struct Clicker<'a> {
     progress: Progress,
     /// The current connection brought something new.
     progressed: bool,
+    /// The sequence of the checkpoint published since the last request
+    /// went out: a read-back cut short reads back to it again rather than
+    /// adding a receipt to the conversation each time.
+    checkpoint: Option<u64>,
 }
 
 impl Clicker<'_> {
@@ -266,14 +271,20 @@ impl Clicker<'_> {
     fn look_for(&mut self, wanted: Ours, after: u64) -> Result<Option<u64>> {
         let (dialog, consumer, message) = (self.dialog, self.consumer, self.progress.message);
         let connection = open(&mut self.relink, &mut self.connection)?;
-        let Some(until) = read_back::checkpoint(connection, dialog, message)? else {
-            output::say(&format!(
-                "warning: the service gave no sequence for a read receipt, so whether the \
-                 conversation has the click's {} cannot be told: sending it again (it may \
-                 be there twice)",
-                self.progress.what()
-            ));
-            return Ok(None);
+        let until = match self.checkpoint {
+            Some(until) => until,
+            None => {
+                let Some(until) = read_back::checkpoint(connection, dialog, message)? else {
+                    output::say(&format!(
+                        "warning: the service gave no sequence for a read receipt, so whether \
+                         the conversation has the click's {} cannot be told: sending it again \
+                         (it may be there twice)",
+                        self.progress.what()
+                    ));
+                    return Ok(None);
+                };
+                *self.checkpoint.insert(until)
+            }
         };
         read_back::find(connection, dialog, consumer, wanted, after + 1, until)
     }
@@ -282,6 +293,7 @@ impl Clicker<'_> {
     fn send(&mut self, body: &Value, metadata: Option<&Value>) -> Result<Reply> {
         let connection = open(&mut self.relink, &mut self.connection)?;
         self.progress.sending();
+        self.checkpoint = None;
         let id =
             connection.send_request_with_metadata(types::PUBLISH_EVENT, Some(body), metadata)?;
         let reply = connection

@@ -788,6 +788,44 @@ fn click_reconnect_sends_each_request_once_wherever_the_link_drops() {
 }
 
 #[test]
+fn click_reconnect_reads_back_to_one_checkpoint_however_often_the_read_back_drops() {
+    // Every connection drops instead of sending its 3rd frame: the click's
+    // first loses the ACTION's answer, and each one after it answers the
+    // checkpoint and its subscription, then drops in the read-back.
+    let setup = Setup::with(MockConfig {
+        faults: Faults {
+            drop_before: Some(3),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = setup.create();
+    offer_yes(&setup.server, &conversation);
+    let run = setup.run(&[
+        "click",
+        &conversation,
+        "--seq",
+        "0",
+        "--choice",
+        "Yes",
+        "--reconnect",
+        "--max-retries",
+        "3",
+    ]);
+    run.assert_code(75);
+    assert!(reconnect_lines(&run) >= 3, "{}", run.stderr);
+    // One checkpoint, read back to again on each new connection; not one
+    // more receipt in the conversation per attempt.
+    let checkpoints = setup
+        .server
+        .requests()
+        .iter()
+        .filter(|request| request.contains(r#""status":"ACCEPT""#))
+        .count();
+    assert_eq!(checkpoints, 1);
+}
+
+#[test]
 fn click_without_reconnect_says_that_a_request_whose_answer_was_lost_may_be_in() {
     let (setup, conversation) = offering(Faults {
         drop_before: Some(3),
