@@ -84,6 +84,9 @@ pub(crate) struct Failure {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Latency {
     pub(crate) step: usize,
+    /// The partial convos the step came through, outermost first: its
+    /// `step` counts in the innermost one's file.
+    pub(crate) partial: Vec<String>,
     pub(crate) reply: Duration,
 }
 
@@ -424,6 +427,7 @@ impl<'a> Run<'a> {
             .push(format!("#bot {}", message.show()));
         self.outcome.latencies.push(Latency {
             step: step.section,
+            partial: step.partial.clone(),
             reply: received.at.saturating_duration_since(received.since),
         });
         if message.is_empty() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lp_consumer::mock::{BotRules, Faults, MockConfig};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::harness::{Run, Setup, bare, example_bot, open_conversations, run};
 
@@ -197,8 +197,14 @@ fn botiums_convo_specs_give_botiums_verdicts_against_its_echo() {
         .filter_map(|(_, line)| line["conversationId"].as_str())
         .collect();
     assert_eq!(conversations.len(), 12);
-    // Replies: one latency per #bot step that got a message.
+    // Replies: one latency per #bot step that got a message; a step of a
+    // partial is counted in the partial's file, and named with it.
     assert_eq!(line("steps")["replies"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        line("Main")["replies"],
+        json!([{"step": 2, "partial": "Login", "replyMs": line("Main")["replies"][0]["replyMs"]},
+               {"step": 2, "replyMs": line("Main")["replies"][1]["replyMs"]}])
+    );
     assert_eq!(summary(&run)["passed"], 9);
     assert!(summary(&run)["replies"].as_u64().unwrap() >= 12);
 }

@@ -71,6 +71,8 @@ pub(crate) struct JsonLine<'a> {
 #[serde(rename_all = "camelCase")]
 struct Reply {
     step: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<String>,
     reply_ms: f64,
 }
 
@@ -99,6 +101,7 @@ pub(crate) fn json_line(result: &ConvoResult) -> JsonLine<'_> {
             .iter()
             .map(|l| Reply {
                 step: l.step,
+                partial: partial_name(&l.partial),
                 reply_ms: ms(l.reply),
             })
             .collect(),
@@ -106,13 +109,19 @@ pub(crate) fn json_line(result: &ConvoResult) -> JsonLine<'_> {
             step: failure.step,
             line: failure.line,
             section: failure.sender,
-            partial: (!failure.partial.is_empty()).then(|| failure.partial.join("/")),
+            partial: partial_name(&failure.partial),
             message: &failure.message,
             expected: failure.expected.as_deref(),
             received: failure.received.as_deref(),
         }),
         error: result.error.as_deref(),
     }
+}
+
+/// How a step's line names the partials it came through: the file its
+/// `step` counts in.
+fn partial_name(partial: &[String]) -> Option<String> {
+    (!partial.is_empty()).then(|| partial.join("/"))
 }
 
 /// The last transcript lines shown with a failure in text.
