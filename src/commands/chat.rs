@@ -61,6 +61,7 @@ pub(crate) fn run(
                 &mut connection,
                 &args.create,
                 body.as_ref(),
+                "; `lp-consumer conversations` lists it",
             )?;
             (opened.id()?, Some(opened))
         }

@@ -115,11 +115,14 @@ pub(crate) fn open(
 /// conversation per consumer, so an open one that started since the
 /// request went out is the one it asked for. Otherwise the request goes
 /// again (and is refused, with advice, if an older conversation is open).
+/// When the link cannot be had again, the error says that the conversation
+/// may be open, followed by `advice` on finding it.
 pub(crate) fn open_resuming(
     relink: &mut Relink,
     connection: &mut Connection,
     args: &CreateArgs,
     body: Option<&Value>,
+    advice: &str,
 ) -> Result<Opened> {
     let asked_ms = now_ms();
     let mut answer_lost = false;
@@ -137,13 +140,20 @@ pub(crate) fn open_resuming(
             Err(err) if exit::link_error(&err).is_some() => err,
             Err(err) => return Err(err),
         };
-        answer_lost = true;
+        // A refusal is an answer (not done); no answer, it may have been.
+        answer_lost |= !exit::answered(&err);
         *connection = relink.reopen(err, false).map_err(|err| {
-            exit::amended(
-                err,
-                " (the conversation request's answer was lost: the conversation may be open; \
-                 `lp-consumer conversations` lists it)",
-            )
+            if answer_lost {
+                exit::amended(
+                    err,
+                    &format!(
+                        " (the conversation request's answer was lost: the conversation may be \
+                         open{advice})"
+                    ),
+                )
+            } else {
+                err
+            }
         })?;
         relink.say_reconnected(
             connection.host(),

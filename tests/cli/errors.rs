@@ -451,4 +451,8 @@ fn a_second_conversation_says_how_to_go_on() {
     setup
         .run(&["create"])
         .assert_error(1, "one open conversation at a time: --reuse takes it");
+    // chat says the same, and no more: a refusal is an answer, not one lost.
+    let run = setup.run_stdin(&["chat"], "hi\n");
+    run.assert_error(1, "one open conversation at a time: --reuse takes it");
+    assert!(!run.stderr.contains("lost"), "{}", run.stderr);
 }

@@ -58,11 +58,13 @@ pub(crate) fn play(
     // A service that cannot be reached yet is retried as --reconnect says,
     // as a dropped connection is.
     let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
+    // The consumer is the convo's: no command of the user's can list it.
     let opened = crate::commands::create::open_resuming(
         &mut relink,
         &mut connection,
         create,
         body.as_ref(),
+        "",
     )?;
     let conversation = opened.id()?;
     // Open: the next convo may connect.
