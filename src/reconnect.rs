@@ -94,6 +94,13 @@ pub(crate) struct Attempts {
 pub(crate) enum Decision {
     /// Renew the token and reconnect at once.
     Renew,
+    /// Renew the token and reconnect after a pause, as `Wait` says: the
+    /// renewed token was refused long before its expiry.
+    RenewAfter {
+        attempt: u32,
+        min: Duration,
+        max: Duration,
+    },
     /// Reconnect after a pause between `min` and `max` (the caller picks,
     /// at random, so that many clients do not retry in step).
     Wait {
@@ -124,11 +131,13 @@ impl Attempts {
     }
 
     /// A connection failed with `error` (None: not a link failure);
-    /// `progressed` says whether it brought anything new.
+    /// `progressed` says whether it brought anything new; `early`, whether
+    /// the token had long to live (a refusal of it is then no expiry).
     pub(crate) fn decide(
         &mut self,
         error: Option<LinkError>,
         progressed: bool,
+        early: bool,
         policy: &Policy,
     ) -> Decision {
         let fresh = std::mem::take(&mut self.fresh_token);
@@ -144,11 +153,29 @@ impl Attempts {
                 return Decision::GiveUp(GiveUp::RefusedAfterRenewal);
             }
             self.fresh_token = true;
+            // A renewed token that served, then was refused long before its
+            // expiry and with nothing new since: renewing at once would run
+            // the helper and reconnect again and again. It is a failed
+            // attempt, with its pause and --max-retries.
+            if fresh && early {
+                return match self.failed(progressed, false, policy) {
+                    Decision::Wait { attempt, min, max } => {
+                        Decision::RenewAfter { attempt, min, max }
+                    }
+                    decision => decision,
+                };
+            }
             return Decision::Renew;
         }
         if !policy.reconnect || !error.may_heal() {
             return Decision::GiveUp(GiveUp::Final);
         }
+        self.failed(progressed, error == LinkError::Status(429), policy)
+    }
+
+    /// One more failed attempt, unless the connection brought progress:
+    /// its pause, or the end at --max-retries.
+    fn failed(&mut self, progressed: bool, throttled: bool, policy: &Policy) -> Decision {
         // Only new events count as progress: a server that drops every
         // connection right after the subscription fails every time.
         if progressed {
@@ -160,7 +187,7 @@ impl Attempts {
         {
             return Decision::GiveUp(GiveUp::TooManyAttempts(max));
         }
-        let (min, max) = backoff(self.failures, error == LinkError::Status(429));
+        let (min, max) = backoff(self.failures, throttled);
         Decision::Wait {
             attempt: self.failures,
             min,
@@ -219,7 +246,7 @@ mod tests {
         ] {
             let mut attempts = Attempts::default();
             assert_eq!(
-                attempts.decide(Some(error), false, &RECONNECT),
+                attempts.decide(Some(error), false, false, &RECONNECT),
                 wait(1, 250, 500),
                 "{error:?}"
             );
@@ -233,7 +260,7 @@ mod tests {
             ..RECONNECT
         };
         for error in [LinkError::Dropped, LinkError::Closed(1011)] {
-            let decision = Attempts::default().decide(Some(error), false, &policy);
+            let decision = Attempts::default().decide(Some(error), false, false, &policy);
             assert_eq!(decision, Decision::GiveUp(GiveUp::Final));
         }
     }
@@ -244,34 +271,43 @@ mod tests {
             can_renew: true,
             ..RECONNECT
         };
-        let decision = Attempts::default().decide(None, true, &policy);
+        let decision = Attempts::default().decide(None, true, false, &policy);
         assert_eq!(decision, Decision::GiveUp(GiveUp::Final));
     }
 
     #[test]
     fn overload_and_server_errors_at_the_handshake_retry_other_statuses_do_not() {
         for status in [408, 500, 502, 503] {
-            let decision =
-                Attempts::default().decide(Some(LinkError::Status(status)), false, &RECONNECT);
+            let decision = Attempts::default().decide(
+                Some(LinkError::Status(status)),
+                false,
+                false,
+                &RECONNECT,
+            );
             assert_eq!(decision, wait(1, 250, 500), "{status}");
         }
         for status in [400, 404, 426] {
-            let decision =
-                Attempts::default().decide(Some(LinkError::Status(status)), false, &RECONNECT);
+            let decision = Attempts::default().decide(
+                Some(LinkError::Status(status)),
+                false,
+                false,
+                &RECONNECT,
+            );
             assert_eq!(decision, Decision::GiveUp(GiveUp::Final), "{status}");
         }
     }
 
     #[test]
     fn a_429_waits_at_least_a_second() {
-        let decision = Attempts::default().decide(Some(LinkError::Status(429)), false, &RECONNECT);
+        let decision =
+            Attempts::default().decide(Some(LinkError::Status(429)), false, false, &RECONNECT);
         assert_eq!(decision, wait(1, 1000, 1000));
         let mut attempts = Attempts::default();
         for _ in 0..3 {
-            attempts.decide(Some(LinkError::Dropped), false, &RECONNECT);
+            attempts.decide(Some(LinkError::Dropped), false, false, &RECONNECT);
         }
         // The fourth attempt's ceiling (4 s) is above the floor.
-        let decision = attempts.decide(Some(LinkError::Status(429)), false, &RECONNECT);
+        let decision = attempts.decide(Some(LinkError::Status(429)), false, false, &RECONNECT);
         assert_eq!(decision, wait(4, 2000, 4000));
     }
 
@@ -281,7 +317,7 @@ mod tests {
         let mut ceilings = Vec::new();
         for _ in 0..10 {
             let Decision::Wait { min, max, .. } =
-                attempts.decide(Some(LinkError::Dropped), false, &RECONNECT)
+                attempts.decide(Some(LinkError::Dropped), false, false, &RECONNECT)
             else {
                 panic!("not a wait");
             };
@@ -307,17 +343,26 @@ mod tests {
         };
         let mut attempts = Attempts::default();
         let dropped = Some(LinkError::Dropped);
-        assert_eq!(attempts.decide(dropped, false, &policy), wait(1, 250, 500));
-        assert_eq!(attempts.decide(dropped, false, &policy), wait(2, 500, 1000));
         assert_eq!(
-            attempts.decide(dropped, false, &policy),
+            attempts.decide(dropped, false, false, &policy),
+            wait(1, 250, 500)
+        );
+        assert_eq!(
+            attempts.decide(dropped, false, false, &policy),
+            wait(2, 500, 1000)
+        );
+        assert_eq!(
+            attempts.decide(dropped, false, false, &policy),
             Decision::GiveUp(GiveUp::TooManyAttempts(2))
         );
         // Progress starts the count and the backoff again.
         let mut attempts = Attempts::default();
-        attempts.decide(dropped, false, &policy);
-        attempts.decide(dropped, false, &policy);
-        assert_eq!(attempts.decide(dropped, true, &policy), wait(1, 250, 500));
+        attempts.decide(dropped, false, false, &policy);
+        attempts.decide(dropped, false, false, &policy);
+        assert_eq!(
+            attempts.decide(dropped, true, false, &policy),
+            wait(1, 250, 500)
+        );
     }
 
     #[test]
@@ -329,7 +374,7 @@ mod tests {
             LinkError::Closed(4407),
             LinkError::Closed(1008),
         ] {
-            let decision = Attempts::default().decide(Some(error), false, &RECONNECT);
+            let decision = Attempts::default().decide(Some(error), false, false, &RECONNECT);
             assert_eq!(decision, Decision::GiveUp(GiveUp::Final), "{error:?}");
         }
     }
@@ -344,7 +389,7 @@ mod tests {
             },
         ] {
             for error in [LinkError::Status(401), LinkError::Closed(4407)] {
-                let decision = Attempts::default().decide(Some(error), false, &policy);
+                let decision = Attempts::default().decide(Some(error), false, false, &policy);
                 assert_eq!(decision, Decision::Renew, "{error:?}");
             }
         }
@@ -354,9 +399,12 @@ mod tests {
     fn a_fresh_token_refused_before_the_service_took_it_is_final() {
         let mut attempts = Attempts::default();
         let refused = Some(LinkError::Status(401));
-        assert_eq!(attempts.decide(refused, false, &RENEW), Decision::Renew);
         assert_eq!(
-            attempts.decide(refused, false, &RENEW),
+            attempts.decide(refused, false, false, &RENEW),
+            Decision::Renew
+        );
+        assert_eq!(
+            attempts.decide(refused, false, false, &RENEW),
             Decision::GiveUp(GiveUp::RefusedAfterRenewal)
         );
     }
@@ -366,9 +414,72 @@ mod tests {
         let mut attempts = Attempts::default();
         let expired = Some(LinkError::Closed(4407));
         for _ in 0..3 {
-            assert_eq!(attempts.decide(expired, true, &RENEW), Decision::Renew);
+            assert_eq!(
+                attempts.decide(expired, true, false, &RENEW),
+                Decision::Renew
+            );
             attempts.accepted();
         }
+    }
+
+    #[test]
+    fn a_renewed_token_refused_long_before_its_expiry_is_a_failed_attempt() {
+        let policy = Policy {
+            reconnect: false,
+            can_renew: true,
+            max_retries: Some(2),
+        };
+        let mut attempts = Attempts::default();
+        let refused = Some(LinkError::Closed(4401));
+        // The first refusal of the token given: renewed at once.
+        assert_eq!(
+            attempts.decide(refused, false, true, &policy),
+            Decision::Renew
+        );
+        attempts.accepted();
+        // The renewed one served, then was refused with long to live and
+        // nothing new: renewed after a pause, counted ...
+        assert_eq!(
+            attempts.decide(refused, false, true, &policy),
+            Decision::RenewAfter {
+                attempt: 1,
+                min: Duration::from_millis(250),
+                max: Duration::from_millis(500)
+            }
+        );
+        attempts.accepted();
+        assert!(matches!(
+            attempts.decide(refused, false, true, &policy),
+            Decision::RenewAfter { attempt: 2, .. }
+        ));
+        attempts.accepted();
+        // ... up to --max-retries.
+        assert_eq!(
+            attempts.decide(refused, false, true, &policy),
+            Decision::GiveUp(GiveUp::TooManyAttempts(2))
+        );
+    }
+
+    #[test]
+    fn a_renewed_token_refused_at_its_expiry_is_renewed_at_once_and_progress_restarts_the_count() {
+        let mut attempts = Attempts::default();
+        let refused = Some(LinkError::Closed(4407));
+        assert_eq!(
+            attempts.decide(refused, false, true, &RENEW),
+            Decision::Renew
+        );
+        attempts.accepted();
+        // Expired: a renewal is routine.
+        assert_eq!(
+            attempts.decide(refused, false, false, &RENEW),
+            Decision::Renew
+        );
+        attempts.accepted();
+        // Refused early, but new events came: the count starts again.
+        assert!(matches!(
+            attempts.decide(refused, true, true, &RENEW),
+            Decision::RenewAfter { attempt: 1, .. }
+        ));
     }
 
     #[test]
@@ -380,12 +491,12 @@ mod tests {
         };
         let mut attempts = Attempts::default();
         assert_eq!(
-            attempts.decide(Some(LinkError::Closed(4407)), false, &policy),
+            attempts.decide(Some(LinkError::Closed(4407)), false, false, &policy),
             Decision::Renew
         );
         attempts.accepted();
         assert_eq!(
-            attempts.decide(Some(LinkError::Dropped), false, &policy),
+            attempts.decide(Some(LinkError::Dropped), false, false, &policy),
             wait(1, 250, 500)
         );
     }

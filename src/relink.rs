@@ -14,9 +14,10 @@ use crate::config::ConnectionConfig;
 use crate::connection::Connection;
 use crate::exit;
 use crate::output;
-use crate::reconnect::{Attempts, Decision, GiveUp, Policy};
+use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Policy};
 use crate::signals;
 use crate::token::Token;
+use crate::when::now_secs;
 
 pub(crate) struct Relink<'a> {
     config: &'a ConnectionConfig,
@@ -111,25 +112,24 @@ impl Relink<'_> {
     pub(crate) fn recover(&mut self, err: anyhow::Error, progressed: bool) -> Result<Recovery> {
         self.reconnecting = true;
         let link = exit::link_error(&err);
-        match self.attempts.decide(link, progressed, &self.policy) {
+        // Refused with longer than this to live, a token did not expire.
+        const EARLY_SECS: f64 = 30.0;
+        let early = self
+            .token()
+            .claims
+            .exp()
+            .is_some_and(|exp| exp - now_secs() as f64 > EARLY_SECS);
+        match self.attempts.decide(link, progressed, early, &self.policy) {
             Decision::Renew => {
-                if let (Some(command), Some(link)) = (&self.config.jwt_command, link) {
-                    self.said = self.config.network.verbose || io::stderr().is_terminal();
-                    if self.said {
-                        output::say(&format!("{link}; renewing the token with --jwt-command"));
-                    }
-                    self.renewed = Some(command.renew(self.token())?);
-                }
+                self.renew(link)?;
                 Ok(Recovery::Now)
             }
+            Decision::RenewAfter { attempt, min, max } => {
+                self.renew(link)?;
+                Ok(Recovery::After(self.pause(&err, attempt, min, max)))
+            }
             Decision::Wait { attempt, min, max } => {
-                self.said = true;
-                let delay = min + (max - min).mul_f64(random_fraction(attempt));
-                output::say(&format!(
-                    "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
-                    delay.as_secs_f64()
-                ));
-                Ok(Recovery::After(delay))
+                Ok(Recovery::After(self.pause(&err, attempt, min, max)))
             }
             Decision::GiveUp(GiveUp::Final) => Err(err),
             Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
@@ -142,6 +142,37 @@ impl Relink<'_> {
                 )))
             }
         }
+    }
+
+    /// A new token from `--jwt-command`, said only where someone reads it
+    /// (a terminal, or -v): a routine renewal is no news to a cron job.
+    fn renew(&mut self, link: Option<LinkError>) -> Result<()> {
+        if let (Some(command), Some(link)) = (&self.config.jwt_command, link) {
+            self.said = self.config.network.verbose || io::stderr().is_terminal();
+            if self.said {
+                output::say(&format!("{link}; renewing the token with --jwt-command"));
+            }
+            self.renewed = Some(command.renew(self.token())?);
+        }
+        Ok(())
+    }
+
+    /// The pause before attempt `attempt`, picked between `min` and `max`
+    /// and said with the failure.
+    fn pause(
+        &mut self,
+        err: &anyhow::Error,
+        attempt: u32,
+        min: Duration,
+        max: Duration,
+    ) -> Duration {
+        self.said = true;
+        let delay = min + (max - min).mul_f64(random_fraction(attempt));
+        output::say(&format!(
+            "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
+            delay.as_secs_f64()
+        ));
+        delay
     }
 
     /// `recover`, then the pause it picks: Ok once a new connection may

@@ -1044,6 +1044,57 @@ fn a_fresh_token_refused_again_is_final() {
 }
 
 #[test]
+fn a_renewed_token_refused_long_before_its_expiry_again_and_again_counts_as_failed_attempts() {
+    // Every connection is closed with 4401 after two frames, whatever the
+    // token: renewing at once would run the helper and reconnect without
+    // end.
+    let account = Account::with(MockConfig {
+        history: 1,
+        faults: Faults {
+            close_after: Some((2, 4401)),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let conversation = account.server.history_conversation().unwrap();
+    let token = account.server.token(account.server.default_consumer());
+    let helper = format!(
+        "echo run >> '{}'; echo {token}",
+        account.dir.path().join("runs").display()
+    );
+    let run = raw(
+        account
+            .cmd()
+            .env("LP_JWT", &token)
+            .env("LP_JWT_COMMAND", &helper)
+            .args([
+                "subscribe",
+                &conversation,
+                "--reconnect",
+                "--max-retries",
+                "2",
+            ]),
+        None,
+    );
+    run.assert_code(77);
+    assert_eq!(run.sequences(), [0]);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.contains("giving up after 2 reconnect attempts that brought nothing new"),
+        "{}",
+        run.stderr
+    );
+    // The given token's refusal, then two renewed ones, each after a pause.
+    assert_eq!(account.helper_runs(), 3);
+    assert_eq!(
+        run.stderr.matches("reconnecting in").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_renewed_token_for_another_consumer_is_refused() {
     let (account, conversation) = {
         let account = Account::with(MockConfig {
