@@ -268,10 +268,24 @@ impl Engine {
 
     /// Where a new connection goes on from, for a person.
     pub(crate) fn resumes(&self) -> String {
-        self.cursor().map_or_else(
+        let main = self.cursor().map_or_else(
             || "from the start".to_owned(),
             |cursor| format!("after sequence {cursor}"),
-        )
+        );
+        // A survey followed counts its own sequences.
+        match &self.dialogs[1..] {
+            [] => main,
+            others => {
+                let others: Vec<String> = others
+                    .iter()
+                    .map(|dialog| match dialog.cursor {
+                        Some(cursor) => format!("dialog {} after {cursor}", dialog.id),
+                        None => format!("dialog {} from the start", dialog.id),
+                    })
+                    .collect();
+                format!("{main} ({})", others.join(", "))
+            }
+        }
     }
 
     pub(crate) fn progress(&self) -> u64 {
@@ -296,20 +310,26 @@ impl Engine {
         }
     }
 
-    /// A new connection: subscribe from the cursor on.
-    /// Every other dialog followed (a survey) is subscribed again after its
-    /// own cursor.
+    /// A new connection: subscribe from the cursor on. Every other dialog
+    /// followed (a survey) is subscribed again after its own cursor once
+    /// the main dialog's subscription is answered, so that the main
+    /// dialog's replay comes first: what it says came before the survey.
     pub(crate) fn start(&mut self, io: &mut impl Io) -> Result<()> {
+        let main = &self.dialogs[0];
+        let from = main.cursor.map_or(Ok(0), next_after)?;
+        let body = frames::subscribe_body(&main.id, from);
+        self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
+    }
+
+    /// The other dialogs followed, subscribed again after their cursors.
+    fn subscribe_others(&mut self, io: &mut impl Io) -> Result<()> {
         for dialog in &self.dialogs[1..] {
             let from = dialog.cursor.map_or(Ok(0), next_after)?;
             let body = frames::subscribe_body(&dialog.id, from);
             let request = io.request(types::SUBSCRIBE_MESSAGING_EVENTS, &body)?;
             self.extra_subscriptions.push(request);
         }
-        let main = &self.dialogs[0];
-        let from = main.cursor.map_or(Ok(0), next_after)?;
-        let body = frames::subscribe_body(&main.id, from);
-        self.await_setup(io, types::SUBSCRIBE_MESSAGING_EVENTS, &body)
+        Ok(())
     }
 
     /// Also follows another dialog of the conversation (a survey) on this
@@ -645,6 +665,9 @@ impl Engine {
                 self.active = true;
             }
             self.phase = Phase::Streaming;
+            if request_type == types::SUBSCRIBE_MESSAGING_EVENTS {
+                self.subscribe_others(io)?;
+            }
             // Conversation metadata is what tells that the conversation
             // closed; ask for it once the events flow.
             if request_type == types::SUBSCRIBE_MESSAGING_EVENTS && self.options.until_closed {

@@ -455,6 +455,40 @@ fn a_second_dialog_has_its_own_sequences_and_the_close_waits_in_its_dialog() {
 }
 
 #[test]
+fn after_a_reconnection_a_survey_is_subscribed_again_once_the_main_dialog_is() {
+    let (mut engine, mut io) = streaming(options(), Some(5));
+    engine.follow_dialog(&mut io, "survey").unwrap();
+    engine.on_frame(&ok(&io.last_id()), &mut io).unwrap();
+    engine
+        .on_frame(&notification(&[event_in("survey", 0, "bot")]), &mut io)
+        .unwrap();
+    engine.disconnected();
+    io.requests.clear();
+    engine.start(&mut io).unwrap();
+    // The main dialog alone first: its replay comes before the survey's.
+    assert_eq!(
+        io.requests,
+        [(
+            "ms.SubscribeMessagingEvents".to_owned(),
+            json!({"dialogId": CONV, "fromSeq": 6})
+        )]
+    );
+    engine.on_frame(&ok(&io.last_id()), &mut io).unwrap();
+    assert_eq!(
+        io.requests[1],
+        (
+            "ms.SubscribeMessagingEvents".to_owned(),
+            json!({"dialogId": "survey", "fromSeq": 1})
+        )
+    );
+    assert!(
+        engine.resumes().contains("dialog survey after 0"),
+        "{}",
+        engine.resumes()
+    );
+}
+
+#[test]
 fn events_the_consumer_already_marked_read_get_no_receipt() {
     let (mut engine, mut io) = streaming(
         Options {
