@@ -100,9 +100,9 @@ struct Args {
     /// Fault: send every notification of messaging events twice.
     #[arg(long)]
     repeat_changes: bool,
-    /// Fault: hold each notification of messaging events until the next
-    /// conversation snapshot or change has gone out (the close before the
-    /// last words).
+    /// Fault: hold every notification of messaging events, the consumer's
+    /// own included, until the next conversation snapshot or change has
+    /// gone out, however long that takes (the close before the last words).
     #[arg(long)]
     events_late: bool,
     /// Fault: accept connections and never read or answer.

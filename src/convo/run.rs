@@ -567,8 +567,13 @@ impl<'a> Run<'a> {
         let current = self.skill.as_deref().unwrap_or_default();
         if (current == wanted.trim()) == not {
             let verb = if not { "not to be" } else { "to be" };
+            let found = match &self.skill {
+                Some(skill) => format!("it is \"{skill}\""),
+                // Not the bot's doing: nothing told the skill.
+                None => "but the conversation's metadata never came".to_owned(),
+            };
             return Err(Mismatch::new(
-                format!("expected the conversation's skill {verb} {wanted}, it is \"{current}\""),
+                format!("expected the conversation's skill {verb} {wanted}, {found}"),
                 Some(wanted.to_owned()),
                 Some(current.to_owned()),
             ));

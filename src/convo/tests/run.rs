@@ -395,6 +395,17 @@ fn cards_and_the_conversations_skill() {
         failure(&played).message,
         "expected the conversation's skill to be 7, it is \"42\""
     );
+    // No metadata at all: said so, rather than blamed on the bot.
+    let played = play_with(
+        &files("c\n#me\nx\n#bot\nCHECKLIVEPERSONSKILL 7\n"),
+        Vec::new(),
+        None,
+        cards,
+    );
+    assert_eq!(
+        failure(&played).message,
+        "expected the conversation's skill to be 7, but the conversation's metadata never came"
+    );
     let played = play_with(
         &files("c\n#me\nx\n#bot\n!CHECKLIVEPERSONSKILL 7\n"),
         Vec::new(),
