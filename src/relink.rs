@@ -110,6 +110,11 @@ impl Relink<'_> {
     /// brought anything new. Renews the token or picks the pause, saying
     /// so on stderr; the error back when the failure is final.
     pub(crate) fn recover(&mut self, err: anyhow::Error, progressed: bool) -> Result<Recovery> {
+        // A signal that interrupted the link (EINTR in a handshake, say)
+        // stops the run: it is no failure to ride out.
+        if let Some(exit) = signals::pending() {
+            return Err(exit::fail(exit, ""));
+        }
         self.reconnecting = true;
         let link = exit::link_error(&err);
         // Refused with longer than this to live, a token did not expire.

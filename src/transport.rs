@@ -21,6 +21,7 @@ use crate::exit::{
 use crate::patience::Patience;
 use crate::proxy::Proxy;
 use crate::reconnect::LinkError;
+use crate::signals;
 
 /// How long a blocking read waits before it looks at deadlines and signals,
 /// while dialing.
@@ -553,14 +554,12 @@ fn tls_handshake(
         match attempt {
             Ok(stream) => return Ok(stream),
             Err(native_tls::HandshakeError::WouldBlock(mid)) => {
-                let now = Instant::now();
-                if now >= deadline {
-                    return Err(timed_out(
-                        &format!("TLS handshake with {host}"),
-                        dial.timeout,
-                    ));
-                }
-                patience.tick(now);
+                still_waiting(
+                    deadline,
+                    &format!("TLS handshake with {host}"),
+                    dial.timeout,
+                    patience,
+                )?;
                 attempt = mid.handshake();
             }
             Err(native_tls::HandshakeError::Failure(err)) => {
@@ -600,11 +599,7 @@ fn websocket_handshake(
         match attempt {
             Ok((ws, _response)) => return Ok(ws),
             Err(HandshakeError::Interrupted(mid)) => {
-                let now = Instant::now();
-                if now >= deadline {
-                    return Err(timed_out("the WebSocket handshake", dial.timeout));
-                }
-                patience.tick(now);
+                still_waiting(deadline, "the WebSocket handshake", dial.timeout, patience)?;
                 attempt = mid.handshake();
             }
             Err(HandshakeError::Failure(err)) => {
@@ -612,6 +607,25 @@ fn websocket_handshake(
             }
         }
     }
+}
+
+/// Between two tries of a handshake that would block: a signal ends the
+/// wait, and so does the deadline; otherwise the wait may be worth a word.
+fn still_waiting(
+    deadline: Instant,
+    what: &str,
+    timeout: Duration,
+    patience: &mut Patience,
+) -> Result<()> {
+    if let Some(exit) = signals::pending() {
+        return Err(fail(exit, ""));
+    }
+    let now = Instant::now();
+    if now >= deadline {
+        return Err(timed_out(what, timeout));
+    }
+    patience.tick(now);
+    Ok(())
 }
 
 fn handshake_error(host: &str, err: tungstenite::Error, timeout: Duration) -> anyhow::Error {

@@ -61,6 +61,9 @@ pub(crate) struct Client<'a> {
 pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
     let faults = shared.faults_for(connection);
     if faults.stall {
+        shared
+            .stalled
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         hold_silently(shared);
         return;
     }

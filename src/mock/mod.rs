@@ -186,6 +186,8 @@ struct Shared {
     stop: AtomicBool,
     /// Handshakes accepted.
     connections: AtomicUsize,
+    /// TCP connections held silently (`Faults::stall`).
+    pub(crate) stalled: AtomicUsize,
     requests: Mutex<Vec<String>>,
     /// Request lines received on the HTTP side.
     http_requests: Mutex<Vec<String>>,
@@ -331,6 +333,7 @@ impl MockServer {
             subscribers_changed: Condvar::new(),
             stop: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
+            stalled: AtomicUsize::new(0),
             requests: Mutex::new(Vec::new()),
             http_requests: Mutex::new(Vec::new()),
             client_properties: Mutex::new(Vec::new()),
@@ -539,6 +542,11 @@ impl MockServer {
     /// Handshakes accepted (upgraded) so far.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    /// TCP connections held silently so far under `Faults::stall`.
+    pub fn stalled(&self) -> usize {
+        self.shared.stalled.load(Ordering::SeqCst)
     }
 
     /// Stops accepting, closes every connection and joins the threads.

@@ -790,6 +790,38 @@ fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
 }
 
 #[test]
+fn sigterm_during_a_handshake_stops_the_run_with_its_summary() {
+    // The service accepts and never answers: the convo waits in its
+    // handshake, and --reconnect must not take the signal for a failure.
+    let setup = Setup::with(MockConfig {
+        faults: Faults {
+            stall: true,
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);
+    let child = crate::harness::spawn(setup.cmd().args([
+        "test",
+        "--reconnect",
+        dir.path().to_str().unwrap(),
+    ]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while setup.server.stalled() == 0 {
+        assert!(std::time::Instant::now() < deadline, "never dialled");
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, "TERM");
+    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(143);
+    assert!(!run.stderr.contains("reconnecting"), "{}", run.stderr);
+    assert_eq!(status_of(&run), [("a".to_owned(), "error".to_owned())]);
+    let (_, line) = &by_convo(&run)[0];
+    assert_eq!(line["error"], "stopped by SIGTERM");
+    assert_eq!(summary(&run)["errors"], 1);
+}
+
+#[test]
 fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     // Nobody answers, so the first convo waits for its bot step.
     let setup = Setup::new();

@@ -54,6 +54,9 @@ struct Job<'a> {
 }
 
 pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Result<()> {
+    // Ctrl-C or SIGTERM at any time, a convo's handshake included, ends
+    // the run with what it has: the lines, the summary, the reports.
+    signals::install();
     let given = config::given_credentials(global)?;
     if matches!(given, Some(Credentials::Given(..))) && args.jobs > 1 {
         return Err(fail(
