@@ -38,15 +38,18 @@ impl AgentMessage {
 
     /// One line for the transcript.
     fn show(&self) -> String {
-        let mut line = self.text.clone();
+        let mut parts = Vec::new();
+        if !self.text.is_empty() {
+            parts.push(self.text.clone());
+        }
         if !self.buttons.is_empty() {
             let titles: Vec<&str> = self.buttons.iter().map(|b| b.title.as_str()).collect();
-            line.push_str(&format!(" [{}]", titles.join(" | ")));
+            parts.push(format!("[{}]", titles.join(" | ")));
         }
         if !self.cards.is_empty() {
-            line.push_str(&format!(" (cards: {})", self.cards.join(" | ")));
+            parts.push(format!("(cards: {})", self.cards.join(" | ")));
         }
-        line
+        parts.join(" ")
     }
 }
 

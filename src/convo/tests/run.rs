@@ -375,6 +375,11 @@ fn cards_and_the_conversations_skill() {
         cards,
     );
     assert_eq!(played.outcome.failure, None);
+    // A message of cards alone: one space after the sender.
+    assert_eq!(
+        played.outcome.transcript.last().unwrap(),
+        "#bot (cards: Flights | Hotels)"
+    );
     let played = play_with(
         &files("c\n#me\nx\n#bot\nCARDS Cars\n"),
         Vec::new(),
