@@ -21,7 +21,8 @@ use tungstenite::protocol::frame::CloseFrame;
 use tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::config::ConnectionConfig;
-use crate::exit::{Exit, err_text, fail, websocket_failure};
+use crate::exit::{self, Exit, err_text, fail, websocket_failure};
+use crate::reconnect::LinkError;
 use crate::sanitise;
 use crate::session::{Session, Transmit};
 use crate::signals;
@@ -102,8 +103,15 @@ impl Connection {
         metadata: Option<&Value>,
     ) -> Result<String> {
         let id = self.session.request(request_type, body, metadata);
-        self.transmit()?;
-        Ok(id)
+        match self.transmit() {
+            // The link is gone (the server's close came in first, or a
+            // reset): the request is out as far as its sender can tell, and
+            // unanswered. The next read says how the link ended, and a
+            // command that rides it out looks for the request then, as for
+            // any request whose answer was lost.
+            Err(err) if exit::link_error(&err) == Some(LinkError::Dropped) => Ok(id),
+            sent => sent.map(|()| id),
+        }
     }
 
     /// Reads from the socket into the session until a frame for the reader

@@ -133,7 +133,11 @@ pub(crate) fn websocket_link(err: &tungstenite::Error) -> Option<LinkError> {
     use tungstenite::Error as E;
     use tungstenite::error::ProtocolError as P;
     match err {
-        E::ConnectionClosed | E::AlreadyClosed | E::Protocol(P::ResetWithoutClosingHandshake) => {
+        // A write after the server's close frame came in: the server ended
+        // the connection.
+        E::ConnectionClosed
+        | E::AlreadyClosed
+        | E::Protocol(P::ResetWithoutClosingHandshake | P::SendAfterClosing) => {
             Some(LinkError::Dropped)
         }
         E::Io(io_err) => Some(match io_exit(io_err) {
@@ -152,6 +156,7 @@ pub(crate) fn websocket_failure(host: &str, err: tungstenite::Error) -> anyhow::
     use tungstenite::error::ProtocolError as P;
     let message = match &err {
         E::ConnectionClosed | E::AlreadyClosed => "the connection is closed".to_owned(),
+        E::Protocol(P::SendAfterClosing) => "the server closed the connection".to_owned(),
         E::Protocol(P::ResetWithoutClosingHandshake) => {
             "the connection dropped without a close frame".to_owned()
         }
@@ -163,7 +168,7 @@ pub(crate) fn websocket_failure(host: &str, err: tungstenite::Error) -> anyhow::
         other => format!("the server broke the WebSocket protocol: {other}"),
     };
     let exit = match &err {
-        E::Protocol(P::ResetWithoutClosingHandshake) => Exit::TempFail,
+        E::Protocol(P::ResetWithoutClosingHandshake | P::SendAfterClosing) => Exit::TempFail,
         other => websocket_exit(other),
     };
     let message = format!("{}: {message}", host);
@@ -278,6 +283,20 @@ pub(crate) fn http_status_exit(status: u16) -> Exit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_after_the_servers_close_is_a_dropped_link_not_a_protocol_error() {
+        let err = websocket_failure(
+            "example.net",
+            tungstenite::Error::Protocol(tungstenite::error::ProtocolError::SendAfterClosing),
+        );
+        assert_eq!(link_error(&err), Some(LinkError::Dropped));
+        assert!(matches!(classify(&err), Outcome::Fail(Exit::TempFail)));
+        assert_eq!(
+            format!("{err:#}"),
+            "example.net: the server closed the connection"
+        );
+    }
 
     #[test]
     fn first_classified_cause_wins() {
