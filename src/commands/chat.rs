@@ -28,6 +28,7 @@ use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
+use crate::reconnect::LinkError;
 use crate::relink::Relink;
 use crate::render::{self, Transcript};
 use crate::sanitise;
@@ -379,8 +380,27 @@ impl Consumer for Talk<'_, '_> {
 
     // As for subscribe: the server ending the connection normally ends the
     // chat.
-    fn closed(&mut self, _: &mut Connection) -> Result<Wake> {
-        Ok(Wake::Nothing)
+    // The server ended the connection normally. What came before may have
+    // ended the chat; if not, the link ended in the middle of it (LivePerson
+    // closes sockets with 1000 now and then): a failure that --reconnect
+    // rides out, not the conversation's end.
+    fn closed(&mut self, connection: &mut Connection) -> Result<Wake> {
+        loop {
+            match self.drained(connection)? {
+                ControlFlow::Break(wake) => return Ok(wake),
+                ControlFlow::Continue(None) => {}
+                ControlFlow::Continue(Some(_)) => {
+                    return Err(exit::link_failure(
+                        Exit::TempFail,
+                        LinkError::Closed(1000),
+                        format!(
+                            "{}: the server closed the connection before the chat ended",
+                            connection.host()
+                        ),
+                    ));
+                }
+            }
+        }
     }
 }
 

@@ -909,3 +909,32 @@ fn without_reconnect_a_lost_conversation_answer_says_the_conversation_may_be_ope
     );
     assert_eq!(open_conversations(&setup).len(), 1);
 }
+
+#[test]
+fn a_normal_close_from_the_server_in_the_middle_is_ridden_out_not_taken_for_the_end() {
+    // Every connection is closed with 1000 after four frames.
+    let setup = Setup::with(MockConfig {
+        agent_echo: true,
+        faults: Faults {
+            close_after: Some((4, 1000)),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let run = setup.run_stdin(&["chat", "--turns", "--reconnect"], "a\nb\nc\n");
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains("the server closed the connection before the chat ended; reconnecting"),
+        "{}",
+        run.stderr
+    );
+    let conversation = run.lines[0]["conversationId"].as_str().unwrap();
+    let me = setup.server.default_consumer();
+    assert_eq!(setup.server.messages_of(me, conversation), ["a", "b", "c"]);
+    assert!(open_conversations(&setup).is_empty());
+    // Without --reconnect it is a failure, and the conversation is closed.
+    let run = setup.run_stdin(&["chat", "--turns"], "a\nb\nc\n");
+    run.assert_error(75, "the server closed the connection before the chat ended");
+    assert!(open_conversations(&setup).is_empty());
+}
