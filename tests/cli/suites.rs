@@ -822,6 +822,36 @@ fn sigterm_during_a_handshake_stops_the_run_with_its_summary() {
 }
 
 #[test]
+fn under_repeat_each_run_of_a_convo_is_named_on_stderr() {
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        faults: Faults {
+            drop_after: Some(4),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let dir = suite(&[("d.convo.txt", "drops\n\n#me\none\n\n#bot\none\n")]);
+    let run = setup.run(&[
+        "test",
+        "--reconnect",
+        "--repeat",
+        "2",
+        dir.path().to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    for said in run.stderr.lines() {
+        assert!(
+            said.starts_with("lp-consumer: convo drops #1: ")
+                || said.starts_with("lp-consumer: convo drops #2: "),
+            "{said}"
+        );
+    }
+    assert!(run.stderr.contains("convo drops #1: "), "{}", run.stderr);
+    assert!(run.stderr.contains("convo drops #2: "), "{}", run.stderr);
+}
+
+#[test]
 fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     // Nobody answers, so the first convo waits for its bot step.
     let setup = Setup::new();

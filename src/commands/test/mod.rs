@@ -231,8 +231,10 @@ fn run_one(
         error: None,
         transcript: Vec::new(),
     };
-    // Several convos may run at once: each one's diagnostics name it.
-    let played = output::on_behalf_of(format!("convo {}", job.planned.name), || {
+    // Several convos may run at once: each one's diagnostics name it, and
+    // which run of it under --repeat.
+    let repeat = job.repeat.map_or_else(String::new, |n| format!(" #{n}"));
+    let played = output::on_behalf_of(format!("convo {}{repeat}", job.planned.name), || {
         job.planned
             .steps
             .as_ref()
