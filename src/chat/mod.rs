@@ -178,6 +178,12 @@ pub(crate) struct Chat {
     close_sent: bool,
     /// A line of input went out (a message, a click, a courtesy).
     sent_any: bool,
+    /// The conversation's metadata came at least once...
+    metadata_seen: bool,
+    /// ...and the first said it was closed already.
+    closed_from_start: bool,
+    /// When the chat began, by this machine's clock (ms since the epoch).
+    started_ms: i64,
     /// The sequence of our last message the service confirmed, in the
     /// dialog lines go to.
     confirmed: Option<u64>,
@@ -234,6 +240,9 @@ impl Chat {
             input_done: false,
             close_sent: false,
             sent_any: false,
+            metadata_seen: false,
+            closed_from_start: false,
+            started_ms: crate::when::now_ms(),
             confirmed: None,
             latest: None,
             resync: None,
@@ -413,9 +422,10 @@ impl Chat {
         Some(format!("{least}{unsent} {lines}"))
     }
 
-    /// Whether any line went out as a request.
-    pub(crate) fn sent_any(&self) -> bool {
-        self.sent_any
+    /// The conversation was closed before the chat began, and no input
+    /// could go in: none went out, and some was read or may still come.
+    pub(crate) fn closed_before_input(&self, unsent: bool) -> bool {
+        self.closed_from_start && !self.sent_any && (unsent || !self.input_done)
     }
 
     /// A survey dialog opened that the command must subscribe to.
@@ -864,8 +874,13 @@ impl Chat {
         }
         if change.closed() && !self.closed {
             self.closed = true;
+            // By its end time, when it says one: a close heard of in the
+            // first metadata may have come during the chat's setup.
+            self.closed_from_start =
+                !self.metadata_seen && change.end_ts.is_some_and(|end| end < self.started_ms);
             io.notice("the conversation is closed")?;
         }
+        self.metadata_seen = true;
         Ok(())
     }
 

@@ -146,13 +146,19 @@ pub(crate) fn run(
         Ok(_) => {
             let unsent = chat.unsent(&mut lines);
             connection.finish();
-            return match unsent {
-                // Nothing of the input could go in: as `send` to a closed
-                // conversation is refused.
-                Some(unsent) if chat.closed() && !chat.sent_any() => Err(exit::fail(
+            // Nothing of the input could go in, read yet or still to come:
+            // as `send` to a closed conversation is refused.
+            if chat.closed_before_input(unsent.is_some()) {
+                let what = unsent.map_or_else(
+                    || "nothing sent".to_owned(),
+                    |unsent| format!("{unsent} of input not sent"),
+                );
+                return Err(exit::fail(
                     Exit::Refused,
-                    format!("the conversation is closed: {unsent} of input not sent"),
-                )),
+                    format!("the conversation is closed: {what}"),
+                ));
+            }
+            return match unsent {
                 Some(unsent) => {
                     output::say(&format!(
                         "warning: the conversation ended before the input: {unsent} of input \

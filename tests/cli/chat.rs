@@ -859,6 +859,16 @@ fn a_chat_in_a_conversation_closed_before_it_began_sends_nothing_and_fails() {
     );
     assert!(run.lines.is_empty());
     assert!(requests_of_type(&setup, "\"message\":\"a\"").is_empty());
+    // The same before any input has come (stdin open, nothing in it yet).
+    let mut child = spawn(
+        setup
+            .cmd()
+            .args(["chat", "--turns", &conversation])
+            .stdin(std::process::Stdio::piped()),
+    );
+    let _input = child.stdin.take();
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(1, "lp-consumer: the conversation is closed: nothing sent");
 }
 
 /// A chat whose first connection drops instead of answering the
