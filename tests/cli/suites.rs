@@ -852,6 +852,36 @@ fn under_repeat_each_run_of_a_convo_is_named_on_stderr() {
 }
 
 #[test]
+fn a_signed_up_convo_left_open_gives_no_advice_that_needs_its_token() {
+    let setup = Setup::new();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n#bot\nhi\n")]);
+    let child = crate::harness::spawn(signing_up(&setup, cache.path()).args([
+        "test",
+        "--bot-timeout",
+        "60",
+        dir.path().to_str().unwrap(),
+    ]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !setup.server.requests().iter().any(|r| r.contains("\"hi\"")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the convo never spoke"
+        );
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, "INT");
+    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_code(130);
+    let first = run.stderr.lines().next().unwrap();
+    assert!(
+        first.contains("is left open; its consumer was signed up for this convo alone"),
+        "{first}"
+    );
+    assert!(!first.contains("lp-consumer close"), "{first}");
+}
+
+#[test]
 fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     // Nobody answers, so the first convo waits for its bot step.
     let setup = Setup::new();

@@ -38,7 +38,8 @@ pub(crate) struct Played {
 }
 
 /// Plays `steps` in a new conversation of `config`'s consumer, closed at
-/// the end, and gives `turn` back once the conversation is open; a refused token is renewed, and with `--reconnect` a failed
+/// the end, and gives `turn` back once the conversation is open (a consumer
+/// `signed_up` for the convo cannot close it later: a warning says so); a refused token is renewed, and with `--reconnect` a failed
 /// link reconnected, as in `chat`. Err: no conversation to play in.
 pub(crate) fn play(
     turn: Turn,
@@ -47,6 +48,7 @@ pub(crate) fn play(
     retry: &ReconnectArgs,
     steps: &[Step],
     bot_timeout: Duration,
+    signed_up: bool,
 ) -> Result<Played> {
     config
         .client_properties
@@ -125,7 +127,16 @@ pub(crate) fn play(
     if chat.closed() {
         connection.finish();
     } else if stopped || !close_at_end(&relink, connection, &conversation) {
-        output::say(&format!("warning: {}", left_open(&conversation)));
+        let open = if signed_up {
+            // Its token is gone with the convo: no command can reach it.
+            format!(
+                "conversation {conversation} is left open; its consumer was signed up for \
+                 this convo alone, so only the service closes it, when it times out"
+            )
+        } else {
+            left_open(&conversation)
+        };
+        output::say(&format!("warning: {open}"));
     }
     Ok(Played {
         conversation,

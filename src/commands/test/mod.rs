@@ -270,6 +270,7 @@ fn run_one(
                     &args.retry,
                     steps,
                     args.bot_timeout,
+                    matches!(consumers, Consumers::Signup { .. }),
                 )
             })
     });
