@@ -789,6 +789,32 @@ fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
     assert_eq!(status_of(&run), [("plans".to_owned(), "passed".to_owned())]);
 }
 
+/// `command` run until `ready` holds of its service, then sent `signal`.
+#[track_caller]
+fn stopped_once(
+    command: &mut Command,
+    setup: &Setup,
+    ready: impl Fn(&Setup) -> bool,
+    signal: &str,
+) -> Run {
+    let child = crate::harness::spawn(command);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ready(setup) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never ready for {signal}"
+        );
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, signal);
+    crate::harness::finish(child.wait_with_output().unwrap(), &setup.token)
+}
+
+/// The convo has said `hi`.
+fn said_hi(setup: &Setup) -> bool {
+    setup.server.requests().iter().any(|r| r.contains("\"hi\""))
+}
+
 #[test]
 fn sigterm_during_a_handshake_stops_the_run_with_its_summary() {
     // The service accepts and never answers: the convo waits in its
@@ -801,18 +827,14 @@ fn sigterm_during_a_handshake_stops_the_run_with_its_summary() {
         ..MockConfig::default()
     });
     let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);
-    let child = crate::harness::spawn(setup.cmd().args([
-        "test",
-        "--reconnect",
-        dir.path().to_str().unwrap(),
-    ]));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while setup.server.stalled() == 0 {
-        assert!(std::time::Instant::now() < deadline, "never dialled");
-        std::thread::yield_now();
-    }
-    crate::harness::signal(&child, "TERM");
-    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    let run = stopped_once(
+        setup
+            .cmd()
+            .args(["test", "--reconnect", dir.path().to_str().unwrap()]),
+        &setup,
+        |setup| setup.server.stalled() > 0,
+        "TERM",
+    );
     run.assert_code(143);
     assert!(!run.stderr.contains("reconnecting"), "{}", run.stderr);
     assert_eq!(status_of(&run), [("a".to_owned(), "error".to_owned())]);
@@ -856,22 +878,17 @@ fn a_signed_up_convo_left_open_gives_no_advice_that_needs_its_token() {
     let setup = Setup::new();
     let cache = tempfile::tempdir().unwrap();
     let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n#bot\nhi\n")]);
-    let child = crate::harness::spawn(signing_up(&setup, cache.path()).args([
-        "test",
-        "--bot-timeout",
-        "60",
-        dir.path().to_str().unwrap(),
-    ]));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !setup.server.requests().iter().any(|r| r.contains("\"hi\"")) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the convo never spoke"
-        );
-        std::thread::yield_now();
-    }
-    crate::harness::signal(&child, "INT");
-    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    let run = stopped_once(
+        signing_up(&setup, cache.path()).args([
+            "test",
+            "--bot-timeout",
+            "60",
+            dir.path().to_str().unwrap(),
+        ]),
+        &setup,
+        said_hi,
+        "INT",
+    );
     run.assert_code(130);
     let first = run.stderr.lines().next().unwrap();
     assert!(
@@ -889,22 +906,14 @@ fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
         ("a.convo.txt", "a\n#me\nhi\n#bot\nhi\n"),
         ("b.convo.txt", "b\n#me\nhi\n"),
     ]);
-    let child = crate::harness::spawn(setup.cmd().args([
-        "test",
-        "--bot-timeout",
-        "60",
-        dir.path().to_str().unwrap(),
-    ]));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !setup.server.requests().iter().any(|r| r.contains("\"hi\"")) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the convo never spoke"
-        );
-        std::thread::yield_now();
-    }
-    crate::harness::signal(&child, "INT");
-    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    let run = stopped_once(
+        setup
+            .cmd()
+            .args(["test", "--bot-timeout", "60", dir.path().to_str().unwrap()]),
+        &setup,
+        said_hi,
+        "INT",
+    );
     run.assert_code(130);
     // The conversation in progress is left open, as chat leaves its own,
     // and said so; then the run's end.
