@@ -30,7 +30,7 @@ use crate::token::Token;
 use crate::transport::{self, Stream, is_tick, timed_out};
 
 mod pump;
-pub(crate) use pump::{Consumer, Found, Wait, Wake, Watch};
+pub(crate) use pump::{Consumer, Found, Wait, Wake, Watch, closed_midway};
 
 /// How long to wait for the server's answer to our close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);

@@ -89,25 +89,25 @@ pub(crate) struct Attempts {
     accepted: bool,
 }
 
+/// A pause before attempt `attempt`, between `min` and `max` (the caller
+/// picks, at random, so that many clients do not retry in step).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Pause {
+    pub(crate) attempt: u32,
+    pub(crate) min: Duration,
+    pub(crate) max: Duration,
+}
+
 /// The decision.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
     /// Renew the token and reconnect at once.
     Renew,
-    /// Renew the token and reconnect after a pause, as `Wait` says: the
-    /// renewed token was refused long before its expiry.
-    RenewAfter {
-        attempt: u32,
-        min: Duration,
-        max: Duration,
-    },
-    /// Reconnect after a pause between `min` and `max` (the caller picks,
-    /// at random, so that many clients do not retry in step).
-    Wait {
-        attempt: u32,
-        min: Duration,
-        max: Duration,
-    },
+    /// Renew the token and reconnect after the pause: the renewed token
+    /// was refused long before its expiry.
+    RenewAfter(Pause),
+    /// Reconnect after the pause.
+    Wait(Pause),
     /// The failure is final.
     GiveUp(GiveUp),
 }
@@ -159,9 +159,7 @@ impl Attempts {
             // attempt, with its pause and --max-retries.
             if fresh && early {
                 return match self.failed(progressed, false, policy) {
-                    Decision::Wait { attempt, min, max } => {
-                        Decision::RenewAfter { attempt, min, max }
-                    }
+                    Decision::Wait(pause) => Decision::RenewAfter(pause),
                     decision => decision,
                 };
             }
@@ -188,11 +186,11 @@ impl Attempts {
             return Decision::GiveUp(GiveUp::TooManyAttempts(max));
         }
         let (min, max) = backoff(self.failures, throttled);
-        Decision::Wait {
+        Decision::Wait(Pause {
             attempt: self.failures,
             min,
             max,
-        }
+        })
     }
 }
 
@@ -226,12 +224,16 @@ mod tests {
         max_retries: None,
     };
 
-    fn wait(attempt: u32, min_ms: u64, max_ms: u64) -> Decision {
-        Decision::Wait {
+    fn pause(attempt: u32, min_ms: u64, max_ms: u64) -> Pause {
+        Pause {
             attempt,
             min: Duration::from_millis(min_ms),
             max: Duration::from_millis(max_ms),
         }
+    }
+
+    fn wait(attempt: u32, min_ms: u64, max_ms: u64) -> Decision {
+        Decision::Wait(pause(attempt, min_ms, max_ms))
     }
 
     #[test]
@@ -316,7 +318,7 @@ mod tests {
         let mut attempts = Attempts::default();
         let mut ceilings = Vec::new();
         for _ in 0..10 {
-            let Decision::Wait { min, max, .. } =
+            let Decision::Wait(Pause { min, max, .. }) =
                 attempts.decide(Some(LinkError::Dropped), false, false, &RECONNECT)
             else {
                 panic!("not a wait");
@@ -441,16 +443,12 @@ mod tests {
         // nothing new: renewed after a pause, counted ...
         assert_eq!(
             attempts.decide(refused, false, true, &policy),
-            Decision::RenewAfter {
-                attempt: 1,
-                min: Duration::from_millis(250),
-                max: Duration::from_millis(500)
-            }
+            Decision::RenewAfter(pause(1, 250, 500))
         );
         attempts.accepted();
         assert!(matches!(
             attempts.decide(refused, false, true, &policy),
-            Decision::RenewAfter { attempt: 2, .. }
+            Decision::RenewAfter(Pause { attempt: 2, .. })
         ));
         attempts.accepted();
         // ... up to --max-retries.
@@ -478,7 +476,7 @@ mod tests {
         // Refused early, but new events came: the count starts again.
         assert!(matches!(
             attempts.decide(refused, true, true, &RENEW),
-            Decision::RenewAfter { attempt: 1, .. }
+            Decision::RenewAfter(Pause { attempt: 1, .. })
         ));
     }
 

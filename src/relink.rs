@@ -14,7 +14,7 @@ use crate::config::ConnectionConfig;
 use crate::connection::Connection;
 use crate::exit;
 use crate::output;
-use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Policy};
+use crate::reconnect::{Attempts, Decision, GiveUp, LinkError, Pause, Policy};
 use crate::signals;
 use crate::token::Token;
 use crate::when::now_secs;
@@ -118,24 +118,19 @@ impl Relink<'_> {
         self.reconnecting = true;
         let link = exit::link_error(&err);
         // Refused with longer than this to live, a token did not expire.
-        const EARLY_SECS: f64 = 30.0;
-        let early = self
-            .token()
-            .claims
-            .exp()
-            .is_some_and(|exp| exp - now_secs() as f64 > EARLY_SECS);
+        const EARLY_SECS: u64 = 30;
+        let claims = &self.token().claims;
+        let early = claims.exp().is_some() && !claims.expires_within(now_secs(), EARLY_SECS);
         match self.attempts.decide(link, progressed, early, &self.policy) {
             Decision::Renew => {
                 self.renew(link)?;
                 Ok(Recovery::Now)
             }
-            Decision::RenewAfter { attempt, min, max } => {
+            Decision::RenewAfter(pause) => {
                 self.renew(link)?;
-                Ok(Recovery::After(self.pause(&err, attempt, min, max)))
+                Ok(Recovery::After(self.pause(&err, &pause)))
             }
-            Decision::Wait { attempt, min, max } => {
-                Ok(Recovery::After(self.pause(&err, attempt, min, max)))
-            }
+            Decision::Wait(pause) => Ok(Recovery::After(self.pause(&err, &pause))),
             Decision::GiveUp(GiveUp::Final) => Err(err),
             Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
                 Err(err.context("the token just renewed by --jwt-command was refused too"))
@@ -162,16 +157,11 @@ impl Relink<'_> {
         Ok(())
     }
 
-    /// The pause before attempt `attempt`, picked between `min` and `max`
-    /// and said with the failure.
-    fn pause(
-        &mut self,
-        err: &anyhow::Error,
-        attempt: u32,
-        min: Duration,
-        max: Duration,
-    ) -> Duration {
+    /// The delay of `pause`, picked between its bounds and said with the
+    /// failure.
+    fn pause(&mut self, err: &anyhow::Error, pause: &Pause) -> Duration {
         self.said = true;
+        let Pause { attempt, min, max } = *pause;
         let delay = min + (max - min).mul_f64(random_fraction(attempt));
         output::say(&format!(
             "{err:#}; reconnecting in {:.1} s (attempt {attempt})",

@@ -178,9 +178,7 @@ pub(crate) struct Chat {
     close_sent: bool,
     /// A line of input went out (a message, a click, a courtesy).
     sent_any: bool,
-    /// The conversation's metadata came at least once...
-    metadata_seen: bool,
-    /// ...and the first said it was closed already.
+    /// The conversation closed before the chat began, by its end time.
     closed_from_start: bool,
     /// When the chat began, by this machine's clock (ms since the epoch).
     started_ms: i64,
@@ -240,7 +238,6 @@ impl Chat {
             input_done: false,
             close_sent: false,
             sent_any: false,
-            metadata_seen: false,
             closed_from_start: false,
             started_ms: crate::when::now_ms(),
             confirmed: None,
@@ -876,11 +873,9 @@ impl Chat {
             self.closed = true;
             // By its end time, when it says one: a close heard of in the
             // first metadata may have come during the chat's setup.
-            self.closed_from_start =
-                !self.metadata_seen && change.end_ts.is_some_and(|end| end < self.started_ms);
+            self.closed_from_start = change.end_ts.is_some_and(|end| end < self.started_ms);
             io.notice("the conversation is closed")?;
         }
-        self.metadata_seen = true;
         Ok(())
     }
 

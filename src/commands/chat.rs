@@ -19,7 +19,7 @@ use tungstenite::http::HeaderValue;
 use crate::chat::{self, Chat};
 use crate::cli::{ChatArgs, Format};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Consumer, Wait, Wake, Watch};
+use crate::connection::{Connection, Consumer, Wait, Wake, Watch, closed_midway};
 use crate::convo::record::Recorder;
 use crate::convo::suite;
 use crate::engine::driver::SetupPatience;
@@ -28,7 +28,6 @@ use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
 use crate::output::{self, Output};
-use crate::reconnect::LinkError;
 use crate::relink::Relink;
 use crate::render::{self, Transcript};
 use crate::sanitise;
@@ -158,16 +157,12 @@ pub(crate) fn run(
                     format!("the conversation is closed: {what}"),
                 ));
             }
-            return match unsent {
-                Some(unsent) => {
-                    output::say(&format!(
-                        "warning: the conversation ended before the input: {unsent} of input \
-                         not sent"
-                    ));
-                    Ok(())
-                }
-                None => Ok(()),
-            };
+            if let Some(unsent) = unsent {
+                output::say(&format!(
+                    "warning: the conversation ended before the input: {unsent} of input not sent"
+                ));
+            }
+            return Ok(());
         }
         Err(err) => Err(err),
     };
@@ -384,29 +379,9 @@ impl Consumer for Talk<'_, '_> {
         }
     }
 
-    // As for subscribe: the server ending the connection normally ends the
-    // chat.
-    // The server ended the connection normally. What came before may have
-    // ended the chat; if not, the link ended in the middle of it (LivePerson
-    // closes sockets with 1000 now and then): a failure that --reconnect
-    // rides out, not the conversation's end.
+    // Only the conversation's own close ends a chat.
     fn closed(&mut self, connection: &mut Connection) -> Result<Wake> {
-        loop {
-            match self.drained(connection)? {
-                ControlFlow::Break(wake) => return Ok(wake),
-                ControlFlow::Continue(None) => {}
-                ControlFlow::Continue(Some(_)) => {
-                    return Err(exit::link_failure(
-                        Exit::TempFail,
-                        LinkError::Closed(1000),
-                        format!(
-                            "{}: the server closed the connection before the chat ended",
-                            connection.host()
-                        ),
-                    ));
-                }
-            }
-        }
+        closed_midway(self, connection, "the chat")
     }
 }
 

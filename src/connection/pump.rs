@@ -284,6 +284,33 @@ pub(crate) trait Consumer {
     fn closed(&mut self, connection: &mut Connection) -> Result<Self::Output>;
 }
 
+/// `Consumer::closed` for a conversation that only its own end ends: what
+/// came before the server's close is handled, and unless that ended the
+/// consumer, the close cut `what` short: a failed link, which --reconnect
+/// rides out (LivePerson closes sockets with 1000 now and then).
+pub(crate) fn closed_midway<C: Consumer>(
+    consumer: &mut C,
+    connection: &mut Connection,
+    what: &str,
+) -> Result<C::Output> {
+    loop {
+        match consumer.drained(connection)? {
+            ControlFlow::Break(output) => return Ok(output),
+            ControlFlow::Continue(None) => {}
+            ControlFlow::Continue(Some(_)) => {
+                return Err(link_failure(
+                    Exit::TempFail,
+                    LinkError::Closed(1000),
+                    format!(
+                        "{}: the server closed the connection before {what} ended",
+                        connection.host()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 /// The response to one request.
 struct Awaited<'a> {
     id: &'a str,

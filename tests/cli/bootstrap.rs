@@ -131,6 +131,15 @@ impl Account {
             .to_owned()
     }
 
+    /// A --jwt-command that prints `token`, its runs counted by
+    /// `helper_runs`.
+    fn helper_printing(&self, token: &str) -> String {
+        format!(
+            "echo run >> '{}'; echo {token}",
+            self.dir.path().join("runs").display()
+        )
+    }
+
     fn helper_runs(&self) -> usize {
         fs::read_to_string(self.dir.path().join("runs"))
             .unwrap_or_default()
@@ -987,10 +996,7 @@ fn a_one_shot_command_renews_a_token_refused_at_the_handshake() {
         ..MockConfig::default()
     });
     let token = account.server.token(account.server.default_consumer());
-    let helper = format!(
-        "echo run >> '{}'; echo {token}",
-        account.dir.path().join("runs").display()
-    );
+    let helper = account.helper_printing(&token);
     let run = raw(
         account
             .cmd()
@@ -1022,10 +1028,7 @@ fn a_fresh_token_refused_again_is_final() {
     let token = account.server.token(account.server.default_consumer());
     // The helper's token is for another account: refused at the handshake.
     let foreign = encode_unsigned(&json!({"sub": "lp-mock-consumer", "aud": "acc:other"}));
-    let helper = format!(
-        "echo run >> '{}'; echo {foreign}",
-        account.dir.path().join("runs").display()
-    );
+    let helper = account.helper_printing(&foreign);
     let run = raw(
         account
             .cmd()
@@ -1058,10 +1061,7 @@ fn a_renewed_token_refused_long_before_its_expiry_again_and_again_counts_as_fail
     });
     let conversation = account.server.history_conversation().unwrap();
     let token = account.server.token(account.server.default_consumer());
-    let helper = format!(
-        "echo run >> '{}'; echo {token}",
-        account.dir.path().join("runs").display()
-    );
+    let helper = account.helper_printing(&token);
     let run = raw(
         account
             .cmd()

@@ -18,15 +18,14 @@ use crate::chat::{self, Chat};
 use crate::cli::{CreateArgs, Origin, ReconnectArgs};
 use crate::commands::chat::{CLIENT_PROPERTIES, close_at_end, left_open, reopen};
 use crate::config::ConnectionConfig;
-use crate::connection::{Connection, Consumer, Wait, Watch};
+use crate::connection::{Connection, Consumer, Wait, Watch, closed_midway};
 use crate::convo::event;
 use crate::convo::parse::Step;
 use crate::convo::run::{Action, Outcome, Run};
 use crate::engine::{self, Engine, Event};
-use crate::exit::{self, Exit, link_failure};
+use crate::exit::{self, Exit};
 use crate::frames::{ConversationChange, Response, types};
 use crate::output;
-use crate::reconnect::LinkError;
 use crate::relink::Relink;
 
 /// A convo played in its conversation: to its verdict, or as far as an
@@ -39,8 +38,9 @@ pub(crate) struct Played {
 
 /// Plays `steps` in a new conversation of `config`'s consumer, closed at
 /// the end, and gives `turn` back once the conversation is open (a consumer
-/// `signed_up` for the convo cannot close it later: a warning says so); a refused token is renewed, and with `--reconnect` a failed
-/// link reconnected, as in `chat`. Err: no conversation to play in.
+/// `signed_up` for the convo cannot close it later: a warning says so); a
+/// refused token is renewed, and with `--reconnect` a failed link
+/// reconnected, as in `chat`. Err: no conversation to play in.
 pub(crate) fn play(
     turn: Turn,
     config: &mut ConnectionConfig,
@@ -296,25 +296,8 @@ impl Consumer for Live<'_, '_, '_> {
         })))
     }
 
-    // Nothing more comes: the executor is done with what it has, or the
-    // convo cannot go on.
     fn closed(&mut self, connection: &mut Connection) -> Result<()> {
-        loop {
-            match self.drained(connection)? {
-                ControlFlow::Break(()) => return Ok(()),
-                ControlFlow::Continue(None) => {}
-                ControlFlow::Continue(Some(_)) => {
-                    return Err(link_failure(
-                        Exit::TempFail,
-                        LinkError::Closed(1000),
-                        format!(
-                            "{}: the server closed the connection before the convo ended",
-                            connection.host()
-                        ),
-                    ));
-                }
-            }
-        }
+        closed_midway(self, connection, "the convo")
     }
 }
 

@@ -115,9 +115,9 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     let next = AtomicUsize::new(0);
     let (report, results) = mpsc::channel();
     let mut all = Vec::with_capacity(jobs.len());
-    let ramp = Ramp::new((args.jobs as usize).min(jobs.len()), local_service);
+    let workers = (args.jobs as usize).min(jobs.len());
+    let ramp = Ramp::new(workers, local_service);
     thread::scope(|scope| -> Result<()> {
-        let workers = (args.jobs as usize).min(jobs.len());
         // A worker runs one convo at a time, so its number is a slot no
         // other running convo holds: `LP_TEST_SLOT` for a pool of identities.
         for slot in 0..workers {
