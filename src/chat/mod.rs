@@ -398,7 +398,7 @@ impl Chat {
     /// those already read, were not sent ("3 lines", "at least 1 line").
     /// None after the chat's own /close, whose lines after it are dropped
     /// as documented.
-    pub(crate) fn unsent(&self, lines: &mut Lines) -> Option<String> {
+    pub(crate) fn unsent(&mut self, lines: &mut Lines) -> Option<String> {
         if self.input_done || self.close_sent {
             return None;
         }
@@ -411,6 +411,8 @@ impl Chat {
                 Ok(Line::End) => break false,
             }
         };
+        // Seen to end: no input may still come.
+        self.input_done = !more;
         if unsent == 0 {
             return None;
         }

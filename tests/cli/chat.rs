@@ -869,6 +869,10 @@ fn a_chat_in_a_conversation_closed_before_it_began_sends_nothing_and_fails() {
     let _input = child.stdin.take();
     let run = finish(child.wait_with_output().unwrap(), &setup.token);
     run.assert_error(1, "lp-consumer: the conversation is closed: nothing sent");
+    // With no input at all, nothing was to be sent: the history, and 0.
+    let run = setup.run_stdin(&["chat", &conversation], "");
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
 }
 
 /// A chat whose first connection drops instead of answering the

@@ -899,6 +899,15 @@ fn a_signed_up_convo_left_open_gives_no_advice_that_needs_its_token() {
 }
 
 #[test]
+fn reuse_is_a_usage_error_for_test() {
+    let setup = echo();
+    let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);
+    let run = setup.run(&["test", "--reuse", dir.path().to_str().unwrap()]);
+    run.assert_error(2, "test runs each convo in a new conversation of its own");
+    assert!(setup.server.requests().is_empty());
+}
+
+#[test]
 fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     // Nobody answers, so the first convo waits for its bot step.
     let setup = Setup::new();

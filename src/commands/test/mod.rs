@@ -57,6 +57,13 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     // Ctrl-C or SIGTERM at any time, a convo's handshake included, ends
     // the run with what it has: the lines, the summary, the reports.
     signals::install();
+    if args.create.reuse {
+        return Err(fail(
+            Exit::Usage,
+            "--reuse takes the consumer's open conversation, and test runs each convo in a \
+             new conversation of its own: leave --reuse out",
+        ));
+    }
     let given = config::given_credentials(global)?;
     if matches!(given, Some(Credentials::Given(..))) && args.jobs > 1 {
         return Err(fail(
