@@ -195,7 +195,7 @@ pub(crate) fn read_input(path: &Path, flag: &str) -> Result<String> {
             Exit::DataErr,
             format!("{flag} {}: not UTF-8 text", path.display()),
         ),
-        _ => unreadable(flag, path, &err),
+        _ => unreadable(Some(flag), path, &err),
     })?;
     Ok(text)
 }
@@ -437,7 +437,7 @@ fn parse_endpoint(text: &str, origin: &str) -> Result<Endpoint> {
 /// Reads every certificate of a PEM file: `Certificate::from_pem` takes only
 /// the first one, so a bundle is split first.
 fn read_cacerts(path: &Path) -> Result<Vec<native_tls::Certificate>> {
-    let text = fs::read_to_string(path).map_err(|err| unreadable("--cacert", path, &err))?;
+    let text = fs::read_to_string(path).map_err(|err| unreadable(Some("--cacert"), path, &err))?;
     const END: &str = "-----END CERTIFICATE-----";
     let mut certs = Vec::new();
     let mut rest = text.as_str();

@@ -195,11 +195,17 @@ pub(crate) fn err_text(err: &io::Error) -> String {
     }
 }
 
-/// The error for an input file named by `flag` that cannot be read.
-pub(crate) fn unreadable(flag: &str, path: &std::path::Path, err: &io::Error) -> anyhow::Error {
+/// The error for an input file that cannot be read: named by `flag`, or
+/// (None) given as an argument.
+pub(crate) fn unreadable(
+    flag: Option<&str>,
+    path: &std::path::Path,
+    err: &io::Error,
+) -> anyhow::Error {
+    let flag = flag.map(|flag| format!("{flag} ")).unwrap_or_default();
     fail(
         Exit::NoInput,
-        format!("cannot read {flag} {}: {}", path.display(), err_text(err)),
+        format!("cannot read {flag}{}: {}", path.display(), err_text(err)),
     )
 }
 

@@ -45,7 +45,7 @@ impl StateFile {
         let path = match (linked, through_link) {
             (false, _) => path.to_owned(),
             (true, true) => {
-                link_target(path).map_err(|err| unreadable("--state-file", path, &err))?
+                link_target(path).map_err(|err| unreadable(Some("--state-file"), path, &err))?
             }
             (true, false) => {
                 return Err(fail(
@@ -75,7 +75,7 @@ impl StateFile {
             Ok(text) if text.trim().is_empty() => None,
             Ok(text) => Some(parse(path, &text, conversation)?),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => return Err(unreadable("--state-file", path, &err)),
+            Err(err) => return Err(unreadable(Some("--state-file"), path, &err)),
         };
         Ok(StateFile {
             path: path.to_owned(),

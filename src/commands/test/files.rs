@@ -15,7 +15,7 @@ use crate::exit::{Exit, err_text, fail, unreadable};
 pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut found = Vec::new();
     for path in paths {
-        let metadata = fs::metadata(path).map_err(|err| unreadable("PATH", path, &err))?;
+        let metadata = fs::metadata(path).map_err(|err| unreadable(None, path, &err))?;
         if metadata.is_dir() {
             walk(path, &mut found)?;
         } else if kind(&path.to_string_lossy()).is_some() {
@@ -48,7 +48,7 @@ pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
                 io::ErrorKind::InvalidData => {
                     fail(Exit::DataErr, format!("{}: not UTF-8 text", path.display()))
                 }
-                _ => unreadable("PATH", &path, &err),
+                _ => unreadable(None, &path, &err),
             })?;
             Ok(Source {
                 path: path.display().to_string(),
@@ -59,7 +59,7 @@ pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
 }
 
 fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = fs::read_dir(folder).map_err(|err| unreadable("PATH", folder, &err))?;
+    let entries = fs::read_dir(folder).map_err(|err| unreadable(None, folder, &err))?;
     for entry in entries {
         let entry = entry.map_err(|err| {
             fail(

@@ -190,13 +190,19 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     }
     Err(fail(
         Exit::Refused,
-        format!(
-            "{} of {} failed, {} could not run",
-            summary.failed,
-            convos(all.len()),
-            summary.errors
-        ),
+        verdict(summary.failed, summary.errors, all.len()),
     ))
+}
+
+/// The run's verdict when not all passed: "3 of 14 convos failed, 2 could
+/// not run", without the half that is none.
+fn verdict(failed: usize, errors: usize, total: usize) -> String {
+    let total = convos(total);
+    match (failed, errors) {
+        (0, errors) => format!("{errors} of {total} could not run"),
+        (failed, 0) => format!("{failed} of {total} failed"),
+        (failed, errors) => format!("{failed} of {total} failed, {errors} could not run"),
+    }
 }
 
 /// What stopped a convo, for its line: a signal has no message of its own.
