@@ -346,10 +346,10 @@ fn open<'c>(relink: &mut Relink, slot: &'c mut Option<Connection>) -> Result<&'c
 fn message(connection: &mut Connection, dialog: &str, sequence: u64) -> Result<Value> {
     let body = frames::subscribe_body(dialog, sequence);
     connection.request(types::SUBSCRIBE_MESSAGING_EVENTS, Some(&body))?;
-    let missing = || {
+    let missing = |why: &str| {
         fail(
             Exit::DataErr,
-            format!("there is no message #{sequence} in dialog {dialog}"),
+            format!("there is no message #{sequence} in dialog {dialog}: {why}"),
         )
     };
     let deadline = Instant::now() + connection.timeout();
@@ -365,7 +365,9 @@ fn message(connection: &mut Connection, dialog: &str, sequence: u64) -> Result<V
                         .map_err(|_| fail(Exit::Protocol, "the message is not JSON"));
                 }
                 // Sequences come in order: a later one means no N.
-                Some(found) if found > sequence => return Err(missing()),
+                Some(found) if found > sequence => {
+                    return Err(missing(&format!("the replay from it began at #{found}")));
+                }
                 _ => {}
             }
         }
@@ -373,7 +375,11 @@ fn message(connection: &mut Connection, dialog: &str, sequence: u64) -> Result<V
     })?;
     match found {
         Found::It(message) => Ok(message),
-        Found::Deadline => Err(missing()),
+        // The protocol has no end of the replay: N may still come.
+        Found::Deadline => Err(missing(&format!(
+            "none came within {} s (--timeout)",
+            connection.timeout().as_secs_f64()
+        ))),
         Found::Closed => Err(link_failure(
             Exit::TempFail,
             LinkError::Closed(1000),

@@ -462,7 +462,8 @@ fn click_answers_a_message_from_the_command_line() {
             "--timeout",
             "0.5",
         ])
-        .assert_error(65, "there is no message #999");
+        .assert_error(65, "there is no message #999 in dialog")
+        .assert_error(65, "none came within 0.5 s (--timeout)");
 }
 
 #[test]
