@@ -123,14 +123,25 @@ impl Relink<'_> {
         let early = claims.exp().is_some() && !claims.expires_within(now_secs(), EARLY_SECS);
         match self.attempts.decide(link, progressed, early, &self.policy) {
             Decision::Renew => {
+                // Routine (tokens live minutes): said only where someone
+                // reads it, a terminal or -v; it is no news to a cron job.
+                self.said = self.config.network.verbose || io::stderr().is_terminal();
+                if let (true, Some(link)) = (self.said, link) {
+                    output::say(&format!("{link}; renewing the token with --jwt-command"));
+                }
                 self.renew(link)?;
                 Ok(Recovery::Now)
             }
             Decision::RenewAfter(pause) => {
+                // The error's own advice (get a fresh token) is what
+                // happens here: say the refusal, not the advice.
+                let refusal = link.map_or_else(|| format!("{err:#}"), |link| link.to_string());
                 self.renew(link)?;
-                Ok(Recovery::After(self.pause(&err, &pause)))
+                let failure =
+                    format!("{refusal} well before it expires; renewed it with --jwt-command");
+                Ok(Recovery::After(self.pause(&failure, &pause)))
             }
-            Decision::Wait(pause) => Ok(Recovery::After(self.pause(&err, &pause))),
+            Decision::Wait(pause) => Ok(Recovery::After(self.pause(&format!("{err:#}"), &pause))),
             Decision::GiveUp(GiveUp::Final) => Err(err),
             Decision::GiveUp(GiveUp::RefusedAfterRenewal) => {
                 Err(err.context("the token just renewed by --jwt-command was refused too"))
@@ -144,27 +155,22 @@ impl Relink<'_> {
         }
     }
 
-    /// A new token from `--jwt-command`, said only where someone reads it
-    /// (a terminal, or -v): a routine renewal is no news to a cron job.
+    /// A new token from `--jwt-command`, for a link that refused it.
     fn renew(&mut self, link: Option<LinkError>) -> Result<()> {
-        if let (Some(command), Some(link)) = (&self.config.jwt_command, link) {
-            self.said = self.config.network.verbose || io::stderr().is_terminal();
-            if self.said {
-                output::say(&format!("{link}; renewing the token with --jwt-command"));
-            }
+        if let (Some(command), Some(_)) = (&self.config.jwt_command, link) {
             self.renewed = Some(command.renew(self.token())?);
         }
         Ok(())
     }
 
     /// The delay of `pause`, picked between its bounds and said with the
-    /// failure.
-    fn pause(&mut self, err: &anyhow::Error, pause: &Pause) -> Duration {
+    /// `failure`.
+    fn pause(&mut self, failure: &str, pause: &Pause) -> Duration {
         self.said = true;
         let Pause { attempt, min, max } = *pause;
         let delay = min + (max - min).mul_f64(random_fraction(attempt));
         output::say(&format!(
-            "{err:#}; reconnecting in {:.1} s (attempt {attempt})",
+            "{failure}; reconnecting in {:.1} s (attempt {attempt})",
             delay.as_secs_f64()
         ));
         delay
