@@ -9,6 +9,7 @@
 
 use std::io::{self, IsTerminal};
 use std::ops::ControlFlow;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -137,7 +138,10 @@ pub(crate) fn run(
             "--record",
             &recorder.convo(&suite::file_stem(&path.to_string_lossy())),
         )
-        .map(|()| wake),
+        .map(|()| {
+            warn_of_json_texts(path, recorder.json_texts());
+            wake
+        }),
         (ended, _, _) => ended,
     };
     let result = match ended {
@@ -473,4 +477,23 @@ impl engine::Io for ChatIo<'_, '_> {
     fn dialog_to_follow(&mut self) -> Option<String> {
         self.chat.take_survey()
     }
+}
+
+/// `--record`'s texts that Botium reads as JSON: the file is written as
+/// the chat went, and says what `test` will refuse in it.
+fn warn_of_json_texts(path: &Path, texts: &[String]) {
+    if texts.is_empty() {
+        return;
+    }
+    let quoted: Vec<String> = texts.iter().map(|text| format!("{text:?}")).collect();
+    let (count, them) = match texts.len() {
+        1 => ("a text".to_owned(), "it"),
+        n => (format!("{n} texts"), "them"),
+    };
+    output::say(&format!(
+        "--record {}: Botium reads {count} of the chat as JSON ({}), which `test` refuses: \
+         reword {them} in the file",
+        path.display(),
+        quoted.join(", ")
+    ));
 }

@@ -5,6 +5,7 @@
 //! chat's other commands are not recorded.
 
 use super::event::agent_message;
+use super::json_text::botium_reads_as_json;
 use super::run::AgentMessage;
 use crate::choices::{self, Choice};
 
@@ -14,6 +15,9 @@ pub(crate) struct Recorder {
     /// The choices of the latest agent message that offered some, for the
     /// numbers of `/click`.
     offered: Vec<Choice>,
+    /// Texts in it that Botium reads as JSON (`true`, `{}`, `1, 2`), which
+    /// `test` refuses: BotiumScript has no way to write them as text.
+    json_texts: Vec<String>,
 }
 
 impl Recorder {
@@ -39,7 +43,23 @@ impl Recorder {
     }
 
     fn me(&mut self, text: &str) {
-        self.sections.push(format!("#me\n{}", escape_text(text)));
+        let text = self.section_text(text);
+        self.sections.push(format!("#me\n{text}"));
+    }
+
+    /// A message's text as a section's text, noted when Botium would read
+    /// it as JSON.
+    fn section_text(&mut self, text: &str) -> String {
+        let escaped = escape_text(text);
+        if botium_reads_as_json(&escaped.lines().collect::<Vec<_>>().join(" ")) {
+            self.json_texts.push(text.to_owned());
+        }
+        escaped
+    }
+
+    /// The texts that `test` will refuse in the file, as they were sent.
+    pub(crate) fn json_texts(&self) -> &[String] {
+        &self.json_texts
     }
 
     /// An agent's event (a change as the service sent it).
@@ -53,9 +73,30 @@ impl Recorder {
                 self.offered = offered;
             }
         }
-        if let Some(section) = bot_section(&message) {
+        if let Some(section) = self.bot_section(&message) {
             self.sections.push(section);
         }
+    }
+
+    fn bot_section(&mut self, message: &AgentMessage) -> Option<String> {
+        let mut lines = vec!["#bot".to_owned()];
+        if !message.text.trim().is_empty() {
+            lines.push(self.section_text(&message.text));
+        }
+        let args = |items: &mut dyn Iterator<Item = &String>| {
+            items
+                .map(|item| escape_arg(item))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        if !message.cards.is_empty() {
+            lines.push(format!("CARDS {}", args(&mut message.cards.iter())));
+        }
+        if !message.buttons.is_empty() {
+            let titles = &mut message.buttons.iter().map(|b| &b.title);
+            lines.push(format!("BUTTONS {}", args(titles)));
+        }
+        (lines.len() > 1).then(|| lines.join("\n"))
     }
 
     /// The convo file, named `name`.
@@ -68,27 +109,6 @@ impl Recorder {
         }
         text
     }
-}
-
-fn bot_section(message: &AgentMessage) -> Option<String> {
-    let mut lines = vec!["#bot".to_owned()];
-    if !message.text.trim().is_empty() {
-        lines.push(escape_text(&message.text));
-    }
-    let args = |items: &mut dyn Iterator<Item = &String>| {
-        items
-            .map(|item| escape_arg(item))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    if !message.cards.is_empty() {
-        lines.push(format!("CARDS {}", args(&mut message.cards.iter())));
-    }
-    if !message.buttons.is_empty() {
-        let titles = &mut message.buttons.iter().map(|b| &b.title);
-        lines.push(format!("BUTTONS {}", args(titles)));
-    }
-    (lines.len() > 1).then(|| lines.join("\n"))
 }
 
 /// A message's text as a section's text: a first `?` or `!` doubled (they

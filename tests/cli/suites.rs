@@ -790,6 +790,37 @@ fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
     assert_eq!(status_of(&run), [("plans".to_owned(), "passed".to_owned())]);
 }
 
+#[test]
+fn a_recorded_text_that_botium_reads_as_json_is_written_and_named_on_stderr() {
+    let setup = with_bot();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("yes.convo.txt");
+    let record = file.to_str().unwrap();
+    let run = setup.run_stdin(
+        &["chat", "--turns", "--settle", "0.3", "--record", record],
+        "hi\ntrue\n",
+    );
+    run.assert_code(0);
+    let convo = std::fs::read_to_string(&file).unwrap();
+    assert!(convo.contains("\n#me\ntrue\n"), "{convo}");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "--record {record}: Botium reads a text of the chat as JSON (\"true\"), \
+             which `test` refuses: reword it in the file"
+        )),
+        "{}",
+        run.stderr
+    );
+    let run = setup.run(&["test", record]);
+    run.assert_error(1, "1 of 1 convo could not run");
+    assert!(
+        run.stdout.contains("Botium reads this text as a JSON message"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// `command` run until `ready` holds of its service, then sent `signal`.
 #[track_caller]
 fn stopped_once(
