@@ -88,6 +88,7 @@ impl Output {
                 Timed {
                     inner: io::stdout().lock(),
                     spent: Duration::ZERO,
+                    reader: Reader::Ends,
                 },
             ),
             transcript: None,
@@ -162,6 +163,14 @@ impl Output {
     pub(crate) fn time_blocked(&self) -> Duration {
         self.out.get_ref().spent
     }
+
+    /// For a run whose verdict is its exit status (`test`): a reader that
+    /// goes away (`| head -1`) no longer ends it quietly with 0; the run
+    /// goes on, its reports are written, and what it prints after the
+    /// reader left is dropped.
+    pub(crate) fn outlive_reader(&mut self) {
+        self.out.get_mut().reader = Reader::Outlived { gone: false };
+    }
 }
 
 /// A writer that adds up the time its writes take. It sits under the
@@ -169,20 +178,50 @@ impl Output {
 struct Timed<W> {
     inner: W,
     spent: Duration,
+    reader: Reader,
+}
+
+/// What the reader of stdout going away does.
+enum Reader {
+    /// It ends the run (quietly, with 0).
+    Ends,
+    /// The run goes on without it; `gone` once it went.
+    Outlived { gone: bool },
+}
+
+impl<W> Timed<W> {
+    /// `written` (the result of a write), unless the reader went away from
+    /// a run that outlives it: then `dropped` (what a write that took
+    /// everything returns), and from now on the bytes are dropped.
+    fn unless_outlived<T>(&mut self, written: io::Result<T>, dropped: T) -> io::Result<T> {
+        match (&mut self.reader, written) {
+            (Reader::Outlived { gone }, Err(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
+                *gone = true;
+                Ok(dropped)
+            }
+            (_, written) => written,
+        }
+    }
 }
 
 impl<W: Write> Write for Timed<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Reader::Outlived { gone: true } = self.reader {
+            return Ok(buf.len());
+        }
         let start = Instant::now();
         let written = self.inner.write(buf);
         self.spent += start.elapsed();
-        written
+        self.unless_outlived(written, buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if let Reader::Outlived { gone: true } = self.reader {
+            return Ok(());
+        }
         let start = Instant::now();
         let flushed = self.inner.flush();
         self.spent += start.elapsed();
-        flushed
+        self.unless_outlived(flushed, ())
     }
 }

@@ -3,13 +3,14 @@
 //! test/convo specs) and against the example bot (examples/convos).
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lp_consumer::mock::{BotRules, Faults, MockConfig};
 use serde_json::{Value, json};
 
-use crate::harness::{Run, Setup, bare, example_bot, open_conversations, run};
+use crate::harness::{Run, Setup, bare, example_bot, finish, open_conversations, run, spawn};
 
 fn echo() -> Setup {
     Setup::with(MockConfig {
@@ -815,10 +816,49 @@ fn a_recorded_text_that_botium_reads_as_json_is_written_and_named_on_stderr() {
     let run = setup.run(&["test", record]);
     run.assert_error(1, "1 of 1 convo could not run");
     assert!(
-        run.stdout.contains("Botium reads this text as a JSON message"),
+        run.stdout
+            .contains("Botium reads this text as a JSON message"),
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_reader_that_leaves_does_not_turn_a_failing_suite_green_nor_stop_its_reports() {
+    // `lp-consumer test --junit j.xml suite | head -1`, the first convo
+    // failing: the others still run, the report is written, and the exit
+    // status is the verdict.
+    let setup = echo();
+    let dir = suite(&[
+        ("a.convo.txt", "a\n#me\nhi\n#bot\nbye\n"),
+        ("b.convo.txt", "b\n#me\nhi\n#bot\nhi\n"),
+        ("c.convo.txt", "c\n#me\nhi\n#bot\nhi\n"),
+    ]);
+    let junit = dir.path().join("junit.xml");
+    let mut child = spawn(setup.cmd().args([
+        "test",
+        "--timeout",
+        "2",
+        "--junit",
+        junit.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]));
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(r#""convo":"a""#), "{first}");
+    let run = finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(1, "1 of 3 convos failed");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), 3, "{xml}");
+    let requested = setup
+        .server
+        .requests()
+        .iter()
+        .filter(|request| request.contains("cm.ConsumerRequestConversation"))
+        .count();
+    assert_eq!(requested, 3);
 }
 
 /// `command` run until `ready` holds of its service, then sent `signal`.

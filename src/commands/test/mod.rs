@@ -57,6 +57,9 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     // Ctrl-C or SIGTERM at any time, a convo's handshake included, ends
     // the run with what it has: the lines, the summary, the reports.
     signals::install();
+    // The exit status is the verdict: `| head -1` must not turn a failing
+    // suite green, nor stop it before its reports are written.
+    out.outlive_reader();
     if args.create.reuse {
         return Err(fail(
             Exit::Usage,
