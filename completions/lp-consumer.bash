@@ -1586,7 +1586,7 @@ _lp__consumer() {
             return 0
             ;;
         lp__consumer__subcmd__test)
-            opts="-v -h --skill --campaign --engagement --brand --reuse --context --bot-timeout --reconnect --max-retries --jobs --shard --repeat --junit --metrics --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
+            opts="-v -h --skill --campaign --engagement --brand --context --bot-timeout --reconnect --max-retries --jobs --shard --repeat --junit --metrics --reuse --jwt --jwt-file --account --domain --url --cacert --proxy --client-properties --insecure --keepalive --timeout --max-frame-bytes --verbose --format --csds --csds-ttl --idp --jwt-command --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -177,6 +177,9 @@ pub(crate) enum Command {
     /// Get a consumer token from the account's IdP (signup, or --auth-code-file); the one command that prints a token.
     Login(LoginArgs),
     /// Run BotiumScript convo files (*.convo.txt) against the bot; one line per convo, then a summary.
+    // Each convo has a new conversation of its own: create's --reuse has
+    // no place here.
+    #[command(mut_arg("reuse", |arg| arg.hide(true)))]
     Test(TestArgs),
 }
 
