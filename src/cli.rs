@@ -139,7 +139,7 @@ pub(crate) struct AccountSetupArgs {
     #[arg(long, env = "LP_IDP", global = true, value_name = "HOST")]
     pub(crate) idp: Option<String>,
 
-    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token (`subscribe`, `send`, `chat` and `click` at any time, the other commands at the handshake).
+    /// Command that prints a consumer JWT, run with `sh -c` when no --jwt, LP_JWT or --jwt-file is given, when that token expires within 60 s, and when the service refuses the token (`subscribe`, `send`, `chat`, `click` and `test` at any time, the other commands at the handshake).
     #[arg(long, env = "LP_JWT_COMMAND", global = true, value_name = "CMD")]
     pub(crate) jwt_command: Option<String>,
 }

@@ -132,8 +132,9 @@ fn files() -> ManSection {
         (
             "PATH (subscribe --state-file PATH)",
             "The cursor, {\"conversationId\":\"...\",\"sequence\":N}: the highest sequence \
-             handled. A run resumes after it. It is replaced atomically after each flushed \
-             frame, through a temporary file PATH.<random>.tmp in the same folder, created \
+             handled. A run resumes after it. It is replaced atomically once the lines of a \
+             burst of frames are flushed (at most every 0.1 s, and before a wait or the end), \
+             through a temporary file PATH.<random>.tmp in the same folder, created \
              new (never through a link) and 0600. A PATH that is a symbolic link is refused \
              unless --state-file-symlink is given.",
         ),
