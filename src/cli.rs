@@ -102,7 +102,13 @@ pub(crate) struct GlobalArgs {
     pub(crate) verbose: bool,
 
     /// How events are shown: json (one line each, as received) or text (a transcript for a person). chat defaults to text on a terminal; everything else to json.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        ignore_case = true
+    )]
     pub(crate) format: Option<Format>,
 
     #[command(flatten)]
@@ -278,7 +284,7 @@ pub(crate) struct SubscribeArgs {
     pub(crate) state_file_symlink: bool,
 
     /// Keep only events sent by the agent side (originatorId is not the JWT's sub) or by the consumer.
-    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any, ignore_case = true)]
     pub(crate) from: Origin,
 
     /// Keep only events of this event.type (ContentEvent, RichContentEvent, AcceptStatusEvent, ChatStateEvent); repeatable.
@@ -335,7 +341,7 @@ pub(crate) struct ChatArgs {
     pub(crate) close: bool,
 
     /// Keep only events sent by the agent side or by the consumer.
-    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any)]
+    #[arg(long, value_enum, value_name = "WHO", default_value_t = Origin::Any, ignore_case = true)]
     pub(crate) from: Origin,
 
     /// Keep only events of this event.type; repeatable.
@@ -510,7 +516,7 @@ pub(crate) struct LoginArgs {
     pub(crate) auth_code_file: Option<PathBuf>,
 
     /// json: {"jwt":...,"sub":...,"exp":...}; env: lp.env lines (LP_ACCOUNT, LP_CSDS unless LivePerson's, LP_ASYNCMESSAGINGENT or LP_URL, LP_IDP, LP_JWT); token: the bare token.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LoginOutput::Json)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LoginOutput::Json, ignore_case = true)]
     pub(crate) output: LoginOutput,
 }
 
@@ -525,7 +531,7 @@ pub(crate) enum LoginOutput {
 #[derive(Debug, Args)]
 pub(crate) struct CompletionArgs {
     /// The shell to complete for.
-    #[arg(value_enum, value_name = "SHELL")]
+    #[arg(value_enum, value_name = "SHELL", ignore_case = true)]
     pub(crate) shell: Shell,
 }
 
@@ -826,6 +832,29 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_with_named_values_takes_them_in_any_case() {
+        // LivePerson writes its values in capitals (READ, OPEN), ours are
+        // lower case: neither way is an error, for any of them.
+        fn check(command: &clap::Command) {
+            for arg in command.get_arguments() {
+                if arg.get_action().takes_values()
+                    && !arg.get_possible_values().is_empty()
+                    && !arg.is_hide_set()
+                {
+                    assert!(
+                        arg.is_ignore_case_set(),
+                        "{} {}",
+                        command.get_name(),
+                        arg.get_id()
+                    );
+                }
+            }
+            command.get_subcommands().for_each(check);
+        }
+        check(&command());
     }
 
     #[test]
