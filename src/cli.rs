@@ -722,9 +722,9 @@ fn verbose_beside_version(options: clap::Command, args: &[OsString]) -> bool {
 /// the TLS library.
 fn exit_with_version_or(err: &clap::Error, options: clap::Command, args: &[OsString]) -> ! {
     if err.kind() == ErrorKind::DisplayVersion && verbose_beside_version(options.clone(), args) {
-        exit_printing(&version::verbose(options.get_name()))
+        exit_printing(options.get_name(), &version::verbose(options.get_name()))
     }
-    exit_with(err)
+    exit_with(options.get_name(), err)
 }
 
 /// `-V/--version`, as clap's own but for its help, which names -v.
@@ -772,31 +772,35 @@ pub fn parse_or_exit<T: Parser>() -> T {
 
 /// Prints clap's message (help and the version on stdout, errors on
 /// stderr) and exits with its code, or as `exit_unwritten` when stdout fails.
-fn exit_with(err: &clap::Error) -> ! {
+fn exit_with(program: &str, err: &clap::Error) -> ! {
     match err.print().and_then(|()| io::stdout().flush()) {
-        Err(failure) if !err.use_stderr() => exit_unwritten(&failure),
+        Err(failure) if !err.use_stderr() => exit_unwritten(program, &failure),
         _ => std::process::exit(err.exit_code()),
     }
 }
 
 /// Prints `text` on stdout and exits 0, or as `exit_unwritten`.
-fn exit_printing(text: &str) -> ! {
+fn exit_printing(program: &str, text: &str) -> ! {
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
         Ok(()) => std::process::exit(0),
-        Err(failure) => exit_unwritten(&failure),
+        Err(failure) => exit_unwritten(program, &failure),
     }
 }
 
-/// Help or a version that cannot be written is exit 74, as any output is
-/// (0 when the reader left).
-fn exit_unwritten(failure: &io::Error) -> ! {
+/// Help or a version that cannot be written is exit 74 and says why, as
+/// any output is (0 when the reader left).
+fn exit_unwritten(program: &str, failure: &io::Error) -> ! {
     if failure.kind() == io::ErrorKind::BrokenPipe {
         std::process::exit(0)
     }
+    eprintln!(
+        "{program}: cannot write to standard output: {}",
+        exit::err_text(failure)
+    );
     std::process::exit(i32::from(exit::Exit::IoErr.code()))
 }
 

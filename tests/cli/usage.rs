@@ -208,4 +208,8 @@ fn help_that_cannot_be_written_is_exit_74() {
         .expect("/dev/full");
     let output = bare().arg("--help").stdout(full).output().unwrap();
     assert_eq!(output.status.code(), Some(74));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "lp-consumer: cannot write to standard output: No space left on device\n"
+    );
 }
