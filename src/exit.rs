@@ -128,6 +128,22 @@ pub(crate) fn answered(err: &anyhow::Error) -> bool {
     matches!(link_error(err), Some(LinkError::Status(_)))
 }
 
+/// What a failure's line adds when `request` went out and its answer was
+/// lost: what `may` have happened all the same.
+pub(crate) fn lost_answer(request: &str, may: &str) -> String {
+    format!("; {request} went out, and its answer was lost: {may}")
+}
+
+/// `err` of `request`, which went out: when the link failed before the
+/// answer came, the line says so and what `may` have happened.
+pub(crate) fn unanswered(err: anyhow::Error, request: &str, may: &str) -> anyhow::Error {
+    if link_error(&err).is_some() && !answered(&err) {
+        amended(err, &lost_answer(request, may))
+    } else {
+        err
+    }
+}
+
 /// The link error behind a tungstenite error that is not a status.
 pub(crate) fn websocket_link(err: &tungstenite::Error) -> Option<LinkError> {
     use tungstenite::Error as E;

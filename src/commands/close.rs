@@ -32,7 +32,14 @@ pub(crate) fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output)
             out.line(&json!({"conversationId": args.conversation, "alreadyClosed": true}))?;
             out.flush()?;
         }
-        Err(err) => return Err(err),
+        Err(err) => {
+            return Err(exit::unanswered(
+                err,
+                "the close",
+                "the conversation may be closed (`lp-consumer close CONV` again says so: \
+                 \"alreadyClosed\":true)",
+            ));
+        }
     }
     connection.finish();
     Ok(())

@@ -17,7 +17,18 @@ use crate::when::now_ms;
 pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output) -> Result<()> {
     let body = request_body(args)?;
     let mut connection = Relink::connect(config)?;
-    open(&mut connection, args, body.as_ref())?.print(out)?;
+    let opened = match reused(&mut connection, args)? {
+        Some(reused) => reused,
+        None => request(&mut connection, body.as_ref()).map_err(|err| {
+            exit::unanswered(
+                err,
+                "the conversation request",
+                "a conversation may be open (`lp-consumer conversations` lists it, \
+                 `lp-consumer close CONV` ends it)",
+            )
+        })?,
+    };
+    opened.print(out)?;
     connection.finish();
     Ok(())
 }
@@ -86,13 +97,25 @@ pub(crate) fn open(
     args: &CreateArgs,
     body: Option<&Value>,
 ) -> Result<Opened> {
-    if args.reuse
-        && let Some(open) = super::conversations::snapshot(connection, &["OPEN"])?
-            .into_iter()
-            .find(|conversation| !conversation.closed())
-    {
-        return Ok(Opened::Reused(open.conversation_id));
+    match reused(connection, args)? {
+        Some(reused) => Ok(reused),
+        None => request(connection, body),
     }
+}
+
+/// With `--reuse`, the consumer's open conversation, if it has one.
+fn reused(connection: &mut Connection, args: &CreateArgs) -> Result<Option<Opened>> {
+    if !args.reuse {
+        return Ok(None);
+    }
+    let open = super::conversations::snapshot(connection, &["OPEN"])?
+        .into_iter()
+        .find(|conversation| !conversation.closed());
+    Ok(open.map(|open| Opened::Reused(open.conversation_id)))
+}
+
+/// A new conversation, requested with `body`.
+fn request(connection: &mut Connection, body: Option<&Value>) -> Result<Opened> {
     let reply = connection
         .request(types::REQUEST_CONVERSATION, body)
         .map_err(|err| match exit::classify(&err) {

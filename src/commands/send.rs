@@ -157,7 +157,10 @@ impl Publisher<'_> {
                         if unsure {
                             exit::amended(
                                 err,
-                                &format!("; message {number} went out, and its answer was lost: the conversation may have it"),
+                                &exit::lost_answer(
+                                    &format!("message {number}"),
+                                    "the conversation may have it",
+                                ),
                             )
                         } else {
                             err

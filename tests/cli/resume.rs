@@ -9,7 +9,9 @@ use std::time::Duration;
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::{Value, json};
 
-use crate::harness::{Run, Setup, bare, clicks_of, finish, offer_yes, run, spawn};
+use crate::harness::{
+    Run, Setup, bare, clicks_of, finish, offer_yes, open_conversations, run, spawn,
+};
 use crate::schema_check::{check, validator};
 use crate::scripted;
 
@@ -578,6 +580,46 @@ fn send_reconnect_puts_each_line_in_the_conversation_once_when_answers_are_lost(
         .map(|line| line["sequence"].as_u64().unwrap())
         .collect();
     assert_eq!(sequences, (0..30).collect::<Vec<u64>>());
+}
+
+#[test]
+fn create_ack_and_close_say_what_a_request_whose_answer_was_lost_may_have_done() {
+    // Each command's connection, the first, drops instead of answering.
+    let dropping_first_answer = Faults {
+        drop_before: Some(1),
+        fault_connections: Some(1),
+        ..Faults::default()
+    };
+    let setup = Setup::with(MockConfig {
+        faults: dropping_first_answer.clone(),
+        ..MockConfig::default()
+    });
+    setup.run(&["create"]).assert_error(
+        75,
+        "; the conversation request went out, and its answer was lost: a conversation may be \
+         open (`lp-consumer conversations` lists it, `lp-consumer close CONV` ends it)",
+    );
+    // It is.
+    assert_eq!(open_conversations(&setup).len(), 1);
+
+    let (setup, conversation) = Setup::with_history(1, dropping_first_answer.clone());
+    setup
+        .run(&["ack", &conversation, "--seq", "0"])
+        .assert_error(
+            75,
+            "; the receipt went out, and its answer was lost: the conversation may have it \
+             (sending it again is harmless)",
+        );
+
+    let (setup, conversation) = Setup::with_history(1, dropping_first_answer);
+    setup.run(&["close", &conversation]).assert_error(
+        75,
+        "; the close went out, and its answer was lost: the conversation may be closed \
+         (`lp-consumer close CONV` again says so: \"alreadyClosed\":true)",
+    );
+    let again = setup.run(&["close", &conversation]);
+    again.assert_code(0);
+    assert_eq!(again.lines[0]["alreadyClosed"], true);
 }
 
 #[test]
