@@ -316,6 +316,17 @@ fn the_example_bots_suite_passes_with_a_consumer_per_convo_and_writes_junit_and_
         prom.contains("lp_consumer_test_reply_seconds{quantile=\"0.95\"} "),
         "{prom}"
     );
+    // Seconds to the microsecond, without float noise.
+    for line in prom
+        .lines()
+        .filter(|line| !line.starts_with('#') && line.contains("_seconds"))
+    {
+        if let Some((_, value)) = line.rsplit_once(' ')
+            && let Some((_, decimals)) = value.split_once('.')
+        {
+            assert_eq!(decimals.len(), 6, "{line}");
+        }
+    }
 }
 
 #[test]

@@ -383,6 +383,8 @@ pub(crate) fn metrics(summary: &Summary, finished_unix: u64) -> String {
         "# HELP lp_consumer_test_reply_seconds Reply latency of #bot steps, from our message to the agent's.\n\
          # TYPE lp_consumer_test_reply_seconds gauge\n",
     );
+    // Microseconds, as the JSON lines' milliseconds have them: no float
+    // noise (0.00040699999999999997) from the division.
     for (quantile, value) in [
         ("0.5", summary.p50),
         ("0.95", summary.p95),
@@ -391,7 +393,7 @@ pub(crate) fn metrics(summary: &Summary, finished_unix: u64) -> String {
         if let Some(ms) = value {
             let _ = writeln!(
                 text,
-                "lp_consumer_test_reply_seconds{{quantile=\"{quantile}\"}} {}",
+                "lp_consumer_test_reply_seconds{{quantile=\"{quantile}\"}} {:.6}",
                 ms / 1e3
             );
         }
@@ -400,7 +402,7 @@ pub(crate) fn metrics(summary: &Summary, finished_unix: u64) -> String {
         text,
         "# HELP lp_consumer_test_duration_seconds How long the latest run took.\n\
          # TYPE lp_consumer_test_duration_seconds gauge\n\
-         lp_consumer_test_duration_seconds {}\n\
+         lp_consumer_test_duration_seconds {:.6}\n\
          # HELP lp_consumer_test_last_run_timestamp_seconds When the latest run ended.\n\
          # TYPE lp_consumer_test_last_run_timestamp_seconds gauge\n\
          lp_consumer_test_last_run_timestamp_seconds {finished_unix}\n",
