@@ -14,6 +14,9 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum JwtError {
     Empty,
+    /// The token behind an Authorization header's scheme (`Bearer`, `jwt`):
+    /// the scheme as it was written.
+    SchemePrefix(String),
     NotThreeParts(usize),
     /// The header is not base64 of a JSON object: not a JWT (a JSON
     /// object pasted whole, say).
@@ -30,6 +33,11 @@ impl fmt::Display for JwtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JwtError::Empty => write!(f, "the token is empty"),
+            JwtError::SchemePrefix(scheme) => write!(
+                f,
+                "it starts with \"{scheme} \", an Authorization header's scheme: give the token \
+                 alone (lp-consumer sends the header)"
+            ),
             JwtError::NotThreeParts(n) => write!(
                 f,
                 "the token has {n} dot-separated part{}, a JWT has 3 (header.payload.signature)",
@@ -113,6 +121,11 @@ pub(crate) fn decode(token: &str) -> Result<Claims, JwtError> {
     if token.is_empty() {
         return Err(JwtError::Empty);
     }
+    if let Some((scheme, _)) = token.split_once(char::is_whitespace)
+        && ["bearer", "jwt"].contains(&scheme.to_ascii_lowercase().as_str())
+    {
+        return Err(JwtError::SchemePrefix(scheme.to_owned()));
+    }
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return Err(JwtError::NotThreeParts(parts.len()));
@@ -186,6 +199,14 @@ mod tests {
         let with = |payload: &str| decode(&format!("{header}.{}.c", part(payload)));
         assert_eq!(decode("  ").unwrap_err(), JwtError::Empty);
         assert_eq!(decode("a.b").unwrap_err(), JwtError::NotThreeParts(2));
+        // The header's value pasted whole.
+        let token = format!("{header}.{}.c", part(r#"{"sub":"x"}"#));
+        for (pasted, scheme) in [("Bearer ", "Bearer"), ("jwt\t", "jwt"), ("JWT  ", "JWT")] {
+            assert_eq!(
+                decode(&format!("{pasted}{token}")).unwrap_err(),
+                JwtError::SchemePrefix(scheme.to_owned())
+            );
+        }
         assert_eq!(
             decode(&format!("{header}.!!.c")).unwrap_err(),
             JwtError::PayloadNotBase64
