@@ -238,7 +238,7 @@ pub(crate) struct ReconnectArgs {
     pub(crate) reconnect: bool,
 
     /// With --reconnect: give up after N attempts in a row that brought nothing new (default: never).
-    #[arg(long, value_name = "N", requires = "reconnect", value_parser = retries)]
+    #[arg(long, value_name = "N", requires = "reconnect", value_parser = retries, allow_negative_numbers = true)]
     pub(crate) max_retries: Option<u32>,
 }
 
