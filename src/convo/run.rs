@@ -90,6 +90,12 @@ pub(crate) struct Latency {
     /// The partial convos the step came through, outermost first: its
     /// `step` counts in the innermost one's file.
     pub(crate) partial: Vec<String>,
+    /// From the moment our latest message before the reply went out to the
+    /// reply's arrival: never a pause of ours, nor the wait for the
+    /// service's acknowledgement. (Botium's transcript times something
+    /// else: a `#bot` step's own wait, `botBegin` to `botEnd`, from after
+    /// its `WAITFORBOT` to the message taken from the queue, so a reply
+    /// that came during a `#me` step's `PAUSE` counts as nothing there.)
     pub(crate) reply: Duration,
 }
 
@@ -202,10 +208,18 @@ impl<'a> Run<'a> {
         self.skill = Some(skill.to_owned());
     }
 
-    /// The message asked for by `Publish` or `Click` went out.
-    pub(crate) fn sent(&mut self, now: Instant) {
+    /// The message asked for by `Publish` or `Click` went out at
+    /// `published`, and by `now` the service has acknowledged it.
+    pub(crate) fn sent(&mut self, published: Instant, now: Instant) {
         if self.stage == Stage::Sending {
-            self.last_publish = now;
+            // A bot may answer before the acknowledgement comes: what arrived
+            // since `published` answers this message, not the one before
+            // (whose step's pause it would otherwise be charged).
+            for received in self.queue.iter_mut().filter(|r| r.at >= published) {
+                received.since = published;
+            }
+            self.last_publish = published;
+            // Botium pauses once its UserSays is done: acknowledged.
             self.after_step(now);
         }
     }

@@ -1033,3 +1033,30 @@ fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
         .count();
     assert_eq!(requested, 1);
 }
+
+#[test]
+fn a_reply_is_never_charged_the_pause_before_its_message() {
+    // The echo comes before the publish's acknowledgement; the pause after
+    // a message is ours, and not the next reply's latency.
+    let setup = echo();
+    let dir = suite(&[(
+        "p.convo.txt",
+        "pauses\n#me\na\nPAUSE 1000\n#bot\na\n#me\nb\n#bot\nb\n\
+         #me\nc\nPAUSE 700\n#bot\nc\n#me\nd\n#bot\nd\n",
+    )]);
+    let run = setup.run(&["test", dir.path().to_str().unwrap()]);
+    run.assert_code(0);
+    let (_, line) = &by_convo(&run)[0];
+    let replies = line["replies"].as_array().unwrap();
+    let steps: Vec<u64> = replies
+        .iter()
+        .map(|r| r["step"].as_u64().unwrap())
+        .collect();
+    assert_eq!(steps, [2, 4, 6, 8]);
+    let reply = |i: usize| replies[i]["replyMs"].as_f64().unwrap();
+    // Each pause was waited, and b's and d's replies are not charged it.
+    assert!(line["durationMs"].as_f64().unwrap() >= 1700.0, "{line}");
+    assert!(reply(1) < 1000.0 / 2.0, "{line}");
+    assert!(reply(3) < 700.0 / 2.0, "{line}");
+    assert!(summary(&run)["replyMs"]["max"].as_f64().unwrap() < 700.0 / 2.0);
+}

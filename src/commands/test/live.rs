@@ -223,7 +223,7 @@ impl Consumer for Live<'_, '_, '_> {
             && (self.chat.wants_line() || over)
         {
             self.voice.publishing = None;
-            self.run.sent(at);
+            self.run.sent(at, now);
         }
         // A request of ours unanswered within --timeout: a dead link.
         let answer_due = if over {

@@ -48,13 +48,32 @@ struct Played {
     elapsed: Duration,
 }
 
+/// What reaches the run from the simulated service.
+enum Input {
+    Message(AgentMessage),
+    /// The acknowledgement of what we published at this instant.
+    Sent(Instant),
+}
+
 /// Plays the convo `main.convo.txt` of these files against `bot`, which
 /// answers what we send with messages after delays; `early` arrive first.
 fn play_with(
     files: &[(&str, &str)],
     early: Vec<(Duration, AgentMessage)>,
     skill: Option<&str>,
+    bot: impl FnMut(&str) -> Vec<(Duration, AgentMessage)>,
+) -> Played {
+    play_acknowledged(files, early, skill, bot, Duration::ZERO)
+}
+
+/// `play_with`, the service acknowledging each message `ack` after it went
+/// out.
+fn play_acknowledged(
+    files: &[(&str, &str)],
+    early: Vec<(Duration, AgentMessage)>,
+    skill: Option<&str>,
     mut bot: impl FnMut(&str) -> Vec<(Duration, AgentMessage)>,
+    ack: Duration,
 ) -> Played {
     let planned = plan(&sources(files));
     let convo = planned
@@ -68,16 +87,17 @@ fn play_with(
     if let Some(skill) = skill {
         run.skill(skill);
     }
-    let mut pending: Vec<(Instant, AgentMessage)> = early
+    let mut pending: Vec<(Instant, Input)> = early
         .into_iter()
-        .map(|(after, m)| (now + after, m))
+        .map(|(after, m)| (now + after, Input::Message(m)))
         .collect();
     let mut sent = Vec::new();
     loop {
         match run.poll(now) {
             Action::Publish(said) | Action::Click(said) => {
-                run.sent(now);
-                pending.extend(bot(&said).into_iter().map(|(after, m)| (now + after, m)));
+                pending.push((now + ack, Input::Sent(now)));
+                let replies = bot(&said).into_iter();
+                pending.extend(replies.map(|(after, m)| (now + after, Input::Message(m))));
                 pending.sort_by_key(|(at, _)| *at);
                 sent.push(said);
             }
@@ -85,8 +105,10 @@ fn play_with(
                 (Some((at, _)), until) if until.is_none_or(|u| *at <= u) => {
                     now = now.max(*at);
                     while pending.first().is_some_and(|(at, _)| *at <= now) {
-                        let (at, message) = pending.remove(0);
-                        run.agent_message(message, at);
+                        match pending.remove(0) {
+                            (at, Input::Message(message)) => run.agent_message(message, at),
+                            (at, Input::Sent(published)) => run.sent(published, at),
+                        }
                     }
                 }
                 (_, Some(until)) => now = until,
@@ -458,6 +480,28 @@ fn pause_waits_after_its_step_and_waitforbot_never_fails() {
 }
 
 #[test]
+fn a_reply_is_timed_from_its_message_and_never_charged_a_pause() {
+    // The service acknowledges after the echo has come: PauseLogicHook's
+    // onMeEnd waits once the message is sent, and the reply that came
+    // meanwhile is the next #bot step's.
+    const ACK: Duration = Duration::from_millis(20);
+    let convo = "pauses\n#me\na\nPAUSE 1000\n#bot\na\n#me\nb\n#bot\nb\n\
+                 #me\nc\nPAUSE 700\n#bot\nc\n#me\nd\n#bot\nd\n";
+    let files = [("main.convo.txt", convo)];
+    let played = play_acknowledged(&files, Vec::new(), None, echo, ACK);
+    assert_eq!(played.outcome.failure, None);
+    let latencies: Vec<(usize, Duration)> = played
+        .outcome
+        .latencies
+        .iter()
+        .map(|l| (l.step, l.reply))
+        .collect();
+    assert_eq!(latencies, [(2, DELAY), (4, DELAY), (6, DELAY), (8, DELAY)]);
+    // Each pause began at its message's acknowledgement.
+    assert_eq!(played.elapsed, 4 * ACK + Duration::from_millis(1700));
+}
+
+#[test]
 fn failures_in_partials_name_the_partial_and_its_section() {
     // "Wrong botsays in partial convo"
     let files = [
@@ -515,7 +559,7 @@ fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
     let mut run = Run::new(steps, TIMEOUT, start);
     run.skill("1");
     assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
-    run.sent(start);
+    run.sent(start, start);
     run.agent_message(text("Transferring you."), start + DELAY);
     let later = start + 2 * DELAY;
     assert_eq!(run.poll(later), Action::Wait(Some(later + TIMEOUT)));
@@ -526,7 +570,7 @@ fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
     let mut run = Run::new(steps, TIMEOUT, start);
     run.skill("1");
     run.poll(start);
-    run.sent(start);
+    run.sent(start, start);
     run.agent_message(text("Transferring you."), start);
     assert_eq!(run.poll(start), Action::Wait(Some(start + TIMEOUT)));
     assert_eq!(run.poll(start + TIMEOUT), Action::Done);
