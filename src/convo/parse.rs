@@ -59,7 +59,8 @@ pub(crate) enum AsserterKind {
 /// A logic hook that acts in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hook {
-    /// `PAUSE ms`: wait after the step.
+    /// `PAUSE ms`: wait ms, after the step or with its `WAITFORBOT` (see
+    /// `run`).
     Pause(u64),
     /// `WAITFORBOT [ms]`: wait for a new agent message, or ms.
     WaitForBot(Option<u64>),

@@ -121,10 +121,13 @@ struct Received {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Stage {
     Start,
-    /// `WAITFORBOT`: until more than `mark` messages have arrived, or `until`.
-    WaitingForBot {
+    /// The hooks that run before the step acts, together: `WAITFORBOT`,
+    /// until more than `mark` messages have arrived or `until`, and in
+    /// `#begin` and `#end` their `PAUSE`, until `paused`.
+    Preparing {
         mark: usize,
         until: Instant,
+        paused: Instant,
     },
     /// Our message is out; waiting for `sent`.
     Sending,
@@ -132,7 +135,7 @@ enum Stage {
     AwaitingReply {
         until: Instant,
     },
-    /// A `PAUSE` after the step.
+    /// The `PAUSE` of a `#me` or `#bot` step, after it.
     Pausing {
         until: Instant,
     },
@@ -267,9 +270,14 @@ impl<'a> Run<'a> {
                         return action;
                     }
                 }
-                Stage::WaitingForBot { mark, until } => {
-                    if self.arrived <= mark && now < until {
-                        return Action::Wait(Some(until));
+                Stage::Preparing {
+                    mark,
+                    until,
+                    paused,
+                } => {
+                    let waiting = self.arrived <= mark && now < until;
+                    if waiting || now < paused {
+                        return Action::Wait(Some(if waiting { until } else { paused }));
                     }
                     if let Some(action) = self.act(step, now) {
                         return action;
@@ -309,17 +317,26 @@ impl<'a> Run<'a> {
     }
 
     /// A step begins: `WAITFORBOT` first where Botium runs it (at the
-    /// convo's begin and end, and before a `#bot` step waits).
+    /// convo's begin and end, and before a `#bot` step waits), and there
+    /// too `#begin`'s and `#end`'s `PAUSE`, before `#end`'s checks.
     fn start(&mut self, step: &Step, now: Instant) -> Option<Action> {
         let wait = step.hooks.iter().find_map(|hook| match hook {
             Hook::WaitForBot(ms) if step.sender != Sender::Me => Some(*ms),
             _ => None,
         });
-        if let Some(ms) = wait {
-            let span = ms.map_or(self.bot_timeout, Duration::from_millis);
-            self.stage = Stage::WaitingForBot {
+        let pause = if pauses_first(step) {
+            step_pause(step)
+        } else {
+            Duration::ZERO
+        };
+        if wait.is_some() || !pause.is_zero() {
+            let span = wait.map_or(Duration::ZERO, |ms| {
+                ms.map_or(self.bot_timeout, Duration::from_millis)
+            });
+            self.stage = Stage::Preparing {
                 mark: self.arrived,
                 until: now + span,
+                paused: now + pause,
             };
             return None;
         }
@@ -401,15 +418,15 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// A step succeeded: its `PAUSE`, then the next step.
+    /// A step succeeded: the `PAUSE` of a `#me` or `#bot` step, then the
+    /// next step.
     fn after_step(&mut self, now: Instant) {
-        let pause: u64 = step_pause(&self.steps[self.at]);
-        if pause > 0 {
-            self.stage = Stage::Pausing {
-                until: now + Duration::from_millis(pause),
-            };
-        } else {
+        let step = &self.steps[self.at];
+        let pause = step_pause(step);
+        if pause.is_zero() || pauses_first(step) {
             self.next();
+        } else {
+            self.stage = Stage::Pausing { until: now + pause };
         }
     }
 
@@ -620,14 +637,22 @@ fn expected_skill(step: &Step) -> Option<&str> {
         .map(|a| a.args[0].as_str())
 }
 
-fn step_pause(step: &Step) -> u64 {
-    step.hooks
-        .iter()
-        .map(|hook| match hook {
-            Hook::Pause(ms) => *ms,
-            Hook::WaitForBot(_) => 0,
-        })
-        .sum()
+/// How long a step's `PAUSE` waits: Botium runs a step's logic hooks
+/// together (`Promise.all`), so two pauses wait as long as the longer one.
+fn step_pause(step: &Step) -> Duration {
+    let longest = step.hooks.iter().map(|hook| match hook {
+        Hook::Pause(ms) => *ms,
+        Hook::WaitForBot(_) => 0,
+    });
+    Duration::from_millis(longest.max().unwrap_or(0))
+}
+
+/// Whether a step's `PAUSE` runs before it acts, with its `WAITFORBOT`
+/// (Botium's `onConvoBegin` and `onConvoEnd`, before `#end`'s checks),
+/// rather than after it (`onMeEnd` once the message is sent, `onBotEnd`
+/// once the reply passed its checks).
+fn pauses_first(step: &Step) -> bool {
+    matches!(step.sender, Sender::Begin | Sender::End)
 }
 
 /// Botium's match of one element (a button title, a card text) against an

@@ -502,6 +502,35 @@ fn a_reply_is_timed_from_its_message_and_never_charged_a_pause() {
 }
 
 #[test]
+fn a_steps_pauses_run_together_and_begin_and_end_pause_alongside_waitforbot() {
+    // Botium runs a step's logic hooks at once (Promise.all).
+    let played = play("p\n#me\nhi\nPAUSE 300\nPAUSE 500\n#bot\nhi\n");
+    assert_eq!(played.outcome.failure, None);
+    assert_eq!(played.elapsed, Duration::from_millis(500));
+    let played = play("p\n#begin\nWAITFORBOT 300\nPAUSE 500\n#me\nhi\n#bot\nhi\n");
+    assert_eq!(played.outcome.failure, None);
+    assert_eq!(played.elapsed, Duration::from_millis(500) + DELAY);
+    // #end pauses before its checks (onConvoEnd, then assertConvoEnd): a
+    // transfer may land meanwhile.
+    let planned = plan(&sources(&[(
+        "main.convo.txt",
+        "t\n#me\nhuman\n#bot\nTransferring*\n#end\nPAUSE 500\n!CHECKLIVEPERSONSKILL 1\n",
+    )]));
+    let steps = planned[0].steps.as_ref().unwrap();
+    let start = Instant::now();
+    let mut run = Run::new(steps, TIMEOUT, start);
+    run.skill("1");
+    assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
+    run.sent(start, start);
+    run.agent_message(text("Transferring you."), start + DELAY);
+    let paused = start + DELAY + Duration::from_millis(500);
+    assert_eq!(run.poll(start + DELAY), Action::Wait(Some(paused)));
+    run.skill("7");
+    assert_eq!(run.poll(paused), Action::Done);
+    assert_eq!(run.outcome().failure, None);
+}
+
+#[test]
 fn failures_in_partials_name_the_partial_and_its_section() {
     // "Wrong botsays in partial convo"
     let files = [
