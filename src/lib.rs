@@ -27,6 +27,7 @@ mod jwt;
 mod lines;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod out_file;
 mod output;
 mod patience;
 mod proxy;

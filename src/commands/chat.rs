@@ -28,6 +28,7 @@ use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
+use crate::out_file::OutFile;
 use crate::output::{self, Output};
 use crate::relink::Relink;
 use crate::render::{self, Transcript};
@@ -46,6 +47,12 @@ pub(crate) fn run(
     out: &mut Output,
 ) -> Result<()> {
     let body = super::create::request_body(&args.create)?;
+    // A file that cannot be written fails before the chat, not after it.
+    let record = args
+        .record
+        .as_deref()
+        .map(|path| OutFile::check("--record", path))
+        .transpose()?;
     config
         .client_properties
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
@@ -104,7 +111,7 @@ pub(crate) fn run(
     );
     let closes_at_end = (requested && !args.keep_open) || args.close;
     let mut lines = Lines::stdin()?;
-    let mut recorder = args.record.as_ref().map(|_| Recorder::default());
+    let mut recorder = record.as_ref().map(|_| Recorder::default());
     let ended = loop {
         let progress_before = engine.progress();
         let mut talk = Talk {
@@ -132,16 +139,16 @@ pub(crate) fn run(
         }
     };
     // A chat that went well is recorded; a failing one says why it failed.
-    let ended = match (ended, &args.record, &recorder) {
-        (Ok(wake), Some(path), Some(recorder)) => super::write_atomically(
-            path,
-            "--record",
-            &recorder.convo(&suite::file_stem(&path.to_string_lossy())),
-        )
-        .map(|()| {
-            warn_of_json_texts(path, recorder.json_texts());
-            wake
-        }),
+    let ended = match (ended, record, &recorder) {
+        (Ok(wake), Some(record), Some(recorder)) => {
+            let path = record.path().to_owned();
+            record
+                .write(&recorder.convo(&suite::file_stem(&path.to_string_lossy())))
+                .map(|()| {
+                    warn_of_json_texts(&path, recorder.json_texts());
+                    wake
+                })
+        }
         (ended, _, _) => ended,
     };
     let result = match ended {

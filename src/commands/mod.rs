@@ -17,9 +17,6 @@ pub(crate) mod send;
 pub(crate) mod subscribe;
 pub(crate) mod test;
 
-use std::fs;
-use std::path::Path;
-
 use anyhow::Result;
 
 use crate::config::{self, ConnectionConfig, Credentials, ServiceConfig, Target};
@@ -113,23 +110,4 @@ fn print_reply(out: &mut Output, reply: &Reply) -> Result<()> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// Writes a file next to its place, then renames it there, so that a
-/// reader (node_exporter, a CI step) never sees half of it.
-pub(crate) fn write_atomically(path: &Path, flag: &str, text: &str) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&temporary, text)
-        .and_then(|()| fs::rename(&temporary, path))
-        .map_err(|err| {
-            let _ = fs::remove_file(&temporary);
-            fail(
-                Exit::IoErr,
-                format!("{flag} {}: {}", path.display(), crate::exit::err_text(&err)),
-            )
-        })
 }

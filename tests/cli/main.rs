@@ -13,6 +13,7 @@ mod generated;
 mod hardening;
 mod hostile;
 mod jwt_sub;
+mod reports;
 mod resume;
 mod rich;
 mod schema_check;

@@ -23,6 +23,7 @@ use crate::credentials::JwtCommand;
 use crate::exit::{self, Exit, Outcome, fail};
 use crate::http::Site;
 use crate::idp;
+use crate::out_file::OutFile;
 use crate::output::{self, Output};
 use crate::secret;
 use crate::signals;
@@ -111,6 +112,17 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
             }
         }
     };
+    // A report that cannot be written fails before the suite runs.
+    let junit = args
+        .junit
+        .as_deref()
+        .map(|path| OutFile::check("--junit", path))
+        .transpose()?;
+    let metrics = args
+        .metrics
+        .as_deref()
+        .map(|path| OutFile::check("--metrics", path))
+        .transpose()?;
     let jobs: Vec<Job> = planned
         .iter()
         .flat_map(|planned| {
@@ -166,17 +178,17 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
         out.line(&summary.json_line())?;
     }
     out.flush()?;
-    if let Some(path) = &args.junit {
+    if let Some(junit) = junit {
         let suite_name = args
             .paths
             .iter()
             .map(|path| path.display().to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        super::write_atomically(path, "--junit", &report::junit(&suite_name, &all, &summary))?;
+        junit.write(&report::junit(&suite_name, &all, &summary))?;
     }
-    if let Some(path) = &args.metrics {
-        super::write_atomically(path, "--metrics", &report::metrics(&summary, now_secs()))?;
+    if let Some(metrics) = metrics {
+        metrics.write(&report::metrics(&summary, now_secs()))?;
     }
     if let Some(exit) = signals::pending() {
         return Err(fail(

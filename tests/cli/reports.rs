@@ -1,0 +1,178 @@
+//! The files `test --junit`/`--metrics` and `chat --record` write: a link
+//! written through, a FIFO and a device written to as they are, and a path
+//! that cannot be written refused before anything is sent.
+
+use std::fs;
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+use std::process::Command;
+use std::thread;
+
+use lp_consumer::mock::MockConfig;
+
+use crate::harness::{Setup, finish_text, output_of};
+
+/// Botium's echo, and a folder with one convo that passes against it.
+fn echo_suite() -> (Setup, tempfile::TempDir) {
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        ..MockConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("hello.convo.txt"),
+        "hello\n\n#me\nHello\n\n#bot\nHello\n",
+    )
+    .unwrap();
+    (setup, dir)
+}
+
+fn convo(dir: &Path) -> String {
+    dir.join("hello.convo.txt").to_str().unwrap().to_owned()
+}
+
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_link_is_written_through_and_a_dangling_one_creates_its_target() {
+    let (setup, suite) = echo_suite();
+    let out = tempfile::tempdir().unwrap();
+    fs::create_dir(out.path().join("reports")).unwrap();
+    fs::write(out.path().join("reports/junit.xml"), "old").unwrap();
+    std::os::unix::fs::symlink("reports/junit.xml", out.path().join("junit.xml")).unwrap();
+    std::os::unix::fs::symlink("reports/lp.prom", out.path().join("lp.prom")).unwrap();
+    let junit = out.path().join("junit.xml");
+    let metrics = out.path().join("lp.prom");
+    let run = setup.run(&[
+        "test",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--metrics",
+        metrics.to_str().unwrap(),
+        &convo(suite.path()),
+    ]);
+    run.assert_code(0);
+    for link in [&junit, &metrics] {
+        assert!(fs::symlink_metadata(link).unwrap().is_symlink(), "{link:?}");
+    }
+    let xml = fs::read_to_string(out.path().join("reports/junit.xml")).unwrap();
+    assert!(xml.contains("<testcase name=\"hello\""), "{xml}");
+    let prom = fs::read_to_string(out.path().join("reports/lp.prom")).unwrap();
+    assert!(
+        prom.contains("lp_consumer_test_convos{status=\"passed\"} 1\n"),
+        "{prom}"
+    );
+    // No temporary file is left beside either.
+    assert_eq!(names(out.path()), ["junit.xml", "lp.prom", "reports"]);
+    assert_eq!(names(&out.path().join("reports")), ["junit.xml", "lp.prom"]);
+}
+
+#[test]
+fn a_fifo_is_written_to_for_its_reader() {
+    let (setup, suite) = echo_suite();
+    let out = tempfile::tempdir().unwrap();
+    let fifo = out.path().join("junit.xml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = thread::spawn({
+        let fifo = fifo.clone();
+        move || fs::read_to_string(fifo).unwrap()
+    });
+    let run = setup.run(&[
+        "test",
+        "--junit",
+        fifo.to_str().unwrap(),
+        &convo(suite.path()),
+    ]);
+    // Joined only once the run has written to the FIFO still there: a run
+    // that never opened it would leave the reader waiting.
+    run.assert_code(0);
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let xml = reader.join().unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.trim_end().ends_with("</testsuites>"), "{xml}");
+}
+
+#[test]
+fn a_device_and_stdout_are_written_to_as_they_are() {
+    let (setup, suite) = echo_suite();
+    // Reached through links of the test's own: a run as root that replaced
+    // what it was given would replace these, never the system's.
+    let out = tempfile::tempdir().unwrap();
+    let full = out.path().join("full");
+    let stdout = out.path().join("stdout");
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    std::os::unix::fs::symlink("/dev/stdout", &stdout).unwrap();
+    let full = full.to_str().unwrap();
+    let run = setup.run(&["test", "--junit", full, &convo(suite.path())]);
+    run.assert_error(74, &format!("--junit {full}: No space left on device"));
+    // The report follows the summary on stdout.
+    let run = finish_text(
+        output_of(
+            setup.cmd().args([
+                "test",
+                "--metrics",
+                stdout.to_str().unwrap(),
+                &convo(suite.path()),
+            ]),
+            None,
+        ),
+        &setup.token,
+    );
+    run.assert_code(0);
+    let at = run.stdout.find("# HELP ").expect("the metrics");
+    let (lines, metrics) = run.stdout.split_at(at);
+    let last: serde_json::Value = serde_json::from_str(lines.lines().last().unwrap()).unwrap();
+    assert!(last.get("summary").is_some(), "{lines}");
+    assert!(
+        metrics.contains("lp_consumer_test_convos{status=\"passed\"} 1\n"),
+        "{metrics}"
+    );
+    assert_eq!(names(out.path()), ["full", "stdout"]);
+    for link in ["full", "stdout"] {
+        assert!(
+            fs::symlink_metadata(out.path().join(link))
+                .unwrap()
+                .is_symlink()
+        );
+    }
+}
+
+#[test]
+fn a_report_in_a_missing_folder_fails_before_the_suite_runs() {
+    let (setup, suite) = echo_suite();
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("missing/junit.xml");
+    let junit = junit.to_str().unwrap();
+    let run = setup.run(&["test", "--junit", junit, &convo(suite.path())]);
+    run.assert_failure(74, &format!("--junit {junit}: No such file or directory"));
+    assert_eq!(setup.server.connections(), 0);
+    // A folder is refused too, and nothing is left in it.
+    let folder = out.path().to_str().unwrap();
+    let run = setup.run(&["test", "--metrics", folder, &convo(suite.path())]);
+    run.assert_failure(74, &format!("--metrics {folder}: Is a directory"));
+    assert_eq!(setup.server.connections(), 0);
+    assert!(names(out.path()).is_empty());
+}
+
+#[test]
+fn a_record_in_a_missing_folder_fails_before_the_chat() {
+    let setup = Setup::new();
+    let out = tempfile::tempdir().unwrap();
+    let record = out.path().join("missing/hi.convo.txt");
+    let record = record.to_str().unwrap();
+    // No input: the run ends before it would read any, and a pipe would
+    // break under the writer.
+    let run = setup.run(&["chat", "--turns", "--record", record]);
+    run.assert_failure(74, &format!("--record {record}: No such file or directory"));
+    assert_eq!(setup.server.connections(), 0);
+    assert!(setup.server.requests().is_empty());
+}
