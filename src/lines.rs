@@ -7,10 +7,13 @@ use std::io::{self, BufRead, PipeReader, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::Result;
+use rustix::event::{PollFd, PollFlags};
 
 use crate::exit::{Exit, err_text, fail};
+use crate::signals;
 
 /// Lines read ahead of their use, at most.
 const LINES_AHEAD: usize = 64;
@@ -99,6 +102,37 @@ impl Lines {
             )
         })
     }
+}
+
+impl Lines {
+    /// `next`, but a line (or the end) that standard input already holds
+    /// is waited for while the reading thread catches up, instead of
+    /// `Pending`: for counting what was never sent, which should not
+    /// depend on that thread's turn. Only input still to come is
+    /// `Pending`. Each wait is at most `CATCH_UP`.
+    pub(crate) fn next_held(&mut self) -> Result<Line> {
+        /// Plenty for a thread to read what a pipe or a file holds.
+        const CATCH_UP: Duration = Duration::from_secs(1);
+        loop {
+            match self.next()? {
+                Line::Pending if stdin_holds_more() => {
+                    let mut wake = [PollFd::new(&self.wake, PollFlags::IN)];
+                    if signals::poll_for(&mut wake, CATCH_UP).map_err(pipe_error)? == 0 {
+                        return Ok(Line::Pending);
+                    }
+                }
+                line => return Ok(line),
+            }
+        }
+    }
+}
+
+/// Whether reading standard input now would not wait: data, its end, or
+/// an error is there.
+fn stdin_holds_more() -> bool {
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    signals::poll_for(&mut fds, Duration::ZERO).is_ok_and(|ready| ready > 0)
 }
 
 fn pipe_error(err: io::Error) -> anyhow::Error {

@@ -404,7 +404,7 @@ impl Chat {
         }
         let mut unsent = 0u64;
         let more = loop {
-            match lines.next() {
+            match lines.next_held() {
                 Ok(Line::Text(text)) if text.trim().is_empty() => {}
                 Ok(Line::Text(_)) | Err(_) => unsent += 1,
                 Ok(Line::Pending) => break true,
