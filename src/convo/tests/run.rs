@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::super::parse::Step;
 use super::super::run::*;
 use super::super::suite::plan;
 use super::suite::sources;
@@ -517,12 +518,7 @@ fn a_steps_pauses_run_together_and_begin_and_end_pause_alongside_waitforbot() {
         "t\n#me\nhuman\n#bot\nTransferring*\n#end\nPAUSE 500\n!CHECKLIVEPERSONSKILL 1\n",
     )]));
     let steps = planned[0].steps.as_ref().unwrap();
-    let start = Instant::now();
-    let mut run = Run::new(steps, TIMEOUT, start);
-    run.skill("1");
-    assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
-    run.sent(start, start);
-    run.agent_message(text("Transferring you."), start + DELAY);
+    let (mut run, start) = transferring(steps);
     let paused = start + DELAY + Duration::from_millis(500);
     assert_eq!(run.poll(start + DELAY), Action::Wait(Some(paused)));
     run.skill("7");
@@ -577,6 +573,18 @@ fn utterances_match_any_of_their_set() {
     );
 }
 
+/// `steps` run with skill 1 up to the bot's "Transferring you." (a
+/// DELAY after `human`): the run, and when it began.
+fn transferring(steps: &[Step]) -> (Run<'_>, Instant) {
+    let start = Instant::now();
+    let mut run = Run::new(steps, TIMEOUT, start);
+    run.skill("1");
+    assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
+    run.sent(start, start);
+    run.agent_message(text("Transferring you."), start + DELAY);
+    (run, start)
+}
+
 #[test]
 fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
     let planned = plan(&sources(&[(
@@ -584,12 +592,7 @@ fn an_expected_skill_may_come_after_the_message_within_the_bot_timeout() {
         "t\n#me\nhuman\n#bot\nTransferring*\nCHECKLIVEPERSONSKILL 7\n#end\nCHECKLIVEPERSONSKILL 7\n",
     )]));
     let steps = planned[0].steps.as_ref().unwrap();
-    let start = Instant::now();
-    let mut run = Run::new(steps, TIMEOUT, start);
-    run.skill("1");
-    assert_eq!(run.poll(start), Action::Publish("human".to_owned()));
-    run.sent(start, start);
-    run.agent_message(text("Transferring you."), start + DELAY);
+    let (mut run, start) = transferring(steps);
     let later = start + 2 * DELAY;
     assert_eq!(run.poll(later), Action::Wait(Some(later + TIMEOUT)));
     run.skill("7");
