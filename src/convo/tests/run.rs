@@ -49,6 +49,17 @@ struct Played {
     elapsed: Duration,
 }
 
+impl Played {
+    /// Each reply's step and latency.
+    fn replies(&self) -> Vec<(usize, Duration)> {
+        self.outcome
+            .latencies
+            .iter()
+            .map(|l| (l.step, l.reply))
+            .collect()
+    }
+}
+
 /// What reaches the run from the simulated service.
 enum Input {
     Message(AgentMessage),
@@ -150,12 +161,7 @@ fn steps_pass_in_order_with_reply_latencies() {
             "#bot Hello again!"
         ]
     );
-    let latencies: Vec<(usize, Duration)> = played
-        .outcome
-        .latencies
-        .iter()
-        .map(|l| (l.step, l.reply))
-        .collect();
+    let latencies = played.replies();
     assert_eq!(latencies, [(3, DELAY), (5, DELAY)]);
 }
 
@@ -491,12 +497,7 @@ fn a_reply_is_timed_from_its_message_and_never_charged_a_pause() {
     let files = [("main.convo.txt", convo)];
     let played = play_acknowledged(&files, Vec::new(), None, echo, ACK);
     assert_eq!(played.outcome.failure, None);
-    let latencies: Vec<(usize, Duration)> = played
-        .outcome
-        .latencies
-        .iter()
-        .map(|l| (l.step, l.reply))
-        .collect();
+    let latencies = played.replies();
     assert_eq!(latencies, [(2, DELAY), (4, DELAY), (6, DELAY), (8, DELAY)]);
     // Each pause began at its message's acknowledgement.
     assert_eq!(played.elapsed, 4 * ACK + Duration::from_millis(1700));
