@@ -91,6 +91,9 @@ struct Args {
     /// Fault: drop the connection instead of sending its frame N (a request done, its answer lost).
     #[arg(long, value_name = "N")]
     drop_before: Option<usize>,
+    /// Fault: drop the connection instead of answering the client's request N (it is done, its answer lost).
+    #[arg(long, value_name = "N")]
+    drop_answer: Option<usize>,
     /// Fault: after N frames, close with CODE (e.g. 3:4401).
     #[arg(long, value_name = "N:CODE", value_parser = parse_close_after)]
     close_after: Option<(usize, u16)>,
@@ -305,6 +308,7 @@ fn main() -> ExitCode {
         faults: Faults {
             drop_after: args.drop_after,
             drop_before: args.drop_before,
+            drop_answer: args.drop_answer,
             close_after: args.close_after,
             garbage_after: args.garbage_after,
             repeat_changes: args.repeat_changes,

@@ -51,6 +51,10 @@ pub(crate) struct Client<'a> {
     inbox: Inbox,
     /// Frames sent since the handshake, for the fault thresholds.
     sent: usize,
+    /// Requests read since the handshake, for `Faults::drop_answer`.
+    requests: usize,
+    /// Set while handling the request whose answer `drop_answer` loses.
+    losing_answer: bool,
     /// Event notifications held under `Faults::events_late`.
     late: Vec<Utf8Bytes>,
     /// Whether its Client-Properties advertised the MULTI_DIALOG feature.
@@ -105,6 +109,8 @@ pub(crate) fn serve(shared: &Shared, tcp: TcpStream, connection: ConnectionId) {
         ws,
         inbox,
         sent: 0,
+        requests: 0,
+        losing_answer: false,
         late: Vec::new(),
         multi_dialog,
     };
@@ -156,7 +162,10 @@ impl Client<'_> {
             match self.read_arrived() {
                 Ok(Message::Text(text)) => {
                     lock(&self.shared.requests).push(text.as_str().to_owned());
+                    self.requests += 1;
+                    self.losing_answer = self.faults.drop_answer == Some(self.requests);
                     self.handle(&text)?;
+                    self.losing_answer = false;
                 }
                 Ok(Message::Close(_)) => {
                     // Sends the answer tungstenite queued.
@@ -196,7 +205,7 @@ impl Client<'_> {
 
     /// Queues a frame, then applies the fault thresholds.
     pub(crate) fn send(&mut self, frame: impl Into<Utf8Bytes>) -> Outcome {
-        if self.faults.drop_before == Some(self.sent + 1) {
+        if self.faults.drop_before == Some(self.sent + 1) || self.losing_answer {
             self.flush()?;
             self.drop_connection();
             return Err(Ended);

@@ -112,6 +112,11 @@ pub struct Faults {
     /// Shut the TCP connection down instead of sending frame N: what the
     /// request it answers did is done, and its answer lost.
     pub drop_before: Option<usize>,
+    /// Shut the TCP connection down instead of answering the client's
+    /// request N (its Nth text frame): what it did is done, and its answer
+    /// lost. Unlike `drop_before`, it does not depend on how notifications
+    /// interleave with the answers.
+    pub drop_answer: Option<usize>,
     /// After N frames, send a close frame with this code and end.
     pub close_after: Option<(usize, u16)>,
     /// After N frames, send one text frame that is not JSON.

@@ -706,6 +706,36 @@ fn drop_after_ends_tcp_without_a_close_frame() {
 }
 
 #[test]
+fn drop_answer_does_the_request_and_drops_its_answer() {
+    let server = start(MockConfig {
+        faults: Faults {
+            drop_answer: Some(2),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+        ..MockConfig::default()
+    });
+    let mut client = Client::connect(&server, DEFAULT_CONSUMER);
+    let conversation = client.create();
+    client.send_text(&format!(
+        r#"{{"kind":"req","id":"9","type":"ms.PublishEvent","body":{{"dialogId":"{conversation}","event":{{"type":"ContentEvent","contentType":"text/plain","message":"done"}}}}}}"#
+    ));
+    let end = client.read_text().expect_err("the connection ends");
+    assert!(
+        matches!(
+            end,
+            Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)
+        ),
+        "{end}"
+    );
+    // The message is in, its answer was never sent.
+    assert_eq!(
+        server.messages_of(DEFAULT_CONSUMER, &conversation),
+        ["done"]
+    );
+}
+
+#[test]
 fn close_after_sends_that_close_code() {
     let (server, conversation) = with_history(
         3,

@@ -660,14 +660,13 @@ fn a_line_whose_answer_was_lost_is_sent_again_only_if_the_conversation_lacks_it(
 #[test]
 fn a_click_whose_answers_were_lost_ends_up_in_the_conversation_once() {
     // Chat's connection (it creates the conversation) drops instead of
-    // sending its 8th frame: the answer to the click's ACTION receipt
-    // (create, subscriptions, metadata, `menu` and its echo, the bot's
-    // quick replies came before). The text, sent right after the
-    // receipt, is not read: both answers are lost.
+    // answering its 5th request, the click's ACTION receipt (create, the
+    // two subscriptions and `menu` came before). The text, sent right
+    // after the receipt, is not read: both answers are lost.
     let setup = Setup::with(MockConfig {
         bot: Some(example_bot()),
         faults: Faults {
-            drop_before: Some(8),
+            drop_answer: Some(5),
             fault_connections: Some(1),
             ..Faults::default()
         },
@@ -694,15 +693,16 @@ fn a_click_whose_answers_were_lost_ends_up_in_the_conversation_once() {
         .expect("the menu")["sequence"]
         .as_u64()
         .unwrap();
-    // A checkpoint was read up to; the bot answered the click's text.
+    // The receipt is found in the replay after the reconnection, or by
+    // reading back to a checkpoint when the replay has not shown it yet:
+    // one checkpoint at most, whichever came first. The bot answered the
+    // click's text.
     let requests = setup.server.requests();
-    assert_eq!(
-        requests
-            .iter()
-            .filter(|request| request.contains(r#""status":"ACCEPT""#))
-            .count(),
-        1
-    );
+    let checkpoints = requests
+        .iter()
+        .filter(|request| request.contains(r#""status":"ACCEPT""#))
+        .count();
+    assert!(checkpoints <= 1, "{requests:#?}");
     assert!(
         run.lines
             .iter()
