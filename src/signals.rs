@@ -2,14 +2,15 @@
 //! handlers record the signal and write a byte to a pipe whose read end
 //! every wait watches, so a wait in poll(2) ends at once; the connection
 //! then sends a close frame (the wait for the helper kills it), and the
-//! command exits 130 or 143. Before either, the default disposition
-//! applies, so the shell sees a plain signal death.
+//! command exits 130 or 143; a second signal ends the process at once.
+//! Before either, the default disposition applies, so the shell sees a
+//! plain signal death.
 
 use std::io::{self, PipeReader};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags};
@@ -39,8 +40,17 @@ pub(crate) fn install() {
             }
             reader
         });
+        // A second signal ends the process at once (130 or 143): the first
+        // may find it blocked where no wait watches (a write to a pipe
+        // whose reader stopped reading), and Ctrl-C must still work.
+        let once = Arc::new(AtomicBool::new(false));
         for signal in [SIGINT, SIGTERM] {
-            // Registration only fails for forbidden signals, which these are not.
+            let exit = 128 + signal;
+            // Registration only fails for forbidden signals, which these
+            // are not. The check comes first: the first signal sets `once`.
+            let _ =
+                signal_hook::flag::register_conditional_shutdown(signal, exit, Arc::clone(&once));
+            let _ = signal_hook::flag::register(signal, Arc::clone(&once));
             let _ =
                 signal_hook::flag::register_usize(signal, Arc::clone(&received), signal as usize);
         }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::{Value, json};
@@ -490,6 +490,35 @@ fn an_idle_follower_notices_that_its_reader_left() {
     let run = finish(child.wait_with_output().unwrap(), &setup.token);
     run.assert_code(0);
     assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn a_second_signal_ends_a_run_blocked_writing_to_a_reader_that_stopped_reading() {
+    // More than the pipe holds (1 MiB and the output buffer), never read.
+    let (setup, conversation) = Setup::with_history(10_000, Faults::default());
+    let mut child = spawn(setup.cmd().args(["subscribe", &conversation]));
+    let _unread = child.stdout.take();
+    // Blocked in the write: no wait watches for the signal there.
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let deadline = Instant::now() + WAIT;
+    while !std::fs::read_to_string(&wchan).is_ok_and(|at| at.contains("pipe_write")) {
+        assert!(Instant::now() < deadline, "never blocked in a pipe write");
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, "TERM");
+    crate::harness::signal(&child, "TERM");
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running after two SIGTERMs");
+        }
+        std::thread::yield_now();
+    };
+    assert_eq!(status.code(), Some(143));
 }
 
 #[test]
