@@ -164,6 +164,35 @@ fn a_report_in_a_missing_folder_fails_before_the_suite_runs() {
 }
 
 #[test]
+fn a_report_that_would_replace_a_convo_file_or_the_other_report_is_refused() {
+    let (setup, suite) = echo_suite();
+    let folder = suite.path().to_str().unwrap();
+    // The suite's own file, named through a folder of its own.
+    let own = format!("{folder}/./hello.convo.txt");
+    let run = setup.run(&["test", "--junit", &own, folder]);
+    run.assert_failure(
+        2,
+        &format!(
+            "--junit {own} is a file of the suite ({}): the report",
+            convo(suite.path())
+        ),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("report");
+    let report = report.to_str().unwrap();
+    let run = setup.run(&["test", "--junit", report, "--metrics", report, folder]);
+    run.assert_failure(
+        2,
+        &format!("--junit and --metrics name the same file, {report}: one report"),
+    );
+    assert_eq!(setup.server.connections(), 0);
+    assert_eq!(
+        fs::read_to_string(convo(suite.path())).unwrap(),
+        "hello\n\n#me\nHello\n\n#bot\nHello\n"
+    );
+}
+
+#[test]
 fn a_record_in_a_missing_folder_fails_before_the_chat() {
     let setup = Setup::new();
     let out = tempfile::tempdir().unwrap();

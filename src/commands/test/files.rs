@@ -82,3 +82,63 @@ fn walk(folder: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     }
     Ok(())
 }
+
+/// Refuses (2) a report that would replace a file of the suite, or the
+/// other report.
+pub(crate) fn check_reports(
+    reports: [(&str, &Option<PathBuf>); 2],
+    sources: &[Source],
+) -> Result<()> {
+    let named: Vec<(&str, &Path)> = reports
+        .iter()
+        .filter_map(|(flag, path)| path.as_deref().map(|path| (*flag, path)))
+        .collect();
+    for (flag, path) in &named {
+        if let Some(source) = sources
+            .iter()
+            .find(|source| same_file(path, Path::new(&source.path)))
+        {
+            return Err(fail(
+                Exit::Usage,
+                format!(
+                    "{flag} {} is a file of the suite ({}): the report would replace it; \
+                     name another file",
+                    path.display(),
+                    source.path
+                ),
+            ));
+        }
+    }
+    if let [(first, path), (second, other)] = named[..]
+        && same_file(path, other)
+    {
+        return Err(fail(
+            Exit::Usage,
+            format!(
+                "{first} and {second} name the same file, {}: one report would replace the other",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` are one file: the same inode when both exist, else
+/// the same place once their folders are resolved.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        (Err(_), Err(_)) => resolved(a).is_some_and(|a| resolved(b) == Some(a)),
+        _ => false,
+    }
+}
+
+/// `path` with its folder resolved (the file itself may not exist yet).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    Some(folder.canonicalize().ok()?.join(path.file_name()?))
+}

@@ -80,6 +80,10 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     // Where the socket goes is checked before any convo runs.
     let local_service = config::target(global)?.is_local();
     let sources = files::read(&args.paths)?;
+    files::check_reports(
+        [("--junit", &args.junit), ("--metrics", &args.metrics)],
+        &sources,
+    )?;
     let mut planned = suite::plan(&sources);
     if planned.is_empty() {
         return Err(fail(
