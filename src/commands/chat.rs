@@ -138,8 +138,28 @@ pub(crate) fn run(
             Err(err) => break Err(err),
         }
     };
-    // A chat that went well is recorded; a failing one says why it failed.
+    // A chat that went to its end is recorded; one that failed, or whose
+    // reader left, would make a convo that stops half-way: it says why it
+    // ended, and that FILE was not written.
+    let not_written = |record: &OutFile, why: &str| {
+        format!("--record {} not written: {why}", record.path().display())
+    };
     let ended = match (ended, record, &recorder) {
+        (Ok(Wake::ReaderGone), Some(record), _) => {
+            output::say(&not_written(
+                &record,
+                "the chat's reader left before its end",
+            ));
+            Ok(Wake::ReaderGone)
+        }
+        (Ok(wake), Some(record), Some(recorder)) if recorder.is_empty() => {
+            output::say(&not_written(&record, "nothing was said"));
+            Ok(wake)
+        }
+        (Err(err), Some(record), _) => Err(exit::amended(
+            err,
+            &format!("; {}", not_written(&record, "the chat failed")),
+        )),
         (Ok(wake), Some(record), Some(recorder)) => {
             let path = record.path().to_owned();
             record

@@ -57,6 +57,11 @@ impl Recorder {
         escaped
     }
 
+    /// Whether nothing was said, by either side.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+
     /// The texts that `test` will refuse in the file, as they were sent.
     pub(crate) fn json_texts(&self) -> &[String] {
         &self.json_texts

@@ -3,6 +3,7 @@
 //! that cannot be written refused before anything is sent.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::Command;
@@ -10,7 +11,7 @@ use std::thread;
 
 use lp_consumer::mock::MockConfig;
 
-use crate::harness::{Setup, finish_text, output_of};
+use crate::harness::{Setup, finish_text, output_of, spawn};
 
 /// Botium's echo, and a folder with one convo that passes against it.
 fn echo_suite() -> (Setup, tempfile::TempDir) {
@@ -204,4 +205,75 @@ fn a_record_in_a_missing_folder_fails_before_the_chat() {
     run.assert_failure(74, &format!("--record {record}: No such file or directory"));
     assert_eq!(setup.server.connections(), 0);
     assert!(setup.server.requests().is_empty());
+}
+
+#[test]
+fn a_chat_that_did_not_end_well_is_not_recorded_and_says_so() {
+    let out = tempfile::tempdir().unwrap();
+    let record = out.path().join("hi.convo.txt");
+    let record = record.to_str().unwrap();
+    // Nobody answers: the line's reply times out, the chat fails.
+    let setup = Setup::new();
+    let run = setup.run_stdin(
+        &[
+            "chat",
+            "--turns",
+            "--reply-timeout",
+            "0.3",
+            "--record",
+            record,
+        ],
+        "hi\n",
+    );
+    run.assert_code(75);
+    assert!(
+        run.stderr
+            .contains(&format!("; --record {record} not written: the chat failed")),
+        "{}",
+        run.stderr
+    );
+    // No input at all: nothing to record.
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        ..MockConfig::default()
+    });
+    let run = setup.run_stdin(&["chat", "--turns", "--record", record], "");
+    run.assert_code(0);
+    assert_eq!(
+        run.stderr,
+        format!("lp-consumer: --record {record} not written: nothing was said\n")
+    );
+    assert!(names(out.path()).is_empty());
+}
+
+#[test]
+fn a_chat_whose_reader_left_is_not_recorded_and_says_so() {
+    let setup = Setup::with(MockConfig {
+        botium_echo: true,
+        ..MockConfig::default()
+    });
+    let out = tempfile::tempdir().unwrap();
+    let record = out.path().join("hi.convo.txt");
+    let record = record.to_str().unwrap();
+    let mut child = spawn(
+        setup
+            .cmd()
+            .args(["chat", "--turns", "--record", record])
+            .stdin(std::process::Stdio::piped()),
+    );
+    // Input stays open: the chat ends because nobody reads it.
+    let _input = child.stdin.take();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let run = finish_text(child.wait_with_output().unwrap(), &setup.token);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "lp-consumer: --record {record} not written: the chat's reader left before its end\n"
+        )
+    );
+    assert!(names(out.path()).is_empty());
 }
