@@ -69,6 +69,7 @@ pub(crate) fn run(
                 &mut connection,
                 &args.create,
                 body.as_ref(),
+                true,
                 "; `lp-consumer conversations` lists it",
             )?;
             (opened.id()?, Some(opened))

@@ -19,7 +19,7 @@ pub(crate) fn run(args: &CreateArgs, config: &ConnectionConfig, out: &mut Output
     let mut connection = Relink::connect(config)?;
     let opened = match reused(&mut connection, args)? {
         Some(reused) => reused,
-        None => request(&mut connection, body.as_ref()).map_err(|err| {
+        None => request(&mut connection, body.as_ref(), true).map_err(|err| {
             exit::unanswered(
                 err,
                 "the conversation request",
@@ -91,15 +91,16 @@ impl Opened {
 }
 
 /// With `--reuse`, the open conversation if there is one; else a new one
-/// (requested with `body`).
+/// (requested with `body`); `reusable` when the command takes `--reuse`.
 pub(crate) fn open(
     connection: &mut Connection,
     args: &CreateArgs,
     body: Option<&Value>,
+    reusable: bool,
 ) -> Result<Opened> {
     match reused(connection, args)? {
         Some(reused) => Ok(reused),
-        None => request(connection, body),
+        None => request(connection, body, reusable),
     }
 }
 
@@ -114,21 +115,34 @@ fn reused(connection: &mut Connection, args: &CreateArgs) -> Result<Option<Opene
     Ok(open.map(|open| Opened::Reused(open.conversation_id)))
 }
 
-/// A new conversation, requested with `body`.
-fn request(connection: &mut Connection, body: Option<&Value>) -> Result<Opened> {
-    let reply = connection
-        .request(types::REQUEST_CONVERSATION, body)
-        .map_err(|err| match exit::classify(&err) {
-            // LivePerson does not document its answer to a second
-            // conversation; one at a time per consumer is the rule.
-            Outcome::Fail(Exit::Refused) => exit::amended(
-                err,
-                " (a consumer has one open conversation at a time: --reuse takes it, \
-                 `lp-consumer close CONV` ends it)",
-            ),
-            _ => err,
-        })?;
-    Ok(Opened::Requested(reply))
+/// A new conversation, requested with `body`. A refusal names the
+/// consumer's open conversation if it has one, and `--reuse` where the
+/// command takes it (`reusable`).
+fn request(connection: &mut Connection, body: Option<&Value>, reusable: bool) -> Result<Opened> {
+    match connection.request(types::REQUEST_CONVERSATION, body) {
+        Ok(reply) => Ok(Opened::Requested(reply)),
+        // LivePerson does not document its answer to a second
+        // conversation; one at a time per consumer is the rule.
+        Err(err) if matches!(exit::classify(&err), Outcome::Fail(Exit::Refused)) => {
+            let reuse = if reusable { "--reuse takes it, " } else { "" };
+            let open = super::conversations::snapshot(connection, &["OPEN"])
+                .ok()
+                .and_then(|listed| listed.into_iter().find(|c| !c.closed()));
+            let advice = match open {
+                Some(open) => format!(
+                    " (this consumer's conversation {id} is open, and a consumer has one at a \
+                     time: {reuse}`lp-consumer close {id}` ends it)",
+                    id = open.conversation_id
+                ),
+                None => format!(
+                    " (a consumer has one open conversation at a time: {reuse}`lp-consumer \
+                     close CONV` ends it)"
+                ),
+            };
+            Err(exit::amended(err, &advice))
+        }
+        Err(err) => Err(err),
+    }
 }
 
 /// `open` on `connection`, which holds on through `relink`'s connections:
@@ -139,12 +153,13 @@ fn request(connection: &mut Connection, body: Option<&Value>) -> Result<Opened> 
 /// request went out is the one it asked for. Otherwise the request goes
 /// again (and is refused, with advice, if an older conversation is open).
 /// When the link cannot be had again, the error says that the conversation
-/// may be open, followed by `advice` on finding it.
+/// may be open, followed by `advice` on finding it; `reusable` as `open`.
 pub(crate) fn open_resuming(
     relink: &mut Relink,
     connection: &mut Connection,
     args: &CreateArgs,
     body: Option<&Value>,
+    reusable: bool,
     advice: &str,
 ) -> Result<Opened> {
     let asked_ms = now_ms();
@@ -153,10 +168,10 @@ pub(crate) fn open_resuming(
         let attempt = if answer_lost && !args.reuse {
             opened_since(connection, asked_ms - CLOCK_SKEW_MS).and_then(|found| match found {
                 Some(id) => Ok(Opened::Found(id)),
-                None => open(connection, args, body),
+                None => open(connection, args, body, reusable),
             })
         } else {
-            open(connection, args, body)
+            open(connection, args, body, reusable)
         };
         let err = match attempt {
             Ok(opened) => return Ok(opened),

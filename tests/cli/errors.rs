@@ -447,12 +447,29 @@ fn a_port_out_of_range_is_refused_not_replaced() {
 #[test]
 fn a_second_conversation_says_how_to_go_on() {
     let setup = Setup::new();
-    setup.create();
-    setup
-        .run(&["create"])
-        .assert_error(1, "one open conversation at a time: --reuse takes it");
+    let open = setup.create();
+    let advice = format!(
+        "(this consumer's conversation {open} is open, and a consumer has one at a time: \
+         --reuse takes it, `lp-consumer close {open}` ends it)"
+    );
+    setup.run(&["create"]).assert_error(1, &advice);
     // chat says the same, and no more: a refusal is an answer, not one lost.
     let run = setup.run_stdin(&["chat"], "hi\n");
-    run.assert_error(1, "one open conversation at a time: --reuse takes it");
+    run.assert_error(1, &advice);
     assert!(!run.stderr.contains("lost"), "{}", run.stderr);
+    // test takes no --reuse: each convo's error names the conversation
+    // and how to end it.
+    let dir = tempfile::tempdir().unwrap();
+    let convo = dir.path().join("hi.convo.txt");
+    std::fs::write(&convo, "hi\n#me\nhi\n").unwrap();
+    let run = setup.run(&["test", convo.to_str().unwrap()]);
+    run.assert_error(1, "1 of 1 convo could not run");
+    assert!(
+        run.stdout.contains(&format!(
+            "(this consumer's conversation {open} is open, and a consumer has one at a time: \
+             `lp-consumer close {open}` ends it)"
+        )),
+        "{}",
+        run.stdout
+    );
 }

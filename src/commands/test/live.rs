@@ -66,6 +66,7 @@ pub(crate) fn play(
         &mut connection,
         create,
         body.as_ref(),
+        false,
         "",
     )?;
     let conversation = opened.id()?;
