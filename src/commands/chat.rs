@@ -166,7 +166,7 @@ pub(crate) fn run(
             record
                 .write(&recorder.convo(&suite::file_stem(&path.to_string_lossy())))
                 .map(|()| {
-                    warn_of_json_texts(&path, recorder.json_texts());
+                    warn_of_misread(&path, recorder.misread());
                     wake
                 })
         }
@@ -507,9 +507,9 @@ impl engine::Io for ChatIo<'_, '_> {
     }
 }
 
-/// `--record`'s texts that Botium reads as JSON: the file is written as
-/// the chat went, and says what `test` will refuse in it.
-fn warn_of_json_texts(path: &Path, texts: &[String]) {
+/// `--record`'s texts that Botium does not read as text: the file is
+/// written as the chat went, and says what `test` will not replay as said.
+fn warn_of_misread(path: &Path, texts: &[String]) {
     if texts.is_empty() {
         return;
     }
@@ -519,8 +519,9 @@ fn warn_of_json_texts(path: &Path, texts: &[String]) {
         n => (format!("{n} texts"), "them"),
     };
     output::say(&format!(
-        "--record {}: Botium reads {count} of the chat as JSON ({}), which `test` refuses: \
-         reword {them} in the file",
+        "--record {}: Botium does not read {count} of the chat as text ({}: JSON, an \
+         instruction or a section's tag), so `test` cannot replay {them} as said: reword {them} \
+         in the file",
         path.display(),
         quoted.join(", ")
     ));

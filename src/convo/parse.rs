@@ -263,6 +263,36 @@ fn section_tag(line: &str) -> Option<Sender> {
     Sender::from_tag(tag.split(' ').next().unwrap_or_default())
 }
 
+/// What a section's line is to Botium, by its first word once the `?`
+/// and `!` prefixes are off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Asserter,
+    UserInput,
+    Hook,
+    Text,
+}
+
+fn line_kind(sender: Sender, name: &str) -> LineKind {
+    if sender != Sender::Me && BOTIUM_ASSERTERS.contains(&name) {
+        LineKind::Asserter
+    } else if sender == Sender::Me && BOTIUM_USER_INPUTS.contains(&name) {
+        LineKind::UserInput
+    } else if BOTIUM_LOGIC_HOOKS.contains(&name) {
+        LineKind::Hook
+    } else {
+        LineKind::Text
+    }
+}
+
+/// Whether Botium reads `line`, in a `sender` section, as text: not a
+/// section's tag, an asserter, a user input or a logic hook.
+pub(crate) fn reads_as_text(sender: Sender, line: &str) -> bool {
+    let (_, _, logic) = prefixes(line);
+    let name = logic.split(' ').next().unwrap_or_default();
+    section_tag(line).is_none() && line_kind(sender, name) == LineKind::Text
+}
+
 /// `a|b\|c` → `["a", "b|c"]`, each trimmed.
 fn split_args(text: &str) -> Vec<String> {
     let mut args = vec![String::new()];
@@ -339,7 +369,8 @@ fn step(
                 at(offset)
             ))
         };
-        if sender != Sender::Me && BOTIUM_ASSERTERS.contains(&name) {
+        let line_kind = line_kind(sender, name);
+        if line_kind == LineKind::Asserter {
             let kind = match name {
                 "BUTTONS" => AsserterKind::Buttons,
                 "CARDS" => AsserterKind::Cards,
@@ -368,7 +399,7 @@ fn step(
                 not,
                 optional,
             });
-        } else if sender == Sender::Me && BOTIUM_USER_INPUTS.contains(&name) {
+        } else if line_kind == LineKind::UserInput {
             if name != "BUTTON" {
                 return unsupported("the user input");
             }
@@ -381,7 +412,7 @@ fn step(
             }
             step.button = Some(args);
             text_allowed = false;
-        } else if BOTIUM_LOGIC_HOOKS.contains(&name) {
+        } else if line_kind == LineKind::Hook {
             let args = args();
             match name {
                 "PAUSE" => step

@@ -6,6 +6,7 @@
 
 use super::event::agent_message;
 use super::json_text::botium_reads_as_json;
+use super::parse::{Sender, reads_as_text};
 use super::run::AgentMessage;
 use crate::choices::{self, Choice};
 
@@ -15,9 +16,10 @@ pub(crate) struct Recorder {
     /// The choices of the latest agent message that offered some, for the
     /// numbers of `/click`.
     offered: Vec<Choice>,
-    /// Texts in it that Botium reads as JSON (`true`, `{}`, `1, 2`), which
-    /// `test` refuses: BotiumScript has no way to write them as text.
-    json_texts: Vec<String>,
+    /// Texts in it that Botium does not read as text: JSON (`true`, `{}`,
+    /// `1, 2`), an instruction (`PAUSE 10`) or a section's tag (`#bot`).
+    /// BotiumScript has no way to write them as text.
+    misread: Vec<String>,
 }
 
 impl Recorder {
@@ -43,16 +45,19 @@ impl Recorder {
     }
 
     fn me(&mut self, text: &str) {
-        let text = self.section_text(text);
+        let text = self.section_text(Sender::Me, text);
         self.sections.push(format!("#me\n{text}"));
     }
 
-    /// A message's text as a section's text, noted when Botium would read
-    /// it as JSON.
-    fn section_text(&mut self, text: &str) -> String {
+    /// A message's text as the text of a `sender` section, noted when
+    /// Botium would read it as something else.
+    fn section_text(&mut self, sender: Sender, text: &str) -> String {
         let escaped = escape_text(text);
-        if botium_reads_as_json(&escaped.lines().collect::<Vec<_>>().join(" ")) {
-            self.json_texts.push(text.to_owned());
+        let lines: Vec<&str> = escaped.lines().collect();
+        if botium_reads_as_json(&lines.join(" "))
+            || !lines.iter().all(|line| reads_as_text(sender, line))
+        {
+            self.misread.push(text.to_owned());
         }
         escaped
     }
@@ -62,9 +67,10 @@ impl Recorder {
         self.sections.is_empty()
     }
 
-    /// The texts that `test` will refuse in the file, as they were sent.
-    pub(crate) fn json_texts(&self) -> &[String] {
-        &self.json_texts
+    /// The texts that `test` will not replay as they were said, as they
+    /// were sent.
+    pub(crate) fn misread(&self) -> &[String] {
+        &self.misread
     }
 
     /// An agent's event (a change as the service sent it).
@@ -86,7 +92,7 @@ impl Recorder {
     fn bot_section(&mut self, message: &AgentMessage) -> Option<String> {
         let mut lines = vec!["#bot".to_owned()];
         if !message.text.trim().is_empty() {
-            lines.push(self.section_text(&message.text));
+            lines.push(self.section_text(Sender::Bot, &message.text));
         }
         let args = |items: &mut dyn Iterator<Item = &String>| {
             items

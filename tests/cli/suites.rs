@@ -803,23 +803,25 @@ fn a_recorded_chat_passes_as_a_convo_against_the_same_bot() {
 }
 
 #[test]
-fn a_recorded_text_that_botium_reads_as_json_is_written_and_named_on_stderr() {
+fn a_recorded_text_that_botium_does_not_read_as_text_is_written_and_named_on_stderr() {
     let setup = with_bot();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("yes.convo.txt");
     let record = file.to_str().unwrap();
     let run = setup.run_stdin(
         &["chat", "--turns", "--settle", "0.3", "--record", record],
-        "hi\ntrue\n",
+        "hi\ntrue\nPAUSE 10\n#bot\n",
     );
     run.assert_code(0);
     let convo = std::fs::read_to_string(&file).unwrap();
     assert!(convo.contains("\n#me\ntrue\n"), "{convo}");
+    assert!(convo.contains("\n#me\nPAUSE 10\n"), "{convo}");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(&format!(
-            "--record {record}: Botium reads a text of the chat as JSON (\"true\"), \
-             which `test` refuses: reword it in the file"
+            "--record {record}: Botium does not read 3 texts of the chat as text \
+             (\"true\", \"PAUSE 10\", \"#bot\": JSON, an instruction or a section's tag), so \
+             `test` cannot replay them as said: reword them in the file"
         )),
         "{}",
         run.stderr
