@@ -89,7 +89,12 @@ impl OutFile {
             Place::Replaced(target) => replace(&target, text.as_bytes()),
             Place::Opened(mut file) => file.write_all(text.as_bytes()),
         };
-        written.map_err(|err| failed(self.flag, &self.path, &err))
+        match written {
+            // The reader of a FIFO or of stdout (`| head -1`) left: as for
+            // stdout itself, no failure of ours.
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            written => written.map_err(|err| failed(self.flag, &self.path, &err)),
+        }
     }
 }
 

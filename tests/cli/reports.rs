@@ -103,6 +103,31 @@ fn a_fifo_is_written_to_for_its_reader() {
 }
 
 #[test]
+fn a_report_whose_reader_left_leaves_the_verdict_as_it_is() {
+    // `--junit /dev/stdout | head -1`, or a FIFO's reader that went away:
+    // as for stdout itself, the exit is the verdict, not a write error.
+    let (setup, suite) = echo_suite();
+    let out = tempfile::tempdir().unwrap();
+    let fifo = out.path().join("junit.xml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = thread::spawn({
+        let fifo = fifo.clone();
+        // Opened once the run opens it, closed at once.
+        move || drop(fs::File::open(fifo).unwrap())
+    });
+    let run = setup.run(&[
+        "test",
+        "--junit",
+        fifo.to_str().unwrap(),
+        &convo(suite.path()),
+    ]);
+    reader.join().unwrap();
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
 fn a_device_and_stdout_are_written_to_as_they_are() {
     let (setup, suite) = echo_suite();
     // Reached through links of the test's own: a run as root that replaced
