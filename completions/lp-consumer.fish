@@ -389,8 +389,8 @@ complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l max-ret
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jobs -d 'Run N convos at once, each with its own consumer and conversation' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l shard -d 'Run only the K-th of N parts of the sorted convo list (1 <= K <= N), e.g. one machine of a CI matrix' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l repeat -d 'Run each convo N times (with --jobs, a load test)' -r
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l junit -d 'Also write the results as JUnit XML to FILE' -r -F
-complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l metrics -d 'Also write the results and reply latencies in Prometheus\' text format to FILE (for node_exporter\'s textfile collector)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l junit -d 'Also write the results as JUnit XML to FILE (- for standard output, after the lines)' -r -F
+complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l metrics -d 'Also write the results and reply latencies in Prometheus\' text format to FILE (for node_exporter\'s textfile collector; - for standard output, after the lines)' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jwt -d 'Consumer JWT. Prefer LP_JWT or --jwt-file: a token in argv is visible in `ps`' -r
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l jwt-file -d 'Read the JWT from a file (`-` = standard input); wins over --jwt and LP_JWT' -r -F
 complete -c lp-consumer -n "__fish_lp_consumer_using_subcommand test" -l account -d 'LivePerson account (site) id' -r

@@ -381,11 +381,11 @@ pub(crate) struct TestArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole_number::<1>, allow_negative_numbers = true)]
     pub(crate) repeat: u64,
 
-    /// Also write the results as JUnit XML to FILE.
+    /// Also write the results as JUnit XML to FILE (- for standard output, after the lines).
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
 
-    /// Also write the results and reply latencies in Prometheus' text format to FILE (for node_exporter's textfile collector).
+    /// Also write the results and reply latencies in Prometheus' text format to FILE (for node_exporter's textfile collector; - for standard output, after the lines).
     #[arg(long, value_name = "FILE")]
     pub(crate) metrics: Option<PathBuf>,
 }

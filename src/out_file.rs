@@ -2,11 +2,12 @@
 //! `--metrics`, `chat --record`): checked before the run, so that a path
 //! that cannot be written fails before anything is sent, and written after
 //! it. A regular file is replaced atomically, a link is written through,
-//! and anything else (a FIFO, a device, `/dev/stdout`) is written to as it
-//! is, as a shell's `>>` would.
+//! and anything else (a FIFO, a device, `/dev/stdout`, and `-` for stdout)
+//! is written to as it is, as a shell's `>>` would.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -47,6 +48,15 @@ impl OutFile {
     /// here for its reader.
     pub(crate) fn check(flag: &'static str, path: &Path) -> Result<OutFile> {
         let failed = |err: io::Error| failed(flag, path, &err);
+        // `-` is standard output, as for every tool that writes a file.
+        if path == Path::new("-") {
+            let stdout = io::stdout().as_fd().try_clone_to_owned().map_err(failed)?;
+            return Ok(OutFile {
+                flag,
+                path: path.to_owned(),
+                place: Place::Opened(File::from(stdout)),
+            });
+        }
         let (target, in_proc) = follow(path).map_err(failed)?;
         let kind = match fs::metadata(path) {
             Ok(meta) => Some(meta.file_type()),

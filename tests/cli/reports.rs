@@ -128,6 +128,31 @@ fn a_report_whose_reader_left_leaves_the_verdict_as_it_is() {
 }
 
 #[test]
+fn a_dash_is_standard_output() {
+    let (setup, suite) = echo_suite();
+    let run = finish_text(
+        output_of(
+            setup.cmd().args([
+                "test",
+                "--junit",
+                "-",
+                "--metrics",
+                "-",
+                &convo(suite.path()),
+            ]),
+            None,
+        ),
+        &setup.token,
+    );
+    run.assert_code(0);
+    let xml = run.stdout.find("<?xml").expect("the JUnit report");
+    let prom = run.stdout.find("# HELP ").expect("the metrics");
+    let summary = run.stdout.find(r#"{"summary""#).expect("the summary");
+    assert!(summary < xml && xml < prom, "{}", run.stdout);
+    assert!(!Path::new("-").exists());
+}
+
+#[test]
 fn a_device_and_stdout_are_written_to_as_they_are() {
     let (setup, suite) = echo_suite();
     // Reached through links of the test's own: a run as root that replaced

@@ -89,9 +89,11 @@ pub(crate) fn check_reports(
     reports: [(&str, &Option<PathBuf>); 2],
     sources: &[Source],
 ) -> Result<()> {
+    // `-` is stdout, never a file of the suite; both reports may go there.
     let named: Vec<(&str, &Path)> = reports
         .iter()
         .filter_map(|(flag, path)| path.as_deref().map(|path| (*flag, path)))
+        .filter(|(_, path)| *path != Path::new("-"))
         .collect();
     for (flag, path) in &named {
         if let Some(source) = sources
