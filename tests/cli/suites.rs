@@ -1000,15 +1000,36 @@ fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
         ("a.convo.txt", "a\n#me\nhi\n#bot\nhi\n"),
         ("b.convo.txt", "b\n#me\nhi\n"),
     ]);
+    let junit = dir.path().join("junit.xml");
     let run = stopped_once(
-        setup
-            .cmd()
-            .args(["test", "--bot-timeout", "60", dir.path().to_str().unwrap()]),
+        setup.cmd().args([
+            "test",
+            "--bot-timeout",
+            "60",
+            "--junit",
+            junit.to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ]),
         &setup,
         said_hi,
         "INT",
     );
     run.assert_code(130);
+    // The report has the convo that never started, as skipped.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"<testsuites tests="2" failures="0" errors="1" skipped="1""#),
+        "{xml}"
+    );
+    let b = dir.path().join("b.convo.txt");
+    assert!(
+        xml.contains(&format!(
+            "<testcase name=\"b\" classname=\"{}\" time=\"0.000\">\n      \
+             <skipped message=\"not started: the run was stopped\"/>",
+            b.display()
+        )),
+        "{xml}"
+    );
     // The conversation in progress is left open, as chat leaves its own,
     // and said so; then the run's end.
     let said: Vec<&str> = run.stderr.lines().collect();

@@ -189,7 +189,18 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
             .map(|path| path.display().to_string())
             .collect::<Vec<_>>()
             .join(" ");
-        junit.write(&report::junit(&suite_name, &all, &summary))?;
+        // After a signal, the convos that never started are in the report
+        // as skipped: a stopped run does not look smaller than it was.
+        let started = next.load(Ordering::Relaxed).min(jobs.len());
+        let skipped: Vec<report::Skipped> = jobs[started..]
+            .iter()
+            .map(|job| report::Skipped {
+                file: &job.planned.file,
+                convo: &job.planned.name,
+                repeat: job.repeat,
+            })
+            .collect();
+        junit.write(&report::junit(&suite_name, &all, &skipped, &summary))?;
     }
     if let Some(metrics) = metrics {
         metrics.write(&report::metrics(&summary, now_secs()))?;

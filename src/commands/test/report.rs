@@ -294,30 +294,33 @@ fn xml_escape(text: &str) -> String {
 /// JUnit XML: one `<testsuite>` named `suite`, one `<testcase>` per convo
 /// (`classname` its file), with `<failure>` or `<error>` and the
 /// transcript in `<system-out>`.
-pub(crate) fn junit(suite: &str, results: &[ConvoResult], summary: &Summary) -> String {
+pub(crate) fn junit(
+    suite: &str,
+    results: &[ConvoResult],
+    skipped: &[Skipped],
+    summary: &Summary,
+) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let tests = results.len() + skipped.len();
     let _ = writeln!(
         xml,
-        "<testsuites tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">",
-        results.len(),
+        "<testsuites tests=\"{tests}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
         summary.failed,
         summary.errors,
+        skipped.len(),
         summary.duration.as_secs_f64()
     );
     let _ = writeln!(
         xml,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">",
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
         xml_escape(suite),
-        results.len(),
         summary.failed,
         summary.errors,
+        skipped.len(),
         summary.duration.as_secs_f64()
     );
     for result in results {
-        let name = match result.repeat {
-            Some(n) => format!("{} #{n}", result.convo),
-            None => result.convo.clone(),
-        };
+        let name = case_name(&result.convo, result.repeat);
         let _ = writeln!(
             xml,
             "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\">",
@@ -357,8 +360,32 @@ pub(crate) fn junit(suite: &str, results: &[ConvoResult], summary: &Summary) -> 
         }
         xml.push_str("    </testcase>\n");
     }
+    for skipped in skipped {
+        let _ = writeln!(
+            xml,
+            "    <testcase name=\"{}\" classname=\"{}\" time=\"0.000\">\n      \
+             <skipped message=\"not started: the run was stopped\"/>\n    </testcase>",
+            xml_escape(&case_name(skipped.convo, skipped.repeat)),
+            xml_escape(skipped.file),
+        );
+    }
     xml.push_str("  </testsuite>\n</testsuites>\n");
     xml
+}
+
+/// A convo of the suite that never started (the run was stopped first).
+pub(crate) struct Skipped<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) convo: &'a str,
+    pub(crate) repeat: Option<u64>,
+}
+
+/// A test case's name: the convo's, and its run with --repeat.
+fn case_name(convo: &str, repeat: Option<u64>) -> String {
+    match repeat {
+        Some(n) => format!("{convo} #{n}"),
+        None => convo.to_owned(),
+    }
 }
 
 /// Prometheus' text format: the counts, the run's time and the reply
