@@ -180,8 +180,13 @@ fn open(flag: &str, path: &Path, fifo: bool) -> Result<File> {
 /// there.
 fn replace(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let (temporary, mut file) = create_temporary(target)?;
-    let written = file
-        .write_all(bytes)
+    // The file replaced keeps its mode (a report made read-only stays so).
+    let kept_mode = match fs::metadata(target) {
+        Ok(meta) => file.set_permissions(meta.permissions()),
+        Err(_) => Ok(()),
+    };
+    let written = kept_mode
+        .and_then(|()| file.write_all(bytes))
         .and_then(|()| fs::rename(&temporary, target));
     if written.is_err() {
         let _ = fs::remove_file(&temporary);

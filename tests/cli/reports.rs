@@ -327,3 +327,24 @@ fn a_chat_whose_reader_left_is_not_recorded_and_says_so() {
     );
     assert!(names(out.path()).is_empty());
 }
+
+#[test]
+fn a_report_replaced_keeps_the_mode_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let (setup, suite) = echo_suite();
+    let out = tempfile::tempdir().unwrap();
+    let junit = out.path().join("junit.xml");
+    fs::write(&junit, "old").unwrap();
+    fs::set_permissions(&junit, fs::Permissions::from_mode(0o444)).unwrap();
+    setup
+        .run(&[
+            "test",
+            "--junit",
+            junit.to_str().unwrap(),
+            &convo(suite.path()),
+        ])
+        .assert_code(0);
+    assert!(fs::read_to_string(&junit).unwrap().starts_with("<?xml"));
+    let mode = fs::metadata(&junit).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444);
+}
