@@ -5,7 +5,7 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::FileTypeExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
@@ -40,6 +40,21 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A FIFO `junit.xml` in `dir`, and a thread that opens it with `read`.
+fn fifo_read_by<T: Send + 'static>(
+    dir: &Path,
+    read: impl FnOnce(PathBuf) -> T + Send + 'static,
+) -> (PathBuf, thread::JoinHandle<T>) {
+    let fifo = dir.join("junit.xml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = thread::spawn({
+        let fifo = fifo.clone();
+        move || read(fifo)
+    });
+    (fifo, reader)
 }
 
 #[test]
@@ -80,13 +95,7 @@ fn a_link_is_written_through_and_a_dangling_one_creates_its_target() {
 fn a_fifo_is_written_to_for_its_reader() {
     let (setup, suite) = echo_suite();
     let out = tempfile::tempdir().unwrap();
-    let fifo = out.path().join("junit.xml");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
-    assert!(made.success());
-    let reader = thread::spawn({
-        let fifo = fifo.clone();
-        move || fs::read_to_string(fifo).unwrap()
-    });
+    let (fifo, reader) = fifo_read_by(out.path(), |fifo| fs::read_to_string(fifo).unwrap());
     let run = setup.run(&[
         "test",
         "--junit",
@@ -108,14 +117,8 @@ fn a_report_whose_reader_left_leaves_the_verdict_as_it_is() {
     // as for stdout itself, the exit is the verdict, not a write error.
     let (setup, suite) = echo_suite();
     let out = tempfile::tempdir().unwrap();
-    let fifo = out.path().join("junit.xml");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
-    assert!(made.success());
-    let reader = thread::spawn({
-        let fifo = fifo.clone();
-        // Opened once the run opens it, closed at once.
-        move || drop(fs::File::open(fifo).unwrap())
-    });
+    // Opened once the run opens it, closed at once.
+    let (fifo, reader) = fifo_read_by(out.path(), |fifo| drop(fs::File::open(fifo).unwrap()));
     let run = setup.run(&[
         "test",
         "--junit",
