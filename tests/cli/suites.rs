@@ -554,6 +554,51 @@ fn a_pool_of_identities_by_slot_serves_more_convos_than_jobs() {
 }
 
 #[test]
+fn one_consumer_for_two_convos_at_once_is_named_as_the_helpers_mistake() {
+    // The helper ignores LP_TEST_SLOT: both slots get one consumer. Each
+    // convo pauses, holding it, while the other starts.
+    let setup = echo();
+    let dir = suite(&[
+        ("a.convo.txt", "a\n#me\nhi\n#bot\nhi\nPAUSE 1000\n"),
+        ("b.convo.txt", "b\n#me\nhi\n#bot\nhi\nPAUSE 1000\n"),
+    ]);
+    let mut command = bare();
+    command
+        .env("LP_URL", setup.server.url())
+        .env("LP_JWT_COMMAND", "printf %s \"$T\"")
+        .env("T", setup.server.token("consumer-0"))
+        .args(["test", "--jobs", "2", dir.path().to_str().unwrap()]);
+    let run = run(&mut command, None, "");
+    run.assert_error(1, "1 of 2 convos could not run");
+    let errors: Vec<String> = by_convo(&run)
+        .into_iter()
+        .filter_map(|(_, line)| line["error"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("--jwt-command gave consumer consumer-0, whom the convo in slot "),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].ends_with(
+            " holds: a consumer has one open conversation, so with --jobs above 1 the command \
+             must give each slot its own (it sees LP_TEST_SLOT)"
+        ),
+        "{}",
+        errors[0]
+    );
+    // No conversation was asked for in its name.
+    let requested = setup
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.contains("ConsumerRequestConversation"))
+        .count();
+    assert_eq!(requested, 1);
+}
+
+#[test]
 fn usage_and_configuration_errors_stop_the_run_before_it_starts() {
     let setup = echo();
     let dir = suite(&[("a.convo.txt", "a\n#me\nhi\n")]);

@@ -9,8 +9,9 @@ mod live;
 mod ramp;
 mod report;
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -42,10 +43,51 @@ const CONVO_READ_BUFFER_BYTES: usize = 8 * 1024;
 enum Consumers {
     /// The token given (one convo at a time), and the command that renews it.
     Fixed(Token, Option<JwtCommand>),
-    /// One `--jwt-command` run per convo.
-    Command(JwtCommand),
+    /// One `--jwt-command` run per convo; the consumers of the convos
+    /// running, by slot.
+    Command(JwtCommand, Mutex<BTreeMap<String, usize>>),
     /// A signup at the IdP per convo, as `login` does.
     Signup { idp: Site, account: String },
+}
+
+/// A consumer held by the convo running in `slot`, until it ends: a
+/// consumer has one open conversation, so two convos at once cannot share
+/// one.
+struct Held<'a> {
+    in_use: &'a Mutex<BTreeMap<String, usize>>,
+    consumer: String,
+}
+
+impl<'a> Held<'a> {
+    fn take(
+        in_use: &'a Mutex<BTreeMap<String, usize>>,
+        consumer: &str,
+        slot: usize,
+    ) -> Result<Held<'a>> {
+        let mut held = in_use.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(other) = held.get(consumer) {
+            return Err(fail(
+                Exit::Usage,
+                format!(
+                    "--jwt-command gave consumer {consumer}, whom the convo in slot {other} \
+                     holds: a consumer has one open conversation, so with --jobs above 1 the \
+                     command must give each slot its own (it sees LP_TEST_SLOT)"
+                ),
+            ));
+        }
+        held.insert(consumer.to_owned(), slot);
+        Ok(Held {
+            in_use,
+            consumer: consumer.to_owned(),
+        })
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let mut held = self.in_use.lock().unwrap_or_else(PoisonError::into_inner);
+        held.remove(&self.consumer);
+    }
 }
 
 /// One convo to run: its plan and, with `--repeat`, which run.
@@ -103,7 +145,7 @@ pub(crate) fn run(args: &TestArgs, global: &GlobalArgs, out: &mut Output) -> Res
     }
     let consumers = match given {
         Some(Credentials::Given(token, command)) => Consumers::Fixed(token, command),
-        Some(Credentials::Command(command)) => Consumers::Command(command),
+        Some(Credentials::Command(command)) => Consumers::Command(command, Mutex::default()),
         None => {
             let login = config::login(global)?;
             let idp = super::login::idp_site(&login)?;
@@ -284,11 +326,12 @@ fn run_one(
             .map_err(|error| anyhow::anyhow!("{error}"))
             .and_then(|steps| {
                 let turn = ramp.turn();
+                let mut _held = None;
                 let credentials = match consumers {
                     Consumers::Fixed(token, command) => {
                         Credentials::Given(token.clone(), command.clone())
                     }
-                    Consumers::Command(command) => {
+                    Consumers::Command(command, in_use) => {
                         // Renewals run with the convo's variables too: the
                         // same identity.
                         let command = command.with_env(vec![
@@ -297,7 +340,9 @@ fn run_one(
                             ("LP_TEST_INDEX", index.to_string()),
                             ("LP_TEST_SLOT", slot.to_string()),
                         ]);
-                        Credentials::Given(command.fetch()?, Some(command))
+                        let token = command.fetch()?;
+                        _held = Some(Held::take(in_use, token.claims.sub(), slot)?);
+                        Credentials::Given(token, Some(command))
                     }
                     Consumers::Signup { idp, account } => {
                         let network = config::network(global)?;
