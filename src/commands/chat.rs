@@ -48,11 +48,18 @@ pub(crate) fn run(
 ) -> Result<()> {
     let body = super::create::request_body(&args.create)?;
     // A file that cannot be written fails before the chat, not after it.
-    let record = args
-        .record
-        .as_deref()
-        .map(|path| OutFile::check("--record", path))
-        .transpose()?;
+    let record = match args.record.as_deref() {
+        Some(path) if path == Path::new("-") => {
+            return Err(exit::fail(
+                Exit::Usage,
+                "--record - would put the convo on stdout among the chat's own lines: name a file",
+            ));
+        }
+        Some(path) => Some(OutFile::check("--record", path)?),
+        None => None,
+    };
+    // Until the chat is over, a failure leaves the record unwritten.
+    let failed = |err| unrecorded(err, record.as_ref());
     config
         .client_properties
         .get_or_insert_with(|| HeaderValue::from_static(CLIENT_PROPERTIES));
@@ -60,7 +67,10 @@ pub(crate) fn run(
     let mut relink = Relink::new(config, args.retry.reconnect, args.retry.max_retries);
     // A service that cannot be reached yet is retried as --reconnect says,
     // as a dropped connection is.
-    let mut connection = relink.open().or_else(|err| relink.reopen(err, false))?;
+    let mut connection = relink
+        .open()
+        .or_else(|err| relink.reopen(err, false))
+        .map_err(failed)?;
     let (conversation, opened) = match &args.conversation {
         Some(id) => (id.clone(), None),
         None => {
@@ -71,8 +81,9 @@ pub(crate) fn run(
                 body.as_ref(),
                 true,
                 "; `lp-consumer conversations` lists it",
-            )?;
-            (opened.id()?, Some(opened))
+            )
+            .map_err(failed)?;
+            (opened.id().map_err(failed)?, Some(opened))
         }
     };
     let requested = opened.as_ref().is_some_and(super::create::Opened::is_new);
@@ -142,9 +153,6 @@ pub(crate) fn run(
     // A chat that went to its end is recorded; one that failed, or whose
     // reader left, would make a convo that stops half-way: it says why it
     // ended, and that FILE was not written.
-    let not_written = |record: &OutFile, why: &str| {
-        format!("--record {} not written: {why}", record.path().display())
-    };
     let ended = match (ended, record, &recorder) {
         (Ok(Wake::ReaderGone), Some(record), _) => {
             output::say(&not_written(
@@ -157,10 +165,7 @@ pub(crate) fn run(
             output::say(&not_written(&record, "nothing was said"));
             Ok(wake)
         }
-        (Err(err), Some(record), _) => Err(exit::amended(
-            err,
-            &format!("; {}", not_written(&record, "the chat failed")),
-        )),
+        (Err(err), Some(record), _) => Err(unrecorded(err, Some(&record))),
         (Ok(wake), Some(record), Some(recorder)) => {
             let path = record.path().to_owned();
             record
@@ -504,6 +509,22 @@ impl engine::Io for ChatIo<'_, '_> {
 
     fn dialog_to_follow(&mut self) -> Option<String> {
         self.chat.take_survey()
+    }
+}
+
+/// The line that says `--record`'s FILE was not written, and `why`.
+fn not_written(record: &OutFile, why: &str) -> String {
+    format!("--record {} not written: {why}", record.path().display())
+}
+
+/// A chat's failure, saying that its record (if any) was not written.
+fn unrecorded(err: anyhow::Error, record: Option<&OutFile>) -> anyhow::Error {
+    match record {
+        Some(record) => exit::amended(
+            err,
+            &format!("; {}", not_written(record, "the chat failed")),
+        ),
+        None => err,
     }
 }
 

@@ -457,9 +457,15 @@ fn a_second_conversation_says_how_to_go_on() {
     let run = setup.run_stdin(&["chat"], "hi\n");
     run.assert_error(1, &advice);
     assert!(!run.stderr.contains("lost"), "{}", run.stderr);
+    // Its record is not written, and it says so.
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("hi.convo.txt");
+    let record = record.to_str().unwrap();
+    let run = setup.run_stdin(&["chat", "--record", record], "hi\n");
+    run.assert_error(1, &format!("; --record {record} not written: the chat failed"));
+    assert!(!std::path::Path::new(record).exists());
     // test takes no --reuse: each convo's error names the conversation
     // and how to end it.
-    let dir = tempfile::tempdir().unwrap();
     let convo = dir.path().join("hi.convo.txt");
     std::fs::write(&convo, "hi\n#me\nhi\n").unwrap();
     let run = setup.run(&["test", convo.to_str().unwrap()]);

@@ -135,24 +135,35 @@ fn a_dash_is_standard_output() {
     let (setup, suite) = echo_suite();
     let run = finish_text(
         output_of(
-            setup.cmd().args([
-                "test",
-                "--junit",
-                "-",
-                "--metrics",
-                "-",
-                &convo(suite.path()),
-            ]),
+            setup
+                .cmd()
+                .args(["test", "--junit", "-", &convo(suite.path())]),
             None,
         ),
         &setup.token,
     );
     run.assert_code(0);
     let xml = run.stdout.find("<?xml").expect("the JUnit report");
-    let prom = run.stdout.find("# HELP ").expect("the metrics");
     let summary = run.stdout.find(r#"{"summary""#).expect("the summary");
-    assert!(summary < xml && xml < prom, "{}", run.stdout);
+    assert!(summary < xml, "{}", run.stdout);
     assert!(!Path::new("-").exists());
+    // Two reports there would run into each other; a record, into the
+    // chat's own lines.
+    let connections = setup.server.connections();
+    setup
+        .run(&[
+            "test",
+            "--junit",
+            "-",
+            "--metrics",
+            "-",
+            &convo(suite.path()),
+        ])
+        .assert_failure(2, "--junit - and --metrics - would both go to stdout");
+    setup
+        .run_stdin(&["chat", "--record", "-"], "hi\n")
+        .assert_failure(2, "--record - would put the convo on stdout");
+    assert_eq!(setup.server.connections(), connections);
 }
 
 #[test]

@@ -89,11 +89,22 @@ pub(crate) fn check_reports(
     reports: [(&str, &Option<PathBuf>); 2],
     sources: &[Source],
 ) -> Result<()> {
-    // `-` is stdout, never a file of the suite; both reports may go there.
+    let stdout = Path::new("-");
+    if reports
+        .iter()
+        .all(|(_, path)| path.as_deref() == Some(stdout))
+    {
+        return Err(fail(
+            Exit::Usage,
+            "--junit - and --metrics - would both go to stdout, one report running into the \
+             other: name a file for one of them",
+        ));
+    }
+    // `-` is stdout, never a file of the suite.
     let named: Vec<(&str, &Path)> = reports
         .iter()
         .filter_map(|(flag, path)| path.as_deref().map(|path| (*flag, path)))
-        .filter(|(_, path)| *path != Path::new("-"))
+        .filter(|(_, path)| *path != stdout)
         .collect();
     for (flag, path) in &named {
         if let Some(source) = sources
