@@ -462,7 +462,10 @@ fn a_second_conversation_says_how_to_go_on() {
     let record = dir.path().join("hi.convo.txt");
     let record = record.to_str().unwrap();
     let run = setup.run_stdin(&["chat", "--record", record], "hi\n");
-    run.assert_error(1, &format!("; --record {record} not written: the chat failed"));
+    run.assert_error(
+        1,
+        &format!("; --record {record} not written: the chat failed"),
+    );
     assert!(!std::path::Path::new(record).exists());
     // test takes no --reuse: each convo's error names the conversation
     // and how to end it.
