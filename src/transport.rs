@@ -376,6 +376,7 @@ impl Read for Stream {
             return Err(io::ErrorKind::TimedOut.into());
         }
         let read = self.transport.read(buf);
+        let read = self.dialing_resumes(read);
         if matches!(read, Ok(n) if n > 0) {
             self.unfinished = true;
         }
@@ -383,9 +384,29 @@ impl Read for Stream {
     }
 }
 
+impl Stream {
+    /// A socket call with a timeout fails with EINTR after any handled
+    /// signal, or a stop and continue, even under SA_RESTART. While
+    /// dialing, tungstenite's handshake resumes only after WouldBlock (any
+    /// other error ends it): so EINTR is said as WouldBlock there, and the
+    /// handshake's wait (`still_waiting`) ends the dial if the signal is
+    /// one of ours. After the dial, the pump takes EINTR as a tick.
+    fn dialing_resumes<T>(&self, result: io::Result<T>) -> io::Result<T> {
+        match result {
+            Err(err)
+                if self.dial_deadline.is_some() && err.kind() == io::ErrorKind::Interrupted =>
+            {
+                Err(io::ErrorKind::WouldBlock.into())
+            }
+            result => result,
+        }
+    }
+}
+
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.transport.write(buf)
+        let written = self.transport.write(buf);
+        self.dialing_resumes(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -236,6 +236,34 @@ fn overloaded_or_failing_server_exits_75() {
 }
 
 #[test]
+fn a_stop_and_continue_during_the_handshake_is_no_failure() {
+    // A socket read with a timeout fails with EINTR once a stopped process
+    // goes on (as after any handled signal): the handshake must wait on,
+    // here until its timeout, not fail on the spot.
+    let setup = faulty(Faults {
+        stall: true,
+        ..Faults::default()
+    });
+    let child = crate::harness::spawn(setup.cmd().args(["create", "--timeout", "2"]));
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // Accepted, and reading the answer to the upgrade.
+    while setup.server.stalled() == 0
+        || !std::fs::read_to_string(&wchan).is_ok_and(|at| at.contains("wait"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never waited for the upgrade"
+        );
+        std::thread::yield_now();
+    }
+    crate::harness::signal(&child, "STOP");
+    crate::harness::signal(&child, "CONT");
+    let run = crate::harness::finish(child.wait_with_output().unwrap(), &setup.token);
+    run.assert_error(75, "timed out after 2 s");
+}
+
+#[test]
 fn a_silent_server_exits_75_within_the_timeout() {
     let setup = faulty(Faults {
         stall: true,
