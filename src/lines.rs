@@ -102,9 +102,7 @@ impl Lines {
             )
         })
     }
-}
 
-impl Lines {
     /// `next`, but a line (or the end) that standard input already holds
     /// is waited for while the reading thread catches up, instead of
     /// `Pending`: for counting what was never sent, which should not

@@ -135,6 +135,19 @@ fn follow(path: &Path) -> io::Result<(PathBuf, bool)> {
     Err(io::Error::from_raw_os_error(libc::ELOOP))
 }
 
+/// Whether `a` and `b` are one file: the same inode when both exist, else
+/// the same place once their folders are resolved (a report need not
+/// exist yet).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let resolved = |path: &Path| Some(folder_of(path).canonicalize().ok()?.join(path.file_name()?));
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        (Err(_), Err(_)) => resolved(a).is_some_and(|a| resolved(b) == Some(a)),
+        _ => false,
+    }
+}
+
 fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder.to_owned(),

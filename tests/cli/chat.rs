@@ -9,7 +9,8 @@ use lp_consumer::mock::{Faults, MockConfig};
 use serde_json::Value;
 
 use crate::harness::{
-    Run, Setup, clicks_of, example_bot, finish, open_conversations, spawn, terminal,
+    Run, Setup, clicks_of, example_bot, finish, open_conversations, requests_of_type, spawn,
+    terminal,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -40,16 +41,6 @@ fn transcript(run: &Run, me: &str) -> Vec<String> {
 }
 
 #[track_caller]
-fn requests_of_type(setup: &Setup, needle: &str) -> Vec<Value> {
-    setup
-        .server
-        .requests()
-        .iter()
-        .filter(|request| request.contains(needle))
-        .map(|request| serde_json::from_str(request).unwrap())
-        .collect()
-}
-
 #[test]
 fn turns_print_each_answer_after_its_question_then_close() {
     let setup = echoing();

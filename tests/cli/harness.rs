@@ -360,3 +360,14 @@ pub fn open_conversations(setup: &Setup) -> Vec<String> {
         .map(|line| line["conversationId"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The requests the service received that contain `needle`, as JSON.
+pub fn requests_of_type(setup: &Setup, needle: &str) -> Vec<Value> {
+    setup
+        .server
+        .requests()
+        .iter()
+        .filter(|request| request.contains(needle))
+        .map(|request| serde_json::from_str(request).unwrap())
+        .collect()
+}

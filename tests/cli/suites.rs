@@ -10,7 +10,9 @@ use std::process::Command;
 use lp_consumer::mock::{BotRules, Faults, MockConfig};
 use serde_json::{Value, json};
 
-use crate::harness::{Run, Setup, bare, example_bot, finish, open_conversations, run, spawn};
+use crate::harness::{
+    Run, Setup, bare, example_bot, finish, open_conversations, requests_of_type, run, spawn,
+};
 
 fn echo() -> Setup {
     Setup::with(MockConfig {
@@ -589,13 +591,10 @@ fn one_consumer_for_two_convos_at_once_is_named_as_the_helpers_mistake() {
         errors[0]
     );
     // No conversation was asked for in its name.
-    let requested = setup
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.contains("ConsumerRequestConversation"))
-        .count();
-    assert_eq!(requested, 1);
+    assert_eq!(
+        requests_of_type(&setup, "cm.ConsumerRequestConversation").len(),
+        1
+    );
 }
 
 #[test]
@@ -693,12 +692,10 @@ fn with_reconnect_a_convo_whose_conversation_answer_was_lost_plays_in_that_conve
     run.assert_code(0);
     let (_, line) = &by_convo(&run)[0];
     assert_eq!(line["status"], "passed", "{line}");
-    let requests = setup.server.requests();
-    let asked = requests
-        .iter()
-        .filter(|request| request.contains("cm.ConsumerRequestConversation"))
-        .count();
-    assert_eq!(asked, 1);
+    assert_eq!(
+        requests_of_type(&setup, "cm.ConsumerRequestConversation").len(),
+        1
+    );
     let conversation = line["conversationId"].as_str().unwrap();
     let me = setup.server.default_consumer();
     assert_eq!(setup.server.messages_of(me, conversation), ["one"]);
@@ -910,13 +907,10 @@ fn a_reader_that_leaves_does_not_turn_a_failing_suite_green_nor_stop_its_reports
     run.assert_error(1, "1 of 3 convos failed");
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), 3, "{xml}");
-    let requested = setup
-        .server
-        .requests()
-        .iter()
-        .filter(|request| request.contains("cm.ConsumerRequestConversation"))
-        .count();
-    assert_eq!(requested, 3);
+    assert_eq!(
+        requests_of_type(&setup, "cm.ConsumerRequestConversation").len(),
+        3
+    );
 }
 
 /// `command` run until `ready` holds of its service, then sent `signal`.
@@ -1093,13 +1087,10 @@ fn ctrl_c_stops_the_run_and_no_convo_starts_after_it() {
     let (_, line) = &by_convo(&run)[0];
     assert_eq!(line["error"], "stopped by SIGINT");
     assert_eq!(open_conversations(&setup).len(), 1);
-    let requested = setup
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.contains("ConsumerRequestConversation"))
-        .count();
-    assert_eq!(requested, 1);
+    assert_eq!(
+        requests_of_type(&setup, "cm.ConsumerRequestConversation").len(),
+        1
+    );
 }
 
 #[test]

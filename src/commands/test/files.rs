@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use crate::convo::suite::{Kind, Source, kind, skipped};
 use crate::exit::{Exit, err_text, fail, unreadable};
+use crate::out_file;
 
 /// The suite files under `paths`, each read, sorted by path.
 pub(crate) fn read(paths: &[PathBuf]) -> Result<Vec<Source>> {
@@ -109,7 +110,7 @@ pub(crate) fn check_reports(
     for (flag, path) in &named {
         if let Some(source) = sources
             .iter()
-            .find(|source| same_file(path, Path::new(&source.path)))
+            .find(|source| out_file::same_file(path, Path::new(&source.path)))
         {
             return Err(fail(
                 Exit::Usage,
@@ -123,7 +124,7 @@ pub(crate) fn check_reports(
         }
     }
     if let [(first, path), (second, other)] = named[..]
-        && same_file(path, other)
+        && out_file::same_file(path, other)
     {
         return Err(fail(
             Exit::Usage,
@@ -134,24 +135,4 @@ pub(crate) fn check_reports(
         ));
     }
     Ok(())
-}
-
-/// Whether `a` and `b` are one file: the same inode when both exist, else
-/// the same place once their folders are resolved.
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (fs::metadata(a), fs::metadata(b)) {
-        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-        (Err(_), Err(_)) => resolved(a).is_some_and(|a| resolved(b) == Some(a)),
-        _ => false,
-    }
-}
-
-/// `path` with its folder resolved (the file itself may not exist yet).
-fn resolved(path: &Path) -> Option<PathBuf> {
-    let folder = match path.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => folder,
-        _ => Path::new("."),
-    };
-    Some(folder.canonicalize().ok()?.join(path.file_name()?))
 }

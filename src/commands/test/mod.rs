@@ -318,8 +318,8 @@ fn run_one(
     };
     // Several convos may run at once: each one's diagnostics name it, and
     // which run of it under --repeat.
-    let repeat = job.repeat.map_or_else(String::new, |n| format!(" #{n}"));
-    let played = output::on_behalf_of(format!("convo {}{repeat}", job.planned.name), || {
+    let name = report::case_name(&job.planned.name, job.repeat);
+    let played = output::on_behalf_of(format!("convo {name}"), || {
         job.planned
             .steps
             .as_ref()

@@ -381,7 +381,7 @@ pub(crate) struct Skipped<'a> {
 }
 
 /// A test case's name: the convo's, and its run with --repeat.
-fn case_name(convo: &str, repeat: Option<u64>) -> String {
+pub(crate) fn case_name(convo: &str, repeat: Option<u64>) -> String {
     match repeat {
         Some(n) => format!("{convo} #{n}"),
         None => convo.to_owned(),
