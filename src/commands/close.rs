@@ -21,8 +21,11 @@ pub(crate) fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output)
         Ok(reply) => super::print_reply(out, &reply)?,
         Err(err) if matches!(exit::classify(&err), Outcome::Fail(Exit::Refused)) => {
             // The refusal does not say why in a documented way; the
-            // conversation list does.
-            let listed = super::conversations::snapshot(&mut connection, &["CLOSE"])?;
+            // conversation list does. Without the list, the refusal is
+            // what is known.
+            let Ok(listed) = super::conversations::snapshot(&mut connection, &["CLOSE"]) else {
+                return Err(err);
+            };
             let closed = listed.iter().any(|conversation| {
                 conversation.conversation_id == args.conversation && conversation.closed()
             });
@@ -36,8 +39,11 @@ pub(crate) fn run(args: &CloseArgs, config: &ConnectionConfig, out: &mut Output)
             return Err(exit::unanswered(
                 err,
                 "the close",
-                "the conversation may be closed (`lp-consumer close CONV` again says so: \
-                 \"alreadyClosed\":true)",
+                &format!(
+                    "the conversation may be closed (`lp-consumer close {}` again says so: \
+                     \"alreadyClosed\":true)",
+                    args.conversation
+                ),
             ));
         }
     }

@@ -657,12 +657,26 @@ fn create_ack_and_close_say_what_a_request_whose_answer_was_lost_may_have_done()
     let (setup, conversation) = Setup::with_history(1, dropping_first_answer);
     setup.run(&["close", &conversation]).assert_error(
         75,
-        "; the close went out, and its answer was lost: the conversation may be closed \
-         (`lp-consumer close CONV` again says so: \"alreadyClosed\":true)",
+        &format!(
+            "; the close went out, and its answer was lost: the conversation may be closed \
+             (`lp-consumer close {conversation}` again says so: \"alreadyClosed\":true)"
+        ),
     );
     let again = setup.run(&["close", &conversation]);
     again.assert_code(0);
     assert_eq!(again.lines[0]["alreadyClosed"], true);
+
+    // A refusal whose lookup's answer is lost is still the refusal.
+    let (setup, _) = Setup::with_history(
+        1,
+        Faults {
+            drop_answer: Some(2),
+            fault_connections: Some(1),
+            ..Faults::default()
+        },
+    );
+    let run = setup.run(&["close", "no-such-conversation"]);
+    run.assert_error(1, "refused with code 400");
 }
 
 #[test]
