@@ -148,6 +148,15 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `path` names standard output: `-`, or a path to the file
+/// stdout is (`/dev/stdout`, a link to it) unless that is a character
+/// device (a terminal, `/dev/null`), where nothing runs into anything.
+pub(crate) fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+        || same_file(path, Path::new("/dev/stdout"))
+            && !fs::metadata(path).is_ok_and(|meta| meta.file_type().is_char_device())
+}
+
 fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder.to_owned(),

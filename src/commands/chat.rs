@@ -28,7 +28,7 @@ use crate::engine::{self, Engine, Event};
 use crate::exit::{self, Exit, Outcome};
 use crate::frames::{self, ConversationChange, Response, types};
 use crate::lines::{Line, Lines};
-use crate::out_file::OutFile;
+use crate::out_file::{self, OutFile};
 use crate::output::{self, Output};
 use crate::relink::Relink;
 use crate::render::{self, Transcript};
@@ -49,10 +49,14 @@ pub(crate) fn run(
     let body = super::create::request_body(&args.create)?;
     // A file that cannot be written fails before the chat, not after it.
     let record = match args.record.as_deref() {
-        Some(path) if path == Path::new("-") => {
+        Some(path) if out_file::is_stdout(path) => {
             return Err(exit::fail(
                 Exit::Usage,
-                "--record - would put the convo on stdout among the chat's own lines: name a file",
+                format!(
+                    "--record {} would put the convo on stdout among the chat's own lines: name \
+                     a file",
+                    path.display()
+                ),
             ));
         }
         Some(path) => Some(OutFile::check("--record", path)?),

@@ -159,7 +159,28 @@ fn a_dash_is_standard_output() {
             "-",
             &convo(suite.path()),
         ])
-        .assert_failure(2, "--junit - and --metrics - would both go to stdout");
+        .assert_failure(2, "--junit and --metrics would both go to stdout");
+    // Also through a path to what stdout is (a pipe here).
+    let out = tempfile::tempdir().unwrap();
+    let stdout = out.path().join("stdout");
+    std::os::unix::fs::symlink("/dev/stdout", &stdout).unwrap();
+    let stdout = stdout.to_str().unwrap();
+    setup
+        .run(&[
+            "test",
+            "--junit",
+            stdout,
+            "--metrics",
+            "-",
+            &convo(suite.path()),
+        ])
+        .assert_failure(2, "--junit and --metrics would both go to stdout");
+    setup
+        .run_stdin(&["chat", "--record", stdout], "hi\n")
+        .assert_failure(
+            2,
+            &format!("--record {stdout} would put the convo on stdout"),
+        );
     setup
         .run_stdin(&["chat", "--record", "-"], "hi\n")
         .assert_failure(2, "--record - would put the convo on stdout");

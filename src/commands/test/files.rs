@@ -90,14 +90,13 @@ pub(crate) fn check_reports(
     reports: [(&str, &Option<PathBuf>); 2],
     sources: &[Source],
 ) -> Result<()> {
-    let stdout = Path::new("-");
     if reports
         .iter()
-        .all(|(_, path)| path.as_deref() == Some(stdout))
+        .all(|(_, path)| path.as_deref().is_some_and(out_file::is_stdout))
     {
         return Err(fail(
             Exit::Usage,
-            "--junit - and --metrics - would both go to stdout, one report running into the \
+            "--junit and --metrics would both go to stdout, one report running into the \
              other: name a file for one of them",
         ));
     }
@@ -105,7 +104,7 @@ pub(crate) fn check_reports(
     let named: Vec<(&str, &Path)> = reports
         .iter()
         .filter_map(|(flag, path)| path.as_deref().map(|path| (*flag, path)))
-        .filter(|(_, path)| *path != stdout)
+        .filter(|(_, path)| *path != Path::new("-"))
         .collect();
     for (flag, path) in &named {
         if let Some(source) = sources
